@@ -1,0 +1,385 @@
+//! The structured difference between a recipe and a make: [`RecipeDiff`].
+//!
+//! A diff holds two kinds of entries:
+//!
+//! - **differences**: what the cook did differently (more cinnamon, a skipped
+//!   step, a new rating). Renderers show these, and [`RecipeDiff::is_empty`]
+//!   looks only at them.
+//! - **restatements**: the same thing written differently (`pieCrust` as
+//!   `pie crust`, `0.5 TBS` as `1.5 tsp`, steps renumbered, ingredients
+//!   listed in another order, amounts already explained by a [`Scaling`]).
+//!   They are not differences, but a diff keeps them so that
+//!   [`apply`](crate::apply) rebuilds the make exactly.
+//!
+//! Indices are positions in the original's or the make's lists. Entries that
+//! carry a `make_index` are placed there by `apply`; every original item
+//! that no entry mentions kept its content and its relative order.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Ingredient, Step};
+
+/// Everything that differs between an original recipe and a make.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecipeDiff {
+    /// The original recipe's id, so flat renderings can name it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipe_id: Option<i64>,
+    /// The make's id, when the diff was computed for a [`Make`](crate::Make).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub make_id: Option<i64>,
+    /// A renamed recipe.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<Change<String>>,
+    /// A new, changed or withdrawn rating.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<Change<Option<f64>>>,
+    /// Every amount multiplied by one factor: one change, not one per
+    /// ingredient.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scaling: Option<Scaling>,
+    /// Ingredient differences, in original order then make order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ingredients: Vec<IngredientChange>,
+    /// Step differences, in original order then make order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<StepChange>,
+    /// Changes of form only, kept so the make can be rebuilt exactly.
+    #[serde(default, skip_serializing_if = "Restatements::is_empty")]
+    pub restatements: Restatements,
+}
+
+/// A value before and after.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Change<T> {
+    /// The original recipe's value.
+    pub original: T,
+    /// The make's value.
+    pub make: T,
+}
+
+impl<T> Change<T> {
+    /// Builds a change from its two sides.
+    pub fn new(original: T, make: T) -> Self {
+        Change { original, make }
+    }
+
+    /// The same change seen from the make's side.
+    pub fn inverted(self) -> Self {
+        Change {
+            original: self.make,
+            make: self.original,
+        }
+    }
+}
+
+/// The whole recipe made at a different size.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Scaling {
+    /// Make amount over original amount, the same for every ingredient
+    /// (2.0 for a doubled recipe).
+    pub factor: f64,
+}
+
+/// A difference in the ingredient list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum IngredientChange {
+    /// The make uses an ingredient the original does not.
+    #[serde(rename_all = "camelCase")]
+    Added {
+        /// Position in the make.
+        make_index: usize,
+        /// The ingredient as the make has it.
+        ingredient: Ingredient,
+    },
+    /// The make leaves out an ingredient.
+    #[serde(rename_all = "camelCase")]
+    Removed {
+        /// Position in the original.
+        original_index: usize,
+        /// The ingredient as the original has it.
+        ingredient: Ingredient,
+    },
+    /// One ingredient swapped for another in the same place (butter for
+    /// margarine).
+    Substituted(Paired<Ingredient>),
+    /// The same ingredient with a different amount, name or note.
+    Modified(ModifiedIngredient),
+}
+
+/// An ingredient found in both recipes whose content differs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModifiedIngredient {
+    /// Position in the original.
+    pub original_index: usize,
+    /// Position in the make.
+    pub make_index: usize,
+    /// The original's record.
+    pub original: Ingredient,
+    /// The make's record.
+    pub make: Ingredient,
+    /// Which fields differ, in a fixed order: quantity, measurement, name, note.
+    pub fields: Vec<IngredientField>,
+    /// Make amount over original amount, when both are measured in the same
+    /// dimension (1.5 means half as much again).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ratio: Option<f64>,
+}
+
+/// A field of an ingredient that can differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum IngredientField {
+    /// How much.
+    Quantity,
+    /// The unit, when the amount differs too.
+    Measurement,
+    /// What it is, beyond spelling.
+    IngredientName,
+    /// Preparation remark.
+    Note,
+}
+
+/// Two records found at matching positions of the original and the make.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Paired<T> {
+    /// Position in the original.
+    pub original_index: usize,
+    /// Position in the make.
+    pub make_index: usize,
+    /// The original's record.
+    pub original: T,
+    /// The make's record.
+    pub make: T,
+}
+
+impl<T> Paired<T> {
+    /// The same pair seen from the make's side.
+    pub fn inverted(self) -> Self {
+        Paired {
+            original_index: self.make_index,
+            make_index: self.original_index,
+            original: self.make,
+            make: self.original,
+        }
+    }
+}
+
+/// A difference in the method.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum StepChange {
+    /// A step the original does not have.
+    #[serde(rename_all = "camelCase")]
+    Added {
+        /// Position in the make.
+        make_index: usize,
+        /// The step as the make has it.
+        step: Step,
+    },
+    /// A skipped step.
+    #[serde(rename_all = "camelCase")]
+    Removed {
+        /// Position in the original.
+        original_index: usize,
+        /// The step as the original has it.
+        step: Step,
+    },
+    /// The same step, reworded.
+    Edited(EditedStep),
+    /// The same step, done at another point.
+    Moved(Paired<Step>),
+}
+
+/// A step found in both recipes with different wording.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EditedStep {
+    /// Position in the original.
+    pub original_index: usize,
+    /// Position in the make.
+    pub make_index: usize,
+    /// The original's step.
+    pub original: Step,
+    /// The make's step.
+    pub make: Step,
+    /// Word-level changes from the original text to the make's.
+    pub words: Vec<WordChange>,
+    /// Whether the step was also done at another point.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub moved: bool,
+}
+
+/// A run of words in an edited step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WordChange {
+    /// Whether the run is kept, dropped or new.
+    pub op: WordOp,
+    /// The words, with their spacing.
+    pub text: String,
+}
+
+/// What happened to a run of words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum WordOp {
+    /// In both texts.
+    Equal,
+    /// Only in the original.
+    Delete,
+    /// Only in the make.
+    Insert,
+}
+
+/// Changes of form only: not differences, kept for an exact
+/// [`apply`](crate::apply).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Restatements {
+    /// The recipe id written differently.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipe_id: Option<Change<Option<i64>>>,
+    /// The name in other case or spacing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<Change<String>>,
+    /// Matched ingredients written differently, renumbered, listed in
+    /// another order, or with an amount explained by the scaling.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ingredients: Vec<Paired<Ingredient>>,
+    /// Matched steps renumbered or written differently.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<Paired<Step>>,
+}
+
+impl Restatements {
+    /// Whether there is nothing to restate.
+    pub fn is_empty(&self) -> bool {
+        self.recipe_id.is_none()
+            && self.name.is_none()
+            && self.ingredients.is_empty()
+            && self.steps.is_empty()
+    }
+
+    /// The same restatements seen from the make's side.
+    pub fn inverted(self) -> Self {
+        Restatements {
+            recipe_id: self.recipe_id.map(Change::inverted),
+            name: self.name.map(Change::inverted),
+            ingredients: self.ingredients.into_iter().map(Paired::inverted).collect(),
+            steps: self.steps.into_iter().map(Paired::inverted).collect(),
+        }
+    }
+}
+
+impl RecipeDiff {
+    /// Whether the make differs from the original in anything a cook would
+    /// call a difference. Restatements do not count.
+    pub fn is_empty(&self) -> bool {
+        self.change_count() == 0
+    }
+
+    /// How many differences there are; a scaling counts once.
+    pub fn change_count(&self) -> usize {
+        usize::from(self.name.is_some())
+            + usize::from(self.rating.is_some())
+            + usize::from(self.scaling.is_some())
+            + self.ingredients.len()
+            + self.steps.len()
+    }
+
+    /// The diff that turns the make back into the original.
+    ///
+    /// `apply(make, &diff.inverted())` gives back the original.
+    pub fn inverted(self) -> Self {
+        RecipeDiff {
+            recipe_id: self.recipe_id,
+            make_id: self.make_id,
+            name: self.name.map(Change::inverted),
+            rating: self.rating.map(Change::inverted),
+            scaling: self.scaling.map(|s| Scaling {
+                factor: 1.0 / s.factor,
+            }),
+            ingredients: self
+                .ingredients
+                .into_iter()
+                .map(IngredientChange::inverted)
+                .collect(),
+            steps: self.steps.into_iter().map(StepChange::inverted).collect(),
+            restatements: self.restatements.inverted(),
+        }
+    }
+}
+
+impl IngredientChange {
+    /// The same change seen from the make's side.
+    pub fn inverted(self) -> Self {
+        match self {
+            IngredientChange::Added {
+                make_index,
+                ingredient,
+            } => IngredientChange::Removed {
+                original_index: make_index,
+                ingredient,
+            },
+            IngredientChange::Removed {
+                original_index,
+                ingredient,
+            } => IngredientChange::Added {
+                make_index: original_index,
+                ingredient,
+            },
+            IngredientChange::Substituted(pair) => IngredientChange::Substituted(pair.inverted()),
+            IngredientChange::Modified(m) => IngredientChange::Modified(ModifiedIngredient {
+                original_index: m.make_index,
+                make_index: m.original_index,
+                original: m.make,
+                make: m.original,
+                fields: m.fields,
+                ratio: m.ratio.map(|r| 1.0 / r),
+            }),
+        }
+    }
+}
+
+impl StepChange {
+    /// The same change seen from the make's side.
+    pub fn inverted(self) -> Self {
+        match self {
+            StepChange::Added { make_index, step } => StepChange::Removed {
+                original_index: make_index,
+                step,
+            },
+            StepChange::Removed {
+                original_index,
+                step,
+            } => StepChange::Added {
+                make_index: original_index,
+                step,
+            },
+            StepChange::Edited(e) => StepChange::Edited(EditedStep {
+                original_index: e.make_index,
+                make_index: e.original_index,
+                original: e.make,
+                make: e.original,
+                words: e
+                    .words
+                    .into_iter()
+                    .map(|w| WordChange {
+                        op: match w.op {
+                            WordOp::Equal => WordOp::Equal,
+                            WordOp::Delete => WordOp::Insert,
+                            WordOp::Insert => WordOp::Delete,
+                        },
+                        text: w.text,
+                    })
+                    .collect(),
+                moved: e.moved,
+            }),
+            StepChange::Moved(pair) => StepChange::Moved(pair.inverted()),
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! Comparing two amounts across units.
+
+use crate::model::Ingredient;
+use crate::quantity::Quantity;
+use crate::units::{Dimension, Unit};
+
+/// Relative tolerance when the two sides use different units: converting
+/// `1 cup` to `240 ml` is the same amount to a cook, though not to the digit.
+pub(crate) const CONVERSION_TOLERANCE: f64 = 0.02;
+
+/// Relative tolerance when both sides use the same unit: only float noise.
+const SAME_UNIT_TOLERANCE: f64 = 1e-9;
+
+/// How the make's amount of an ingredient relates to the original's.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct AmountComparison {
+    /// The amounts are equal (after conversion).
+    pub(crate) same: bool,
+    /// Make over original, when both are measured in one dimension.
+    pub(crate) ratio: Option<f64>,
+}
+
+/// Where an amount lives: a convertible dimension, or a literal unit.
+#[derive(Debug, PartialEq)]
+enum Scale {
+    Dimension(Dimension),
+    Literal(String),
+}
+
+fn in_base(quantity: Quantity, unit: Unit) -> (Scale, f64, f64) {
+    match unit {
+        Unit::Known(known) => {
+            let factor = known.in_base_units();
+            (
+                Scale::Dimension(known.dimension()),
+                quantity.low() * factor,
+                quantity.high() * factor,
+            )
+        }
+        Unit::Other(text) => (Scale::Literal(text), quantity.low(), quantity.high()),
+    }
+}
+
+/// Compares the amounts of a matched pair of ingredients.
+pub(crate) fn compare(original: &Ingredient, make: &Ingredient) -> AmountComparison {
+    let (original_unit, make_unit) = (original.unit(), make.unit());
+    let (original_quantity, make_quantity) = match (original.quantity, make.quantity) {
+        (Some(o), Some(m)) => (o, m),
+        (None, None) => {
+            return AmountComparison {
+                same: original_unit == make_unit,
+                ratio: None,
+            };
+        }
+        _ => {
+            return AmountComparison {
+                same: false,
+                ratio: None,
+            };
+        }
+    };
+    let tolerance = if original_unit == make_unit {
+        SAME_UNIT_TOLERANCE
+    } else {
+        CONVERSION_TOLERANCE
+    };
+    let (original_scale, o_low, o_high) = in_base(original_quantity, original_unit);
+    let (make_scale, m_low, m_high) = in_base(make_quantity, make_unit);
+    if original_scale != make_scale {
+        return AmountComparison {
+            same: false,
+            ratio: None,
+        };
+    }
+    let ratio = match (ratio_of(m_low, o_low), ratio_of(m_high, o_high)) {
+        (Some(low), Some(high)) if close(low, high, tolerance) => Some(low),
+        _ => None,
+    };
+    let same = close(o_low, m_low, tolerance) && close(o_high, m_high, tolerance);
+    AmountComparison { same, ratio }
+}
+
+/// `make / original`, with zero over zero as one.
+fn ratio_of(make: f64, original: f64) -> Option<f64> {
+    if original == 0.0 {
+        (make == 0.0).then_some(1.0)
+    } else {
+        Some(make / original)
+    }
+}
+
+/// Whether `a` and `b` agree within a relative `tolerance`.
+pub(crate) fn close(a: f64, b: f64, tolerance: f64) -> bool {
+    (a - b).abs() <= tolerance * a.abs().max(b.abs()).max(f64::MIN_POSITIVE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ingredient(quantity: f64, measurement: &str) -> Ingredient {
+        Ingredient {
+            quantity: Some(Quantity::new(quantity)),
+            measurement: Some(measurement.to_owned()),
+            ingredient_name: "x".to_owned(),
+            ..Ingredient::default()
+        }
+    }
+
+    #[test]
+    fn tablespoon_and_teaspoons_are_the_same_amount() {
+        let c = compare(&ingredient(0.5, "TBS"), &ingredient(1.5, "tsp"));
+        assert!(c.same);
+        assert!(close(c.ratio.unwrap(), 1.0, 1e-9));
+    }
+
+    #[test]
+    fn a_real_change_reports_its_ratio() {
+        let c = compare(&ingredient(0.5, "TBS"), &ingredient(1.0, "TBS"));
+        assert!(!c.same);
+        assert_eq!(c.ratio, Some(2.0));
+    }
+
+    #[test]
+    fn different_dimensions_do_not_compare() {
+        let c = compare(&ingredient(1.0, "cup"), &ingredient(100.0, "g"));
+        assert_eq!(
+            c,
+            AmountComparison {
+                same: false,
+                ratio: None
+            }
+        );
+    }
+
+    #[test]
+    fn unknown_units_compare_literally() {
+        assert!(compare(&ingredient(2.0, "pinch"), &ingredient(2.0, "Pinch")).same);
+        let c = compare(&ingredient(1.0, "pinch"), &ingredient(2.0, "pinch"));
+        assert_eq!(c.ratio, Some(2.0));
+        assert!(!compare(&ingredient(1.0, "pinch"), &ingredient(1.0, "dash")).same);
+    }
+
+    #[test]
+    fn a_missing_amount_differs_from_a_present_one() {
+        let mut salt = ingredient(1.0, "tsp");
+        let to_taste = Ingredient {
+            quantity: None,
+            measurement: None,
+            ..salt.clone()
+        };
+        assert!(!compare(&salt, &to_taste).same);
+        salt.quantity = None;
+        salt.measurement = None;
+        assert!(compare(&salt, &to_taste).same);
+    }
+}

@@ -1,0 +1,455 @@
+//! Matching ingredient lists and classifying what changed.
+
+use crate::changes::{IngredientChange, IngredientField, ModifiedIngredient, Paired, Scaling};
+use crate::model::Ingredient;
+
+use super::amount::{self, AmountComparison, CONVERSION_TOLERANCE, close};
+use super::names::NameKey;
+use super::order::anchored;
+
+/// Names at least this alike are the same ingredient, renamed.
+const SIMILAR_NAMES: f64 = 0.7;
+
+/// The ingredient half of a diff.
+#[derive(Debug, Default)]
+pub(crate) struct IngredientDiff {
+    pub(crate) changes: Vec<IngredientChange>,
+    pub(crate) restated: Vec<Paired<Ingredient>>,
+    pub(crate) scaling: Option<Scaling>,
+}
+
+/// Which ingredient of the original became which of the make.
+#[derive(Debug, Default)]
+struct Matching {
+    /// The same ingredient on both sides, as (original, make) indices.
+    same: Vec<(usize, usize)>,
+    /// One ingredient swapped for another in the same place.
+    substituted: Vec<(usize, usize)>,
+}
+
+/// Diffs two ingredient lists.
+pub(crate) fn diff_ingredients(original: &[Ingredient], make: &[Ingredient]) -> IngredientDiff {
+    let matching = match_ingredients(original, make);
+    let comparisons: Vec<AmountComparison> = matching
+        .same
+        .iter()
+        .map(|&(o, m)| amount::compare(&original[o], &make[m]))
+        .collect();
+    let scaling = detect_scaling(&comparisons);
+
+    let mut result = IngredientDiff {
+        scaling,
+        ..IngredientDiff::default()
+    };
+    let mut unchanged = Vec::new();
+    for (&(o, m), comparison) in matching.same.iter().zip(&comparisons) {
+        let (before, after) = (&original[o], &make[m]);
+        let fields = changed_fields(before, after, comparison, scaling);
+        if !fields.is_empty() {
+            let amount_changed = fields.contains(&IngredientField::Quantity)
+                || fields.contains(&IngredientField::Measurement);
+            result
+                .changes
+                .push(IngredientChange::Modified(ModifiedIngredient {
+                    original_index: o,
+                    make_index: m,
+                    original: before.clone(),
+                    make: after.clone(),
+                    fields,
+                    ratio: comparison.ratio.filter(|_| amount_changed),
+                }));
+        } else if before != after {
+            result.restated.push(pair(original, make, o, m));
+        } else {
+            unchanged.push((o, m));
+        }
+    }
+    // Identical ingredients listed in another order are restated too, so
+    // that those left unmentioned keep their relative order.
+    let kept = anchored(&unchanged);
+    for (&(o, m), keep) in unchanged.iter().zip(kept) {
+        if !keep {
+            result.restated.push(pair(original, make, o, m));
+        }
+    }
+    for &(o, m) in &matching.substituted {
+        result
+            .changes
+            .push(IngredientChange::Substituted(pair(original, make, o, m)));
+    }
+    let mut original_used = vec![false; original.len()];
+    let mut make_used = vec![false; make.len()];
+    for &(o, m) in matching.same.iter().chain(&matching.substituted) {
+        original_used[o] = true;
+        make_used[m] = true;
+    }
+    for (o, ingredient) in original.iter().enumerate() {
+        if !original_used[o] {
+            result.changes.push(IngredientChange::Removed {
+                original_index: o,
+                ingredient: ingredient.clone(),
+            });
+        }
+    }
+    for (m, ingredient) in make.iter().enumerate() {
+        if !make_used[m] {
+            result.changes.push(IngredientChange::Added {
+                make_index: m,
+                ingredient: ingredient.clone(),
+            });
+        }
+    }
+    result.changes.sort_by_key(position);
+    result.restated.sort_by_key(|p| p.original_index);
+    result
+}
+
+fn pair(original: &[Ingredient], make: &[Ingredient], o: usize, m: usize) -> Paired<Ingredient> {
+    Paired {
+        original_index: o,
+        make_index: m,
+        original: original[o].clone(),
+        make: make[m].clone(),
+    }
+}
+
+/// Reading order: by original position, additions by make position.
+fn position(change: &IngredientChange) -> (usize, u8) {
+    match change {
+        IngredientChange::Removed { original_index, .. } => (*original_index, 0),
+        IngredientChange::Substituted(p) => (p.original_index, 1),
+        IngredientChange::Modified(m) => (m.original_index, 1),
+        IngredientChange::Added { make_index, .. } => (*make_index, 2),
+    }
+}
+
+/// The fields of a matched pair that differ in substance.
+fn changed_fields(
+    before: &Ingredient,
+    after: &Ingredient,
+    comparison: &AmountComparison,
+    scaling: Option<Scaling>,
+) -> Vec<IngredientField> {
+    let mut fields = Vec::new();
+    let explained_by_scaling = scaling.is_some_and(|s| {
+        comparison
+            .ratio
+            .is_some_and(|r| close(r, s.factor, CONVERSION_TOLERANCE))
+    });
+    if !comparison.same && !explained_by_scaling {
+        let quantity_changed = before.quantity != after.quantity;
+        if quantity_changed {
+            fields.push(IngredientField::Quantity);
+        }
+        if before.unit() != after.unit() || !quantity_changed {
+            fields.push(IngredientField::Measurement);
+        }
+    }
+    if !NameKey::new(&before.ingredient_name).same_as(&NameKey::new(&after.ingredient_name)) {
+        fields.push(IngredientField::IngredientName);
+    }
+    if fold_note(before.note.as_deref()) != fold_note(after.note.as_deref()) {
+        fields.push(IngredientField::Note);
+    }
+    fields
+}
+
+fn fold_note(note: Option<&str>) -> String {
+    note.unwrap_or_default()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// One factor for every comparable amount, when there are at least two and
+/// none stayed the same.
+fn detect_scaling(comparisons: &[AmountComparison]) -> Option<Scaling> {
+    let ratios: Vec<f64> = comparisons.iter().filter_map(|c| c.ratio).collect();
+    let (&first, rest) = ratios.split_first()?;
+    if rest.is_empty() || close(first, 1.0, CONVERSION_TOLERANCE) || first == 0.0 {
+        return None;
+    }
+    if !rest
+        .iter()
+        .all(|&r| close(r, first, CONVERSION_TOLERANCE))
+    {
+        return None;
+    }
+    let mean = ratios.iter().sum::<f64>() / ratios.len() as f64;
+    Some(Scaling {
+        factor: simple_fraction(mean),
+    })
+}
+
+/// The nearest fraction with a small denominator (2, 3/2, 1/3), when the
+/// ratio is within a cook's rounding of one; otherwise the ratio itself.
+fn simple_fraction(ratio: f64) -> f64 {
+    (1..=12u32)
+        .map(f64::from)
+        .map(|d| (ratio * d).round() / d)
+        .find(|&f| f > 0.0 && close(f, ratio, CONVERSION_TOLERANCE / 4.0))
+        .unwrap_or(ratio)
+}
+
+/// Matches ingredients by id, then name, then similarity; pairs what is
+/// left into substitutions where it stands in the same place.
+fn match_ingredients(original: &[Ingredient], make: &[Ingredient]) -> Matching {
+    let original_keys: Vec<NameKey> = original
+        .iter()
+        .map(|i| NameKey::new(&i.ingredient_name))
+        .collect();
+    let make_keys: Vec<NameKey> = make
+        .iter()
+        .map(|i| NameKey::new(&i.ingredient_name))
+        .collect();
+    let same_id = |o: usize, m: usize| {
+        original[o].ingredient_id.is_some() && original[o].ingredient_id == make[m].ingredient_id
+    };
+    let same_name = |o: usize, m: usize| original_keys[o].same_as(&make_keys[m]);
+    let similarity = |o: usize, m: usize| original_keys[o].similarity(&make_keys[m]);
+
+    let mut table = MatchTable::new(original.len(), make.len());
+    table.match_first(|o, m| same_id(o, m) && same_name(o, m));
+    table.match_first(same_name);
+    table.match_first(|o, m| same_id(o, m) && similarity(o, m) >= SIMILAR_NAMES);
+    table.match_best(|o, m| Some(similarity(o, m)).filter(|&s| s >= SIMILAR_NAMES));
+    let same = table.pairs();
+
+    table.match_first(same_id);
+    let gaps = table.gaps();
+    table.match_first(|o, m| gaps.original[o] == gaps.make[m]);
+    let substituted = table
+        .pairs()
+        .into_iter()
+        .filter(|p| !same.contains(p))
+        .collect();
+    Matching { same, substituted }
+}
+
+/// Who is matched with whom so far.
+struct MatchTable {
+    original: Vec<Option<usize>>,
+    make: Vec<Option<usize>>,
+}
+
+/// For each unmatched item, the make position of the nearest matched item
+/// before it: two unmatched items with the same gap stand in the same place.
+struct Gaps {
+    original: Vec<Option<usize>>,
+    make: Vec<Option<usize>>,
+}
+
+impl MatchTable {
+    fn new(original: usize, make: usize) -> Self {
+        MatchTable {
+            original: vec![None; original],
+            make: vec![None; make],
+        }
+    }
+
+    fn link(&mut self, o: usize, m: usize) {
+        self.original[o] = Some(m);
+        self.make[m] = Some(o);
+    }
+
+    /// Links each unmatched original item to the first unmatched make item
+    /// the rule accepts.
+    fn match_first(&mut self, rule: impl Fn(usize, usize) -> bool) {
+        for o in 0..self.original.len() {
+            if self.original[o].is_some() {
+                continue;
+            }
+            if let Some(m) = (0..self.make.len()).find(|&m| self.make[m].is_none() && rule(o, m)) {
+                self.link(o, m);
+            }
+        }
+    }
+
+    /// Links unmatched items best score first, so one good match is not
+    /// taken by an earlier, weaker one.
+    fn match_best(&mut self, score: impl Fn(usize, usize) -> Option<f64>) {
+        let mut candidates = Vec::new();
+        for o in (0..self.original.len()).filter(|&o| self.original[o].is_none()) {
+            for m in (0..self.make.len()).filter(|&m| self.make[m].is_none()) {
+                if let Some(s) = score(o, m) {
+                    candidates.push((s, o, m));
+                }
+            }
+        }
+        candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+        for (_, o, m) in candidates {
+            if self.original[o].is_none() && self.make[m].is_none() {
+                self.link(o, m);
+            }
+        }
+    }
+
+    fn pairs(&self) -> Vec<(usize, usize)> {
+        self.original
+            .iter()
+            .enumerate()
+            .filter_map(|(o, m)| m.map(|m| (o, m)))
+            .collect()
+    }
+
+    fn gaps(&self) -> Gaps {
+        let mut original = Vec::with_capacity(self.original.len());
+        let mut last = None;
+        for partner in &self.original {
+            original.push(last);
+            if partner.is_some() {
+                last = *partner;
+            }
+        }
+        let mut make = Vec::with_capacity(self.make.len());
+        let mut last = None;
+        for (m, partner) in self.make.iter().enumerate() {
+            make.push(last);
+            if partner.is_some() {
+                last = Some(m);
+            }
+        }
+        Gaps { original, make }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quantity::Quantity;
+
+    fn ingredient(id: i64, quantity: f64, measurement: &str, name: &str) -> Ingredient {
+        Ingredient {
+            ingredient_id: Some(id),
+            quantity: Some(Quantity::new(quantity)),
+            measurement: Some(measurement.to_owned()),
+            ingredient_name: name.to_owned(),
+            note: None,
+        }
+    }
+
+    fn pie() -> Vec<Ingredient> {
+        vec![
+            ingredient(1, 1.0, "unit", "pieCrust"),
+            ingredient(2, 5.0, "unit", "apples"),
+            ingredient(3, 0.5, "TBS", "cinnamon"),
+        ]
+    }
+
+    #[test]
+    fn respelled_and_converted_ingredients_are_restated_not_changed() {
+        let mut make = pie();
+        make[0].ingredient_name = "pie crust".to_owned();
+        make[2] = ingredient(3, 1.5, "tsp", "cinnamon");
+        let diff = diff_ingredients(&pie(), &make);
+        assert!(diff.changes.is_empty(), "{:?}", diff.changes);
+        assert_eq!(diff.restated.len(), 2);
+        assert_eq!(diff.scaling, None);
+    }
+
+    #[test]
+    fn a_changed_amount_reports_the_ratio() {
+        let mut make = pie();
+        make[2].quantity = Some(Quantity::new(1.0));
+        let diff = diff_ingredients(&pie(), &make);
+        let [IngredientChange::Modified(m)] = diff.changes.as_slice() else {
+            panic!("expected one modification, got {:?}", diff.changes)
+        };
+        assert_eq!(m.fields, [IngredientField::Quantity]);
+        assert_eq!(m.ratio, Some(2.0));
+    }
+
+    #[test]
+    fn doubling_everything_is_one_scaling() {
+        let make: Vec<Ingredient> = pie()
+            .into_iter()
+            .map(|mut i| {
+                i.quantity = i.quantity.map(|q| q.scaled(2.0));
+                i
+            })
+            .collect();
+        let diff = diff_ingredients(&pie(), &make);
+        assert_eq!(diff.scaling, Some(Scaling { factor: 2.0 }));
+        assert!(diff.changes.is_empty());
+        assert_eq!(diff.restated.len(), 3);
+    }
+
+    #[test]
+    fn scaling_needs_every_amount_to_agree() {
+        let mut make = pie();
+        make[0].quantity = Some(Quantity::new(2.0));
+        make[1].quantity = Some(Quantity::new(10.0));
+        let diff = diff_ingredients(&pie(), &make);
+        assert_eq!(diff.scaling, None);
+        assert_eq!(diff.changes.len(), 2);
+    }
+
+    #[test]
+    fn an_unrelated_ingredient_in_the_same_place_is_a_substitution() {
+        let original = vec![
+            ingredient(1, 100.0, "g", "butter"),
+            ingredient(2, 200.0, "g", "flour"),
+        ];
+        let make = vec![
+            ingredient(7, 100.0, "g", "margarine"),
+            ingredient(2, 200.0, "g", "flour"),
+        ];
+        let diff = diff_ingredients(&original, &make);
+        assert!(matches!(
+            diff.changes.as_slice(),
+            [IngredientChange::Substituted(p)] if p.original.ingredient_name == "butter"
+        ));
+    }
+
+    #[test]
+    fn unrelated_ingredients_in_different_places_are_removed_and_added() {
+        let original = vec![
+            ingredient(1, 100.0, "g", "butter"),
+            ingredient(2, 200.0, "g", "flour"),
+        ];
+        let make = vec![
+            ingredient(2, 200.0, "g", "flour"),
+            ingredient(3, 1.0, "tsp", "vanilla"),
+        ];
+        let diff = diff_ingredients(&original, &make);
+        assert!(matches!(
+            diff.changes.as_slice(),
+            [
+                IngredientChange::Removed {
+                    original_index: 0,
+                    ..
+                },
+                IngredientChange::Added { make_index: 1, .. }
+            ]
+        ));
+    }
+
+    #[test]
+    fn a_qualified_name_is_a_rename_not_a_substitution() {
+        let original = vec![ingredient(1, 5.0, "unit", "apples")];
+        let make = vec![ingredient(9, 5.0, "unit", "Granny Smith apples")];
+        let diff = diff_ingredients(&original, &make);
+        assert!(matches!(
+            diff.changes.as_slice(),
+            [IngredientChange::Modified(m)] if m.fields == [IngredientField::IngredientName]
+        ));
+    }
+
+    #[test]
+    fn reordering_alone_is_restated() {
+        let mut make = pie();
+        make.reverse();
+        let diff = diff_ingredients(&pie(), &make);
+        assert!(diff.changes.is_empty());
+        assert_eq!(diff.restated.len(), 2, "one ingredient stays as the anchor");
+    }
+
+    #[test]
+    fn simple_fractions_snap() {
+        assert_eq!(simple_fraction(2.003), 2.0);
+        assert_eq!(simple_fraction(1.4999), 1.5);
+        assert!((simple_fraction(0.3334) - 1.0 / 3.0).abs() < 1e-12);
+        assert_eq!(simple_fraction(1.2345678), 1.2345678);
+    }
+}

@@ -1,0 +1,350 @@
+//! Aligning the method by text: added, removed, edited and moved steps.
+
+use std::collections::HashMap;
+
+use similar::{Algorithm, ChangeTag, DiffOp, TextDiff, capture_diff_slices};
+
+use crate::changes::{EditedStep, Paired, StepChange, WordChange, WordOp};
+use crate::model::Step;
+
+/// Steps whose words are at least this alike, next to each other, are one
+/// step reworded.
+const EDITED: f32 = 0.5;
+
+/// Steps this alike are one step reworded even when it also moved.
+const EDITED_AND_MOVED: f32 = 0.75;
+
+/// Beyond this many candidate pairs in one place we stop comparing every
+/// removed step with every added one and pair them in order, to keep a
+/// rewritten 1,000-step method fast.
+const MAX_COMPARISONS: usize = 4096;
+
+/// The step half of a diff.
+#[derive(Debug, Default)]
+pub(crate) struct StepDiff {
+    pub(crate) changes: Vec<StepChange>,
+    pub(crate) restated: Vec<Paired<Step>>,
+}
+
+/// Text compared for alignment: case, spacing and a final full stop do not
+/// make two steps different.
+fn step_key(text: &str) -> String {
+    let mut key = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !key.is_empty() {
+            key.push(' ');
+        }
+        key.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    while key.ends_with('.') {
+        key.pop();
+    }
+    key
+}
+
+/// A stretch where the alignment found no equal steps.
+#[derive(Debug, Default)]
+struct Hunk {
+    removed: Vec<usize>,
+    added: Vec<usize>,
+}
+
+/// Diffs two methods.
+pub(crate) fn diff_steps(original: &[Step], make: &[Step]) -> StepDiff {
+    let original_keys: Vec<String> = original.iter().map(|s| step_key(&s.step_text)).collect();
+    let make_keys: Vec<String> = make.iter().map(|s| step_key(&s.step_text)).collect();
+    let ops = capture_diff_slices(Algorithm::Patience, &original_keys, &make_keys);
+
+    let mut result = StepDiff::default();
+    let mut hunks: Vec<Hunk> = Vec::new();
+    let mut open = false;
+    for op in ops {
+        match op {
+            DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } => {
+                open = false;
+                for k in 0..len {
+                    let (o, m) = (old_index + k, new_index + k);
+                    if original[o] != make[m] {
+                        result.restated.push(pair(original, make, o, m));
+                    }
+                }
+            }
+            other => {
+                if !open {
+                    hunks.push(Hunk::default());
+                    open = true;
+                }
+                if let Some(hunk) = hunks.last_mut() {
+                    let (_, old_range, new_range) = other.as_tag_tuple();
+                    hunk.removed.extend(old_range);
+                    hunk.added.extend(new_range);
+                }
+            }
+        }
+    }
+
+    pair_moves(&mut hunks, &original_keys, &make_keys, original, make, &mut result);
+    for hunk in &mut hunks {
+        pair_edits(hunk, original, make, EDITED, false, &mut result);
+    }
+    let mut leftover = Hunk::default();
+    for hunk in hunks {
+        leftover.removed.extend(hunk.removed);
+        leftover.added.extend(hunk.added);
+    }
+    pair_edits(&mut leftover, original, make, EDITED_AND_MOVED, true, &mut result);
+    for o in leftover.removed {
+        result.changes.push(StepChange::Removed {
+            original_index: o,
+            step: original[o].clone(),
+        });
+    }
+    for m in leftover.added {
+        result.changes.push(StepChange::Added {
+            make_index: m,
+            step: make[m].clone(),
+        });
+    }
+    result.changes.sort_by_key(position);
+    result.restated.sort_by_key(|p| p.original_index);
+    result
+}
+
+fn pair(original: &[Step], make: &[Step], o: usize, m: usize) -> Paired<Step> {
+    Paired {
+        original_index: o,
+        make_index: m,
+        original: original[o].clone(),
+        make: make[m].clone(),
+    }
+}
+
+/// Reading order: by original position, additions by make position.
+fn position(change: &StepChange) -> (usize, u8) {
+    match change {
+        StepChange::Removed { original_index, .. } => (*original_index, 0),
+        StepChange::Edited(e) => (e.original_index, 1),
+        StepChange::Moved(p) => (p.original_index, 1),
+        StepChange::Added { make_index, .. } => (*make_index, 2),
+    }
+}
+
+/// A removed step whose text reappears elsewhere was moved.
+fn pair_moves(
+    hunks: &mut [Hunk],
+    original_keys: &[String],
+    make_keys: &[String],
+    original: &[Step],
+    make: &[Step],
+    result: &mut StepDiff,
+) {
+    let mut added_by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    for hunk in hunks.iter() {
+        for &m in hunk.added.iter().rev() {
+            added_by_key.entry(&make_keys[m]).or_default().push(m);
+        }
+    }
+    let mut moved_to = HashMap::new();
+    for hunk in hunks.iter_mut() {
+        hunk.removed.retain(|&o| {
+            match added_by_key
+                .get_mut(original_keys[o].as_str())
+                .and_then(Vec::pop)
+            {
+                Some(m) => {
+                    moved_to.insert(m, o);
+                    false
+                }
+                None => true,
+            }
+        });
+    }
+    for hunk in hunks.iter_mut() {
+        hunk.added.retain(|m| !moved_to.contains_key(m));
+    }
+    let mut moves: Vec<(usize, usize)> = moved_to.into_iter().map(|(m, o)| (o, m)).collect();
+    moves.sort_unstable();
+    for (o, m) in moves {
+        result
+            .changes
+            .push(StepChange::Moved(pair(original, make, o, m)));
+    }
+}
+
+/// Pairs removed and added steps whose words are alike enough into edits.
+fn pair_edits(
+    hunk: &mut Hunk,
+    original: &[Step],
+    make: &[Step],
+    threshold: f32,
+    moved: bool,
+    result: &mut StepDiff,
+) {
+    if hunk.removed.is_empty() || hunk.added.is_empty() {
+        return;
+    }
+    let mut candidates: Vec<(f32, usize, usize)> = Vec::new();
+    if hunk.removed.len() * hunk.added.len() <= MAX_COMPARISONS {
+        for &o in &hunk.removed {
+            for &m in &hunk.added {
+                let score = similarity(&original[o].step_text, &make[m].step_text);
+                if score >= threshold {
+                    candidates.push((score, o, m));
+                }
+            }
+        }
+        candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
+    } else if !moved {
+        for (&o, &m) in hunk.removed.iter().zip(&hunk.added) {
+            let score = similarity(&original[o].step_text, &make[m].step_text);
+            if score >= threshold {
+                candidates.push((score, o, m));
+            }
+        }
+    }
+    let mut edits = Vec::new();
+    for (_, o, m) in candidates {
+        if hunk.removed.contains(&o) && hunk.added.contains(&m) {
+            hunk.removed.retain(|&r| r != o);
+            hunk.added.retain(|&a| a != m);
+            edits.push((o, m));
+        }
+    }
+    for (o, m) in edits {
+        result.changes.push(StepChange::Edited(EditedStep {
+            original_index: o,
+            make_index: m,
+            original: original[o].clone(),
+            make: make[m].clone(),
+            words: word_changes(&original[o].step_text, &make[m].step_text),
+            moved,
+        }));
+    }
+}
+
+/// How alike two texts are, word by word, from 0 to 1.
+fn similarity(a: &str, b: &str) -> f32 {
+    TextDiff::from_words(a, b).ratio()
+}
+
+/// Word-level changes from `before` to `after`, in runs.
+pub(crate) fn word_changes(before: &str, after: &str) -> Vec<WordChange> {
+    let diff = TextDiff::from_words(before, after);
+    let mut runs: Vec<WordChange> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let op = match change.tag() {
+            ChangeTag::Equal => WordOp::Equal,
+            ChangeTag::Delete => WordOp::Delete,
+            ChangeTag::Insert => WordOp::Insert,
+        };
+        match runs.last_mut() {
+            Some(run) if run.op == op => run.text.push_str(change.value()),
+            _ => runs.push(WordChange {
+                op,
+                text: change.value().to_owned(),
+            }),
+        }
+    }
+    runs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn steps(texts: &[&str]) -> Vec<Step> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Step {
+                step_id: Some(i as i64 + 1),
+                step_text: (*t).to_owned(),
+            })
+            .collect()
+    }
+
+    const PIE: [&str; 3] = [
+        "Gather ingredients",
+        "Pre heat oven to 350 degrees",
+        "Make the pie",
+    ];
+
+    #[test]
+    fn a_skipped_step_is_removed_and_renumbering_is_restated() {
+        let diff = diff_steps(&steps(&PIE), &steps(&["Gather ingredients", "Make the pie"]));
+        assert!(matches!(
+            diff.changes.as_slice(),
+            [StepChange::Removed { original_index: 1, step }] if step.step_text == PIE[1]
+        ));
+        assert_eq!(diff.restated.len(), 1);
+        assert_eq!(diff.restated[0].make.step_id, Some(2));
+    }
+
+    #[test]
+    fn case_and_spacing_are_not_edits() {
+        let diff = diff_steps(
+            &steps(&PIE),
+            &steps(&["gather  ingredients.", PIE[1], PIE[2]]),
+        );
+        assert!(diff.changes.is_empty());
+        assert_eq!(diff.restated.len(), 1);
+    }
+
+    #[test]
+    fn a_reworded_step_is_edited_word_by_word() {
+        let diff = diff_steps(
+            &steps(&PIE),
+            &steps(&[PIE[0], "Pre heat oven to 375 degrees", PIE[2]]),
+        );
+        let [StepChange::Edited(edit)] = diff.changes.as_slice() else {
+            panic!("expected one edit, got {:?}", diff.changes)
+        };
+        assert!(!edit.moved);
+        let deleted: Vec<&str> = edit
+            .words
+            .iter()
+            .filter(|w| w.op == WordOp::Delete)
+            .map(|w| w.text.as_str())
+            .collect();
+        assert_eq!(deleted, ["350"]);
+    }
+
+    #[test]
+    fn a_step_done_later_is_moved() {
+        let diff = diff_steps(&steps(&PIE), &steps(&[PIE[1], PIE[2], PIE[0]]));
+        assert!(matches!(
+            diff.changes.as_slice(),
+            [StepChange::Moved(p)] if p.original_index == 0 && p.make_index == 2
+        ));
+    }
+
+    #[test]
+    fn unrelated_steps_are_removed_and_added() {
+        let diff = diff_steps(&steps(&["Boil water"]), &steps(&["Whisk the eggs"]));
+        assert!(matches!(
+            diff.changes.as_slice(),
+            [StepChange::Removed { .. }, StepChange::Added { .. }]
+        ));
+    }
+
+    #[test]
+    fn word_runs_rebuild_both_texts() {
+        let runs = word_changes("Bake for 20 minutes", "Bake covered for 25 minutes");
+        let before: String = runs
+            .iter()
+            .filter(|w| w.op != WordOp::Insert)
+            .map(|w| w.text.as_str())
+            .collect();
+        let after: String = runs
+            .iter()
+            .filter(|w| w.op != WordOp::Delete)
+            .map(|w| w.text.as_str())
+            .collect();
+        assert_eq!(before, "Bake for 20 minutes");
+        assert_eq!(after, "Bake covered for 25 minutes");
+    }
+}

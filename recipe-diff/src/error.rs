@@ -1,0 +1,57 @@
+//! The one error type of this crate.
+
+/// Everything that can go wrong while reading recipes or applying a diff.
+///
+/// Each variant names the input at fault: a JSON path such as
+/// `ingredients[2].quantity`, or a line and column for malformed JSON.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The text is not JSON at all (or is truncated).
+    #[error("malformed JSON at line {line}, column {column}: {message}")]
+    Json {
+        /// 1-based line of the first byte that could not be read.
+        line: usize,
+        /// 1-based column of that byte.
+        column: usize,
+        /// What the JSON reader expected.
+        message: String,
+    },
+    /// A field has the wrong type or a value out of range.
+    #[error("{path}: {message}")]
+    Invalid {
+        /// JSON path of the offending value, for example `steps[3].stepText`.
+        path: String,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A quantity could not be read as a number, fraction or range.
+    #[error("{path}: cannot read quantity {input:?}: {reason}")]
+    Quantity {
+        /// JSON path (or ingredient line) of the quantity.
+        path: String,
+        /// The text as written.
+        input: String,
+        /// Why it was not understood.
+        reason: String,
+    },
+    /// A JSON-LD document holds no schema.org `Recipe` node.
+    #[error("no schema.org Recipe found in the JSON-LD document")]
+    NoRecipe,
+    /// A diff was applied to a recipe it was not computed from.
+    #[error("the diff does not fit this recipe: {0}")]
+    Mismatch(String),
+}
+
+impl Error {
+    /// Builds an [`Error::Invalid`] for `path`.
+    pub(crate) fn invalid(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Invalid {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// A shorthand for results of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,86 @@
+//! # recipe-diff
+//!
+//! Structured differences between a recipe and the way it was actually
+//! cooked.
+//!
+//! A cook keeps recipes as JSON and records each time they cook one: a
+//! *make*, the recipe as actually cooked. This crate tells what changed, the
+//! way a cook would say it, not the way a JSON diff would:
+//!
+//! - ingredients are matched by id, then by name (`pieCrust` is `pie crust`,
+//!   `apples` is `apple`), then by similarity; an ingredient swapped for
+//!   another in the same place is a **substitution**;
+//! - amounts are compared after unit conversion: `0.5 TBS` and `1.5 tsp` are
+//!   the same amount, so no difference;
+//! - a doubled recipe is one **scaling** (×2), not one change per ingredient;
+//! - steps are aligned by text, not position: a skipped step is one removal,
+//!   and the renumbering after it is not a difference;
+//! - every diff can be applied back, inverted, and rendered as text, JSON,
+//!   RFC 6902 JSON Patch, or the original project's flat list.
+//!
+//! ## Modules
+//!
+//! - [`model`]: [`Recipe`], [`Ingredient`], [`Step`], [`Make`];
+//! - [`parse`]: tolerant reading of the native format and schema.org JSON-LD;
+//! - [`quantity`] and [`units`]: amounts, fractions, ranges and unit aliases;
+//! - [`changes`]: the [`RecipeDiff`] a diff produces;
+//! - [`diff()`] and [`apply()`]: computing and applying diffs;
+//! - [`render`]: text, JSON, JSON Patch and flat renderings.
+//!
+//! The crate does no I/O and has no async: it is the pure core that the
+//! pipeline services and the `recipe` command line build on.
+//!
+//! ## Example
+//!
+//! ```
+//! use recipe_diff::{apply, diff, parse_recipe};
+//!
+//! let original = parse_recipe(r#"{
+//!   "recipeName": "Apple Pie", "recipeId": 1, "rating": 5,
+//!   "ingredients": [
+//!     {"ingredientId": 1, "quantity": 1, "measurement": "unit", "ingredientName": "pieCrust"},
+//!     {"ingredientId": 2, "quantity": 5, "measurement": "unit", "ingredientName": "apples"},
+//!     {"ingredientId": 3, "quantity": 0.5, "measurement": "TBS", "ingredientName": "cinnamon"}],
+//!   "steps": [
+//!     {"stepId": 1, "stepText": "Gather ingredients"},
+//!     {"stepId": 2, "stepText": "Pre heat oven to 350 degrees"},
+//!     {"stepId": 3, "stepText": "Make the pie"}]
+//! }"#)?;
+//! let make = parse_recipe(r#"{
+//!   "recipeName": "Apple Pie", "recipeId": 1, "rating": 4,
+//!   "ingredients": [
+//!     {"ingredientId": 1, "quantity": 1, "measurement": "unit", "ingredientName": "pie crust"},
+//!     {"ingredientId": 2, "quantity": 5, "measurement": "unit", "ingredientName": "apples"},
+//!     {"ingredientId": 3, "quantity": 1.5, "measurement": "tsp", "ingredientName": "cinnamon"}],
+//!   "steps": [
+//!     {"stepId": 1, "stepText": "Gather ingredients"},
+//!     {"stepId": 2, "stepText": "Make the pie"}]
+//! }"#)?;
+//!
+//! let changes = diff(&original, &make);
+//! // Only the skipped step and the rating: the crust is only respelled and
+//! // 1.5 tsp is 0.5 TBS.
+//! assert_eq!(changes.change_count(), 2);
+//! // The diff still rebuilds the make exactly.
+//! assert_eq!(apply(&original, &changes)?, make);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![forbid(unsafe_code)]
+
+mod apply;
+pub mod changes;
+mod diff;
+mod error;
+pub mod model;
+pub mod parse;
+pub mod quantity;
+pub mod render;
+pub mod units;
+
+pub use apply::apply;
+pub use changes::RecipeDiff;
+pub use diff::{diff, diff_make};
+pub use error::{Error, Result};
+pub use model::{Ingredient, Make, Recipe, Step};
+pub use parse::{parse_make, parse_recipe};

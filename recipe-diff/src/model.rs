@@ -1,0 +1,89 @@
+//! The data model: recipes, their ingredients and steps, and makes.
+//!
+//! Field names follow the original project's camelCase JSON. Reading is
+//! tolerant (see [`crate::parse`]); these types hold the cleaned-up values.
+//! They serialize back to the canonical native JSON form.
+
+use serde::{Deserialize, Serialize};
+
+use crate::quantity::Quantity;
+use crate::units::Unit;
+
+/// A recipe as its cook keeps it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Recipe {
+    /// The recipe's title, e.g. `Apple Pie`.
+    pub recipe_name: String,
+    /// Stable id; a make names its original by this id. Missing in many
+    /// hand-written and web recipes, so optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipe_id: Option<i64>,
+    /// The cook's rating from 0 to 5, when they gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<f64>,
+    /// Ingredients in the order the recipe lists them.
+    #[serde(default)]
+    pub ingredients: Vec<Ingredient>,
+    /// Steps in the order they are cooked.
+    #[serde(default)]
+    pub steps: Vec<Step>,
+}
+
+/// One ingredient line: an amount of something.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Ingredient {
+    /// Id within the recipe; used first when matching, but optional because
+    /// web recipes have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ingredient_id: Option<i64>,
+    /// How much, when the recipe says (`salt, to taste` has no quantity).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<Quantity>,
+    /// The unit exactly as written (`TBS`, `cups`, `g`); kept verbatim so a
+    /// make renders the way its cook wrote it. See [`Ingredient::unit`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measurement: Option<String>,
+    /// What it is, as written (`pieCrust`, `Granny Smith apples`).
+    pub ingredient_name: String,
+    /// Preparation or remark after the name (`sifted`, `at room temperature`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+impl Ingredient {
+    /// The measurement understood as a unit; no measurement means a count.
+    pub fn unit(&self) -> Unit {
+        self.measurement
+            .as_deref()
+            .map_or(Unit::count(), Unit::parse)
+    }
+}
+
+/// One step of the method.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Step {
+    /// Position label as written; steps are aligned by text, so a renumbered
+    /// id alone is not a difference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step_id: Option<i64>,
+    /// What to do.
+    pub step_text: String,
+}
+
+/// A recipe as actually cooked on one occasion.
+///
+/// Its `recipe.recipe_id` names the original it was cooked from.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Make {
+    /// The recipe as cooked.
+    pub recipe: Recipe,
+    /// Id of this make, when the cook's tool assigned one.
+    pub make_id: Option<i64>,
+    /// When it was cooked (RFC 3339), as written.
+    pub made_at: Option<String>,
+    /// Free-form remarks ("oven runs hot").
+    pub notes: Option<String>,
+}
