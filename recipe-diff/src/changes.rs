@@ -293,16 +293,15 @@ impl RecipeDiff {
 
     /// The diff that turns the make back into the original.
     ///
-    /// `apply(make, &diff.inverted())` gives back the original.
+    /// `apply(make, &diff.inverted())` gives back the original, and
+    /// `diff(make, original)` equals `diff(original, make).inverted()`.
     pub fn inverted(self) -> Self {
-        RecipeDiff {
+        let mut inverse = RecipeDiff {
             recipe_id: self.recipe_id,
             make_id: self.make_id,
             name: self.name.map(Change::inverted),
             rating: self.rating.map(Change::inverted),
-            scaling: self.scaling.map(|s| Scaling {
-                factor: 1.0 / s.factor,
-            }),
+            scaling: self.scaling,
             ingredients: self
                 .ingredients
                 .into_iter()
@@ -310,11 +309,61 @@ impl RecipeDiff {
                 .collect(),
             steps: self.steps.into_iter().map(StepChange::inverted).collect(),
             restatements: self.restatements.inverted(),
+        };
+        inverse.sort();
+        // Ratios and factors are derived from the records; recomputing them
+        // the way a direct diff would (rather than taking 1/x, which is not
+        // exact in floating point) keeps inversion an exact involution.
+        if inverse.scaling.is_some() {
+            inverse.scaling = crate::diff::scaling_of(inverse.amount_pairs());
         }
+        inverse
+    }
+
+    /// Every matched ingredient pair whose amount the diff records, in
+    /// original order.
+    fn amount_pairs(&self) -> Vec<(&Ingredient, &Ingredient)> {
+        let mut pairs: Vec<(usize, &Ingredient, &Ingredient)> = self
+            .ingredients
+            .iter()
+            .filter_map(|change| match change {
+                IngredientChange::Modified(m) => Some((m.original_index, &m.original, &m.make)),
+                _ => None,
+            })
+            .chain(
+                self.restatements
+                    .ingredients
+                    .iter()
+                    .map(|p| (p.original_index, &p.original, &p.make)),
+            )
+            .collect();
+        pairs.sort_by_key(|(index, _, _)| *index);
+        pairs.into_iter().map(|(_, o, m)| (o, m)).collect()
+    }
+
+    /// Puts every list in reading order, so equal diffs compare equal.
+    pub(crate) fn sort(&mut self) {
+        self.ingredients.sort_by_key(IngredientChange::position);
+        self.steps.sort_by_key(StepChange::position);
+        self.restatements
+            .ingredients
+            .sort_by_key(|p| p.original_index);
+        self.restatements.steps.sort_by_key(|p| p.original_index);
     }
 }
 
 impl IngredientChange {
+    /// Where the change reads in a list of changes: by original position,
+    /// additions by make position, removals first.
+    pub(crate) fn position(&self) -> (usize, u8) {
+        match self {
+            IngredientChange::Removed { original_index, .. } => (*original_index, 0),
+            IngredientChange::Substituted(p) => (p.original_index, 1),
+            IngredientChange::Modified(m) => (m.original_index, 1),
+            IngredientChange::Added { make_index, .. } => (*make_index, 2),
+        }
+    }
+
     /// The same change seen from the make's side.
     pub fn inverted(self) -> Self {
         match self {
@@ -334,18 +383,31 @@ impl IngredientChange {
             },
             IngredientChange::Substituted(pair) => IngredientChange::Substituted(pair.inverted()),
             IngredientChange::Modified(m) => IngredientChange::Modified(ModifiedIngredient {
+                ratio: m
+                    .ratio
+                    .and_then(|_| crate::diff::amount_ratio(&m.make, &m.original)),
                 original_index: m.make_index,
                 make_index: m.original_index,
                 original: m.make,
                 make: m.original,
                 fields: m.fields,
-                ratio: m.ratio.map(|r| 1.0 / r),
             }),
         }
     }
 }
 
 impl StepChange {
+    /// Where the change reads in a list of changes: by original position,
+    /// additions by make position, removals first.
+    pub(crate) fn position(&self) -> (usize, u8) {
+        match self {
+            StepChange::Removed { original_index, .. } => (*original_index, 0),
+            StepChange::Edited(e) => (e.original_index, 1),
+            StepChange::Moved(p) => (p.original_index, 1),
+            StepChange::Added { make_index, .. } => (*make_index, 2),
+        }
+    }
+
     /// The same change seen from the make's side.
     pub fn inverted(self) -> Self {
         match self {

@@ -115,7 +115,9 @@ impl<'de> Deserialize<'de> for Quantity {
                 if v.is_finite() && v >= 0.0 {
                     Ok(Quantity::new(v))
                 } else {
-                    Err(E::custom(format!("quantity {v} is not an amount of at least zero")))
+                    Err(E::custom(format!(
+                        "quantity {v} is not an amount of at least zero"
+                    )))
                 }
             }
 

@@ -99,8 +99,6 @@ pub(crate) fn diff_ingredients(original: &[Ingredient], make: &[Ingredient]) -> 
             });
         }
     }
-    result.changes.sort_by_key(position);
-    result.restated.sort_by_key(|p| p.original_index);
     result
 }
 
@@ -110,16 +108,6 @@ fn pair(original: &[Ingredient], make: &[Ingredient], o: usize, m: usize) -> Pai
         make_index: m,
         original: original[o].clone(),
         make: make[m].clone(),
-    }
-}
-
-/// Reading order: by original position, additions by make position.
-fn position(change: &IngredientChange) -> (usize, u8) {
-    match change {
-        IngredientChange::Removed { original_index, .. } => (*original_index, 0),
-        IngredientChange::Substituted(p) => (p.original_index, 1),
-        IngredientChange::Modified(m) => (m.original_index, 1),
-        IngredientChange::Added { make_index, .. } => (*make_index, 2),
     }
 }
 
@@ -164,16 +152,13 @@ fn fold_note(note: Option<&str>) -> String {
 
 /// One factor for every comparable amount, when there are at least two and
 /// none stayed the same.
-fn detect_scaling(comparisons: &[AmountComparison]) -> Option<Scaling> {
+pub(crate) fn detect_scaling(comparisons: &[AmountComparison]) -> Option<Scaling> {
     let ratios: Vec<f64> = comparisons.iter().filter_map(|c| c.ratio).collect();
     let (&first, rest) = ratios.split_first()?;
     if rest.is_empty() || close(first, 1.0, CONVERSION_TOLERANCE) || first == 0.0 {
         return None;
     }
-    if !rest
-        .iter()
-        .all(|&r| close(r, first, CONVERSION_TOLERANCE))
-    {
+    if !rest.iter().all(|&r| close(r, first, CONVERSION_TOLERANCE)) {
         return None;
     }
     let mean = ratios.iter().sum::<f64>() / ratios.len() as f64;

@@ -12,8 +12,10 @@ mod names;
 mod order;
 mod steps;
 
-use crate::changes::{Change, RecipeDiff, Restatements};
-use crate::model::{Make, Recipe};
+use std::cmp::Ordering;
+
+use crate::changes::{Change, RecipeDiff, Restatements, Scaling};
+use crate::model::{Ingredient, Make, Recipe};
 
 /// Everything that differs between `original` and `make`.
 ///
@@ -35,10 +37,40 @@ use crate::model::{Make, Recipe};
 /// assert!(diff(&original, &original).is_empty());
 /// ```
 pub fn diff(original: &Recipe, make: &Recipe) -> RecipeDiff {
+    // Alignment and matching break ties by position, which depends on the
+    // direction. Diffing every pair in one canonical direction and inverting
+    // when asked for the other makes `diff(b, a) == diff(a, b).inverted()`
+    // hold exactly, as the contract promises.
+    if canonical_order(original, make) == Ordering::Greater {
+        let mut inverse = diff_in_order(make, original).inverted();
+        inverse.recipe_id = original.recipe_id;
+        inverse
+    } else {
+        diff_in_order(original, make)
+    }
+}
+
+/// A cheap total order on recipes; full formatting only breaks ties
+/// between recipes whose texts and names are all the same.
+fn canonical_order(a: &Recipe, b: &Recipe) -> Ordering {
+    fn texts(r: &Recipe) -> Vec<&str> {
+        r.steps
+            .iter()
+            .map(|s| s.step_text.as_str())
+            .chain(r.ingredients.iter().map(|i| i.ingredient_name.as_str()))
+            .chain([r.recipe_name.as_str()])
+            .collect()
+    }
+    texts(a)
+        .cmp(&texts(b))
+        .then_with(|| format!("{a:?}").cmp(&format!("{b:?}")))
+}
+
+fn diff_in_order(original: &Recipe, make: &Recipe) -> RecipeDiff {
     let ingredients = ingredients::diff_ingredients(&original.ingredients, &make.ingredients);
     let steps = steps::diff_steps(&original.steps, &make.steps);
     let (name, restated_name) = compare_names(&original.recipe_name, &make.recipe_name);
-    RecipeDiff {
+    let mut diff = RecipeDiff {
         recipe_id: original.recipe_id,
         make_id: None,
         name,
@@ -53,7 +85,23 @@ pub fn diff(original: &Recipe, make: &Recipe) -> RecipeDiff {
             ingredients: ingredients.restated,
             steps: steps.restated,
         },
-    }
+    };
+    diff.sort();
+    diff
+}
+
+/// Make amount over original amount, as a diff reports it.
+pub(crate) fn amount_ratio(original: &Ingredient, make: &Ingredient) -> Option<f64> {
+    amount::compare(original, make).ratio
+}
+
+/// The scaling that explains these (original, make) amount pairs, if any.
+pub(crate) fn scaling_of(pairs: Vec<(&Ingredient, &Ingredient)>) -> Option<Scaling> {
+    let comparisons: Vec<_> = pairs
+        .into_iter()
+        .map(|(o, m)| amount::compare(o, m))
+        .collect();
+    ingredients::detect_scaling(&comparisons)
 }
 
 /// [`diff`] for a make, remembering its id.
@@ -71,7 +119,12 @@ fn compare_names(original: &str, make: &str) -> (NameChange, NameChange) {
     if original == make {
         return (None, None);
     }
-    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let fold = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
     let change = Some(Change::new(original.to_owned(), make.to_owned()));
     if fold(original) == fold(make) {
         (None, change)

@@ -87,7 +87,14 @@ fn split_words(name: &str) -> Vec<String> {
 
 /// Words that end like plurals but are not.
 const UNCOUNTABLE: [&str; 8] = [
-    "molasses", "couscous", "hummus", "asparagus", "citrus", "swiss", "grits", "oats",
+    "molasses",
+    "couscous",
+    "hummus",
+    "asparagus",
+    "citrus",
+    "swiss",
+    "grits",
+    "oats",
 ];
 
 /// English plural to singular, for the regular cases recipes use.

@@ -39,6 +39,9 @@ mod tests {
             [false, true, true],
             "moving the first item to the end moves only it"
         );
-        assert_eq!(anchored(&[(0, 1), (1, 0)]).iter().filter(|k| **k).count(), 1);
+        assert_eq!(
+            anchored(&[(0, 1), (1, 0)]).iter().filter(|k| **k).count(),
+            1
+        );
     }
 }

@@ -53,7 +53,7 @@ struct Hunk {
 pub(crate) fn diff_steps(original: &[Step], make: &[Step]) -> StepDiff {
     let original_keys: Vec<String> = original.iter().map(|s| step_key(&s.step_text)).collect();
     let make_keys: Vec<String> = make.iter().map(|s| step_key(&s.step_text)).collect();
-    let ops = capture_diff_slices(Algorithm::Patience, &original_keys, &make_keys);
+    let ops = capture_diff_slices(Algorithm::Myers, &original_keys, &make_keys);
 
     let mut result = StepDiff::default();
     let mut hunks: Vec<Hunk> = Vec::new();
@@ -87,7 +87,14 @@ pub(crate) fn diff_steps(original: &[Step], make: &[Step]) -> StepDiff {
         }
     }
 
-    pair_moves(&mut hunks, &original_keys, &make_keys, original, make, &mut result);
+    pair_moves(
+        &mut hunks,
+        &original_keys,
+        &make_keys,
+        original,
+        make,
+        &mut result,
+    );
     for hunk in &mut hunks {
         pair_edits(hunk, original, make, EDITED, false, &mut result);
     }
@@ -96,7 +103,14 @@ pub(crate) fn diff_steps(original: &[Step], make: &[Step]) -> StepDiff {
         leftover.removed.extend(hunk.removed);
         leftover.added.extend(hunk.added);
     }
-    pair_edits(&mut leftover, original, make, EDITED_AND_MOVED, true, &mut result);
+    pair_edits(
+        &mut leftover,
+        original,
+        make,
+        EDITED_AND_MOVED,
+        true,
+        &mut result,
+    );
     for o in leftover.removed {
         result.changes.push(StepChange::Removed {
             original_index: o,
@@ -109,8 +123,6 @@ pub(crate) fn diff_steps(original: &[Step], make: &[Step]) -> StepDiff {
             step: make[m].clone(),
         });
     }
-    result.changes.sort_by_key(position);
-    result.restated.sort_by_key(|p| p.original_index);
     result
 }
 
@@ -120,16 +132,6 @@ fn pair(original: &[Step], make: &[Step], o: usize, m: usize) -> Paired<Step> {
         make_index: m,
         original: original[o].clone(),
         make: make[m].clone(),
-    }
-}
-
-/// Reading order: by original position, additions by make position.
-fn position(change: &StepChange) -> (usize, u8) {
-    match change {
-        StepChange::Removed { original_index, .. } => (*original_index, 0),
-        StepChange::Edited(e) => (e.original_index, 1),
-        StepChange::Moved(p) => (p.original_index, 1),
-        StepChange::Added { make_index, .. } => (*make_index, 2),
     }
 }
 
@@ -275,7 +277,10 @@ mod tests {
 
     #[test]
     fn a_skipped_step_is_removed_and_renumbering_is_restated() {
-        let diff = diff_steps(&steps(&PIE), &steps(&["Gather ingredients", "Make the pie"]));
+        let diff = diff_steps(
+            &steps(&PIE),
+            &steps(&["Gather ingredients", "Make the pie"]),
+        );
         assert!(matches!(
             diff.changes.as_slice(),
             [StepChange::Removed { original_index: 1, step }] if step.step_text == PIE[1]

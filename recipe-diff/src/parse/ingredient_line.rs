@@ -19,9 +19,7 @@ pub fn parse_ingredient_line(line: &str) -> Result<Ingredient> {
         None => (line.trim(), None),
     };
     let mut words = body.split_whitespace().peekable();
-    let quantity = words
-        .peek()
-        .and_then(|word| word.parse::<Quantity>().ok());
+    let quantity = words.peek().and_then(|word| word.parse::<Quantity>().ok());
     if quantity.is_some() {
         words.next();
     }
