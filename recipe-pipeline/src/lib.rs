@@ -1,0 +1,41 @@
+//! # recipe-pipeline
+//!
+//! The running system around [`recipe_diff`]: makes dropped in a bucket
+//! become stored, browsable differences, with nothing lost and nothing
+//! doubled.
+//!
+//! ```text
+//!  bucket ──► watcher ──► queue ──► sender ──► server ──► record store
+//! ```
+//!
+//! - [`ports`]: the traits the services need ([`ports::ObjectStore`],
+//!   [`ports::Queue`], [`ports::RecordStore`], [`ports::AnnouncementLog`]);
+//!   the AWS adapters live in `recipe-aws`, the embedded ones (a directory
+//!   and SQLite) in `recipe-embedded`;
+//! - [`claim_check`]: the queue message between watcher and sender;
+//! - [`records`]: what the store keeps, and the identity of a make;
+//! - [`keys`]: which keys are recipes and which are makes.
+//!
+//! ## Example
+//!
+//! ```
+//! use recipe_pipeline::claim_check::ClaimCheck;
+//! use recipe_pipeline::keys::{KeyKind, Prefixes};
+//! use recipe_pipeline::ports::ObjectInfo;
+//!
+//! let object = ObjectInfo { key: "makes/pie-1.json".into(), etag: "9b2c".into(), size: 512 };
+//! assert_eq!(Prefixes::default().classify(&object.key), KeyKind::Make);
+//! let message = ClaimCheck::new("my-bucket", object).to_body();
+//! assert_eq!(ClaimCheck::from_body(&message)?.key, "makes/pie-1.json");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+#![forbid(unsafe_code)]
+
+pub mod claim_check;
+mod error;
+pub mod keys;
+pub mod ports;
+pub mod records;
+
+pub use error::{Error, Result};
