@@ -14,7 +14,9 @@
 //!   and SQLite) in `recipe-embedded`;
 //! - [`claim_check`]: the queue message between watcher and sender;
 //! - [`records`]: what the store keeps, and the identity of a make;
-//! - [`keys`]: which keys are recipes and which are makes.
+//! - [`keys`]: which keys are recipes and which are makes;
+//! - `conformance` (feature `conformance`): one specification of the ports
+//!   that every adapter's tests run.
 //!
 //! ## Example
 //!
@@ -33,6 +35,8 @@
 #![forbid(unsafe_code)]
 
 pub mod claim_check;
+#[cfg(feature = "conformance")]
+pub mod conformance;
 mod error;
 pub mod keys;
 pub mod ports;

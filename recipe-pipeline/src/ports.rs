@@ -41,12 +41,14 @@ pub struct ListRequest<'a> {
     pub start_after: Option<&'a str>,
     /// Where the previous page ended (S3 `ContinuationToken`).
     pub continuation: Option<&'a str>,
+    /// Page size; `None` means the store's maximum, 1,000.
+    pub max_keys: Option<u32>,
 }
 
 /// A page of a listing, keys in ascending order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ListPage {
-    /// At most 1,000 objects.
+    /// At most `max_keys` objects.
     pub objects: Vec<ObjectInfo>,
     /// Present when there are more pages.
     pub continuation: Option<String>,

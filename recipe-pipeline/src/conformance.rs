@@ -1,0 +1,316 @@
+//! One specification of the ports, run against every adapter.
+//!
+//! Adapter crates call these from their tests (feature `conformance`), so
+//! the AWS and the embedded backends are held to the same behaviour. Each
+//! function panics with a message naming the broken promise.
+
+#![allow(clippy::unwrap_used, clippy::missing_panics_doc)]
+
+use std::time::Duration;
+
+use recipe_diff::{Recipe, RecipeDiff, Step};
+
+use crate::ports::{
+    AnnouncementLog, ListRequest, ObjectInfo, ObjectStore, PutMode, Queue, RecordStore, Written,
+};
+use crate::records::{MakeRecord, Rejection};
+
+/// Put, get, replace, and list with prefixes, `StartAfter` and pages.
+pub async fn object_store(store: &dyn ObjectStore) {
+    assert!(store.get("makes/missing.json").await.unwrap().is_none());
+
+    let first = store.put("makes/b.json", b"one".to_vec()).await.unwrap();
+    assert_eq!(first.key, "makes/b.json");
+    assert_eq!(first.size, 3);
+    assert!(
+        !first.etag.is_empty() && !first.etag.contains('"'),
+        "etags come unquoted"
+    );
+    let read = store
+        .get("makes/b.json")
+        .await
+        .unwrap()
+        .expect("a stored object reads back");
+    assert_eq!(read.body, b"one");
+    assert_eq!(read.info, first);
+
+    let second = store.put("makes/b.json", b"two!".to_vec()).await.unwrap();
+    assert_ne!(second.etag, first.etag, "a new body gets a new etag");
+    assert_eq!(
+        store
+            .put("makes/b.json", b"two!".to_vec())
+            .await
+            .unwrap()
+            .etag,
+        second.etag
+    );
+
+    for key in [
+        "makes/a.json",
+        "makes/c d.json",
+        "recipes/pie.json",
+        "other.txt",
+    ] {
+        store.put(key, key.as_bytes().to_vec()).await.unwrap();
+    }
+    let keys = |page: &crate::ports::ListPage| {
+        page.objects
+            .iter()
+            .map(|o| o.key.clone())
+            .collect::<Vec<_>>()
+    };
+    let makes = store
+        .list(ListRequest {
+            prefix: "makes/",
+            ..ListRequest::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        keys(&makes),
+        ["makes/a.json", "makes/b.json", "makes/c d.json"]
+    );
+    assert!(makes.continuation.is_none());
+    assert_eq!(makes.objects[1], second);
+
+    let after = store
+        .list(ListRequest {
+            prefix: "makes/",
+            start_after: Some("makes/a.json"),
+            ..ListRequest::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(keys(&after), ["makes/b.json", "makes/c d.json"]);
+
+    let mut seen = Vec::new();
+    let mut continuation: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let page = store
+            .list(ListRequest {
+                prefix: "",
+                continuation: continuation.as_deref(),
+                max_keys: Some(2),
+                ..ListRequest::default()
+            })
+            .await
+            .unwrap();
+        pages += 1;
+        assert!(page.objects.len() <= 2, "a page holds at most max_keys");
+        seen.extend(keys(&page));
+        match page.continuation {
+            Some(next) => continuation = Some(next),
+            None => break,
+        }
+        assert!(pages < 10, "paging must end");
+    }
+    assert_eq!(
+        seen,
+        [
+            "makes/a.json",
+            "makes/b.json",
+            "makes/c d.json",
+            "other.txt",
+            "recipes/pie.json"
+        ]
+    );
+}
+
+/// Batches, visibility, redelivery counts, extension and deletion. The
+/// queue must be empty and have a visibility timeout of 2 to 5 seconds.
+pub async fn queue(queue: &dyn Queue) {
+    let timeout = queue.visibility_timeout();
+    assert!(timeout >= Duration::from_secs(2) && timeout <= Duration::from_secs(5));
+    let bodies: Vec<String> = (0..10).map(|i| format!("{{\"n\":{i}}}")).collect();
+    queue.send_batch(&bodies).await.unwrap();
+
+    let mut received = Vec::new();
+    for _ in 0..20 {
+        received.extend(queue.receive(10, Duration::from_secs(1)).await.unwrap());
+        if received.len() == 10 {
+            break;
+        }
+    }
+    let mut got: Vec<String> = received.iter().map(|d| d.body.clone()).collect();
+    got.sort();
+    let mut want = bodies.clone();
+    want.sort();
+    assert_eq!(got, want, "every message arrives once while hidden");
+    assert!(received.iter().all(|d| d.receive_count == 1));
+
+    assert!(
+        queue
+            .receive(10, Duration::from_millis(500))
+            .await
+            .unwrap()
+            .is_empty(),
+        "received messages stay hidden"
+    );
+    for delivery in &received[..8] {
+        queue.delete(&delivery.receipt).await.unwrap();
+    }
+    let extended = &received[8];
+    queue
+        .extend_visibility(&extended.receipt, Duration::from_secs(30))
+        .await
+        .unwrap();
+
+    tokio::time::sleep(timeout + Duration::from_millis(500)).await;
+    let mut again = Vec::new();
+    for _ in 0..10 {
+        again.extend(queue.receive(10, Duration::from_secs(1)).await.unwrap());
+        if !again.is_empty() {
+            break;
+        }
+    }
+    assert_eq!(
+        again.len(),
+        1,
+        "only the expired message comes back: {again:?}"
+    );
+    assert_eq!(again[0].body, received[9].body);
+    assert_eq!(again[0].receive_count, 2);
+    queue.delete(&again[0].receipt).await.unwrap();
+    queue.delete(&extended.receipt).await.unwrap();
+    assert!(
+        queue
+            .receive(10, Duration::from_millis(500))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+fn recipe(id: i64, name: &str) -> Recipe {
+    Recipe {
+        recipe_name: name.to_owned(),
+        recipe_id: Some(id),
+        rating: Some(4.5),
+        ingredients: Vec::new(),
+        steps: vec![Step {
+            step_id: Some(1),
+            step_text: "Cook it".to_owned(),
+        }],
+    }
+}
+
+fn make(recipe_id: i64, make_id: &str, recorded_at: &str) -> MakeRecord {
+    MakeRecord {
+        recipe_id,
+        make_id: make_id.to_owned(),
+        made_at: Some("2026-11-20T18:30:00Z".to_owned()),
+        notes: None,
+        recipe: recipe(recipe_id, "Pie"),
+        differences: RecipeDiff::default(),
+        source: Some(format!("s3://bucket/makes/{make_id}.json")),
+        recorded_at: recorded_at.to_owned(),
+    }
+}
+
+/// Create, conflict, upsert; makes written once; rejections kept. The
+/// store must be empty.
+pub async fn record_store(store: &dyn RecordStore) {
+    store.ping().await.unwrap();
+    assert!(store.recipe(1).await.unwrap().is_none());
+    assert_eq!(
+        store
+            .put_recipe(&recipe(2, "Bread"), PutMode::Create)
+            .await
+            .unwrap(),
+        Written::Created
+    );
+    assert_eq!(
+        store
+            .put_recipe(&recipe(1, "Pie"), PutMode::Create)
+            .await
+            .unwrap(),
+        Written::Created
+    );
+    assert_eq!(
+        store
+            .put_recipe(&recipe(1, "Other"), PutMode::Create)
+            .await
+            .unwrap(),
+        Written::Conflict
+    );
+    assert_eq!(store.recipe(1).await.unwrap().unwrap().recipe_name, "Pie");
+    assert_eq!(
+        store
+            .put_recipe(&recipe(1, "Apple Pie"), PutMode::Upsert)
+            .await
+            .unwrap(),
+        Written::Replaced
+    );
+    assert_eq!(store.recipe(1).await.unwrap(), Some(recipe(1, "Apple Pie")));
+    let names: Vec<String> = store
+        .recipes()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| r.recipe_name)
+        .collect();
+    assert_eq!(names, ["Apple Pie", "Bread"], "recipes list by id");
+
+    let first = make(1, "7", "2026-11-21T10:00:00Z");
+    assert_eq!(store.put_make(&first).await.unwrap(), Written::Created);
+    let mut changed = first.clone();
+    changed.notes = Some("a redelivery must not overwrite".to_owned());
+    assert_eq!(
+        store.put_make(&changed).await.unwrap(),
+        Written::AlreadyExists
+    );
+    assert_eq!(store.make(1, "7").await.unwrap(), Some(first.clone()));
+    let second = make(1, "s3-0123456789abcdef", "2026-11-22T10:00:00Z");
+    assert_eq!(store.put_make(&second).await.unwrap(), Written::Created);
+    assert_eq!(
+        store
+            .put_make(&make(2, "7", "2026-11-22T11:00:00Z"))
+            .await
+            .unwrap(),
+        Written::Created
+    );
+    assert_eq!(
+        store.makes(1).await.unwrap(),
+        [first, second],
+        "makes list oldest first"
+    );
+    assert!(store.make(1, "8").await.unwrap().is_none());
+    assert!(store.makes(3).await.unwrap().is_empty());
+
+    let rejection = Rejection {
+        source: "s3://bucket/makes/bad.json@e1".to_owned(),
+        reason: "malformed JSON at line 1, column 2".to_owned(),
+        rejected_at: "2026-11-22T12:00:00Z".to_owned(),
+    };
+    store.put_rejection(&rejection).await.unwrap();
+    assert_eq!(store.rejections().await.unwrap(), [rejection]);
+}
+
+/// Announced versions, etag changes, and the sorted-keys checkpoint. The
+/// log must be empty.
+pub async fn announcement_log(log: &dyn AnnouncementLog) {
+    let object = |key: &str, etag: &str| ObjectInfo {
+        key: key.to_owned(),
+        etag: etag.to_owned(),
+        size: 1,
+    };
+    let batch = vec![object("makes/a", "1"), object("makes/b", "1")];
+    assert_eq!(log.unannounced(batch.clone()).await.unwrap(), batch);
+    log.record(&batch).await.unwrap();
+    assert!(log.unannounced(batch.clone()).await.unwrap().is_empty());
+    let changed = vec![
+        object("makes/a", "2"),
+        object("makes/b", "1"),
+        object("makes/c", "1"),
+    ];
+    assert_eq!(
+        log.unannounced(changed).await.unwrap(),
+        [object("makes/a", "2"), object("makes/c", "1")],
+        "a new etag is a new version; order is kept"
+    );
+    assert_eq!(log.checkpoint().await.unwrap(), None);
+    log.save_checkpoint("makes/b").await.unwrap();
+    log.save_checkpoint("makes/c").await.unwrap();
+    assert_eq!(log.checkpoint().await.unwrap().as_deref(), Some("makes/c"));
+}
