@@ -427,21 +427,37 @@ impl StepChange {
                 make_index: e.original_index,
                 original: e.make,
                 make: e.original,
-                words: e
-                    .words
-                    .into_iter()
-                    .map(|w| WordChange {
-                        op: match w.op {
-                            WordOp::Equal => WordOp::Equal,
-                            WordOp::Delete => WordOp::Insert,
-                            WordOp::Insert => WordOp::Delete,
-                        },
-                        text: w.text,
-                    })
-                    .collect(),
+                words: inverted_words(e.words),
                 moved: e.moved,
             }),
             StepChange::Moved(pair) => StepChange::Moved(pair.inverted()),
         }
     }
+}
+
+/// Word runs seen from the make's side. Deletions stay ahead of the
+/// insertions next to them, as a direct diff writes them, so inverting
+/// twice gives back the same runs.
+fn inverted_words(words: Vec<WordChange>) -> Vec<WordChange> {
+    let mut runs: Vec<WordChange> = words
+        .into_iter()
+        .map(|w| WordChange {
+            op: match w.op {
+                WordOp::Equal => WordOp::Equal,
+                WordOp::Delete => WordOp::Insert,
+                WordOp::Insert => WordOp::Delete,
+            },
+            text: w.text,
+        })
+        .collect();
+    let mut i = 1;
+    while i < runs.len() {
+        if runs[i - 1].op == WordOp::Insert && runs[i].op == WordOp::Delete {
+            runs.swap(i - 1, i);
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    runs
 }

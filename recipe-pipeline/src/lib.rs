@@ -15,6 +15,9 @@
 //! - [`claim_check`]: the queue message between watcher and sender;
 //! - [`records`]: what the store keeps, and the identity of a make;
 //! - [`keys`]: which keys are recipes and which are makes;
+//! - [`watcher`]: announces new objects (poll or event mode);
+//! - [`sender`]: hands announced documents to the server, settling each
+//!   message exactly once;
 //! - `conformance` (feature `conformance`): one specification of the ports
 //!   that every adapter's tests run.
 //!
@@ -41,5 +44,7 @@ mod error;
 pub mod keys;
 pub mod ports;
 pub mod records;
+pub mod sender;
+pub mod watcher;
 
 pub use error::{Error, Result};

@@ -176,3 +176,11 @@ pub trait AnnouncementLog: Send + Sync {
     /// Moves the sorted-keys checkpoint to `key`.
     async fn save_checkpoint(&self, key: &str) -> Result<()>;
 }
+
+/// Where messages that cannot be processed go, with the reason, so nothing
+/// is dropped silently.
+#[async_trait]
+pub trait DeadLetters: Send + Sync {
+    /// Puts `body` on the dead-letter queue, noting `reason`.
+    async fn dead_letter(&self, body: &str, reason: &str) -> Result<()>;
+}

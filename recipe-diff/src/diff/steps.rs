@@ -229,8 +229,23 @@ fn pair_edits(
 }
 
 /// How alike two texts are, word by word, from 0 to 1.
+///
+/// Words are compared without the spaces between them: counting spaces as
+/// tokens would make `Chop the onion` and `Beat the eggs` 60% alike.
 fn similarity(a: &str, b: &str) -> f32 {
-    TextDiff::from_words(a, b).ratio()
+    let words = |text: &str| -> Vec<String> {
+        text.split_whitespace()
+            .map(|w| {
+                w.trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase()
+            })
+            .filter(|w| !w.is_empty())
+            .collect()
+    };
+    let (a, b) = (words(a), words(b));
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let b: Vec<&str> = b.iter().map(String::as_str).collect();
+    TextDiff::configure().diff_slices(&a, &b).ratio()
 }
 
 /// Word-level changes from `before` to `after`, in runs.
@@ -334,6 +349,13 @@ mod tests {
             diff.changes.as_slice(),
             [StepChange::Removed { .. }, StepChange::Added { .. }]
         ));
+    }
+
+    #[test]
+    fn short_unrelated_steps_are_not_edits() {
+        assert!(similarity("Chop the onion", "Beat the eggs") < EDITED);
+        assert!(similarity("Bake for 20 minutes", "Bake for 25 minutes.") >= EDITED);
+        assert_eq!(similarity("", ""), 1.0);
     }
 
     #[test]

@@ -1,0 +1,333 @@
+//! The sender: takes claim checks off the queue, fetches each object and
+//! hands it to the recipe server.
+//!
+//! A message is deleted only once the document is settled: the server
+//! accepted it, or refused it for good (and recorded why), or the sender
+//! put it on the dead-letter queue with a reason. Anything transient (the
+//! server down, a throttled bucket, a make whose recipe has not arrived
+//! yet) comes back after a backoff, and after `max_receives` attempts goes
+//! to the dead-letter queue with the last reason. While a slow message is
+//! being worked on, its visibility is extended at half the timeout, so no
+//! second consumer gets it.
+
+mod http;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+use tracing::{Instrument, debug, error, info, info_span, warn};
+
+pub use http::HttpRecipeServer;
+
+use crate::claim_check::ClaimCheck;
+use crate::error::Result;
+use crate::keys::{KeyKind, Prefixes};
+use crate::ports::{DeadLetters, Delivery, ObjectStore, Queue};
+
+/// A document on its way to the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    /// Recipe or make.
+    pub kind: KeyKind,
+    /// The document's bytes.
+    pub body: Vec<u8>,
+    /// The bucket it came from.
+    pub bucket: String,
+    /// Its key.
+    pub key: String,
+    /// The version that was read.
+    pub etag: String,
+}
+
+/// What the server made of a submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Stored (or already stored: redeliveries are fine).
+    Accepted,
+    /// Refused for good; the server recorded the reason.
+    Rejected {
+        /// The HTTP status.
+        status: u16,
+        /// The server's reason.
+        reason: String,
+    },
+    /// Cannot be sent at all (no recipe id to address it by, not a recipe
+    /// document): nobody recorded anything, so it goes to the dead-letter
+    /// queue with this reason.
+    Unroutable(String),
+    /// Try again later (the recipe is not known yet, the server is busy).
+    RetryLater(String),
+}
+
+/// The recipe server, as the sender sees it.
+#[async_trait]
+pub trait RecipeServer: Send + Sync {
+    /// Hands one document over.
+    async fn submit(&self, submission: Submission) -> Result<Outcome>;
+}
+
+/// Settings of a sender.
+#[derive(Debug, Clone)]
+pub struct SenderConfig {
+    /// Which keys are recipes and which are makes.
+    pub prefixes: Prefixes,
+    /// Messages worked on at once.
+    pub concurrency: usize,
+    /// How long one receive waits (long polling).
+    pub wait: Duration,
+    /// Attempts before a message goes to the dead-letter queue; match the
+    /// queue's redrive `maxReceiveCount`.
+    pub max_receives: u32,
+    /// Larger documents are refused unread.
+    pub max_document_bytes: u64,
+    /// First retry delay; doubles with each attempt.
+    pub backoff: Duration,
+}
+
+impl Default for SenderConfig {
+    fn default() -> Self {
+        SenderConfig {
+            prefixes: Prefixes::default(),
+            concurrency: 32,
+            wait: Duration::from_secs(20),
+            max_receives: 5,
+            max_document_bytes: 1 << 20,
+            backoff: Duration::from_secs(1),
+        }
+    }
+}
+
+/// What happens to a message after one attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Disposition {
+    /// Settled: delete it.
+    Done,
+    /// Settled by dead-lettering it with this reason.
+    DeadLetter(String),
+    /// Comes back after a backoff.
+    Retry(String),
+}
+
+/// The sender service.
+pub struct Sender {
+    store: Arc<dyn ObjectStore>,
+    queue: Arc<dyn Queue>,
+    dead_letters: Arc<dyn DeadLetters>,
+    server: Arc<dyn RecipeServer>,
+    config: SenderConfig,
+}
+
+impl Sender {
+    /// A sender reading claim checks from `queue`, objects from `store`,
+    /// and handing them to `server`.
+    pub fn new(
+        store: Arc<dyn ObjectStore>,
+        queue: Arc<dyn Queue>,
+        dead_letters: Arc<dyn DeadLetters>,
+        server: Arc<dyn RecipeServer>,
+        config: SenderConfig,
+    ) -> Self {
+        Sender {
+            store,
+            queue,
+            dead_letters,
+            server,
+            config,
+        }
+    }
+
+    /// Runs until `shutdown` is cancelled: then stops receiving, finishes
+    /// what is in flight, and returns.
+    pub async fn run(self: Arc<Self>, shutdown: CancellationToken) {
+        let permits = Arc::new(Semaphore::new(self.config.concurrency.max(1)));
+        let mut in_flight = JoinSet::new();
+        let mut failures: u32 = 0;
+        loop {
+            while in_flight.try_join_next().is_some() {}
+            // Receive no more than we can start: a received message waits
+            // hidden, and its visibility clock is already running.
+            let room = permits.available_permits().min(10);
+            if room == 0 {
+                tokio::select! {
+                    () = shutdown.cancelled() => break,
+                    _ = in_flight.join_next() => continue,
+                }
+            }
+            let received = tokio::select! {
+                () = shutdown.cancelled() => break,
+                received = self.queue.receive(room as u32, self.config.wait) => received,
+            };
+            let deliveries = match received {
+                Ok(deliveries) => {
+                    failures = 0;
+                    deliveries
+                }
+                Err(error) => {
+                    failures = failures.saturating_add(1);
+                    warn!(%error, failures, "receiving failed; trying again");
+                    tokio::select! {
+                        () = shutdown.cancelled() => break,
+                        () = tokio::time::sleep(crate::watcher::backoff(failures)) => continue,
+                    }
+                }
+            };
+            for delivery in deliveries {
+                let Ok(permit) = permits.clone().acquire_owned().await else {
+                    break;
+                };
+                let sender = Arc::clone(&self);
+                let span = info_span!("message", id = %delivery.message_id, receives = delivery.receive_count);
+                in_flight.spawn(
+                    async move {
+                        sender.handle(delivery).await;
+                        drop(permit);
+                    }
+                    .instrument(span),
+                );
+            }
+        }
+        info!(
+            in_flight = in_flight.len(),
+            "sender stopping; finishing in-flight messages"
+        );
+        while in_flight.join_next().await.is_some() {}
+        info!("sender stopped");
+    }
+
+    /// Works on one message to the end: settles it or schedules its retry.
+    pub async fn handle(&self, delivery: Delivery) {
+        let timeout = self.queue.visibility_timeout();
+        let heartbeat = async {
+            let period = (timeout / 2).max(Duration::from_millis(100));
+            loop {
+                tokio::time::sleep(period).await;
+                if let Err(error) = self
+                    .queue
+                    .extend_visibility(&delivery.receipt, timeout)
+                    .await
+                {
+                    warn!(%error, "could not extend visibility");
+                }
+            }
+        };
+        let disposition = tokio::select! {
+            disposition = self.process(&delivery) => disposition,
+            () = heartbeat => unreachable!("the heartbeat loops until the work is done"),
+        };
+        let settled = match disposition {
+            Disposition::Done => true,
+            Disposition::DeadLetter(reason) => self.dead_letter(&delivery, &reason).await,
+            Disposition::Retry(reason) if delivery.receive_count >= self.config.max_receives => {
+                let reason = format!(
+                    "gave up after {} attempts: {reason}",
+                    delivery.receive_count
+                );
+                self.dead_letter(&delivery, &reason).await
+            }
+            Disposition::Retry(reason) => {
+                let delay = self.retry_delay(delivery.receive_count);
+                info!(%reason, ?delay, "will retry");
+                if let Err(error) = self.queue.extend_visibility(&delivery.receipt, delay).await {
+                    warn!(%error, "could not schedule the retry; the visibility timeout will");
+                }
+                false
+            }
+        };
+        if settled {
+            if let Err(error) = self.queue.delete(&delivery.receipt).await {
+                // The message will come back; the server is idempotent.
+                warn!(%error, "could not delete a settled message");
+            }
+        }
+    }
+
+    /// Decides what one attempt at a message comes to.
+    pub async fn process(&self, delivery: &Delivery) -> Disposition {
+        let check = match ClaimCheck::from_body(&delivery.body) {
+            Ok(check) => check,
+            Err(error) => return Disposition::DeadLetter(error.to_string()),
+        };
+        if check.bucket != self.store.bucket() {
+            return Disposition::DeadLetter(format!(
+                "claim check names bucket {:?}, this sender reads {:?}",
+                check.bucket,
+                self.store.bucket()
+            ));
+        }
+        let kind = self.config.prefixes.classify(&check.key);
+        if kind == KeyKind::Other {
+            debug!(key = %check.key, "not a recipe or a make; skipped");
+            return Disposition::Done;
+        }
+        if check.size > self.config.max_document_bytes {
+            return Disposition::DeadLetter(self.too_large(&check.key, check.size));
+        }
+        let object = match self.store.get(&check.key).await {
+            Ok(Some(object)) => object,
+            Ok(None) => {
+                info!(key = %check.key, "object deleted before it was fetched; acknowledged");
+                return Disposition::Done;
+            }
+            Err(error) => return Disposition::Retry(format!("fetching {}: {error}", check.key)),
+        };
+        if object.body.len() as u64 > self.config.max_document_bytes {
+            return Disposition::DeadLetter(self.too_large(&check.key, object.body.len() as u64));
+        }
+        let submission = Submission {
+            kind,
+            body: object.body,
+            bucket: check.bucket,
+            key: check.key,
+            etag: object.info.etag,
+        };
+        let key = submission.key.clone();
+        match self.server.submit(submission).await {
+            Ok(Outcome::Accepted) => {
+                debug!(%key, "accepted");
+                Disposition::Done
+            }
+            Ok(Outcome::Rejected { status, reason }) => {
+                warn!(%key, status, %reason, "refused by the server, which recorded why");
+                Disposition::Done
+            }
+            Ok(Outcome::Unroutable(reason)) => Disposition::DeadLetter(format!("{key}: {reason}")),
+            Ok(Outcome::RetryLater(reason)) => Disposition::Retry(format!("{key}: {reason}")),
+            Err(error) => Disposition::Retry(format!("{key}: {error}")),
+        }
+    }
+
+    fn too_large(&self, key: &str, size: u64) -> String {
+        format!(
+            "{key} is {size} bytes, over the {} byte limit",
+            self.config.max_document_bytes
+        )
+    }
+
+    /// Backoff for the next attempt: doubles per receive, capped below
+    /// SQS's 12-hour visibility limit and at 15 minutes.
+    fn retry_delay(&self, receive_count: u32) -> Duration {
+        let doublings = receive_count.saturating_sub(1).min(10);
+        (self.config.backoff * (1u32 << doublings)).min(Duration::from_secs(900))
+    }
+
+    /// True when the message is safely on the dead-letter queue.
+    async fn dead_letter(&self, delivery: &Delivery, reason: &str) -> bool {
+        match self.dead_letters.dead_letter(&delivery.body, reason).await {
+            Ok(()) => {
+                warn!(%reason, "dead-lettered");
+                true
+            }
+            Err(error) => {
+                error!(%error, %reason, "could not dead-letter; the message will come back");
+                false
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

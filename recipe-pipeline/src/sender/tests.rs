@@ -1,0 +1,326 @@
+//! The sender's decisions, against in-process fakes of its ports.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use super::*;
+use crate::ports::{ListPage, ListRequest, Object, ObjectInfo};
+
+#[derive(Default)]
+struct FakeStore(Mutex<HashMap<String, Vec<u8>>>);
+
+#[async_trait]
+impl ObjectStore for FakeStore {
+    fn bucket(&self) -> &str {
+        "cookbook"
+    }
+    async fn list(&self, _: ListRequest<'_>) -> Result<ListPage> {
+        Ok(ListPage::default())
+    }
+    async fn get(&self, key: &str) -> Result<Option<Object>> {
+        Ok(self.0.lock().unwrap().get(key).map(|body| Object {
+            info: ObjectInfo {
+                key: key.to_owned(),
+                etag: "e1".to_owned(),
+                size: body.len() as u64,
+            },
+            body: body.clone(),
+        }))
+    }
+    async fn put(&self, key: &str, body: Vec<u8>) -> Result<ObjectInfo> {
+        let size = body.len() as u64;
+        self.0.lock().unwrap().insert(key.to_owned(), body);
+        Ok(ObjectInfo {
+            key: key.to_owned(),
+            etag: "e1".to_owned(),
+            size,
+        })
+    }
+}
+
+#[derive(Default)]
+struct FakeQueue {
+    waiting: Mutex<Vec<Delivery>>,
+    deleted: Mutex<Vec<String>>,
+    extended: Mutex<Vec<(String, Duration)>>,
+}
+
+#[async_trait]
+impl Queue for FakeQueue {
+    async fn send_batch(&self, _: &[String]) -> Result<()> {
+        Ok(())
+    }
+    async fn receive(&self, max: u32, wait: Duration) -> Result<Vec<Delivery>> {
+        let batch: Vec<Delivery> = {
+            let mut waiting = self.waiting.lock().unwrap();
+            let n = waiting.len().min(max as usize);
+            waiting.drain(..n).collect()
+        };
+        if batch.is_empty() {
+            tokio::time::sleep(wait).await;
+        }
+        Ok(batch)
+    }
+    async fn delete(&self, receipt: &str) -> Result<()> {
+        self.deleted.lock().unwrap().push(receipt.to_owned());
+        Ok(())
+    }
+    async fn extend_visibility(&self, receipt: &str, timeout: Duration) -> Result<()> {
+        self.extended
+            .lock()
+            .unwrap()
+            .push((receipt.to_owned(), timeout));
+        Ok(())
+    }
+    fn visibility_timeout(&self) -> Duration {
+        Duration::from_secs(30)
+    }
+}
+
+#[derive(Default)]
+struct FakeDeadLetters {
+    letters: Mutex<Vec<(String, String)>>,
+    broken: bool,
+}
+
+#[async_trait]
+impl DeadLetters for FakeDeadLetters {
+    async fn dead_letter(&self, body: &str, reason: &str) -> Result<()> {
+        if self.broken {
+            return Err(crate::Error::Unavailable {
+                backend: "fake",
+                message: "down".to_owned(),
+            });
+        }
+        self.letters
+            .lock()
+            .unwrap()
+            .push((body.to_owned(), reason.to_owned()));
+        Ok(())
+    }
+}
+
+struct FakeServer {
+    outcome: Outcome,
+    delay: Duration,
+    submitted: Mutex<Vec<Submission>>,
+}
+
+#[async_trait]
+impl RecipeServer for FakeServer {
+    async fn submit(&self, submission: Submission) -> Result<Outcome> {
+        tokio::time::sleep(self.delay).await;
+        self.submitted.lock().unwrap().push(submission);
+        Ok(self.outcome.clone())
+    }
+}
+
+struct Rig {
+    store: Arc<FakeStore>,
+    queue: Arc<FakeQueue>,
+    dead: Arc<FakeDeadLetters>,
+    server: Arc<FakeServer>,
+    sender: Arc<Sender>,
+}
+
+fn rig(outcome: Outcome, delay: Duration, broken_dlq: bool) -> Rig {
+    let store = Arc::new(FakeStore::default());
+    let queue = Arc::new(FakeQueue::default());
+    let dead = Arc::new(FakeDeadLetters {
+        broken: broken_dlq,
+        ..FakeDeadLetters::default()
+    });
+    let server = Arc::new(FakeServer {
+        outcome,
+        delay,
+        submitted: Mutex::default(),
+    });
+    let sender = Arc::new(Sender::new(
+        store.clone(),
+        queue.clone(),
+        dead.clone(),
+        server.clone(),
+        SenderConfig {
+            max_document_bytes: 64,
+            ..SenderConfig::default()
+        },
+    ));
+    Rig {
+        store,
+        queue,
+        dead,
+        server,
+        sender,
+    }
+}
+
+fn delivery(key: &str, receive_count: u32) -> Delivery {
+    let check = ClaimCheck {
+        bucket: "cookbook".to_owned(),
+        key: key.to_owned(),
+        etag: "e1".to_owned(),
+        size: 10,
+    };
+    Delivery {
+        message_id: format!("id-{key}"),
+        body: check.to_body(),
+        receipt: format!("r-{key}"),
+        receive_count,
+    }
+}
+
+async fn handled(rig: &Rig, delivery: Delivery) {
+    rig.sender.handle(delivery).await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_accepted_make_is_deleted() {
+    let rig = rig(Outcome::Accepted, Duration::ZERO, false);
+    rig.store.put("makes/a.json", b"{}".to_vec()).await.unwrap();
+    handled(&rig, delivery("makes/a.json", 1)).await;
+    assert_eq!(*rig.queue.deleted.lock().unwrap(), ["r-makes/a.json"]);
+    let submitted = rig.server.submitted.lock().unwrap();
+    assert_eq!(submitted[0].kind, KeyKind::Make);
+    assert_eq!(submitted[0].etag, "e1");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refused_document_is_deleted_not_dead_lettered() {
+    let rig = rig(
+        Outcome::Rejected {
+            status: 400,
+            reason: "bad".to_owned(),
+        },
+        Duration::ZERO,
+        false,
+    );
+    rig.store
+        .put("recipes/a.json", b"{}".to_vec())
+        .await
+        .unwrap();
+    handled(&rig, delivery("recipes/a.json", 1)).await;
+    assert_eq!(rig.queue.deleted.lock().unwrap().len(), 1);
+    assert!(rig.dead.letters.lock().unwrap().is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn transient_failures_come_back_after_a_growing_backoff() {
+    let rig = rig(
+        Outcome::RetryLater("busy".to_owned()),
+        Duration::ZERO,
+        false,
+    );
+    rig.store.put("makes/a.json", b"{}".to_vec()).await.unwrap();
+    handled(&rig, delivery("makes/a.json", 1)).await;
+    handled(&rig, delivery("makes/a.json", 3)).await;
+    assert!(rig.queue.deleted.lock().unwrap().is_empty());
+    let delays: Vec<Duration> = rig
+        .queue
+        .extended
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|e| e.1)
+        .collect();
+    assert_eq!(delays, [Duration::from_secs(1), Duration::from_secs(4)]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_last_attempt_dead_letters_with_the_reason() {
+    let rig = rig(
+        Outcome::RetryLater("recipe 9 not found".to_owned()),
+        Duration::ZERO,
+        false,
+    );
+    rig.store.put("makes/a.json", b"{}".to_vec()).await.unwrap();
+    handled(&rig, delivery("makes/a.json", 5)).await;
+    let letters = rig.dead.letters.lock().unwrap();
+    assert_eq!(letters.len(), 1);
+    assert!(
+        letters[0].1.contains("gave up after 5 attempts"),
+        "{}",
+        letters[0].1
+    );
+    assert!(letters[0].1.contains("recipe 9 not found"));
+    assert_eq!(rig.queue.deleted.lock().unwrap().len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn poison_messages_are_dead_lettered_with_what_is_wrong() {
+    let rig = rig(Outcome::Accepted, Duration::ZERO, false);
+    let mut poison = delivery("makes/a.json", 1);
+    poison.body = "not json".to_owned();
+    handled(&rig, poison).await;
+    rig.store
+        .put("makes/big.json", vec![b' '; 100])
+        .await
+        .unwrap();
+    handled(&rig, delivery("makes/big.json", 1)).await;
+    let reasons: Vec<String> = rig
+        .dead
+        .letters
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|l| l.1.clone())
+        .collect();
+    assert!(reasons[0].contains("not a claim check"), "{reasons:?}");
+    assert!(reasons[1].contains("over the 64 byte limit"), "{reasons:?}");
+    assert!(rig.server.submitted.lock().unwrap().is_empty());
+    assert_eq!(rig.queue.deleted.lock().unwrap().len(), 2);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_deleted_object_and_a_stranger_key_are_acknowledged() {
+    let rig = rig(Outcome::Accepted, Duration::ZERO, false);
+    handled(&rig, delivery("makes/gone.json", 1)).await;
+    handled(&rig, delivery("photos/pie.jpg", 1)).await;
+    assert_eq!(rig.queue.deleted.lock().unwrap().len(), 2);
+    assert!(rig.server.submitted.lock().unwrap().is_empty());
+    assert!(rig.dead.letters.lock().unwrap().is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn nothing_is_deleted_when_dead_lettering_fails() {
+    let rig = rig(
+        Outcome::Unroutable("has no recipeId".to_owned()),
+        Duration::ZERO,
+        true,
+    );
+    rig.store.put("makes/a.json", b"{}".to_vec()).await.unwrap();
+    handled(&rig, delivery("makes/a.json", 1)).await;
+    assert!(rig.queue.deleted.lock().unwrap().is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn slow_work_keeps_its_message_hidden() {
+    // Visibility 30 s; the server takes 100 s: extended every 15 s.
+    let rig = rig(Outcome::Accepted, Duration::from_secs(100), false);
+    rig.store.put("makes/a.json", b"{}".to_vec()).await.unwrap();
+    handled(&rig, delivery("makes/a.json", 1)).await;
+    let extended = rig.queue.extended.lock().unwrap();
+    assert_eq!(extended.len(), 6, "{extended:?}");
+    assert!(extended.iter().all(|(_, t)| *t == Duration::from_secs(30)));
+    assert_eq!(rig.queue.deleted.lock().unwrap().len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn shutdown_finishes_what_is_in_flight() {
+    let rig = rig(Outcome::Accepted, Duration::from_secs(5), false);
+    for i in 0..25 {
+        let key = format!("makes/{i}.json");
+        rig.store.put(&key, b"{}".to_vec()).await.unwrap();
+        rig.queue.waiting.lock().unwrap().push(delivery(&key, 1));
+    }
+    let shutdown = CancellationToken::new();
+    let running = tokio::spawn(rig.sender.clone().run(shutdown.clone()));
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    shutdown.cancel();
+    running.await.unwrap();
+    assert_eq!(
+        rig.queue.deleted.lock().unwrap().len(),
+        25,
+        "every received message settled"
+    );
+    assert_eq!(rig.server.submitted.lock().unwrap().len(), 25);
+}

@@ -1,0 +1,308 @@
+//! The watcher: notices new objects in the bucket and announces each one,
+//! once per version, as a claim check on the queue.
+//!
+//! Two modes, one contract (every new object is announced once per version,
+//! and a restart misses nothing):
+//!
+//! - **poll** ([`WatchMode::Poll`]): pages through the listing and keeps a
+//!   durable [`AnnouncementLog`] of announced `(key, etag)` pairs. With
+//!   `sorted_keys`, polls resume after a durable checkpoint with
+//!   `StartAfter`, so an idle poll costs one request; because `StartAfter`
+//!   alone would miss a key that sorts before the checkpoint, a full listing
+//!   still runs at start-up and every `full_scan_every` polls.
+//! - **events** ([`WatchMode::Events`]): consumes S3 `ObjectCreated`
+//!   notifications from a queue; no listing at all.
+//!
+//! Claim checks are sent with `send_batch` before the log records them: a
+//! crash in between announces again (the server is idempotent), never
+//! loses an object.
+
+mod events;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+use tracing::{debug, info, warn};
+
+pub use events::{Notification, parse_notification};
+
+use crate::claim_check::ClaimCheck;
+use crate::error::Result;
+use crate::keys::{KeyKind, Prefixes};
+use crate::ports::{AnnouncementLog, ListRequest, ObjectInfo, ObjectStore, Queue};
+
+/// How the watcher finds new objects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WatchMode {
+    /// List the bucket every `poll_interval`.
+    Poll {
+        /// Keys arrive in sorted order (timestamped keys): resume after a
+        /// checkpoint with `StartAfter`.
+        sorted_keys: bool,
+    },
+    /// Read S3 notifications from the events queue.
+    Events,
+}
+
+/// Settings of a watcher.
+#[derive(Debug, Clone)]
+pub struct WatcherConfig {
+    /// Which keys are recipes and which are makes.
+    pub prefixes: Prefixes,
+    /// Poll or events.
+    pub mode: WatchMode,
+    /// Pause between polls.
+    pub poll_interval: Duration,
+    /// In sorted-keys mode, every this many polls list everything again.
+    pub full_scan_every: u32,
+    /// How long one events receive waits (long polling).
+    pub events_wait: Duration,
+}
+
+impl Default for WatcherConfig {
+    fn default() -> Self {
+        WatcherConfig {
+            prefixes: Prefixes::default(),
+            mode: WatchMode::Poll { sorted_keys: false },
+            poll_interval: Duration::from_secs(2),
+            full_scan_every: 60,
+            events_wait: Duration::from_secs(20),
+        }
+    }
+}
+
+/// What one poll did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PollReport {
+    /// Listing requests made.
+    pub pages: u32,
+    /// Objects listed.
+    pub listed: usize,
+    /// Objects announced.
+    pub announced: usize,
+}
+
+/// The watcher service.
+pub struct Watcher {
+    store: Arc<dyn ObjectStore>,
+    claims: Arc<dyn Queue>,
+    log: Arc<dyn AnnouncementLog>,
+    events: Option<Arc<dyn Queue>>,
+    config: WatcherConfig,
+}
+
+impl Watcher {
+    /// A watcher announcing objects of `store` on `claims`. `log` is its
+    /// durable memory in poll mode; `events` the notification queue in
+    /// event mode.
+    pub fn new(
+        store: Arc<dyn ObjectStore>,
+        claims: Arc<dyn Queue>,
+        log: Arc<dyn AnnouncementLog>,
+        events: Option<Arc<dyn Queue>>,
+        config: WatcherConfig,
+    ) -> Self {
+        Watcher {
+            store,
+            claims,
+            log,
+            events,
+            config,
+        }
+    }
+
+    /// Runs until `shutdown` is cancelled. Failures are logged and retried
+    /// with a backoff: a watcher never gives up on its bucket.
+    pub async fn run(&self, shutdown: CancellationToken) {
+        let mut polls: u32 = 0;
+        let mut failures: u32 = 0;
+        while !shutdown.is_cancelled() {
+            let step = match self.config.mode {
+                WatchMode::Poll { sorted_keys } => {
+                    // A full listing at start-up catches what arrived while
+                    // we were down, even keys sorting before the checkpoint.
+                    let full = !sorted_keys || polls % self.config.full_scan_every.max(1) == 0;
+                    self.poll_once(full).await.map(|report| {
+                        if report.announced > 0 {
+                            info!(?report, "poll announced new objects");
+                        }
+                    })
+                }
+                WatchMode::Events => self.drain_events_once().await.map(|_| ()),
+            };
+            polls = polls.wrapping_add(1);
+            let pause = match step {
+                Ok(()) => {
+                    failures = 0;
+                    match self.config.mode {
+                        WatchMode::Poll { .. } => self.config.poll_interval,
+                        WatchMode::Events => Duration::ZERO,
+                    }
+                }
+                Err(error) => {
+                    failures = failures.saturating_add(1);
+                    warn!(%error, failures, "watching failed; trying again");
+                    backoff(failures)
+                }
+            };
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                () = tokio::time::sleep(pause) => {}
+            }
+        }
+        info!("watcher stopped");
+    }
+
+    /// One pass over the listing. `full` ignores the sorted-keys checkpoint.
+    pub async fn poll_once(&self, full: bool) -> Result<PollReport> {
+        let sorted = matches!(self.config.mode, WatchMode::Poll { sorted_keys: true });
+        let checkpoint = if sorted && !full {
+            self.log.checkpoint().await?
+        } else {
+            None
+        };
+        let prefix = common_prefix(&self.config.prefixes);
+        let mut report = PollReport::default();
+        let mut continuation: Option<String> = None;
+        loop {
+            let page = self
+                .store
+                .list(ListRequest {
+                    prefix: &prefix,
+                    start_after: checkpoint.as_deref(),
+                    continuation: continuation.as_deref(),
+                    max_keys: None,
+                })
+                .await?;
+            report.pages += 1;
+            report.listed += page.objects.len();
+            let last_key = page.objects.last().map(|o| o.key.clone());
+            let fresh = self.log.unannounced(self.relevant(page.objects)).await?;
+            report.announced += self.announce(self.store.bucket(), fresh).await?;
+            if sorted {
+                if let Some(key) = last_key {
+                    if checkpoint.as_deref().is_none_or(|c| key.as_str() > c) {
+                        self.log.save_checkpoint(&key).await?;
+                    }
+                }
+            }
+            match page.continuation {
+                Some(next) => continuation = Some(next),
+                None => break,
+            }
+        }
+        Ok(report)
+    }
+
+    /// Receives one batch of notifications and announces what they name.
+    /// Returns how many objects were announced.
+    pub async fn drain_events_once(&self) -> Result<usize> {
+        let Some(events) = &self.events else {
+            return Ok(0);
+        };
+        let deliveries = events.receive(10, self.config.events_wait).await?;
+        let mut announced = 0;
+        for delivery in deliveries {
+            match parse_notification(&delivery.body) {
+                Ok(Notification::Test) => debug!("skipping s3:TestEvent"),
+                Ok(Notification::Created(objects)) => {
+                    let mut mine = Vec::new();
+                    for (bucket, object) in objects {
+                        if bucket == self.store.bucket() {
+                            mine.push(object);
+                        } else {
+                            warn!(%bucket, key = %object.key, "event for another bucket; skipped");
+                        }
+                    }
+                    announced += self
+                        .announce(self.store.bucket(), self.relevant(mine))
+                        .await?;
+                }
+                Err(error) => {
+                    // Redelivering a notification we cannot read would only
+                    // fail again; the queue's dead-letter policy is for
+                    // crashes, so we say loudly what we drop.
+                    warn!(%error, message_id = %delivery.message_id, "unreadable notification dropped");
+                }
+            }
+            events.delete(&delivery.receipt).await?;
+        }
+        Ok(announced)
+    }
+
+    /// Keeps recipes and makes; logs and skips other keys.
+    fn relevant(&self, objects: Vec<ObjectInfo>) -> Vec<ObjectInfo> {
+        let mut kept: Vec<(KeyKind, ObjectInfo)> = objects
+            .into_iter()
+            .filter_map(|object| match self.config.prefixes.classify(&object.key) {
+                KeyKind::Other => {
+                    debug!(key = %object.key, "not a recipe or a make; skipped");
+                    None
+                }
+                kind => Some((kind, object)),
+            })
+            .collect();
+        // Recipes first, so a make and its recipe in one batch arrive in an
+        // order the server can use.
+        kept.sort_by_key(|(kind, _)| *kind != KeyKind::Recipe);
+        kept.into_iter().map(|(_, object)| object).collect()
+    }
+
+    /// Sends claim checks in batches of ten, then records them.
+    async fn announce(&self, bucket: &str, objects: Vec<ObjectInfo>) -> Result<usize> {
+        let mut announced = 0;
+        for chunk in objects.chunks(10) {
+            let bodies: Vec<String> = chunk
+                .iter()
+                .map(|o| ClaimCheck::new(bucket, o.clone()).to_body())
+                .collect();
+            self.claims.send_batch(&bodies).await?;
+            if matches!(self.config.mode, WatchMode::Poll { .. }) {
+                self.log.record(chunk).await?;
+            }
+            announced += chunk.len();
+        }
+        Ok(announced)
+    }
+}
+
+/// The longest prefix both key prefixes share: one listing covers both.
+fn common_prefix(prefixes: &Prefixes) -> String {
+    prefixes
+        .recipes
+        .char_indices()
+        .zip(prefixes.makes.chars())
+        .take_while(|((_, a), b)| a == b)
+        .last()
+        .map(|((i, c), _)| prefixes.recipes[..i + c.len_utf8()].to_owned())
+        .unwrap_or_default()
+}
+
+/// Exponential backoff from 1 s to 60 s.
+pub(crate) fn backoff(failures: u32) -> Duration {
+    Duration::from_secs(1u64 << failures.saturating_sub(1).min(6)).min(Duration::from_secs(60))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_listing_covers_both_prefixes() {
+        assert_eq!(common_prefix(&Prefixes::default()), "");
+        let shared = Prefixes {
+            recipes: "cook/recipes/".into(),
+            makes: "cook/makes/".into(),
+        };
+        assert_eq!(common_prefix(&shared), "cook/");
+    }
+
+    #[test]
+    fn backoff_doubles_to_a_minute() {
+        assert_eq!(backoff(1), Duration::from_secs(1));
+        assert_eq!(backoff(2), Duration::from_secs(2));
+        assert_eq!(backoff(7), Duration::from_secs(60));
+        assert_eq!(backoff(u32::MAX), Duration::from_secs(60));
+    }
+}
