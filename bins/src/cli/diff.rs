@@ -70,6 +70,12 @@ pub enum Outcome {
 
 impl Outcome {
     /// The exit status `diff(1)` would give: 0 for same, 1 for different.
+    ///
+    /// ```
+    /// use recipe_bins::cli::diff::Outcome;
+    ///
+    /// assert_eq!(Outcome::Different.exit_code(), 1);
+    /// ```
     pub fn exit_code(self) -> u8 {
         match self {
             Outcome::Same => 0,
@@ -136,6 +142,20 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, DiffError> {
 }
 
 /// Runs `recipe diff`, writing the rendering to `out` in `style`.
+///
+/// ```
+/// use clap::Parser;
+/// use recipe_bins::cli::diff::{Outcome, run_to};
+/// use recipe_bins::cli::{Cli, Command};
+/// use recipe_diff::render::TextStyle;
+///
+/// let pie = "../examples/data/apple-pie.json";
+/// let Command::Diff(args) = Cli::parse_from(["recipe", "diff", pie, pie]).command;
+/// let mut out = Vec::new();
+/// assert_eq!(run_to(&args, TextStyle::Plain, &mut out)?, Outcome::Same);
+/// assert_eq!(String::from_utf8(out)?, "recipe 1: no differences\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn run_to(
     args: &DiffArgs,
     style: TextStyle,
