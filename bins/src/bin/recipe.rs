@@ -1,7 +1,35 @@
 //! The `recipe` command line.
+//!
+//! Thin on purpose: it parses arguments, runs the subcommand from
+//! [`recipe_bins::cli`] and turns the outcome into an exit status. Like
+//! `diff(1)`: 0 when there is no difference, 1 when there are, 2 on error
+//! (clap also exits 2 on a usage error).
 
 use std::process::ExitCode;
 
+use clap::Parser;
+use recipe_bins::cli::{Cli, Command};
+
+/// The exit status for every error, as `diff(1)` uses it.
+const TROUBLE: u8 = 2;
+
 fn main() -> ExitCode {
-    ExitCode::SUCCESS
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            // One line, naming the file and what is wrong with it.
+            eprintln!("recipe: {error:#}");
+            ExitCode::from(TROUBLE)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Diff(args) => {
+            let outcome = recipe_bins::cli::diff::run(&args)?;
+            Ok(ExitCode::from(outcome.exit_code()))
+        }
+    }
 }

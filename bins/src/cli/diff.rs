@@ -1,0 +1,250 @@
+//! `recipe diff ORIGINAL MAKE`: what a cook did differently.
+//!
+//! Reads both files (native JSON or schema.org JSON-LD), diffs them with
+//! [`recipe_diff::diff_make`] and prints one rendering. The outcome follows
+//! `diff(1)`: [`Outcome::Same`] (exit 0) when only the form differs,
+//! [`Outcome::Different`] (exit 1) otherwise; errors are exit 2.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use anstream::{AutoStream, ColorChoice};
+use clap::{Args, ValueEnum};
+use recipe_diff::render::{self, TextStyle};
+use recipe_diff::{Recipe, RecipeDiff};
+
+/// Arguments of `recipe diff`.
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "\
+Exit status is 0 when the make has no difference, 1 when it has, 2 on error.
+
+Examples:
+  recipe diff examples/data/apple-pie.json examples/data/apple-pie.make.json
+  recipe diff pie.json pie.make.json --format patch > pie.patch.json")]
+pub struct DiffArgs {
+    /// The recipe as written: native JSON or schema.org Recipe JSON-LD.
+    pub original: PathBuf,
+    /// The make: the recipe as it was actually cooked.
+    pub make: PathBuf,
+    /// How to print the differences.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// When to colour text: on a terminal only (auto), always or never.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+}
+
+/// The renderings `recipe diff` can print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[non_exhaustive]
+pub enum Format {
+    /// A summary for a cook, one line per difference.
+    Text,
+    /// The full structured diff, restatements included.
+    Json,
+    /// The original project's flat list of differences.
+    Seed,
+    /// An RFC 6902 JSON Patch from the original's JSON to the make's.
+    Patch,
+}
+
+/// When text output is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// Only when standard output is a terminal (and NO_COLOR is not set).
+    Auto,
+    /// Always, for pagers such as `less -R`.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// What the comparison found, which decides the exit status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// No difference a cook would call one (restatements aside).
+    Same,
+    /// At least one difference.
+    Different,
+}
+
+impl Outcome {
+    /// The exit status `diff(1)` would give: 0 for same, 1 for different.
+    ///
+    /// ```
+    /// use recipe_bins::cli::diff::Outcome;
+    ///
+    /// assert_eq!(Outcome::Different.exit_code(), 1);
+    /// ```
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Same => 0,
+            Outcome::Different => 1,
+        }
+    }
+}
+
+/// Why `recipe diff` could not finish; each message names the file at fault.
+///
+/// The messages leave the cause to [`std::error::Error::source`]; print the
+/// whole chain (`anyhow`'s `{:#}`) to tell the full story on one line, as in
+/// `pie.json: malformed JSON at line 3, column 5: EOF while parsing an object`.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DiffError {
+    /// A file could not be read (missing, a directory, not UTF-8, …).
+    #[error("{}: cannot read", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why the system refused.
+        source: io::Error,
+    },
+    /// A file is not a recipe: malformed JSON (with line and column) or a
+    /// value of the wrong type (with its JSON path).
+    #[error("{}", path.display())]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, and where in the file.
+        source: recipe_diff::Error,
+    },
+    /// The rendering failed; the diff did not fit its own original, which
+    /// would be a bug in the diff.
+    #[error("cannot render the differences: {0}")]
+    Render(String),
+    /// Standard output could not be written.
+    #[error("cannot write the output")]
+    Write(#[source] io::Error),
+}
+
+/// Runs `recipe diff`, printing to standard output.
+///
+/// With [`ColorWhen::Auto`], text is coloured only when standard output is
+/// a terminal that takes colour (anstream checks `NO_COLOR` and
+/// `CLICOLOR_FORCE` too). We decide before rendering rather than strip
+/// escapes afterwards, because the plain style marks changed words with
+/// brackets that the colour style leaves out.
+pub fn run(args: &DiffArgs) -> Result<Outcome, DiffError> {
+    let stdout = io::stdout();
+    let choice = match args.color {
+        ColorWhen::Auto => AutoStream::choice(&stdout),
+        ColorWhen::Always => ColorChoice::Always,
+        ColorWhen::Never => ColorChoice::Never,
+    };
+    let style = if choice == ColorChoice::Never {
+        TextStyle::Plain
+    } else {
+        TextStyle::Color
+    };
+    let mut out = AutoStream::new(stdout, choice).lock();
+    run_to(args, style, &mut out)
+}
+
+/// Runs `recipe diff`, writing the rendering to `out` in `style`.
+///
+/// ```
+/// use clap::Parser;
+/// use recipe_bins::cli::diff::{Outcome, run_to};
+/// use recipe_bins::cli::{Cli, Command};
+/// use recipe_diff::render::TextStyle;
+///
+/// let pie = "../examples/data/apple-pie.json";
+/// let Command::Diff(args) = Cli::parse_from(["recipe", "diff", pie, pie]).command;
+/// let mut out = Vec::new();
+/// assert_eq!(run_to(&args, TextStyle::Plain, &mut out)?, Outcome::Same);
+/// assert_eq!(String::from_utf8(out)?, "recipe 1: no differences\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn run_to(
+    args: &DiffArgs,
+    style: TextStyle,
+    out: &mut dyn Write,
+) -> Result<Outcome, DiffError> {
+    let original = read(&args.original, recipe_diff::parse_recipe)?;
+    let make = read(&args.make, recipe_diff::parse_make)?;
+    let diff = recipe_diff::diff_make(&original, &make);
+    let rendering = rendering(args.format, style, &original, &diff)?;
+    match out
+        .write_all(rendering.as_bytes())
+        .and_then(|()| out.flush())
+    {
+        Ok(()) => {}
+        // A reader that stopped early (`recipe diff … | head`) wanted no more.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(DiffError::Write(e)),
+    }
+    Ok(if diff.is_empty() {
+        Outcome::Same
+    } else {
+        Outcome::Different
+    })
+}
+
+fn read<T>(
+    path: &Path,
+    parse: impl FnOnce(&str) -> recipe_diff::Result<T>,
+) -> Result<T, DiffError> {
+    let text = std::fs::read_to_string(path).map_err(|source| DiffError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    parse(&text).map_err(|source| DiffError::Parse {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// The chosen rendering, ending in a newline.
+fn rendering(
+    format: Format,
+    style: TextStyle,
+    original: &Recipe,
+    diff: &RecipeDiff,
+) -> Result<String, DiffError> {
+    let json = |value: Result<String, serde_json::Error>| {
+        value
+            .map(|mut text| {
+                text.push('\n');
+                text
+            })
+            .map_err(|e| DiffError::Render(e.to_string()))
+    };
+    match format {
+        Format::Text => Ok(render::text(diff, style)),
+        Format::Json => json(Ok(render::json(diff))),
+        Format::Seed => json(serde_json::to_string_pretty(&render::seed(diff))),
+        Format::Patch => {
+            let patch =
+                render::patch(original, diff).map_err(|e| DiffError::Render(e.to_string()))?;
+            json(serde_json::to_string_pretty(&patch))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_exit_like_diff() {
+        assert_eq!(Outcome::Same.exit_code(), 0);
+        assert_eq!(Outcome::Different.exit_code(), 1);
+    }
+
+    #[test]
+    fn errors_name_the_file() {
+        let error = DiffError::Parse {
+            path: PathBuf::from("pie.json"),
+            source: recipe_diff::parse_recipe("{").unwrap_err(),
+        };
+        assert_eq!(error.to_string(), "pie.json");
+        let cause = std::error::Error::source(&error).map(ToString::to_string);
+        assert!(
+            cause
+                .as_deref()
+                .is_some_and(|c| c.starts_with("malformed JSON at line 1")),
+            "{cause:?}"
+        );
+    }
+}

@@ -1,0 +1,40 @@
+//! The `recipe` command's arguments, one subcommand per module.
+
+pub mod diff;
+
+use clap::{Parser, Subcommand};
+
+/// Structured differences between a recipe and the way it was cooked.
+#[derive(Debug, Parser)]
+#[command(
+    name = "recipe",
+    version,
+    about,
+    long_about = "Structured differences between a recipe and the way it was cooked.\n\n\
+                  Recipes and makes are JSON files, in the native camelCase format or as \
+                  schema.org Recipe JSON-LD.",
+    after_help = "Example:\n  recipe diff examples/data/apple-pie.json examples/data/apple-pie.make.json"
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands of `recipe`.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show how a make differs from its recipe.
+    Diff(diff::DiffArgs),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_arguments_are_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}
