@@ -1,4 +1,26 @@
 //! Units of measurement and how amounts in them compare.
+//!
+//! [`Unit::parse`] reads a measurement as a cook writes it (`TBS`, `Tbsp`,
+//! `tbsp.`, `tablespoons`, `T`) and never fails: what it does not know
+//! becomes [`Unit::Other`], folded so that `Cloves` and `clove` are the same
+//! unit. Known units convert within their [`Dimension`] through
+//! [`KnownUnit::in_base_units`]:
+//!
+//! ```
+//! use recipe_diff::units::{KnownUnit, Unit};
+//!
+//! let (Unit::Known(tbsp), Unit::Known(tsp)) = (Unit::parse("TBS"), Unit::parse("tsp")) else {
+//!     unreachable!("both are known units");
+//! };
+//! let half_tablespoon = 0.5 * tbsp.in_base_units();
+//! let teaspoons = half_tablespoon / tsp.in_base_units();
+//! assert!((teaspoons - 1.5).abs() < 1e-12);
+//! assert_eq!(Unit::parse("Cloves"), Unit::parse("clove"));
+//! ```
+//!
+//! Volumes are US customary (the units of the original project's recipes),
+//! masses avoirdupois; both are defined exactly in metric units, so each
+//! factor below is exact, not a rounded approximation.
 
 use std::fmt;
 
@@ -13,25 +35,49 @@ pub enum Dimension {
     Count,
 }
 
+/// Millilitres in a US liquid gallon. The gallon is defined as 231 cubic
+/// inches and the inch as exactly 25.4 mm, so this is exact; every smaller
+/// US volume is the gallon divided by a power of two (the teaspoon by 768).
+const US_GALLON_ML: f64 = 3_785.411_784;
+
+/// Grams in an avoirdupois pound, exact by the 1959 international yard and
+/// pound agreement; the ounce is a sixteenth of it.
+const POUND_G: f64 = 453.592_37;
+
 /// A unit this crate knows how to convert.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KnownUnit {
-    /// US teaspoon.
+    /// US teaspoon: a third of a tablespoon.
     Teaspoon,
-    /// US tablespoon (three teaspoons).
+    /// US tablespoon: half a fluid ounce, three teaspoons.
     Tablespoon,
-    /// US cup.
+    /// US fluid ounce: an eighth of a cup. Plain `oz` is the mass ounce.
+    FluidOunce,
+    /// US customary cup: half a pint, 16 tablespoons (about 236.6 ml; the
+    /// 240 ml "legal" nutrition-label cup is within the diff's tolerance).
     Cup,
-    /// Millilitre.
+    /// US liquid pint: two cups.
+    Pint,
+    /// US liquid quart: two pints.
+    Quart,
+    /// US liquid gallon: four quarts.
+    Gallon,
+    /// Millilitre, the base unit of volume.
     Milliliter,
-    /// Litre.
+    /// Centilitre: 10 ml.
+    Centiliter,
+    /// Decilitre: 100 ml.
+    Deciliter,
+    /// Litre: 1000 ml.
     Liter,
-    /// Gram.
+    /// Milligram: a thousandth of a gram.
+    Milligram,
+    /// Gram, the base unit of mass.
     Gram,
-    /// Kilogram.
+    /// Kilogram: 1000 g.
     Kilogram,
-    /// Avoirdupois ounce (mass).
+    /// Avoirdupois ounce (mass): a sixteenth of a pound.
     Ounce,
     /// Avoirdupois pound.
     Pound,
@@ -40,17 +86,46 @@ pub enum KnownUnit {
 }
 
 impl KnownUnit {
+    /// Every known unit, volumes then masses then the count.
+    pub const ALL: [KnownUnit; 17] = [
+        KnownUnit::Teaspoon,
+        KnownUnit::Tablespoon,
+        KnownUnit::FluidOunce,
+        KnownUnit::Cup,
+        KnownUnit::Pint,
+        KnownUnit::Quart,
+        KnownUnit::Gallon,
+        KnownUnit::Milliliter,
+        KnownUnit::Centiliter,
+        KnownUnit::Deciliter,
+        KnownUnit::Liter,
+        KnownUnit::Milligram,
+        KnownUnit::Gram,
+        KnownUnit::Kilogram,
+        KnownUnit::Ounce,
+        KnownUnit::Pound,
+        KnownUnit::Each,
+    ];
+
     /// The dimension this unit measures.
     pub fn dimension(self) -> Dimension {
         match self {
             KnownUnit::Teaspoon
             | KnownUnit::Tablespoon
+            | KnownUnit::FluidOunce
             | KnownUnit::Cup
+            | KnownUnit::Pint
+            | KnownUnit::Quart
+            | KnownUnit::Gallon
             | KnownUnit::Milliliter
+            | KnownUnit::Centiliter
+            | KnownUnit::Deciliter
             | KnownUnit::Liter => Dimension::Volume,
-            KnownUnit::Gram | KnownUnit::Kilogram | KnownUnit::Ounce | KnownUnit::Pound => {
-                Dimension::Mass
-            }
+            KnownUnit::Milligram
+            | KnownUnit::Gram
+            | KnownUnit::Kilogram
+            | KnownUnit::Ounce
+            | KnownUnit::Pound => Dimension::Mass,
             KnownUnit::Each => Dimension::Count,
         }
     }
@@ -58,27 +133,42 @@ impl KnownUnit {
     /// How many base units (ml, g, each) one of this unit is.
     pub fn in_base_units(self) -> f64 {
         match self {
-            KnownUnit::Teaspoon => 4.928_921_593_75,
-            KnownUnit::Tablespoon => 14.786_764_781_25,
-            KnownUnit::Cup => 236.588_236_5,
+            KnownUnit::Teaspoon => US_GALLON_ML / 768.0,
+            KnownUnit::Tablespoon => US_GALLON_ML / 256.0,
+            KnownUnit::FluidOunce => US_GALLON_ML / 128.0,
+            KnownUnit::Cup => US_GALLON_ML / 16.0,
+            KnownUnit::Pint => US_GALLON_ML / 8.0,
+            KnownUnit::Quart => US_GALLON_ML / 4.0,
+            KnownUnit::Gallon => US_GALLON_ML,
             KnownUnit::Milliliter => 1.0,
+            KnownUnit::Centiliter => 10.0,
+            KnownUnit::Deciliter => 100.0,
             KnownUnit::Liter => 1000.0,
+            KnownUnit::Milligram => 0.001,
             KnownUnit::Gram => 1.0,
             KnownUnit::Kilogram => 1000.0,
-            KnownUnit::Ounce => 28.349_523_125,
-            KnownUnit::Pound => 453.592_37,
+            KnownUnit::Ounce => POUND_G / 16.0,
+            KnownUnit::Pound => POUND_G,
             KnownUnit::Each => 1.0,
         }
     }
 
-    /// The short name we render (`tsp`, `tbsp`, `g`).
+    /// The short name we render (`tsp`, `tbsp`, `g`); [`Unit::parse`] reads
+    /// it back as this unit.
     pub fn symbol(self) -> &'static str {
         match self {
             KnownUnit::Teaspoon => "tsp",
             KnownUnit::Tablespoon => "tbsp",
+            KnownUnit::FluidOunce => "fl oz",
             KnownUnit::Cup => "cup",
+            KnownUnit::Pint => "pt",
+            KnownUnit::Quart => "qt",
+            KnownUnit::Gallon => "gal",
             KnownUnit::Milliliter => "ml",
+            KnownUnit::Centiliter => "cl",
+            KnownUnit::Deciliter => "dl",
             KnownUnit::Liter => "l",
+            KnownUnit::Milligram => "mg",
             KnownUnit::Gram => "g",
             KnownUnit::Kilogram => "kg",
             KnownUnit::Ounce => "oz",
@@ -86,15 +176,47 @@ impl KnownUnit {
             KnownUnit::Each => "unit",
         }
     }
+
+    /// Reads a folded (lowercase, periods and extra spaces removed) alias.
+    fn from_alias(folded: &str) -> Option<KnownUnit> {
+        Some(match folded {
+            "" | "unit" | "each" | "ea" | "whole" | "piece" | "pc" | "count" | "ct" => {
+                KnownUnit::Each
+            }
+            "tsp" | "teaspoon" | "teaspoonful" => KnownUnit::Teaspoon,
+            "tbsp" | "tbs" | "tbl" | "tb" | "tablespoon" | "tablespoonful" => KnownUnit::Tablespoon,
+            "fl oz" | "floz" | "fl.oz" | "fluid oz" | "fluid ounce" | "fl ounce" => {
+                KnownUnit::FluidOunce
+            }
+            "c" | "cup" | "cupful" => KnownUnit::Cup,
+            "pt" | "pint" => KnownUnit::Pint,
+            "qt" | "quart" => KnownUnit::Quart,
+            "gal" | "gallon" => KnownUnit::Gallon,
+            "ml" | "cc" | "milliliter" | "millilitre" => KnownUnit::Milliliter,
+            "cl" | "centiliter" | "centilitre" => KnownUnit::Centiliter,
+            "dl" | "deciliter" | "decilitre" => KnownUnit::Deciliter,
+            "l" | "ltr" | "liter" | "litre" => KnownUnit::Liter,
+            "mg" | "milligram" | "milligramme" => KnownUnit::Milligram,
+            // In recipes `gr` is a gram, not the apothecaries' grain.
+            "g" | "gr" | "gm" | "gram" | "gramme" => KnownUnit::Gram,
+            "kg" | "kilo" | "kilogram" | "kilogramme" => KnownUnit::Kilogram,
+            "oz" | "ounce" => KnownUnit::Ounce,
+            "lb" | "#" | "pound" => KnownUnit::Pound,
+            _ => return None,
+        })
+    }
 }
 
 /// A measurement as understood: a known unit, or other text compared literally.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// Equality means "the same unit": `Unit::parse("TBS") == Unit::parse("tablespoons")`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Unit {
     /// A unit we can convert within its dimension.
     Known(KnownUnit),
-    /// Anything else (`pinch`, `clove`), folded to a canonical spelling so
-    /// `Cloves` and `clove` still compare equal.
+    /// Anything else (`pinch`, `clove`), folded to a canonical spelling
+    /// (lowercase, singular, no trailing period) so `Cloves` and `clove`
+    /// still compare equal.
     Other(String),
 }
 
@@ -106,24 +228,31 @@ impl Unit {
 
     /// Reads a measurement as written. Never fails: unknown text becomes
     /// [`Unit::Other`] and compares literally.
+    ///
+    /// Case, trailing periods (`tbsp.`, `fl. oz.`), extra spaces and plurals
+    /// do not matter, with one exception cooks rely on: `T` is a tablespoon
+    /// and `t` a teaspoon.
     pub fn parse(text: &str) -> Unit {
-        let folded = text.trim().trim_end_matches('.').to_lowercase();
-        let known = match folded.as_str() {
-            "" | "unit" | "units" | "each" | "whole" | "piece" | "pieces" => KnownUnit::Each,
-            "tsp" | "teaspoon" | "teaspoons" => KnownUnit::Teaspoon,
-            "tbs" | "tbsp" | "tablespoon" | "tablespoons" => KnownUnit::Tablespoon,
-            "cup" | "cups" | "c" => KnownUnit::Cup,
-            "ml" | "milliliter" | "milliliters" | "millilitre" | "millilitres" => {
-                KnownUnit::Milliliter
-            }
-            "l" | "liter" | "liters" | "litre" | "litres" => KnownUnit::Liter,
-            "g" | "gram" | "grams" => KnownUnit::Gram,
-            "kg" | "kilogram" | "kilograms" => KnownUnit::Kilogram,
-            "oz" | "ounce" | "ounces" => KnownUnit::Ounce,
-            "lb" | "lbs" | "pound" | "pounds" => KnownUnit::Pound,
-            _ => return Unit::Other(folded),
-        };
-        Unit::Known(known)
+        let written = text
+            .split_whitespace()
+            .map(|word| word.trim_end_matches('.'))
+            .filter(|word| !word.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        match written.as_str() {
+            "T" => return Unit::Known(KnownUnit::Tablespoon),
+            "t" => return Unit::Known(KnownUnit::Teaspoon),
+            _ => {}
+        }
+        let folded = written.to_lowercase();
+        if let Some(known) = KnownUnit::from_alias(&folded) {
+            return Unit::Known(known);
+        }
+        let singular = singular(&folded);
+        match KnownUnit::from_alias(&singular) {
+            Some(known) => Unit::Known(known),
+            None => Unit::Other(singular),
+        }
     }
 
     /// The dimension, for known units.
@@ -135,11 +264,290 @@ impl Unit {
     }
 }
 
+/// The singular of a folded measurement: only its last word is a noun
+/// (`fluid ounces`, `small cans`).
+fn singular(folded: &str) -> String {
+    match folded.rsplit_once(' ') {
+        Some((head, last)) => format!("{head} {}", singular_word(last)),
+        None => singular_word(folded).to_owned(),
+    }
+}
+
+/// English plurals as measurements use them. Deliberately small: `-ves`
+/// is not `-f` in `cloves`, and `-ies` is not `-y` in `pies`, so only the
+/// irregular words cooks measure in are listed.
+fn singular_word(word: &str) -> &str {
+    const IRREGULAR: [(&str, &str); 3] =
+        [("leaves", "leaf"), ("halves", "half"), ("loaves", "loaf")];
+    if let Some((_, single)) = IRREGULAR.iter().find(|(plural, _)| *plural == word) {
+        return single;
+    }
+    // `pinches`, `dashes`, `glasses`, `boxes`: the `e` belongs to the plural.
+    for suffix in ["ches", "shes", "sses", "xes", "zzes"] {
+        if word.len() > suffix.len() && word.ends_with(suffix) {
+            if let Some(stem) = word.strip_suffix("es") {
+                return stem;
+            }
+        }
+    }
+    // `cans`, `cloves`, `lbs`; but not `glass`, `citrus` or a lone `gs`.
+    if word.len() >= 3 && !word.ends_with("ss") && !word.ends_with("us") && !word.ends_with("is") {
+        if let Some(stem) = word.strip_suffix('s') {
+            return stem;
+        }
+    }
+    word
+}
+
 impl fmt::Display for Unit {
+    /// The symbol of a known unit (`tbsp`), the canonical text otherwise.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Unit::Known(known) => f.write_str(known.symbol()),
             Unit::Other(text) => f.write_str(text),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known(text: &str) -> KnownUnit {
+        match Unit::parse(text) {
+            Unit::Known(known) => known,
+            other => panic!("{text:?} should be a known unit, is {other:?}"),
+        }
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-12 * a.abs().max(b.abs())
+    }
+
+    /// How many `from` make one `to`.
+    fn ratio(to: KnownUnit, from: KnownUnit) -> f64 {
+        to.in_base_units() / from.in_base_units()
+    }
+
+    #[test]
+    fn every_alias_reads_as_its_unit() {
+        use KnownUnit::*;
+        let table: &[(KnownUnit, &[&str])] = &[
+            (
+                Teaspoon,
+                &[
+                    "t",
+                    "t.",
+                    "tsp",
+                    "tsp.",
+                    "TSP",
+                    "Tsp",
+                    "tsps",
+                    "teaspoon",
+                    "teaspoons",
+                    "Teaspoons",
+                    "teaspoonful",
+                ],
+            ),
+            (
+                Tablespoon,
+                &[
+                    "T",
+                    "T.",
+                    "TBS",
+                    "Tbs",
+                    "tbs",
+                    "tbs.",
+                    "Tbsp",
+                    "tbsp",
+                    "tbsp.",
+                    "TBSP",
+                    "tbsps",
+                    "tbl",
+                    "tbls",
+                    "Tb",
+                    "tablespoon",
+                    "tablespoons",
+                    "Tablespoons",
+                ],
+            ),
+            (
+                FluidOunce,
+                &[
+                    "fl oz",
+                    "fl. oz.",
+                    "Fl Oz",
+                    "fl  oz",
+                    "floz",
+                    "fl.oz.",
+                    "fluid ounce",
+                    "fluid ounces",
+                    "fl ounces",
+                ],
+            ),
+            (Cup, &["c", "C", "c.", "cup", "cups", "Cups", "CUP"]),
+            (Pint, &["pt", "pt.", "pts", "pint", "pints"]),
+            (Quart, &["qt", "qt.", "qts", "quart", "quarts"]),
+            (Gallon, &["gal", "gal.", "gals", "gallon", "gallons"]),
+            (
+                Milliliter,
+                &[
+                    "ml",
+                    "mL",
+                    "ML",
+                    "mls",
+                    "cc",
+                    "milliliter",
+                    "milliliters",
+                    "millilitre",
+                    "millilitres",
+                ],
+            ),
+            (Centiliter, &["cl", "cL", "centiliter", "centilitres"]),
+            (Deciliter, &["dl", "dL", "deciliter", "decilitres"]),
+            (
+                Liter,
+                &[
+                    "l", "L", "ltr", "liter", "liters", "litre", "litres", "Litres",
+                ],
+            ),
+            (
+                Milligram,
+                &["mg", "milligram", "milligrams", "milligrammes"],
+            ),
+            (
+                Gram,
+                &[
+                    "g", "G", "g.", "gr", "gm", "gms", "gram", "grams", "gramme", "grammes",
+                ],
+            ),
+            (
+                Kilogram,
+                &["kg", "Kg", "kgs", "kilo", "kilos", "kilogram", "kilograms"],
+            ),
+            (Ounce, &["oz", "oz.", "OZ", "ozs", "ounce", "ounces"]),
+            (
+                Pound,
+                &["lb", "lb.", "lbs", "lbs.", "LBS", "#", "pound", "pounds"],
+            ),
+            (
+                Each,
+                &[
+                    "", "  ", "unit", "units", "each", "ea", "ea.", "whole", "piece", "pieces",
+                    "pc", "pcs", "count", "ct",
+                ],
+            ),
+        ];
+        for (unit, aliases) in table {
+            for alias in *aliases {
+                assert_eq!(known(alias), *unit, "{alias:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn only_t_is_case_sensitive() {
+        assert_eq!(known("T"), KnownUnit::Tablespoon);
+        assert_eq!(known("t"), KnownUnit::Teaspoon);
+        assert_eq!(known("TSP"), known("tsp"));
+        assert_eq!(known("TBSP"), known("tbsp"));
+        assert_eq!(known("C"), known("c"));
+    }
+
+    #[test]
+    fn every_symbol_reads_back_as_its_unit() {
+        for unit in KnownUnit::ALL {
+            assert_eq!(known(unit.symbol()), unit);
+            assert_eq!(Unit::Known(unit).to_string(), unit.symbol());
+        }
+    }
+
+    #[test]
+    fn dimensions_group_the_units() {
+        for unit in KnownUnit::ALL {
+            let expected = match unit.symbol() {
+                "tsp" | "tbsp" | "fl oz" | "cup" | "pt" | "qt" | "gal" | "ml" | "cl" | "dl"
+                | "l" => Dimension::Volume,
+                "mg" | "g" | "kg" | "oz" | "lb" => Dimension::Mass,
+                _ => Dimension::Count,
+            };
+            assert_eq!(unit.dimension(), expected, "{unit:?}");
+            assert_eq!(Unit::Known(unit).dimension(), Some(expected));
+        }
+        assert_eq!(Unit::parse("pinch").dimension(), None);
+        assert_eq!(Unit::count(), Unit::Known(KnownUnit::Each));
+    }
+
+    #[test]
+    fn conversions_follow_the_definitions() {
+        use KnownUnit::*;
+        // 0.5 tbsp is 1.5 tsp: the example of the original project.
+        assert!(close(
+            0.5 * Tablespoon.in_base_units(),
+            1.5 * Teaspoon.in_base_units()
+        ));
+        let relations = [
+            (Tablespoon, Teaspoon, 3.0),
+            (FluidOunce, Tablespoon, 2.0),
+            (Cup, Tablespoon, 16.0),
+            (Cup, FluidOunce, 8.0),
+            (Pint, Cup, 2.0),
+            (Quart, Pint, 2.0),
+            (Gallon, Quart, 4.0),
+            (Centiliter, Milliliter, 10.0),
+            (Deciliter, Milliliter, 100.0),
+            (Liter, Milliliter, 1000.0),
+            (Liter, Deciliter, 10.0),
+            (Gram, Milligram, 1000.0),
+            (Kilogram, Gram, 1000.0),
+            (Pound, Ounce, 16.0),
+        ];
+        for (to, from, expected) in relations {
+            assert!(close(ratio(to, from), expected), "{to:?} / {from:?}");
+        }
+        // The exact metric definitions.
+        assert!(close(Gallon.in_base_units(), 231.0 * 2.54 * 2.54 * 2.54));
+        assert!(close(Teaspoon.in_base_units(), 4.928_921_593_75));
+        assert!(close(Cup.in_base_units(), 236.588_236_5));
+        assert!(close(Pound.in_base_units(), 453.592_37));
+        assert!(close(Ounce.in_base_units(), 28.349_523_125));
+        assert_eq!(Each.in_base_units(), 1.0);
+    }
+
+    #[test]
+    fn other_units_fold_case_periods_and_plurals() {
+        let pairs = [
+            ("Cloves", "clove"),
+            ("pinches", "pinch"),
+            ("Pinch.", "pinch"),
+            ("cans", "can"),
+            ("sticks", "stick"),
+            ("slices", "slice"),
+            ("sprigs", "sprig"),
+            ("dashes", "dash"),
+            ("bunches", "bunch"),
+            ("packages", "package"),
+            ("boxes", "box"),
+            ("glasses", "glass"),
+            ("leaves", "leaf"),
+            ("heads", "head"),
+            ("Small  Cans", "small can"),
+        ];
+        for (plural, single) in pairs {
+            assert_eq!(Unit::parse(plural), Unit::parse(single), "{plural}");
+            assert_eq!(Unit::parse(plural), Unit::Other(single.to_owned()));
+        }
+        assert_eq!(Unit::parse("glass"), Unit::Other("glass".to_owned()));
+        assert_ne!(Unit::parse("pinch"), Unit::parse("dash"));
+        assert_eq!(Unit::parse("Cloves").to_string(), "clove");
+    }
+
+    #[test]
+    fn odd_text_never_panics() {
+        for text in [
+            "s", "ss", "es", "ches", "é", "ÉS", "🍋s", ".", "...", "\u{0}", "T T",
+        ] {
+            let _ = Unit::parse(text).to_string();
         }
     }
 }
