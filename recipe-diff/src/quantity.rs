@@ -85,6 +85,22 @@ impl Quantity {
         }
     }
 
+    /// Plain decimal text (`0.5`, `2-3`), for machine-facing formats; the
+    /// `Display` form is the cook-friendly one (`1/2`).
+    ///
+    /// ```
+    /// use recipe_diff::quantity::Quantity;
+    /// assert_eq!(Quantity::new(0.5).decimal(), "0.5");
+    /// assert_eq!(Quantity::range(2.0, 3.0).decimal(), "2-3");
+    /// assert_eq!(Quantity::new(0.5).to_string(), "1/2");
+    /// ```
+    pub fn decimal(&self) -> String {
+        match self.high {
+            None => format!("{}", self.low),
+            Some(high) => format!("{}-{}", self.low, high),
+        }
+    }
+
     /// The text we serialize a range as: the display form when it reads back
     /// to exactly this quantity (the usual case), otherwise both ends with
     /// every digit, so serialization never loses precision.
@@ -93,10 +109,7 @@ impl Quantity {
         if parse_quantity(&friendly) == Ok(*self) {
             return friendly;
         }
-        match self.high {
-            None => format!("{}", self.low),
-            Some(high) => format!("{}-{}", self.low, high),
-        }
+        self.decimal()
     }
 }
 

@@ -173,8 +173,8 @@ mod tests {
             ingredient_name: "cinnamon".to_owned(),
             note: Some("ground".to_owned()),
         };
-        assert_eq!(ingredient_line(&cinnamon), "0.5 TBS cinnamon, ground");
-        assert_eq!(amount(&cinnamon), "0.5 TBS");
+        assert_eq!(ingredient_line(&cinnamon), "1/2 TBS cinnamon, ground");
+        assert_eq!(amount(&cinnamon), "1/2 TBS");
         let salt = Ingredient {
             ingredient_name: "salt".to_owned(),
             ..Ingredient::default()

@@ -250,8 +250,8 @@ fn modified_field(
         IngredientField::Quantity => (
             SeedIngredientField::Quantity,
             SeedValues::new(
-                text(before.quantity.map(|q| q.to_string())),
-                text(after.quantity.map(|q| q.to_string())),
+                text(before.quantity.map(|q| q.decimal())),
+                text(after.quantity.map(|q| q.decimal())),
             ),
         ),
         IngredientField::Measurement => (

@@ -229,7 +229,7 @@ fn substitution(pair: &Paired<Ingredient>) -> String {
     }
 }
 
-/// `cinnamon: 0.5 TBS → 1 TBS (×2)`, `apples → Granny Smith apples (renamed)`.
+/// `cinnamon: 1/2 TBS → 1 TBS (×2)`, `apples → Granny Smith apples (renamed)`.
 fn modification(modified: &ModifiedIngredient) -> String {
     let (before, after) = (&modified.original, &modified.make);
     let renamed = modified.fields.contains(&IngredientField::IngredientName);
@@ -425,7 +425,7 @@ mod tests {
 ingredients:
   − removed 2 unit eggs
   ~ butter → margarine (substituted)
-  ~ cinnamon: 0.5 TBS → 1 TBS (×2)
+  ~ cinnamon: 1/2 TBS → 1 TBS (×2)
   + added 1 tsp vanilla
 steps:
   − skipped step 2: \"Pre heat oven\"
