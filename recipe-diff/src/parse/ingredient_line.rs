@@ -1,38 +1,7 @@
 //! Free-text ingredient lines, as schema.org `recipeIngredient` holds them.
 //!
-//! A line reads as `[amount] [unit] [of] name [(aside)] [, note]`:
-//!
-//! | line | quantity | measurement | name | note |
-//! | --- | --- | --- | --- | --- |
-//! | `1 1/2 cups flour, sifted` | 1 1/2 | `cups` | flour | sifted |
-//! | `½ tsp salt` | 1/2 | `tsp` | salt | |
-//! | `2 large eggs` | 2 | | large eggs | |
-//! | `3 cloves garlic, minced` | 3 | `cloves` | garlic | minced |
-//! | `1 (14.5 oz) can diced tomatoes` | 1 | `can` | diced tomatoes | 14.5 oz |
-//! | `2-3 tbsp olive oil` | 2-3 | `tbsp` | olive oil | |
-//! | `salt to taste` | | | salt | to taste |
-//! | `a pinch of salt` | 1 | `pinch` | salt | |
-//! | `100g butter` | 100 | `g` | butter | |
-//! | `1 tablespoon + 1 teaspoon sugar` | 1 1/3 | `tablespoon` | sugar | 1 tablespoon + 1 teaspoon |
-//!
-//! The choices, and why:
-//!
-//! - **Sizes stay in the name** (`large eggs`): to a baker large and small
-//!   eggs are different ingredients, and the name is what a cook would say.
-//! - **A unit is recognised only when a name follows it**, and only from the
-//!   convertible units and the common non-convertible ones (`clove`,
-//!   `pinch`, `can`, …); `whole` describes the ingredient (`1 whole
-//!   chicken`), so it stays in the name.
-//! - **Asides in parentheses go to the note**, before the text after the
-//!   first comma; notes are joined with `; `.
-//! - **`a`/`an` mean one** (`a pinch of salt`), except before vague words
-//!   (`a few sprigs`), which are no amount at all.
-//! - **Sums of one dimension are added up** (`1 cup plus 2 tbsp`) in the
-//!   first unit, so amounts still compare across units; the sum as written
-//!   is kept in the note. A sum we cannot add (`1 cup + 1 pinch`) stays in
-//!   the name, nothing is lost.
-//! - **A clearly meant but wrong amount is an error** (`1/0 cup`, `3-2
-//!   tbsp`), never silently dropped.
+//! The reading rules are documented on [`parse_ingredient_line`], where
+//! users of the crate see them.
 
 use crate::error::{Error, Result};
 use crate::model::Ingredient;
@@ -42,10 +11,42 @@ use crate::quantity::{
 };
 use crate::units::{KnownUnit, Unit};
 
-/// Reads a line such as `"1 1/2 cups flour, sifted"` into an ingredient.
+/// Reads a line such as `"1 1/2 cups flour, sifted"` into an ingredient
+/// (without an id).
 ///
-/// The ingredient has no id; see the [module documentation](self) for how
-/// each part of the line is found.
+/// A line reads as `[amount] [unit] [of] name [(aside)] [, note]`:
+///
+/// | line | quantity | measurement | name | note |
+/// | --- | --- | --- | --- | --- |
+/// | `1 1/2 cups flour, sifted` | 1 1/2 | `cups` | flour | sifted |
+/// | `½ tsp salt` | 1/2 | `tsp` | salt | |
+/// | `2 large eggs` | 2 | | large eggs | |
+/// | `3 cloves garlic, minced` | 3 | `cloves` | garlic | minced |
+/// | `1 (14.5 oz) can diced tomatoes` | 1 | `can` | diced tomatoes | 14.5 oz |
+/// | `2-3 tbsp olive oil` | 2-3 | `tbsp` | olive oil | |
+/// | `salt to taste` | | | salt | to taste |
+/// | `a pinch of salt` | 1 | `pinch` | salt | |
+/// | `100g butter` | 100 | `g` | butter | |
+/// | `1 tablespoon + 1 teaspoon sugar` | 1 1/3 | `tablespoon` | sugar | 1 tablespoon + 1 teaspoon |
+///
+/// The choices, and why:
+///
+/// - **Sizes stay in the name** (`large eggs`): to a baker large and small
+///   eggs are different ingredients, and the name is what a cook would say.
+/// - **A unit is recognised only when a name follows it**, and only from the
+///   convertible units and the common non-convertible ones (`clove`,
+///   `pinch`, `can`, …); `whole` describes the ingredient (`1 whole
+///   chicken`), so it stays in the name.
+/// - **Asides in parentheses go to the note**, before the text after the
+///   first comma; notes are joined with `; `.
+/// - **`a`/`an` mean one** (`a pinch of salt`), except before vague words
+///   (`a few sprigs`), which are no amount at all.
+/// - **Sums of one dimension are added up** (`1 cup plus 2 tbsp`) in the
+///   first unit, so amounts still compare across units; the sum as written
+///   is kept in the note. A sum we cannot add (`1 cup + 1 pinch`) stays in
+///   the name, nothing is lost.
+/// - **A clearly meant but wrong amount is an error** (`1/0 cup`, `3-2
+///   tbsp`), never silently dropped.
 ///
 /// ```
 /// let flour = recipe_diff::parse::parse_ingredient_line("2 cups flour, sifted")?;
