@@ -914,6 +914,27 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn never_panics(text in proptest::prop_oneof![
+            "[<>&#;xa-z0-9/ .\n]{0,40}",
+            proptest::arbitrary::any::<String>(),
+        ]) {
+            let _ = clean_lines(&text);
+            let document = serde_json::json!({
+                "@graph": [{
+                    "@type": ["Recipe"],
+                    "name": text,
+                    "recipeIngredient": [text, text],
+                    "ingredients": text,
+                    "recipeInstructions": [text, {"@type": "HowToSection", "itemListElement": text}],
+                    "aggregateRating": {"ratingValue": text, "bestRating": text},
+                }]
+            });
+            let _ = parse_recipe(&document.to_string());
+        }
+    }
+
     #[test]
     fn a_make_from_jsonld_has_no_make_fields() {
         let make = parse_make(PLAIN).unwrap();
