@@ -8,7 +8,7 @@
 //! | --- | --- |
 //! | `1.5`, `"1.5"`, `".5"` | a decimal |
 //! | `"1/2"`, `"1⁄2"` (fraction slash), `"¹⁄₂"` | a fraction |
-//! | `"1 1/2"`, `"1½"`, `"1 ½"`, `"1-1/2"` | a whole number and a fraction |
+//! | `"1 1/2"`, `"1½"`, `"1 ½"`, `"1-1/2"`, `"1 and 1/2"` | a whole number and a fraction |
 //! | `"½"`, `"⅓"`, `"⅞"`, … | every Unicode vulgar fraction |
 //! | `"1-2"`, `"1 – 2"`, `"1 to 2"`, `"1 or 2"`, `"1 1/2-2"` | a range |
 //!
@@ -397,14 +397,22 @@ fn dashed_mixed_number(whole: &[&str], fraction: &[&str]) -> Option<Result<f64, 
     (whole >= 1.0 && fraction < 1.0).then(|| checked(whole + fraction))
 }
 
-/// One amount: `N`, `N/D`, or a mixed number `W N/D`.
+/// One amount: `N`, `N/D`, or a mixed number `W N/D` (also `W and N/D`).
 fn parse_amount(tokens: &[&str]) -> Result<f64, Problem> {
     match tokens {
         [single] => number(single),
-        [whole, fraction] if is_whole_number(whole) && fraction.contains('/') => {
-            checked(decimal(whole)? + number(fraction)?)
-        }
+        [whole, fraction] => mixed_number(whole, fraction),
+        [whole, and, fraction] if and.eq_ignore_ascii_case("and") => mixed_number(whole, fraction),
         _ => Err(Problem::Unreadable),
+    }
+}
+
+/// `W N/D`: a whole number, then a fraction.
+fn mixed_number(whole: &str, fraction: &str) -> Result<f64, Problem> {
+    if is_whole_number(whole) && fraction.contains('/') {
+        checked(decimal(whole)? + number(fraction)?)
+    } else {
+        Err(Problem::Unreadable)
     }
 }
 
@@ -628,6 +636,9 @@ mod tests {
             ("¹⁄₂", 0.5, 0.5),
             ("1¹⁄₂", 1.5, 1.5),
             ("1-1/2", 1.5, 1.5),
+            ("1 and 1/2", 1.5, 1.5),
+            ("2 AND ¾", 2.75, 2.75),
+            ("1 and 1/2 to 2", 1.5, 2.0),
             ("2-3/4", 2.75, 2.75),
             ("1-2", 1.0, 2.0),
             ("1 - 2", 1.0, 2.0),
@@ -729,6 +740,8 @@ mod tests {
             ("1.2.3", Problem::Unreadable),
             ("1 2", Problem::Unreadable),
             ("½ ½", Problem::Unreadable),
+            ("1 and 2", Problem::Unreadable),
+            ("1 plus 1/2", Problem::Unreadable),
             ("1 cup", Problem::Unreadable),
             ("1,5", Problem::Unreadable),
             ("٣", Problem::Unreadable),

@@ -1,4 +1,7 @@
 //! Free-text ingredient lines, as schema.org `recipeIngredient` holds them.
+//!
+//! The reading rules are documented on [`parse_ingredient_line`], where
+//! users of the crate see them.
 
 use crate::error::{Error, Result};
 use crate::model::Ingredient;
@@ -8,9 +11,8 @@ use crate::quantity::{
 };
 use crate::units::{KnownUnit, Unit};
 
-/// Reads a line such as `"1 1/2 cups flour, sifted"` into an ingredient.
-///
-/// The ingredient has no id.
+/// Reads a line such as `"1 1/2 cups flour, sifted"` into an ingredient
+/// (without an id).
 ///
 /// A line reads as `[amount] [unit] [of] name [(aside)] [, note]`:
 ///
@@ -286,17 +288,22 @@ fn is_amount_char(c: char) -> bool {
         || subscript_digit(c).is_some()
 }
 
-/// The end of `to` or `or` at `index` when it joins two amounts (`1 to 2`),
-/// not when it starts a word (`1 tomato`).
+/// The end of `to`, `or` or `and` at `index` when it joins two amounts
+/// (`1 to 2`, `1 and 1/2`), not when it starts a word (`1 tomato`).
 fn range_word_end(body: &str, index: usize) -> Option<usize> {
     let before = body.get(..index)?;
-    let word = body.get(index..index + 2)?;
-    let after = body.get(index + 2..)?;
-    let joins = before.ends_with(char::is_whitespace)
-        && (word.eq_ignore_ascii_case("to") || word.eq_ignore_ascii_case("or"))
-        && after.starts_with(char::is_whitespace)
-        && starts_amount(after.trim_start());
-    joins.then_some(index + 2)
+    if !before.ends_with(char::is_whitespace) {
+        return None;
+    }
+    ["to", "or", "and"].iter().find_map(|word| {
+        let end = index + word.len();
+        let joins = body.get(index..end)?.eq_ignore_ascii_case(word)
+            && body
+                .get(end..)?
+                .strip_prefix(char::is_whitespace)
+                .is_some_and(|after| starts_amount(after.trim_start()));
+        joins.then_some(end)
+    })
 }
 
 /// Byte offsets where each whitespace-separated token of `text` ends.
@@ -477,6 +484,29 @@ mod tests {
             ("½ tsp salt", Some("1/2"), Some("tsp"), "salt", None),
             ("1½ cups sugar", Some("1 1/2"), Some("cups"), "sugar", None),
             ("1-1/2 cups milk", Some("1 1/2"), Some("cups"), "milk", None),
+            (
+                "1 and 1/2 cups milk",
+                Some("1 1/2"),
+                Some("cups"),
+                "milk",
+                None,
+            ),
+            (
+                "2 eggs and 1 yolk",
+                Some("2"),
+                None,
+                "eggs and 1 yolk",
+                None,
+            ),
+            ("½-1 tsp salt", Some("1/2-1"), Some("tsp"), "salt", None),
+            (
+                "1/2 cup (1 stick) butter, softened",
+                Some("1/2"),
+                Some("cup"),
+                "butter",
+                Some("1 stick; softened"),
+            ),
+            ("2 lbs. potatoes", Some("2"), Some("lbs."), "potatoes", None),
             ("2 large eggs", Some("2"), None, "large eggs", None),
             (
                 "3 cloves garlic, minced",
