@@ -26,7 +26,7 @@ pub enum Error {
         message: String,
     },
     /// A quantity could not be read as a number, fraction or range.
-    #[error("{path}: cannot read quantity {input:?}: {reason}")]
+    #[error("{}cannot read quantity {input:?}: {reason}", at(path))]
     Quantity {
         /// JSON path (or ingredient line) of the quantity.
         path: String,
@@ -43,6 +43,16 @@ pub enum Error {
     Mismatch(String),
 }
 
+/// `path: ` before a message, or nothing when there is no path (a quantity
+/// read on its own).
+fn at(path: &str) -> String {
+    if path.is_empty() {
+        String::new()
+    } else {
+        format!("{path}: ")
+    }
+}
+
 impl Error {
     /// Builds an [`Error::Invalid`] for `path`.
     pub(crate) fn invalid(path: impl Into<String>, message: impl Into<String>) -> Self {
@@ -55,3 +65,25 @@ impl Error {
 
 /// A shorthand for results of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::Error;
+
+    #[test]
+    fn messages_name_the_path_when_there_is_one() {
+        let quantity = |path: &str| Error::Quantity {
+            path: path.to_owned(),
+            input: "1/0".to_owned(),
+            reason: "division by zero".to_owned(),
+        };
+        assert_eq!(
+            quantity("ingredients[2].quantity").to_string(),
+            "ingredients[2].quantity: cannot read quantity \"1/0\": division by zero"
+        );
+        assert_eq!(
+            quantity("").to_string(),
+            "cannot read quantity \"1/0\": division by zero"
+        );
+    }
+}
