@@ -68,6 +68,11 @@
 
 #![forbid(unsafe_code)]
 
+// The README's example runs as a doc test, so it cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod apply;
 pub mod changes;
 mod diff;
