@@ -1,6 +1,6 @@
 //! Rebuilding a make from its original and a diff.
 
-use crate::changes::{IngredientChange, Paired, RecipeDiff, StepChange};
+use crate::changes::{ListEdit, RecipeDiff};
 use crate::error::{Error, Result};
 use crate::model::Recipe;
 
@@ -35,49 +35,14 @@ pub fn apply(original: &Recipe, diff: &RecipeDiff) -> Result<Recipe> {
     }
 
     let mut ingredients = Placement::new("ingredients", &original.ingredients);
-    for change in &diff.ingredients {
-        match change {
-            IngredientChange::Added {
-                make_index,
-                ingredient,
-            } => ingredients.add(*make_index, ingredient)?,
-            IngredientChange::Removed {
-                original_index,
-                ingredient,
-            } => ingredients.remove(*original_index, ingredient)?,
-            IngredientChange::Substituted(pair) => ingredients.replace(pair)?,
-            IngredientChange::Modified(m) => ingredients.replace(&Paired {
-                original_index: m.original_index,
-                make_index: m.make_index,
-                original: m.original.clone(),
-                make: m.make.clone(),
-            })?,
-        }
-    }
-    for pair in &diff.restatements.ingredients {
-        ingredients.replace(pair)?;
+    for edit in diff.ingredient_edits() {
+        ingredients.edit(edit)?;
     }
     recipe.ingredients = ingredients.finish()?;
 
     let mut steps = Placement::new("steps", &original.steps);
-    for change in &diff.steps {
-        match change {
-            StepChange::Added { make_index, step } => steps.add(*make_index, step)?,
-            StepChange::Removed {
-                original_index,
-                step,
-            } => steps.remove(*original_index, step)?,
-            StepChange::Edited(e) => steps.replace(&Paired {
-                original_index: e.original_index,
-                make_index: e.make_index,
-                original: e.original.clone(),
-                make: e.make.clone(),
-            })?,
-            StepChange::Moved(pair) => steps.replace(pair)?,
-        }
-    }
-    for pair in &diff.restatements.steps {
-        steps.replace(pair)?;
+    for edit in diff.step_edits() {
+        steps.edit(edit)?;
     }
     recipe.steps = steps.finish()?;
     Ok(recipe)
@@ -125,18 +90,25 @@ impl<'a, T: Clone + PartialEq + std::fmt::Debug> Placement<'a, T> {
         expect_same(&format!("{list}[{index}]"), expected, actual)
     }
 
-    fn add(&mut self, make_index: usize, item: &T) -> Result<()> {
-        self.placed.push((make_index, item.clone()));
+    fn edit(&mut self, edit: ListEdit<'_, T>) -> Result<()> {
+        match edit {
+            ListEdit::Add { make_index, item } => self.placed.push((make_index, item.clone())),
+            ListEdit::Remove {
+                original_index,
+                item,
+            } => self.consume(original_index, item)?,
+            ListEdit::Replace {
+                original_index,
+                make_index,
+                original,
+                make,
+                ..
+            } => {
+                self.consume(original_index, original)?;
+                self.placed.push((make_index, make.clone()));
+            }
+        }
         Ok(())
-    }
-
-    fn remove(&mut self, original_index: usize, item: &T) -> Result<()> {
-        self.consume(original_index, item)
-    }
-
-    fn replace(&mut self, pair: &Paired<T>) -> Result<()> {
-        self.consume(pair.original_index, &pair.original)?;
-        self.add(pair.make_index, &pair.make)
     }
 
     fn finish(self) -> Result<Vec<T>> {

@@ -50,6 +50,63 @@ pub struct RecipeDiff {
     pub restatements: Restatements,
 }
 
+/// One entry of a list diff seen uniformly, whatever difference or
+/// restatement it came from: what rebuilding the make's list needs.
+///
+/// [`RecipeDiff::ingredient_edits`] and [`RecipeDiff::step_edits`] list them;
+/// [`apply`](crate::apply) and the JSON Patch renderer both work from them.
+#[derive(Debug, PartialEq)]
+pub enum ListEdit<'a, T> {
+    /// A new item at `make_index`.
+    Add {
+        /// Position in the make.
+        make_index: usize,
+        /// The make's item.
+        item: &'a T,
+    },
+    /// An original item the make does not have.
+    Remove {
+        /// Position in the original.
+        original_index: usize,
+        /// The original's item.
+        item: &'a T,
+    },
+    /// An original item whose place or content the make changes.
+    Replace {
+        /// Position in the original.
+        original_index: usize,
+        /// Position in the make.
+        make_index: usize,
+        /// The original's item.
+        original: &'a T,
+        /// The make's item.
+        make: &'a T,
+        /// False for a substitution: another thing stands in its place.
+        same_item: bool,
+    },
+}
+
+// A view of references copies for any `T`; derive would demand `T: Copy`.
+impl<T> Clone for ListEdit<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for ListEdit<'_, T> {}
+
+impl<'a, T> ListEdit<'a, T> {
+    fn replace(pair: &'a Paired<T>, same_item: bool) -> Self {
+        ListEdit::Replace {
+            original_index: pair.original_index,
+            make_index: pair.make_index,
+            original: &pair.original,
+            make: &pair.make,
+            same_item,
+        }
+    }
+}
+
 /// A value before and after.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Change<T> {
@@ -280,6 +337,71 @@ impl RecipeDiff {
     /// call a difference. Restatements do not count.
     pub fn is_empty(&self) -> bool {
         self.change_count() == 0
+    }
+
+    /// Every change to the ingredient list, differences and restatements.
+    pub fn ingredient_edits(&self) -> impl Iterator<Item = ListEdit<'_, Ingredient>> {
+        let differences = self.ingredients.iter().map(|change| match change {
+            IngredientChange::Added {
+                make_index,
+                ingredient,
+            } => ListEdit::Add {
+                make_index: *make_index,
+                item: ingredient,
+            },
+            IngredientChange::Removed {
+                original_index,
+                ingredient,
+            } => ListEdit::Remove {
+                original_index: *original_index,
+                item: ingredient,
+            },
+            IngredientChange::Substituted(pair) => ListEdit::replace(pair, false),
+            IngredientChange::Modified(m) => ListEdit::Replace {
+                original_index: m.original_index,
+                make_index: m.make_index,
+                original: &m.original,
+                make: &m.make,
+                same_item: true,
+            },
+        });
+        let restated = self
+            .restatements
+            .ingredients
+            .iter()
+            .map(|pair| ListEdit::replace(pair, true));
+        differences.chain(restated)
+    }
+
+    /// Every change to the step list, differences and restatements.
+    pub fn step_edits(&self) -> impl Iterator<Item = ListEdit<'_, Step>> {
+        let differences = self.steps.iter().map(|change| match change {
+            StepChange::Added { make_index, step } => ListEdit::Add {
+                make_index: *make_index,
+                item: step,
+            },
+            StepChange::Removed {
+                original_index,
+                step,
+            } => ListEdit::Remove {
+                original_index: *original_index,
+                item: step,
+            },
+            StepChange::Edited(e) => ListEdit::Replace {
+                original_index: e.original_index,
+                make_index: e.make_index,
+                original: &e.original,
+                make: &e.make,
+                same_item: true,
+            },
+            StepChange::Moved(pair) => ListEdit::replace(pair, true),
+        });
+        let restated = self
+            .restatements
+            .steps
+            .iter()
+            .map(|pair| ListEdit::replace(pair, true));
+        differences.chain(restated)
     }
 
     /// How many differences there are; a scaling counts once.

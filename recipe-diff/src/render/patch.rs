@@ -8,7 +8,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::changes::{IngredientChange, Paired, RecipeDiff, StepChange};
+use crate::changes::{ListEdit, RecipeDiff};
 use crate::error::{Error, Result};
 use crate::model::Recipe;
 
@@ -97,51 +97,48 @@ pub fn patch(original: &Recipe, diff: &RecipeDiff) -> Result<Vec<PatchOperation>
         optional_field(&mut ops, "rating", rating.original, rating.make)?;
     }
 
-    let mut ingredients = ListEdit::new("ingredients", original.ingredients.len());
-    for change in &diff.ingredients {
-        match change {
-            IngredientChange::Added {
-                make_index,
-                ingredient,
-            } => ingredients.add(*make_index, ingredient)?,
-            IngredientChange::Removed { original_index, .. } => {
-                ingredients.remove(*original_index);
-            }
-            IngredientChange::Substituted(pair) => ingredients.pair(pair, Identity::Other)?,
-            IngredientChange::Modified(m) => ingredients.matched(
-                m.original_index,
-                m.make_index,
-                &m.original,
-                &m.make,
-                Identity::Same,
-            )?,
-        }
-    }
-    for pair in &diff.restatements.ingredients {
-        ingredients.pair(pair, Identity::Same)?;
-    }
-    ingredients.emit(&mut ops)?;
-
-    let mut steps = ListEdit::new("steps", original.steps.len());
-    for change in &diff.steps {
-        match change {
-            StepChange::Added { make_index, step } => steps.add(*make_index, step)?,
-            StepChange::Removed { original_index, .. } => steps.remove(*original_index),
-            StepChange::Edited(e) => steps.matched(
-                e.original_index,
-                e.make_index,
-                &e.original,
-                &e.make,
-                Identity::Same,
-            )?,
-            StepChange::Moved(pair) => steps.pair(pair, Identity::Same)?,
-        }
-    }
-    for pair in &diff.restatements.steps {
-        steps.pair(pair, Identity::Same)?;
-    }
-    steps.emit(&mut ops)?;
+    list_operations(
+        "ingredients",
+        original.ingredients.len(),
+        diff.ingredient_edits(),
+        &mut ops,
+    )?;
+    list_operations("steps", original.steps.len(), diff.step_edits(), &mut ops)?;
     Ok(ops)
+}
+
+/// The operations that turn one list of the original into the make's.
+fn list_operations<'a, T: Serialize + 'a>(
+    list: &'static str,
+    original_len: usize,
+    edits: impl Iterator<Item = ListEdit<'a, T>>,
+    ops: &mut Vec<PatchOperation>,
+) -> Result<()> {
+    let mut simulation = ListSimulation::new(list, original_len);
+    for edit in edits {
+        match edit {
+            ListEdit::Add { make_index, item } => simulation.add(make_index, item)?,
+            ListEdit::Remove { original_index, .. } => simulation.remove(original_index),
+            ListEdit::Replace {
+                original_index,
+                make_index,
+                original,
+                make,
+                same_item,
+            } => simulation.matched(
+                original_index,
+                make_index,
+                original,
+                make,
+                if same_item {
+                    Identity::Same
+                } else {
+                    Identity::Other
+                },
+            )?,
+        }
+    }
+    simulation.emit(ops)
 }
 
 /// A JSON Pointer from its segments, escaping `~` and `/` (RFC 6901).
@@ -210,7 +207,7 @@ enum Source {
 
 /// What the diff does to one list, gathered before any operation is
 /// emitted so removals, moves and additions can run in a safe order.
-struct ListEdit {
+struct ListSimulation {
     list: &'static str,
     original_len: usize,
     removed: Vec<usize>,
@@ -218,9 +215,9 @@ struct ListEdit {
     added: Vec<(usize, Value)>,
 }
 
-impl ListEdit {
+impl ListSimulation {
     fn new(list: &'static str, original_len: usize) -> Self {
-        ListEdit {
+        ListSimulation {
             list,
             original_len,
             removed: Vec::new(),
@@ -241,16 +238,6 @@ impl ListEdit {
 
     fn remove(&mut self, original_index: usize) {
         self.removed.push(original_index);
-    }
-
-    fn pair<T: Serialize>(&mut self, pair: &Paired<T>, identity: Identity) -> Result<()> {
-        self.matched(
-            pair.original_index,
-            pair.make_index,
-            &pair.original,
-            &pair.make,
-            identity,
-        )
     }
 
     fn matched<T: Serialize>(
