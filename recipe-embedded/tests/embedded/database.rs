@@ -1,0 +1,149 @@
+//! The database file: schema version, refusal of newer files, several
+//! openers at once, data surviving a restart, corrupt rows.
+
+use std::time::Duration;
+
+use recipe_diff::Recipe;
+use recipe_embedded::database::{DATABASE_FILE_NAME, SCHEMA_VERSION};
+use recipe_embedded::{
+    Database, QueueConfig, SqliteAnnouncementLog, SqliteQueue, SqliteRecordStore,
+};
+use recipe_pipeline::Error;
+use recipe_pipeline::ports::{AnnouncementLog, ObjectInfo, PutMode, Queue, RecordStore, Written};
+use recipe_pipeline::records::Rejection;
+
+fn raw(dir: &std::path::Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(dir.join(DATABASE_FILE_NAME)).unwrap()
+}
+
+fn pie() -> Recipe {
+    Recipe {
+        recipe_name: "Pie".to_owned(),
+        recipe_id: Some(1),
+        ..Recipe::default()
+    }
+}
+
+#[test]
+fn the_schema_version_and_wal_mode_are_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let database = Database::open_data_dir(dir.path()).unwrap();
+    assert_eq!(database.path(), dir.path().join(DATABASE_FILE_NAME));
+    let connection = raw(dir.path());
+    let version: u32 = connection
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    let mode: String = connection
+        .pragma_query_value(None, "journal_mode", |row| row.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    // Opening again migrates nothing and fails nothing.
+    drop(database);
+    Database::open_data_dir(dir.path()).unwrap();
+}
+
+#[test]
+fn a_file_from_a_newer_build_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(Database::open_data_dir(dir.path()).unwrap());
+    raw(dir.path())
+        .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+        .unwrap();
+    let error = Database::open_data_dir(dir.path()).unwrap_err();
+    assert!(matches!(error, Error::Refused { .. }), "{error}");
+    assert!(error.to_string().contains("newer"), "{error}");
+}
+
+#[test]
+fn processes_opening_a_new_file_at_once_migrate_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let openers: Vec<_> = (0..4)
+        .map(|_| {
+            let path = dir.path().to_path_buf();
+            std::thread::spawn(move || Database::open_data_dir(path).map(drop))
+        })
+        .collect();
+    for opener in openers {
+        opener.join().unwrap().unwrap();
+    }
+}
+
+#[tokio::test]
+async fn data_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let object = ObjectInfo {
+        key: "makes/a.json".to_owned(),
+        etag: "e1".to_owned(),
+        size: 2,
+    };
+    let rejection = Rejection {
+        source: "s3://local/makes/bad.json@e2".to_owned(),
+        reason: "malformed JSON at line 1, column 1".to_owned(),
+        rejected_at: "2026-11-22T12:00:00Z".to_owned(),
+    };
+    {
+        let database = Database::open_data_dir(dir.path()).unwrap();
+        let store = SqliteRecordStore::new(database.clone());
+        store.put_recipe(&pie(), PutMode::Create).await.unwrap();
+        store.put_rejection(&rejection).await.unwrap();
+        let log = SqliteAnnouncementLog::new(database.clone(), "local");
+        log.record(std::slice::from_ref(&object)).await.unwrap();
+        log.save_checkpoint("makes/a.json").await.unwrap();
+        let queue = SqliteQueue::new(database, "work", QueueConfig::default()).unwrap();
+        queue.send_batch(&["kept".to_owned()]).await.unwrap();
+    }
+    let database = Database::open_data_dir(dir.path()).unwrap();
+    let store = SqliteRecordStore::new(database.clone());
+    assert_eq!(store.recipe(1).await.unwrap(), Some(pie()));
+    assert_eq!(store.rejections().await.unwrap(), [rejection]);
+    let log = SqliteAnnouncementLog::new(database.clone(), "local");
+    assert!(
+        log.unannounced(vec![object.clone()])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        log.checkpoint().await.unwrap().as_deref(),
+        Some("makes/a.json")
+    );
+    // Another log's memory is its own.
+    let other = SqliteAnnouncementLog::new(database.clone(), "other-bucket");
+    assert_eq!(
+        other.unannounced(vec![object.clone()]).await.unwrap(),
+        [object]
+    );
+    assert_eq!(other.checkpoint().await.unwrap(), None);
+    let queue = SqliteQueue::new(database, "work", QueueConfig::default()).unwrap();
+    let received = queue.receive(10, Duration::ZERO).await.unwrap();
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].body, "kept");
+}
+
+#[tokio::test]
+async fn unreadable_rows_are_corrupt_and_bad_requests_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteRecordStore::new(Database::open_data_dir(dir.path()).unwrap());
+    raw(dir.path())
+        .execute(
+            "INSERT INTO recipes (recipe_id, document) VALUES (5, 'not json')",
+            [],
+        )
+        .unwrap();
+    let error = store.recipe(5).await.unwrap_err();
+    assert!(matches!(error, Error::Corrupt { .. }), "{error}");
+    assert!(error.to_string().contains("recipe 5"), "{error}");
+    assert!(matches!(store.recipes().await, Err(Error::Corrupt { .. })));
+
+    let mut nameless = pie();
+    nameless.recipe_id = None;
+    assert!(matches!(
+        store.put_recipe(&nameless, PutMode::Upsert).await,
+        Err(Error::Refused { .. })
+    ));
+    assert_eq!(
+        store.put_recipe(&pie(), PutMode::Upsert).await.unwrap(),
+        Written::Created
+    );
+}
