@@ -1,15 +1,21 @@
 //! # recipe-bins
 //!
-//! The `recipe` command line, as a library the binaries stay thin over.
+//! The binaries (`recipe`, `recipe-watcher`, `recipe-sender`,
+//! `recipe-server`), as a library they stay thin over.
 //!
-//! - [`cli`]: the command's arguments ([`cli::Cli`]) and one module per
-//!   subcommand, each with a `run` that does the work and reports an outcome;
-//! - [`cli::diff`]: `recipe diff ORIGINAL MAKE`, the differences between a
-//!   recipe and a make, exiting like `diff(1)`.
+//! - [`cli`]: the `recipe` command's arguments ([`cli::Cli`]) and one module
+//!   per subcommand, each with a `run` that does the work and reports an
+//!   outcome; [`cli::diff`] is `recipe diff ORIGINAL MAKE`, exiting like
+//!   `diff(1)`;
+//! - [`config`]: the configuration every binary shares, as flags with
+//!   environment fallbacks (`RECIPE_DATA_DIR`, `RECIPE_BUCKET`, …);
+//! - [`wiring`]: the one place that turns configuration into ports, embedded
+//!   or AWS;
+//! - [`telemetry`] and [`shutdown`]: structured logs, and stopping on
+//!   SIGTERM or Ctrl-C.
 //!
-//! `src/bin/recipe.rs` only parses arguments, calls the subcommand and turns
-//! its outcome or error into an exit code; everything else lives here so the
-//! integration tests and later subcommands (`recipe up`) share it.
+//! Each file in `src/bin/` only parses arguments, wires ports to a service
+//! from `recipe-pipeline` and runs it.
 //!
 //! ```no_run
 //! use clap::Parser;
@@ -25,3 +31,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod config;
+pub mod shutdown;
+pub mod telemetry;
+pub mod wiring;

@@ -1,0 +1,72 @@
+//! Configuration shared by every binary: one set of names, as flags with
+//! environment fallbacks.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use recipe_pipeline::keys::Prefixes;
+
+/// Where the pipeline keeps things: the embedded backends in a directory,
+/// or AWS.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct BackendArgs {
+    /// Use the embedded backends in DIR (the bucket is DIR/bucket/, queues
+    /// and records are in SQLite under DIR/); without it, AWS.
+    #[arg(long, env = "RECIPE_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// The bucket of recipes and makes (AWS).
+    #[arg(long, env = "RECIPE_BUCKET")]
+    pub bucket: Option<String>,
+    /// The claim-check queue: an SQS URL (AWS) or a queue name (embedded).
+    #[arg(long, env = "RECIPE_QUEUE_URL")]
+    pub queue_url: Option<String>,
+    /// The dead-letter queue of the claim-check queue.
+    #[arg(long, env = "RECIPE_DLQ_URL")]
+    pub dlq_url: Option<String>,
+    /// The DynamoDB table of recipes, makes and differences (AWS).
+    #[arg(long, env = "RECIPE_TABLE")]
+    pub table: Option<String>,
+    /// Keys under this prefix are original recipes.
+    #[arg(long, env = "RECIPE_RECIPES_PREFIX", default_value = "recipes/")]
+    pub recipes_prefix: String,
+    /// Keys under this prefix are makes.
+    #[arg(long, env = "RECIPE_MAKES_PREFIX", default_value = "makes/")]
+    pub makes_prefix: String,
+}
+
+impl BackendArgs {
+    /// The embedded backends in `dir`, with default names.
+    pub fn embedded(dir: impl Into<PathBuf>) -> Self {
+        BackendArgs {
+            data_dir: Some(dir.into()),
+            recipes_prefix: "recipes/".to_owned(),
+            makes_prefix: "makes/".to_owned(),
+            ..BackendArgs::default()
+        }
+    }
+
+    /// The key prefixes.
+    pub fn prefixes(&self) -> Prefixes {
+        Prefixes {
+            recipes: self.recipes_prefix.clone(),
+            makes: self.makes_prefix.clone(),
+        }
+    }
+}
+
+/// Logging.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Reads a duration in milliseconds from the command line.
+pub fn millis(text: &str) -> Result<Duration, String> {
+    text.parse::<u64>()
+        .map(Duration::from_millis)
+        .map_err(|_| format!("{text:?} is not a whole number of milliseconds"))
+}
