@@ -26,6 +26,10 @@ pub struct BackendArgs {
     /// The DynamoDB table of recipes, makes and differences (AWS).
     #[arg(long, env = "RECIPE_TABLE")]
     pub table: Option<String>,
+    /// Embedded queues: how long a received message stays hidden, in
+    /// milliseconds (on AWS the queue's own setting applies).
+    #[arg(long, env = "RECIPE_VISIBILITY_TIMEOUT_MS", value_parser = millis, default_value = "30000")]
+    pub visibility_timeout_ms: Duration,
     /// Keys under this prefix are original recipes.
     #[arg(long, env = "RECIPE_RECIPES_PREFIX", default_value = "recipes/")]
     pub recipes_prefix: String,
@@ -41,6 +45,7 @@ impl BackendArgs {
             data_dir: Some(dir.into()),
             recipes_prefix: "recipes/".to_owned(),
             makes_prefix: "makes/".to_owned(),
+            visibility_timeout_ms: Duration::from_secs(30),
             ..BackendArgs::default()
         }
     }

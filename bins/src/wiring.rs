@@ -3,7 +3,6 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::{Context, Result};
 use recipe_embedded::{
@@ -18,10 +17,8 @@ const EMBEDDED_QUEUE: &str = "claims";
 const EMBEDDED_DEAD_LETTERS: &str = "claims-dead-letters";
 const EMBEDDED_BUCKET: &str = "local";
 
-/// How long a received claim check stays hidden, and how often it may come
-/// back before it is dead-lettered (the redrive `maxReceiveCount`).
-pub const VISIBILITY_TIMEOUT: Duration = Duration::from_secs(30);
-/// See [`VISIBILITY_TIMEOUT`].
+/// How often a claim check may come back before it is dead-lettered (the
+/// redrive `maxReceiveCount`).
 pub const MAX_RECEIVES: u32 = 5;
 
 /// The configured backends, ready to hand out ports.
@@ -83,7 +80,7 @@ impl Wiring {
             Backend::Embedded { database, .. } => Ok(Arc::new(SqliteQueue::new(
                 database.clone(),
                 self.dead_letter_name(),
-                QueueConfig::new(VISIBILITY_TIMEOUT),
+                QueueConfig::new(self.args.visibility_timeout_ms),
             )?)),
         }
     }
@@ -118,7 +115,7 @@ impl Wiring {
             Backend::Embedded { database, .. } => Ok(Arc::new(SqliteQueue::new(
                 database.clone(),
                 url,
-                QueueConfig::new(VISIBILITY_TIMEOUT),
+                QueueConfig::new(self.args.visibility_timeout_ms),
             )?)),
         }
     }
@@ -128,7 +125,7 @@ impl Wiring {
         Ok(SqliteQueue::new(
             database.clone(),
             name,
-            QueueConfig::new(VISIBILITY_TIMEOUT)
+            QueueConfig::new(self.args.visibility_timeout_ms)
                 .with_dead_letter_queue(self.dead_letter_name(), MAX_RECEIVES),
         )?)
     }

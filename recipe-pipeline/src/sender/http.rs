@@ -82,7 +82,22 @@ impl RecipeServer for HttpRecipeServer {
         })?;
         let status = response.status().as_u16();
         let body = response.text().await.unwrap_or_default();
-        Ok(classify(submission.kind, status, &body))
+        match classify(submission.kind, status, &body) {
+            // The server answered but cannot work: as good as down.
+            Outcome::RetryLater(reason) if status >= 500 => Err(Error::Unavailable {
+                backend: "recipe server",
+                message: reason,
+            }),
+            outcome => Ok(outcome),
+        }
+    }
+
+    async fn ready(&self) -> bool {
+        self.client
+            .get(format!("{}/readyz", self.base))
+            .send()
+            .await
+            .is_ok_and(|response| response.status().is_success())
     }
 }
 

@@ -13,6 +13,7 @@
 mod http;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -66,8 +67,13 @@ pub enum Outcome {
 /// The recipe server, as the sender sees it.
 #[async_trait]
 pub trait RecipeServer: Send + Sync {
-    /// Hands one document over.
+    /// Hands one document over. An `Err` that
+    /// [`is_transient`](crate::Error::is_transient) means the server itself
+    /// is unreachable or failing, not this document.
     async fn submit(&self, submission: Submission) -> Result<Outcome>;
+
+    /// Whether the server is up and its store reachable (`/readyz`).
+    async fn ready(&self) -> bool;
 }
 
 /// Settings of a sender.
@@ -86,6 +92,8 @@ pub struct SenderConfig {
     pub max_document_bytes: u64,
     /// First retry delay; doubles with each attempt.
     pub backoff: Duration,
+    /// While the server is down, how often to ask whether it is back.
+    pub probe_interval: Duration,
 }
 
 impl Default for SenderConfig {
@@ -97,6 +105,7 @@ impl Default for SenderConfig {
             max_receives: 5,
             max_document_bytes: 1 << 20,
             backoff: Duration::from_secs(1),
+            probe_interval: Duration::from_secs(1),
         }
     }
 }
@@ -119,6 +128,10 @@ pub struct Sender {
     dead_letters: Arc<dyn DeadLetters>,
     server: Arc<dyn RecipeServer>,
     config: SenderConfig,
+    /// Set when the server itself failed. Every receive counts towards the
+    /// dead-letter limit, so while the server is down we stop receiving:
+    /// an outage must not dead-letter documents that did nothing wrong.
+    server_down: AtomicBool,
 }
 
 impl Sender {
@@ -137,6 +150,7 @@ impl Sender {
             dead_letters,
             server,
             config,
+            server_down: AtomicBool::new(false),
         }
     }
 
@@ -148,6 +162,9 @@ impl Sender {
         let mut failures: u32 = 0;
         loop {
             while in_flight.try_join_next().is_some() {}
+            if self.server_down.load(Ordering::Relaxed) && !self.wait_for_server(&shutdown).await {
+                break;
+            }
             // Receive no more than we can start: a received message waits
             // hidden, and its visibility clock is already running.
             let room = permits.available_permits().min(10);
@@ -196,6 +213,22 @@ impl Sender {
         );
         while in_flight.join_next().await.is_some() {}
         info!("sender stopped");
+    }
+
+    /// Waits until the server answers ready; false when shut down first.
+    async fn wait_for_server(&self, shutdown: &CancellationToken) -> bool {
+        warn!("the recipe server is down; receiving paused until it is ready");
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => return false,
+                () = tokio::time::sleep(self.config.probe_interval) => {}
+            }
+            if self.server.ready().await {
+                info!("the recipe server is back; receiving again");
+                self.server_down.store(false, Ordering::Relaxed);
+                return true;
+            }
+        }
     }
 
     /// Works on one message to the end: settles it or schedules its retry.
@@ -296,7 +329,12 @@ impl Sender {
             }
             Ok(Outcome::Unroutable(reason)) => Disposition::DeadLetter(format!("{key}: {reason}")),
             Ok(Outcome::RetryLater(reason)) => Disposition::Retry(format!("{key}: {reason}")),
-            Err(error) => Disposition::Retry(format!("{key}: {error}")),
+            Err(error) => {
+                if error.is_transient() {
+                    self.server_down.store(true, Ordering::Relaxed);
+                }
+                Disposition::Retry(format!("{key}: {error}"))
+            }
         }
     }
 

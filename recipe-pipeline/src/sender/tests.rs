@@ -104,14 +104,28 @@ struct FakeServer {
     outcome: Outcome,
     delay: Duration,
     submitted: Mutex<Vec<Submission>>,
+    /// While set, submissions fail as if the server were down.
+    down: std::sync::atomic::AtomicBool,
+    probes: std::sync::atomic::AtomicU32,
 }
 
 #[async_trait]
 impl RecipeServer for FakeServer {
     async fn submit(&self, submission: Submission) -> Result<Outcome> {
         tokio::time::sleep(self.delay).await;
+        if self.down.load(Ordering::SeqCst) {
+            return Err(crate::Error::Unavailable {
+                backend: "recipe server",
+                message: "connection refused".to_owned(),
+            });
+        }
         self.submitted.lock().unwrap().push(submission);
         Ok(self.outcome.clone())
+    }
+
+    async fn ready(&self) -> bool {
+        self.probes.fetch_add(1, Ordering::SeqCst);
+        !self.down.load(Ordering::SeqCst)
     }
 }
 
@@ -124,6 +138,15 @@ struct Rig {
 }
 
 fn rig(outcome: Outcome, delay: Duration, broken_dlq: bool) -> Rig {
+    rig_with(
+        outcome,
+        delay,
+        broken_dlq,
+        SenderConfig::default().concurrency,
+    )
+}
+
+fn rig_with(outcome: Outcome, delay: Duration, broken_dlq: bool, concurrency: usize) -> Rig {
     let store = Arc::new(FakeStore::default());
     let queue = Arc::new(FakeQueue::default());
     let dead = Arc::new(FakeDeadLetters {
@@ -134,6 +157,8 @@ fn rig(outcome: Outcome, delay: Duration, broken_dlq: bool) -> Rig {
         outcome,
         delay,
         submitted: Mutex::default(),
+        down: std::sync::atomic::AtomicBool::new(false),
+        probes: std::sync::atomic::AtomicU32::new(0),
     });
     let sender = Arc::new(Sender::new(
         store.clone(),
@@ -142,6 +167,7 @@ fn rig(outcome: Outcome, delay: Duration, broken_dlq: bool) -> Rig {
         server.clone(),
         SenderConfig {
             max_document_bytes: 64,
+            concurrency,
             ..SenderConfig::default()
         },
     ));
@@ -323,4 +349,42 @@ async fn shutdown_finishes_what_is_in_flight() {
         "every received message settled"
     );
     assert_eq!(rig.server.submitted.lock().unwrap().len(), 25);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_server_outage_pauses_receiving_instead_of_burning_attempts() {
+    // One at a time, so the first failure is seen before the next receive.
+    let rig = rig_with(Outcome::Accepted, Duration::ZERO, false, 1);
+    rig.server.down.store(true, Ordering::SeqCst);
+    for i in 0..3 {
+        let key = format!("makes/{i}.json");
+        rig.store.put(&key, b"{}".to_vec()).await.unwrap();
+        rig.queue.waiting.lock().unwrap().push(delivery(&key, 1));
+    }
+    let shutdown = CancellationToken::new();
+    let running = tokio::spawn(rig.sender.clone().run(shutdown.clone()));
+    // The first failure opens the breaker; the other messages wait unreceived.
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    assert!(
+        rig.server.probes.load(Ordering::SeqCst) >= 30,
+        "it keeps asking"
+    );
+    assert!(
+        !rig.queue.waiting.lock().unwrap().is_empty(),
+        "receiving paused"
+    );
+    assert!(
+        rig.dead.letters.lock().unwrap().is_empty(),
+        "nothing dead-lettered"
+    );
+    rig.server.down.store(false, Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    shutdown.cancel();
+    running.await.unwrap();
+    assert!(rig.queue.waiting.lock().unwrap().is_empty());
+    assert_eq!(
+        rig.server.submitted.lock().unwrap().len(),
+        2,
+        "the waiting two went through"
+    );
 }
