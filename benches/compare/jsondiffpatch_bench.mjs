@@ -1,0 +1,103 @@
+// Times Node's jsondiffpatch on the benchmark fixtures; JSON on stdout.
+//
+// Called by `benches/compare/run` with the same fixture files and iteration
+// scheme as `compare-timing` (see that program's docs): warm up for
+// --warmup-ms, choose a batch lasting at least --batch-ms, time --samples
+// batches, report the median and minimum per-call time in microseconds.
+//
+// The timed operation per pair is what a Node user with two files does:
+// `JSON.parse` of both documents, then `diff` from a jsondiffpatch instance
+// configured the way its README suggests for arrays of objects: an
+// `objectHash` so that array items are matched by identity, not position.
+// Ingredients are matched by `ingredientId`; steps by their text, because a
+// make renumbers its steps and matching by `stepId` would report every step
+// after a skipped one as changed. Moves are detected (the default); text
+// diffs of long strings are not enabled (the plain `jsondiffpatch` import).
+//
+//     node benches/compare/jsondiffpatch_bench.mjs benches/fixtures small typical
+
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { performance } from "node:perf_hooks";
+
+import { create } from "jsondiffpatch";
+
+const lockedVersion = JSON.parse(
+  readFileSync(new URL("./node_modules/jsondiffpatch/package.json", import.meta.url), "utf8"),
+).version;
+
+const differ = create({
+  objectHash: (item, index) => {
+    if (item.ingredientId !== undefined) return `ingredient:${item.ingredientId}`;
+    if (item.stepText !== undefined) return `step:${item.stepText}`;
+    return `$$index:${index}`;
+  },
+  arrays: { detectMove: true },
+});
+
+/** The shared scheme: median and minimum per-call microseconds. */
+function measure(operation, { samples, warmupMs, batchMs }) {
+  let start = performance.now();
+  let calls = 0;
+  while (calls === 0 || performance.now() - start < warmupMs) {
+    operation();
+    calls += 1;
+  }
+  const perCall = (performance.now() - start) / calls;
+  const batch = Math.max(1, Math.ceil(batchMs / perCall));
+  const times = [];
+  for (let s = 0; s < Math.max(1, samples); s += 1) {
+    start = performance.now();
+    for (let i = 0; i < batch; i += 1) operation();
+    times.push(((performance.now() - start) * 1000) / batch);
+  }
+  times.sort((a, b) => a - b);
+  return { median_us: times[Math.floor(times.length / 2)], min_us: times[0], batch };
+}
+
+/** How many entries a delta reports: its leaves, not counting array markers. */
+function reported(delta) {
+  if (delta === undefined) return 0;
+  if (Array.isArray(delta)) return 1;
+  return Object.entries(delta)
+    .filter(([key]) => key !== "_t")
+    .reduce((sum, [, value]) => sum + reported(value), 0);
+}
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    samples: { type: "string", default: "21" },
+    "warmup-ms": { type: "string", default: "300" },
+    "batch-ms": { type: "string", default: "10" },
+  },
+});
+const [folder, ...names] = positionals;
+if (!folder || names.length === 0) {
+  console.error("usage: jsondiffpatch_bench.mjs FIXTURES NAME... [--samples N --warmup-ms N --batch-ms N]");
+  process.exit(2);
+}
+const scheme = {
+  samples: Number(values.samples),
+  warmupMs: Number(values["warmup-ms"]),
+  batchMs: Number(values["batch-ms"]),
+};
+
+const fixtures = names.map((name) => {
+  console.error(`jsondiffpatch: timing ${name}`);
+  const originalText = readFileSync(join(folder, `${name}.original.json`), "utf8");
+  const makeText = readFileSync(join(folder, `${name}.make.json`), "utf8");
+  const parseAndDiff = () => differ.diff(JSON.parse(originalText), JSON.parse(makeText));
+  const timing = measure(parseAndDiff, scheme);
+  return {
+    name,
+    bytes: Buffer.byteLength(originalText) + Buffer.byteLength(makeText),
+    reported: reported(parseAndDiff()),
+    parse_diff: timing,
+  };
+});
+
+console.log(
+  JSON.stringify({ tool: "jsondiffpatch", version: lockedVersion, node: process.versions.node, fixtures }),
+);
