@@ -15,6 +15,8 @@
 //! - [`claim_check`]: the queue message between watcher and sender;
 //! - [`records`]: what the store keeps, and the identity of a make;
 //! - [`keys`]: which keys are recipes and which are makes;
+//! - [`memory`]: [`memory::InMemoryRecordStore`], a record store for tests,
+//!   examples and a server that keeps nothing;
 //! - `conformance` (feature `conformance`): one specification of the ports
 //!   that every adapter's tests run.
 //!
@@ -35,10 +37,11 @@
 #![forbid(unsafe_code)]
 
 pub mod claim_check;
-#[cfg(feature = "conformance")]
+#[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
 mod error;
 pub mod keys;
+pub mod memory;
 pub mod ports;
 pub mod records;
 
