@@ -14,6 +14,8 @@
 //!   and SQLite) in `recipe-embedded`;
 //! - [`claim_check`]: the queue message between watcher and sender;
 //! - [`records`]: what the store keeps, and the identity of a make;
+//! - [`ingest`]: what the server does with a recipe or make document:
+//!   parse, check, diff, store once, record refusals;
 //! - [`keys`]: which keys are recipes and which are makes;
 //! - [`memory`]: [`memory::InMemoryRecordStore`], a record store for tests,
 //!   examples and a server that keeps nothing;
@@ -40,6 +42,7 @@ pub mod claim_check;
 #[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
 mod error;
+pub mod ingest;
 pub mod keys;
 pub mod memory;
 pub mod ports;
