@@ -19,6 +19,7 @@
 //! - [`keys`]: which keys are recipes and which are makes;
 //! - [`memory`]: [`memory::InMemoryRecordStore`], a record store for tests,
 //!   examples and a server that keeps nothing;
+//! - [`server`]: the HTTP API (axum) over a [`ports::RecordStore`];
 //! - `conformance` (feature `conformance`): one specification of the ports
 //!   that every adapter's tests run.
 //!
@@ -47,5 +48,6 @@ pub mod keys;
 pub mod memory;
 pub mod ports;
 pub mod records;
+pub mod server;
 
 pub use error::{Error, Result};
