@@ -591,6 +591,37 @@ async fn a_body_over_the_limit_is_a_413() {
 }
 
 #[tokio::test]
+async fn a_chunked_body_over_the_limit_is_a_413_too() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let config = ServerConfig {
+        max_body_bytes: 1024,
+        ..ServerConfig::default()
+    };
+    let server = TestServer::with(Arc::new(InMemoryRecordStore::new()), config).await;
+    // No Content-Length: the limit can only be found while reading.
+    let mut stream = tokio::net::TcpStream::connect(server.address)
+        .await
+        .unwrap();
+    let chunk = "x".repeat(600);
+    let request = format!(
+        "POST /recipes HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\
+         Transfer-Encoding: chunked\r\n\r\n\
+         258\r\n{chunk}\r\n258\r\n{chunk}\r\n0\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    assert!(response.starts_with("HTTP/1.1 413"), "{response}");
+    let body = &response[response.find("\r\n\r\n").unwrap() + 4..];
+    assert_eq!(
+        serde_json::from_str::<Value>(body).unwrap()["path"],
+        "/recipes",
+        "{response}"
+    );
+}
+
+#[tokio::test]
 async fn health_readiness_and_an_unavailable_store() {
     let server = TestServer::start().await;
     assert_eq!(server.get("/healthz").await.json(), json!({"status": "ok"}));
