@@ -2,9 +2,9 @@
 //! a server that needs nothing on disk.
 //!
 //! It keeps the same promises as the SQLite and DynamoDB stores (the
-//! [`conformance`](crate::conformance) suite checks them), so a test that
-//! passes over it says something about the real stores too. Everything is
-//! lost when it is dropped.
+//! `conformance` suite checks them), so a test that passes over it says
+//! something about the real stores too. Everything is lost when it is
+//! dropped.
 
 use std::collections::BTreeMap;
 use std::collections::btree_map::Entry;
