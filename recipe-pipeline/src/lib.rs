@@ -14,10 +14,15 @@
 //!   and SQLite) in `recipe-embedded`;
 //! - [`claim_check`]: the queue message between watcher and sender;
 //! - [`records`]: what the store keeps, and the identity of a make;
+//! - [`ingest`]: what the server does with a recipe or make document:
+//!   parse, check, diff, store once, record refusals;
 //! - [`keys`]: which keys are recipes and which are makes;
 //! - [`watcher`]: announces new objects (poll or event mode);
 //! - [`sender`]: hands announced documents to the server, settling each
 //!   message exactly once;
+//! - [`memory`]: [`memory::InMemoryRecordStore`], a record store for tests,
+//!   examples and a server that keeps nothing;
+//! - [`server`]: the HTTP API (axum) over a [`ports::RecordStore`];
 //! - `conformance` (feature `conformance`): one specification of the ports
 //!   that every adapter's tests run.
 //!
@@ -38,13 +43,16 @@
 #![forbid(unsafe_code)]
 
 pub mod claim_check;
-#[cfg(feature = "conformance")]
+#[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
 mod error;
+pub mod ingest;
 pub mod keys;
+pub mod memory;
 pub mod ports;
 pub mod records;
 pub mod sender;
+pub mod server;
 pub mod watcher;
 
 pub use error::{Error, Result};

@@ -1,0 +1,557 @@
+//! What the server does with a recipe or make document, without HTTP.
+//!
+//! The handlers of [`crate::server`] are thin: they read the path, the
+//! headers and the body, call [`record_recipe`] or [`record_make`], and
+//! turn the outcome into a response. Keeping the logic here means a test or
+//! a fuzzer can feed bytes to exactly what a request reaches.
+//!
+//! - A make's identity is its `makeId`; without one, it is derived from
+//!   the bucket, key and etag it came from ([`derived_make_id`]); a make
+//!   posted by hand with neither gets one derived from its bytes
+//!   ([`body_make_id`]). Writing the same make twice stores it once.
+//! - A document that came through the bucket and is refused is kept as a
+//!   [`Rejection`], so nothing the cook dropped in the bucket disappears
+//!   without a trace; a client posting by hand reads the refusal in the
+//!   response instead.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use recipe_diff::{Make, Recipe, diff_make, parse_make, parse_recipe};
+use sha2::{Digest, Sha256};
+
+use crate::error::Error;
+use crate::ports::{PutMode, RecordStore, Written};
+use crate::records::{MakeRecord, Rejection, derived_make_id};
+
+/// Where a document came from when the sender fetched it from the bucket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The bucket's name.
+    pub bucket: String,
+    /// The object's key.
+    pub key: String,
+    /// The version that was fetched.
+    pub etag: String,
+}
+
+impl Source {
+    /// `s3://bucket/key`, as a [`MakeRecord`] keeps it.
+    pub fn location(&self) -> String {
+        format!("s3://{}/{}", self.bucket, self.key)
+    }
+
+    /// `s3://bucket/key@etag`, naming one version, as a [`Rejection`] keeps it.
+    pub fn version(&self) -> String {
+        format!("{}@{}", self.location(), self.etag)
+    }
+}
+
+/// How a recipe write treats the id and an existing recipe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecipeWrite {
+    /// A new recipe, named by the document's `recipeId`; an existing one is
+    /// a conflict (`POST /recipes` by hand).
+    Create,
+    /// Create or replace the recipe the document names: a recipe from the
+    /// bucket, where a changed object is an update.
+    Upsert,
+    /// Create or replace the recipe with this id; the document's
+    /// `recipeId`, if any, must agree (`PUT /recipes/{recipeId}`).
+    Replace(i64),
+}
+
+/// Why a document was not recorded.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum IngestError {
+    /// The body is not a recipe or make that can be read; the error names
+    /// the JSON path or the line and column.
+    #[error(transparent)]
+    Document(#[from] recipe_diff::Error),
+    /// The body is not UTF-8 text, so not JSON.
+    #[error("the body is not UTF-8 text (invalid byte at offset {offset})")]
+    NotUtf8 {
+        /// Offset of the first byte that is not UTF-8.
+        offset: usize,
+    },
+    /// A recipe without a `recipeId` was posted; makes name their original
+    /// by id, so a recipe without one could never be diffed against.
+    #[error("recipeId: a recipe needs a recipeId")]
+    MissingRecipeId,
+    /// The document's `recipeId` is not the one the request path names.
+    #[error("recipeId: the document says {document}, the path says {path}")]
+    RecipeIdMismatch {
+        /// The id in the request path.
+        path: i64,
+        /// The id in the document.
+        document: i64,
+    },
+    /// A make names a recipe the store does not have.
+    #[error("recipe {0} does not exist")]
+    UnknownRecipe(i64),
+    /// A recipe was created with an id that is taken.
+    #[error("recipe {0} exists already; PUT /recipes/{0} replaces it")]
+    RecipeExists(i64),
+    /// A make reuses the id of a stored make of the same recipe with other
+    /// contents; storing it would silently drop one of the two.
+    #[error("make {make_id} of recipe {recipe_id} exists already with other contents")]
+    MakeConflict {
+        /// The recipe.
+        recipe_id: i64,
+        /// The make id both documents claim.
+        make_id: String,
+    },
+    /// The store failed; the document was not judged.
+    #[error(transparent)]
+    Store(Error),
+}
+
+impl IngestError {
+    /// The JSON path of the value at fault, when the body is at fault:
+    /// `ingredients[0].quantity`, `recipeId`, or `.` for the whole document
+    /// (malformed JSON, a missing top-level field).
+    pub fn json_path(&self) -> Option<String> {
+        match self {
+            IngestError::Document(recipe_diff::Error::Invalid { path, .. })
+            | IngestError::Document(recipe_diff::Error::Quantity { path, .. })
+                if !path.is_empty() =>
+            {
+                Some(path.clone())
+            }
+            IngestError::Document(_) | IngestError::NotUtf8 { .. } => Some(".".to_owned()),
+            IngestError::MissingRecipeId | IngestError::RecipeIdMismatch { .. } => {
+                Some("recipeId".to_owned())
+            }
+            IngestError::UnknownRecipe(_)
+            | IngestError::RecipeExists(_)
+            | IngestError::MakeConflict { .. }
+            | IngestError::Store(_) => None,
+        }
+    }
+
+    /// Whether the document itself was refused, for good; otherwise the
+    /// store failed and the same request may succeed later.
+    pub fn is_refusal(&self) -> bool {
+        !matches!(self, IngestError::Store(_))
+    }
+}
+
+/// A recipe as stored by [`record_recipe`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedRecipe {
+    /// [`Written::Created`] or [`Written::Replaced`].
+    pub written: Written,
+    /// The recipe as stored.
+    pub recipe: Recipe,
+}
+
+/// A make as stored by [`record_make`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordedMake {
+    /// [`Written::Created`], or [`Written::AlreadyExists`] for a make that
+    /// was delivered before.
+    pub written: Written,
+    /// The stored record: the new one, or the one stored earlier.
+    pub record: MakeRecord,
+    /// How long computing the differences took; `None` when they were not
+    /// computed because the make was already stored.
+    pub diff_time: Option<Duration>,
+}
+
+/// Reads a recipe document and stores it.
+///
+/// `source` is set when the document came from the bucket; a refusal is
+/// then recorded as a [`Rejection`].
+pub async fn record_recipe(
+    store: &dyn RecordStore,
+    body: &[u8],
+    write: RecipeWrite,
+    source: Option<&Source>,
+) -> Result<RecordedRecipe, IngestError> {
+    let outcome = store_recipe(store, body, write).await;
+    refused_if_bucket(store, source, outcome).await
+}
+
+async fn store_recipe(
+    store: &dyn RecordStore,
+    body: &[u8],
+    write: RecipeWrite,
+) -> Result<RecordedRecipe, IngestError> {
+    let mut recipe = parse_recipe(text(body)?)?;
+    let mode = match write {
+        RecipeWrite::Create => PutMode::Create,
+        RecipeWrite::Upsert => PutMode::Upsert,
+        RecipeWrite::Replace(path) => {
+            recipe.recipe_id = Some(agreeing_id(path, recipe.recipe_id)?);
+            PutMode::Upsert
+        }
+    };
+    let recipe_id = recipe.recipe_id.ok_or(IngestError::MissingRecipeId)?;
+    match store
+        .put_recipe(&recipe, mode)
+        .await
+        .map_err(IngestError::Store)?
+    {
+        Written::Conflict => Err(IngestError::RecipeExists(recipe_id)),
+        written => Ok(RecordedRecipe { written, recipe }),
+    }
+}
+
+/// Reads a make of recipe `recipe_id`, computes its differences from the
+/// stored original, and stores it once.
+///
+/// `source` is set when the make came from the bucket: it then names the
+/// make when the document has no `makeId`, and a refusal is recorded as a
+/// [`Rejection`].
+pub async fn record_make(
+    store: &dyn RecordStore,
+    recipe_id: i64,
+    body: &[u8],
+    source: Option<&Source>,
+) -> Result<RecordedMake, IngestError> {
+    let outcome = store_make(store, recipe_id, body, source).await;
+    refused_if_bucket(store, source, outcome).await
+}
+
+async fn store_make(
+    store: &dyn RecordStore,
+    recipe_id: i64,
+    body: &[u8],
+    source: Option<&Source>,
+) -> Result<RecordedMake, IngestError> {
+    let mut make = parse_make(text(body)?)?;
+    make.recipe.recipe_id = Some(agreeing_id(recipe_id, make.recipe.recipe_id)?);
+    let make_id = match (make.make_id, source) {
+        (Some(id), _) => id.to_string(),
+        (None, Some(source)) => derived_make_id(&source.bucket, &source.key, &source.etag),
+        (None, None) => body_make_id(body),
+    };
+    let original = store
+        .recipe(recipe_id)
+        .await
+        .map_err(IngestError::Store)?
+        .ok_or(IngestError::UnknownRecipe(recipe_id))?;
+    // A redelivery is the common case of an existing make: answer it
+    // without diffing again.
+    if let Some(existing) = stored_make(store, recipe_id, &make_id).await? {
+        return already_stored(existing, &make);
+    }
+
+    let started = Instant::now();
+    let differences = diff_make(&original, &make);
+    let diff_time = started.elapsed();
+    let record = MakeRecord {
+        recipe_id,
+        make_id,
+        made_at: make.made_at.clone(),
+        notes: make.notes.clone(),
+        recipe: make.recipe.clone(),
+        differences,
+        source: source.map(Source::location),
+        recorded_at: now(),
+    };
+    match store.put_make(&record).await.map_err(IngestError::Store)? {
+        Written::AlreadyExists => {
+            // A concurrent delivery of the same make won the race between
+            // our look-up and our write; the store kept one record.
+            match stored_make(store, recipe_id, &record.make_id).await? {
+                Some(existing) => already_stored(existing, &make),
+                None => Err(IngestError::Store(Error::Corrupt {
+                    what: format!("make {} of recipe {recipe_id}", record.make_id),
+                    message: "the store reported it exists but cannot read it".to_owned(),
+                })),
+            }
+        }
+        written => Ok(RecordedMake {
+            written,
+            record,
+            diff_time: Some(diff_time),
+        }),
+    }
+}
+
+async fn stored_make(
+    store: &dyn RecordStore,
+    recipe_id: i64,
+    make_id: &str,
+) -> Result<Option<MakeRecord>, IngestError> {
+    store
+        .make(recipe_id, make_id)
+        .await
+        .map_err(IngestError::Store)
+}
+
+/// The answer to a make whose id is stored already: the stored record when
+/// it is the same make (a redelivery), a conflict when another make claims
+/// its id.
+fn already_stored(existing: MakeRecord, make: &Make) -> Result<RecordedMake, IngestError> {
+    // Compared in serialized form: that is what a store keeps, and a
+    // store that round-trips through JSON gives back equal values.
+    let same_recipe =
+        serde_json::to_value(&existing.recipe).ok() == serde_json::to_value(&make.recipe).ok();
+    if same_recipe && existing.made_at == make.made_at && existing.notes == make.notes {
+        Ok(RecordedMake {
+            written: Written::AlreadyExists,
+            record: existing,
+            diff_time: None,
+        })
+    } else {
+        Err(IngestError::MakeConflict {
+            recipe_id: existing.recipe_id,
+            make_id: existing.make_id,
+        })
+    }
+}
+
+/// The identity of a make posted by hand with no `makeId`: posting the same
+/// bytes again names the same make, so a retried request stores it once.
+pub fn body_make_id(body: &[u8]) -> String {
+    let digest = Sha256::digest(body);
+    let hex: String = digest
+        .iter()
+        .take(8)
+        .map(|byte| format!("{byte:02x}"))
+        .collect();
+    format!("body-{hex}")
+}
+
+/// The id a document is stored under when the path names one: the path's,
+/// which the document may repeat but not contradict.
+fn agreeing_id(path: i64, document: Option<i64>) -> Result<i64, IngestError> {
+    match document {
+        Some(document) if document != path => Err(IngestError::RecipeIdMismatch { path, document }),
+        _ => Ok(path),
+    }
+}
+
+fn text(body: &[u8]) -> Result<&str, IngestError> {
+    std::str::from_utf8(body).map_err(|e| IngestError::NotUtf8 {
+        offset: e.valid_up_to(),
+    })
+}
+
+/// Records a refusal of a document from the bucket. When the rejection
+/// cannot be stored, the store's error is returned instead, so the sender
+/// retries rather than dropping the document unrecorded.
+async fn refused_if_bucket<T>(
+    store: &dyn RecordStore,
+    source: Option<&Source>,
+    outcome: Result<T, IngestError>,
+) -> Result<T, IngestError> {
+    let (Err(error), Some(source)) = (&outcome, source) else {
+        return outcome;
+    };
+    if !error.is_refusal() {
+        return outcome;
+    }
+    let rejection = Rejection {
+        source: source.version(),
+        reason: error.to_string(),
+        rejected_at: now(),
+    };
+    tracing::info!(source = %rejection.source, reason = %rejection.reason, "refused a document from the bucket");
+    store
+        .put_rejection(&rejection)
+        .await
+        .map_err(IngestError::Store)?;
+    outcome
+}
+
+/// The current time in RFC 3339 UTC with milliseconds, the same width
+/// every time so that timestamps sort as text.
+fn now() -> String {
+    humantime::format_rfc3339_millis(SystemTime::now()).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::memory::InMemoryRecordStore;
+
+    const PIE: &str = r#"{"recipeName": "Pie", "recipeId": 1, "rating": 4,
+        "ingredients": [{"ingredientId": 1, "quantity": 2, "measurement": "cup", "ingredientName": "flour"}],
+        "steps": [{"stepId": 1, "stepText": "Bake"}]}"#;
+
+    fn source(etag: &str) -> Source {
+        Source {
+            bucket: "bucket".into(),
+            key: "makes/pie.json".into(),
+            etag: etag.into(),
+        }
+    }
+
+    async fn store_with_pie() -> InMemoryRecordStore {
+        let store = InMemoryRecordStore::new();
+        record_recipe(&store, PIE.as_bytes(), RecipeWrite::Create, None)
+            .await
+            .unwrap();
+        store
+    }
+
+    #[tokio::test]
+    async fn recipes_are_created_conflict_and_replaced() {
+        let store = store_with_pie().await;
+        let again = record_recipe(&store, PIE.as_bytes(), RecipeWrite::Create, None).await;
+        assert!(matches!(again, Err(IngestError::RecipeExists(1))));
+        let replaced = record_recipe(&store, PIE.as_bytes(), RecipeWrite::Replace(1), None)
+            .await
+            .unwrap();
+        assert_eq!(replaced.written, Written::Replaced);
+        let upserted = record_recipe(&store, PIE.as_bytes(), RecipeWrite::Upsert, None)
+            .await
+            .unwrap();
+        assert_eq!(upserted.written, Written::Replaced);
+    }
+
+    #[tokio::test]
+    async fn a_put_takes_the_path_id_and_refuses_another() {
+        let store = InMemoryRecordStore::new();
+        let body = br#"{"recipeName": "Toast"}"#;
+        let created = record_recipe(&store, body, RecipeWrite::Replace(9), None)
+            .await
+            .unwrap();
+        assert_eq!(created.written, Written::Created);
+        assert_eq!(created.recipe.recipe_id, Some(9));
+        let error = record_recipe(&store, PIE.as_bytes(), RecipeWrite::Replace(9), None)
+            .await
+            .unwrap_err();
+        assert!(matches!(
+            error,
+            IngestError::RecipeIdMismatch {
+                path: 9,
+                document: 1
+            }
+        ));
+        assert_eq!(error.json_path().as_deref(), Some("recipeId"));
+        let missing = record_recipe(&store, body, RecipeWrite::Create, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(missing, IngestError::MissingRecipeId));
+    }
+
+    #[tokio::test]
+    async fn bad_bodies_name_the_json_path() {
+        let store = InMemoryRecordStore::new();
+        let body = br#"{"recipeName": "Pie", "recipeId": 1,
+            "ingredients": [{"quantity": "lots", "ingredientName": "flour"}]}"#;
+        let error = record_recipe(&store, body, RecipeWrite::Create, None)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            error.json_path().as_deref(),
+            Some("ingredients[0].quantity")
+        );
+        assert!(error.is_refusal());
+        for body in [&b"{"[..], b"[]", b"\xff\xfe"] {
+            let error = record_recipe(&store, body, RecipeWrite::Create, None)
+                .await
+                .unwrap_err();
+            assert_eq!(error.json_path().as_deref(), Some("."), "{error}");
+        }
+        assert!(
+            store.rejections().await.unwrap().is_empty(),
+            "refusals of requests by hand are answered, not recorded"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_make_is_diffed_and_stored_once() {
+        let store = store_with_pie().await;
+        let body = br#"{"recipeName": "Pie", "recipeId": 1, "rating": 5, "makeId": 7,
+            "ingredients": [{"ingredientId": 1, "quantity": 3, "measurement": "cup", "ingredientName": "flour"}],
+            "steps": [{"stepId": 1, "stepText": "Bake"}]}"#;
+        let first = record_make(&store, 1, body, Some(&source("e1")))
+            .await
+            .unwrap();
+        assert_eq!(first.written, Written::Created);
+        assert_eq!(first.record.make_id, "7");
+        assert_eq!(first.record.differences.change_count(), 2);
+        assert_eq!(
+            first.record.source.as_deref(),
+            Some("s3://bucket/makes/pie.json")
+        );
+        assert!(first.diff_time.is_some());
+        assert!(first.record.recorded_at.ends_with('Z'));
+
+        let again = record_make(&store, 1, body, Some(&source("e1")))
+            .await
+            .unwrap();
+        assert_eq!(again.written, Written::AlreadyExists);
+        assert_eq!(again.record, first.record);
+        assert_eq!(again.diff_time, None);
+        assert_eq!(store.makes(1).await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn make_ids_come_from_the_document_the_source_or_the_body() {
+        let store = store_with_pie().await;
+        let body = br#"{"recipeName": "Pie", "notes": "as written"}"#;
+        let from_bucket = record_make(&store, 1, body, Some(&source("e1")))
+            .await
+            .unwrap();
+        assert_eq!(
+            from_bucket.record.make_id,
+            derived_make_id("bucket", "makes/pie.json", "e1")
+        );
+        assert_eq!(from_bucket.record.recipe.recipe_id, Some(1));
+        let new_version = record_make(&store, 1, body, Some(&source("e2")))
+            .await
+            .unwrap();
+        assert_eq!(new_version.written, Written::Created);
+
+        let by_hand = record_make(&store, 1, body, None).await.unwrap();
+        assert_eq!(by_hand.record.make_id, body_make_id(body));
+        assert!(by_hand.record.make_id.starts_with("body-"));
+        let retried = record_make(&store, 1, body, None).await.unwrap();
+        assert_eq!(retried.written, Written::AlreadyExists);
+        assert_eq!(store.makes(1).await.unwrap().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn another_make_with_a_taken_id_is_a_conflict() {
+        let store = store_with_pie().await;
+        record_make(&store, 1, br#"{"recipeName": "Pie", "makeId": 3}"#, None)
+            .await
+            .unwrap();
+        let other = br#"{"recipeName": "Pie", "makeId": 3, "notes": "different"}"#;
+        let error = record_make(&store, 1, other, None).await.unwrap_err();
+        assert!(
+            matches!(error, IngestError::MakeConflict { recipe_id: 1, ref make_id } if make_id == "3")
+        );
+    }
+
+    #[tokio::test]
+    async fn refusals_from_the_bucket_are_recorded() {
+        let store = store_with_pie().await;
+        let unknown = record_make(&store, 2, br#"{"recipeName": "Pie"}"#, Some(&source("e1")))
+            .await
+            .unwrap_err();
+        assert!(matches!(unknown, IngestError::UnknownRecipe(2)));
+        assert_eq!(unknown.json_path(), None);
+        let mismatch = record_make(
+            &store,
+            2,
+            br#"{"recipeName": "Pie", "recipeId": 1}"#,
+            Some(&source("e2")),
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(mismatch, IngestError::RecipeIdMismatch { .. }));
+        record_recipe(&store, b"{", RecipeWrite::Upsert, Some(&source("e3")))
+            .await
+            .unwrap_err();
+
+        let rejections = store.rejections().await.unwrap();
+        let sources: Vec<&str> = rejections.iter().map(|r| r.source.as_str()).collect();
+        assert_eq!(
+            sources,
+            [
+                "s3://bucket/makes/pie.json@e1",
+                "s3://bucket/makes/pie.json@e2",
+                "s3://bucket/makes/pie.json@e3"
+            ]
+        );
+        assert_eq!(rejections[0].reason, "recipe 2 does not exist");
+        assert!(rejections[2].reason.contains("line 1"), "{rejections:?}");
+    }
+}

@@ -1,0 +1,213 @@
+//! The HTTP server: the REST API over a [`RecordStore`].
+//!
+//! ```text
+//!  request ─► trace span ─► error shape + metrics ─► auth (writes) ─► handler ─► ingest ─► store
+//! ```
+//!
+//! - [`router`] builds the axum [`Router`]; [`serve`] runs it on a listener
+//!   until a shutdown future completes, so binaries pass a signal and tests
+//!   pass a listener on port 0;
+//! - `recipes`, `makes` and `operations` hold the handlers, thin wrappers
+//!   around [`crate::ingest`] and the store;
+//! - [`ApiError`] is the one error type: every failure, axum's own
+//!   rejections included, answers `{"error": …, "path": …}`;
+//! - [`ApiToken`] guards writes when configured; reads are open;
+//! - [`Metrics`] are served at `/metrics` in Prometheus text;
+//! - the OpenAPI document at `/openapi.json` is generated from the handlers'
+//!   annotations and the schemas in `schema`.
+//!
+//! ## Example
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use recipe_pipeline::memory::InMemoryRecordStore;
+//! use recipe_pipeline::server::{AppState, ServerConfig, serve};
+//!
+//! # async fn run() -> std::io::Result<()> {
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+//! let state = AppState::new(Arc::new(InMemoryRecordStore::new()), ServerConfig::default());
+//! let shutdown = async { /* a signal, a channel, … */ };
+//! serve(listener, state, shutdown).await
+//! # }
+//! ```
+
+mod auth;
+mod error;
+mod extract;
+mod makes;
+mod metrics;
+mod operations;
+mod recipes;
+mod schema;
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::middleware;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::ports::RecordStore;
+use auth::BearerScheme;
+
+pub use auth::ApiToken;
+pub use error::{ApiError, ErrorBody};
+pub use metrics::Metrics;
+
+/// The request body limit when none is configured: 1 MiB, far above any
+/// recipe a person writes, far below what could hurt the server.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// What an operator configures.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// The bearer token writes must present; `None` leaves writes open
+    /// (for a laptop, never for a shared deployment).
+    pub api_token: Option<ApiToken>,
+    /// Largest request body accepted; larger ones get 413.
+    pub max_body_bytes: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            api_token: None,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        }
+    }
+}
+
+/// What every handler shares: the store, the configuration and the
+/// metrics. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    store: Arc<dyn RecordStore>,
+    config: Arc<ServerConfig>,
+    metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    /// State over `store` with fresh metrics.
+    pub fn new(store: Arc<dyn RecordStore>, config: ServerConfig) -> Self {
+        AppState {
+            store,
+            config: Arc::new(config),
+            metrics: Arc::new(Metrics::new()),
+        }
+    }
+
+    /// The metrics this state counts into, for a caller that serves them
+    /// elsewhere or inspects them.
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.metrics
+    }
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The OpenAPI document's frame; the paths and their schemas come from the
+/// handlers registered in [`router`].
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "recipe-diff server",
+        description = "Recipes, the makes cooked from them, and the differences between the two."
+    ),
+    modifiers(&BearerScheme),
+    tags(
+        (name = "recipes", description = "Original recipes"),
+        (name = "makes", description = "Makes of a recipe and their differences"),
+        (name = "operations", description = "Health, readiness, metrics, refusals and this document")
+    )
+)]
+struct ApiDoc;
+
+/// The API's OpenAPI 3 document, as `/openapi.json` serves it.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_routes().split_for_parts().1
+}
+
+/// Every route with its documentation: one list, so the router and the
+/// document cannot disagree.
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(recipes::create, recipes::list))
+        .routes(routes!(recipes::replace, recipes::read))
+        .routes(routes!(makes::create, makes::list))
+        .routes(routes!(makes::read))
+        .routes(routes!(makes::differences))
+        .routes(routes!(operations::rejections))
+        .routes(routes!(operations::healthz))
+        .routes(routes!(operations::readyz))
+        .routes(routes!(operations::metrics))
+        .routes(routes!(operations::openapi))
+}
+
+/// The API's router, with its OpenAPI document at `/openapi.json`.
+pub fn router(state: AppState) -> Router {
+    let (routes, api) = api_routes().split_for_parts();
+
+    let max_body_bytes = state.config.max_body_bytes;
+    routes
+        // Only matched routes check the token, so an unknown path is a 404
+        // whatever the caller holds.
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_token,
+        ))
+        .fallback(operations::not_found)
+        .method_not_allowed_fallback(operations::method_not_allowed)
+        .layer(DefaultBodyLimit::max(max_body_bytes))
+        .layer(axum::Extension(Arc::new(api)))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            error::render_errors,
+        ))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .with_state(state)
+}
+
+/// One span per request: method, path and route. Headers stay out: the
+/// `Authorization` header holds the token.
+fn request_span(request: &Request) -> tracing::Span {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(MatchedPath::as_str);
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %request.uri().path(),
+        route,
+    )
+}
+
+/// Serves the API on `listener` until `shutdown` completes, then finishes
+/// the requests in flight and returns.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    if let Ok(address) = listener.local_addr() {
+        tracing::info!(%address, "serving the recipe API");
+    }
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}

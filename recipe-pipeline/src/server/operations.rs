@@ -1,0 +1,101 @@
+//! What operators and tools read: health, readiness, metrics, refusals,
+//! the OpenAPI document, and the answers to unknown routes.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use utoipa::openapi::OpenApi;
+
+use super::AppState;
+use super::error::{ApiError, ErrorBody};
+use super::schema::{self, Status};
+
+/// Liveness: the process answers.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "operations",
+    responses((status = 200, description = "Alive", body = Status))
+)]
+pub(super) async fn healthz() -> Json<Status> {
+    Json(Status { status: "ok" })
+}
+
+/// Readiness: the record store answers.
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "operations",
+    responses(
+        (status = 200, description = "Ready", body = Status),
+        (status = 503, description = "The store is unavailable", body = ErrorBody),
+    )
+)]
+pub(super) async fn readyz(State(state): State<AppState>) -> Result<Json<Status>, ApiError> {
+    match state.store.ping().await {
+        Ok(()) => Ok(Json(Status { status: "ready" })),
+        // Not ready is not an internal error, whatever the store said:
+        // the details go to the log, the probe gets 503.
+        Err(error) => {
+            tracing::warn!(%error, "record store not ready");
+            Err(ApiError::Unavailable)
+        }
+    }
+}
+
+/// Counters and histograms in Prometheus text.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "operations",
+    responses((status = 200, description = "OpenMetrics text", content_type = "application/openmetrics-text", body = String))
+)]
+pub(super) async fn metrics(State(state): State<AppState>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
+/// Documents from the bucket that were refused, oldest first, with the
+/// reason; nothing dropped in the bucket disappears silently.
+#[utoipa::path(
+    get,
+    path = "/rejections",
+    tag = "operations",
+    responses(
+        (status = 200, description = "The refusals, oldest first", body = Vec<schema::Rejection>),
+        (status = 503, description = "The store is unavailable", body = ErrorBody),
+    )
+)]
+pub(super) async fn rejections(State(state): State<AppState>) -> Result<Response, ApiError> {
+    Ok(Json(state.store.rejections().await?).into_response())
+}
+
+/// This API's OpenAPI 3 document.
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "operations",
+    responses((status = 200, description = "The OpenAPI document", content_type = "application/json", body = Object))
+)]
+pub(super) async fn openapi(Extension(api): Extension<Arc<OpenApi>>) -> Response {
+    Json(api.as_ref()).into_response()
+}
+
+/// The answer to a path no route matches.
+pub(super) async fn not_found() -> ApiError {
+    ApiError::NotFound("no such route".to_owned())
+}
+
+/// The answer to a known path with a method it does not have.
+pub(super) async fn method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}

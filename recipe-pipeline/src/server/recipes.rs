@@ -1,0 +1,149 @@
+//! `/recipes` and `/recipes/{recipeId}`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::AppState;
+use super::error::{ApiError, ErrorBody};
+use super::extract::{ApiBody, ApiPath, SourceHeaders};
+use super::schema;
+use crate::ingest::{RecipeWrite, RecordedRecipe, record_recipe};
+use crate::ports::Written;
+
+/// Adds a recipe.
+///
+/// The document must carry its `recipeId`. When the sender delivers a
+/// recipe from the bucket (the `X-Recipe-Source-*` headers are set), a
+/// recipe with that id is replaced instead: an object changed in the
+/// bucket is an update, and a redelivery is harmless.
+#[utoipa::path(
+    post,
+    path = "/recipes",
+    operation_id = "createRecipe",
+    tag = "recipes",
+    request_body(content = schema::Recipe, description = "A recipe in the native format or as schema.org JSON-LD"),
+    params(
+        ("X-Recipe-Source-Bucket" = Option<String>, Header, nullable = false, description = "The bucket the sender fetched the document from; the three source headers go together"),
+        ("X-Recipe-Source-Key" = Option<String>, Header, nullable = false, description = "The object's key (UTF-8)"),
+        ("X-Recipe-Source-Etag" = Option<String>, Header, nullable = false, description = "The version fetched, without quotes"),
+    ),
+    responses(
+        (status = 201, description = "Created", body = schema::Recipe, headers(("Location" = String, description = "The recipe's URL"))),
+        (status = 200, description = "Replaced (delivered from the bucket only)", body = schema::Recipe),
+        (status = 400, description = "The body is not a recipe; `path` is the JSON path at fault", body = ErrorBody),
+        (status = 401, description = "Missing or wrong token", body = ErrorBody),
+        (status = 409, description = "A recipe with this id exists", body = ErrorBody),
+        (status = 413, description = "The body is over the limit", body = ErrorBody),
+        (status = 503, description = "The store is unavailable", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn create(
+    State(state): State<AppState>,
+    SourceHeaders(source): SourceHeaders,
+    ApiBody(body): ApiBody,
+) -> Result<Response, ApiError> {
+    let write = match source {
+        Some(_) => RecipeWrite::Upsert,
+        None => RecipeWrite::Create,
+    };
+    let recorded = record_recipe(state.store.as_ref(), &body, write, source.as_ref()).await?;
+    Ok(respond(recorded))
+}
+
+/// Replaces a recipe, or creates it with this id.
+#[utoipa::path(
+    put,
+    path = "/recipes/{recipeId}",
+    operation_id = "replaceRecipe",
+    tag = "recipes",
+    params(
+        ("recipeId" = i64, Path, description = "The recipe's id; the document's `recipeId`, if any, must match"),
+        ("X-Recipe-Source-Bucket" = Option<String>, Header, nullable = false, description = "The bucket the sender fetched the document from; the three source headers go together"),
+        ("X-Recipe-Source-Key" = Option<String>, Header, nullable = false, description = "The object's key (UTF-8)"),
+        ("X-Recipe-Source-Etag" = Option<String>, Header, nullable = false, description = "The version fetched, without quotes"),
+    ),
+    request_body(content = schema::Recipe, description = "A recipe in the native format or as schema.org JSON-LD"),
+    responses(
+        (status = 201, description = "Created", body = schema::Recipe, headers(("Location" = String, description = "The recipe's URL"))),
+        (status = 200, description = "Replaced", body = schema::Recipe),
+        (status = 400, description = "The body is not a recipe, or names another id; `path` is the JSON path at fault", body = ErrorBody),
+        (status = 401, description = "Missing or wrong token", body = ErrorBody),
+        (status = 413, description = "The body is over the limit", body = ErrorBody),
+        (status = 503, description = "The store is unavailable", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn replace(
+    State(state): State<AppState>,
+    ApiPath(recipe_id): ApiPath<i64>,
+    SourceHeaders(source): SourceHeaders,
+    ApiBody(body): ApiBody,
+) -> Result<Response, ApiError> {
+    let recorded = record_recipe(
+        state.store.as_ref(),
+        &body,
+        RecipeWrite::Replace(recipe_id),
+        source.as_ref(),
+    )
+    .await?;
+    Ok(respond(recorded))
+}
+
+/// Every recipe, by id.
+#[utoipa::path(
+    get,
+    path = "/recipes",
+    operation_id = "listRecipes",
+    tag = "recipes",
+    responses(
+        (status = 200, description = "The recipes, by id", body = Vec<schema::Recipe>),
+        (status = 503, description = "The store is unavailable", body = ErrorBody),
+    )
+)]
+pub(super) async fn list(State(state): State<AppState>) -> Result<Response, ApiError> {
+    Ok(Json(state.store.recipes().await?).into_response())
+}
+
+/// One recipe.
+#[utoipa::path(
+    get,
+    path = "/recipes/{recipeId}",
+    operation_id = "readRecipe",
+    tag = "recipes",
+    params(("recipeId" = i64, Path, description = "The recipe's id")),
+    responses(
+        (status = 200, description = "The recipe", body = schema::Recipe),
+        (status = 404, description = "No such recipe", body = ErrorBody),
+        (status = 503, description = "The store is unavailable", body = ErrorBody),
+    )
+)]
+pub(super) async fn read(
+    State(state): State<AppState>,
+    ApiPath(recipe_id): ApiPath<i64>,
+) -> Result<Response, ApiError> {
+    match state.store.recipe(recipe_id).await? {
+        Some(recipe) => Ok(Json(recipe).into_response()),
+        None => Err(unknown_recipe(recipe_id)),
+    }
+}
+
+/// The 404 of a recipe id the store does not have.
+pub(super) fn unknown_recipe(recipe_id: i64) -> ApiError {
+    ApiError::NotFound(format!("recipe {recipe_id} does not exist"))
+}
+
+fn respond(recorded: RecordedRecipe) -> Response {
+    let RecordedRecipe { written, recipe } = recorded;
+    match (written, recipe.recipe_id) {
+        (Written::Created, Some(id)) => (
+            StatusCode::CREATED,
+            [(header::LOCATION, format!("/recipes/{id}"))],
+            Json(recipe),
+        )
+            .into_response(),
+        _ => Json(recipe).into_response(),
+    }
+}

@@ -1,0 +1,666 @@
+//! The OpenAPI schemas of the bodies the API reads and writes.
+//!
+//! `recipe-diff` knows nothing of HTTP or OpenAPI, so its types cannot
+//! derive `ToSchema`. These types mirror their JSON form for the document
+//! only; nothing constructs them. The tests at the bottom serialize the
+//! real types, every variant included, and check each value against these
+//! schemas, so a field added to `recipe-diff` without its mirror here
+//! fails the build's tests rather than going undocumented.
+
+#![allow(
+    dead_code,
+    reason = "documentation mirrors: read by the OpenAPI derive, never constructed"
+)]
+
+use utoipa::ToSchema;
+
+/// A recipe. Reading is tolerant: ids and quantities may be numeric text,
+/// quantities may be fractions (`"1 1/2"`, `"½"`) or ranges (`"2-3"`), and a
+/// schema.org `Recipe` JSON-LD document is accepted as well. Responses give
+/// the canonical form described here.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "recipeName": "Apple Pie", "recipeId": 1, "rating": 5,
+    "ingredients": [{"ingredientId": 1, "quantity": 0.5, "measurement": "TBS", "ingredientName": "cinnamon"}],
+    "steps": [{"stepId": 1, "stepText": "Make the pie"}]
+}))]
+pub(super) struct Recipe {
+    /// The recipe's title.
+    recipe_name: String,
+    /// Its id; required when creating with `POST /recipes`, taken from the
+    /// path with `PUT`.
+    #[serde(default)]
+    recipe_id: Option<i64>,
+    /// The cook's rating.
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 5)]
+    rating: Option<f64>,
+    /// Ingredients in the order the recipe lists them.
+    #[serde(default)]
+    ingredients: Vec<Ingredient>,
+    /// Steps in the order they are cooked.
+    #[serde(default)]
+    steps: Vec<Step>,
+}
+
+/// One ingredient line.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Ingredient {
+    /// Id within the recipe.
+    #[serde(default)]
+    ingredient_id: Option<i64>,
+    /// How much.
+    #[serde(default)]
+    quantity: Option<Quantity>,
+    /// The unit as written: `TBS`, `tsp`, `cup`, `g`, `unit`, …
+    #[serde(default)]
+    measurement: Option<String>,
+    /// What it is, as written (`pieCrust`, `Granny Smith apples`).
+    ingredient_name: String,
+    /// A preparation remark (`sifted`).
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// An amount: a number, or text such as `"1 1/2"`, `"½"` or a range
+/// `"2-3"`. Responses give a number, or text for a range.
+#[derive(ToSchema)]
+#[serde(untagged)]
+pub(super) enum Quantity {
+    /// A plain amount.
+    Amount(f64),
+    /// A fraction, a decimal in text, or a range.
+    Text(String),
+}
+
+/// One step of the method.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Step {
+    /// Position label as written.
+    #[serde(default)]
+    step_id: Option<i64>,
+    /// What to do.
+    step_text: String,
+}
+
+/// A make: the recipe as cooked on one occasion. Its `recipeId`, when
+/// present, must be the one in the path.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct MakeDocument {
+    #[serde(flatten)]
+    recipe: Recipe,
+    /// The make's identity. Without it, a make from the bucket is named by
+    /// its bucket, key and etag (`s3-…`), and one posted by hand by a hash
+    /// of its body (`body-…`).
+    #[serde(default)]
+    make_id: Option<i64>,
+    /// When it was cooked (RFC 3339).
+    #[serde(default)]
+    made_at: Option<String>,
+    /// The cook's remarks.
+    #[serde(default)]
+    notes: Option<String>,
+}
+
+/// A make as stored, with its differences from the original.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct MakeRecord {
+    /// The original recipe's id.
+    recipe_id: i64,
+    /// The make's identity: its `makeId`, `s3-…` or `body-…`.
+    make_id: String,
+    /// When it was cooked, as the cook wrote it.
+    #[serde(default)]
+    made_at: Option<String>,
+    /// The cook's remarks.
+    #[serde(default)]
+    notes: Option<String>,
+    /// The recipe as cooked.
+    recipe: Recipe,
+    /// The differences from the original when the make arrived.
+    differences: RecipeDiff,
+    /// `s3://bucket/key` when the make came through the bucket.
+    #[serde(default)]
+    source: Option<String>,
+    /// When the server stored it (RFC 3339, UTC).
+    recorded_at: String,
+}
+
+/// A document the server refused, and why.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Rejection {
+    /// `s3://bucket/key@etag`.
+    source: String,
+    /// What was wrong, naming the JSON path or line.
+    reason: String,
+    /// When it was refused (RFC 3339, UTC).
+    rejected_at: String,
+}
+
+/// Everything that differs between an original recipe and a make.
+/// `restatements` are changes of form only (respelled names, converted
+/// units, renumbering), kept so the make can be rebuilt exactly.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct RecipeDiff {
+    /// The original recipe's id.
+    #[serde(default)]
+    recipe_id: Option<i64>,
+    /// The make's `makeId`, when it had one.
+    #[serde(default)]
+    make_id: Option<i64>,
+    /// A renamed recipe.
+    #[serde(default)]
+    name: Option<TextChange>,
+    /// A new, changed or withdrawn rating.
+    #[serde(default)]
+    rating: Option<RatingChange>,
+    /// Every amount multiplied by one factor.
+    #[serde(default)]
+    scaling: Option<Scaling>,
+    /// Ingredient differences.
+    #[serde(default)]
+    ingredients: Vec<IngredientChange>,
+    /// Step differences.
+    #[serde(default)]
+    steps: Vec<StepChange>,
+    /// Changes of form only.
+    #[serde(default)]
+    restatements: Restatements,
+}
+
+/// A text before and after.
+#[derive(ToSchema)]
+pub(super) struct TextChange {
+    /// The original's.
+    original: String,
+    /// The make's.
+    make: String,
+}
+
+/// A rating before and after; `null` for no rating.
+#[derive(ToSchema)]
+pub(super) struct RatingChange {
+    /// The original's.
+    original: Option<f64>,
+    /// The make's.
+    make: Option<f64>,
+}
+
+/// An id before and after; `null` for no id.
+#[derive(ToSchema)]
+pub(super) struct IdChange {
+    /// The original's.
+    original: Option<i64>,
+    /// The make's.
+    make: Option<i64>,
+}
+
+/// The whole recipe made at another size.
+#[derive(ToSchema)]
+pub(super) struct Scaling {
+    /// Make amount over original amount (2 for a doubled recipe).
+    factor: f64,
+}
+
+/// A difference in the ingredient list, by `kind`.
+#[derive(ToSchema)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub(super) enum IngredientChange {
+    /// The make uses an ingredient the original does not.
+    #[serde(rename_all = "camelCase")]
+    Added {
+        /// Position in the make.
+        make_index: usize,
+        /// The ingredient.
+        ingredient: Ingredient,
+    },
+    /// The make leaves an ingredient out.
+    #[serde(rename_all = "camelCase")]
+    Removed {
+        /// Position in the original.
+        original_index: usize,
+        /// The ingredient.
+        ingredient: Ingredient,
+    },
+    /// One ingredient swapped for another in the same place.
+    #[serde(rename_all = "camelCase")]
+    Substituted {
+        /// Position in the original.
+        original_index: usize,
+        /// Position in the make.
+        make_index: usize,
+        /// The original's ingredient.
+        original: Ingredient,
+        /// The make's.
+        make: Ingredient,
+    },
+    /// The same ingredient with another amount, name or note.
+    #[serde(rename_all = "camelCase")]
+    Modified {
+        /// Position in the original.
+        original_index: usize,
+        /// Position in the make.
+        make_index: usize,
+        /// The original's record.
+        original: Ingredient,
+        /// The make's.
+        make: Ingredient,
+        /// Which fields differ.
+        fields: Vec<IngredientField>,
+        /// Make amount over original amount, within one dimension.
+        #[serde(default)]
+        ratio: Option<f64>,
+    },
+}
+
+/// A field of an ingredient that can differ.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) enum IngredientField {
+    /// How much.
+    Quantity,
+    /// The unit.
+    Measurement,
+    /// What it is.
+    IngredientName,
+    /// The remark.
+    Note,
+}
+
+/// A difference in the method, by `kind`.
+#[derive(ToSchema)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub(super) enum StepChange {
+    /// A step the original does not have.
+    #[serde(rename_all = "camelCase")]
+    Added {
+        /// Position in the make.
+        make_index: usize,
+        /// The step.
+        step: Step,
+    },
+    /// A skipped step.
+    #[serde(rename_all = "camelCase")]
+    Removed {
+        /// Position in the original.
+        original_index: usize,
+        /// The step.
+        step: Step,
+    },
+    /// The same step, reworded.
+    #[serde(rename_all = "camelCase")]
+    Edited {
+        /// Position in the original.
+        original_index: usize,
+        /// Position in the make.
+        make_index: usize,
+        /// The original's step.
+        original: Step,
+        /// The make's.
+        make: Step,
+        /// Word-level changes from the original text to the make's.
+        words: Vec<WordChange>,
+        /// Whether the step was also done at another point.
+        #[serde(default)]
+        moved: bool,
+    },
+    /// The same step, done at another point.
+    #[serde(rename_all = "camelCase")]
+    Moved {
+        /// Position in the original.
+        original_index: usize,
+        /// Position in the make.
+        make_index: usize,
+        /// The original's step.
+        original: Step,
+        /// The make's.
+        make: Step,
+    },
+}
+
+/// A run of words in an edited step.
+#[derive(ToSchema)]
+pub(super) struct WordChange {
+    /// Kept, dropped or new.
+    op: WordOp,
+    /// The words, with their spacing.
+    text: String,
+}
+
+/// What happened to a run of words.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) enum WordOp {
+    /// In both texts.
+    Equal,
+    /// Only in the original.
+    Delete,
+    /// Only in the make.
+    Insert,
+}
+
+/// Changes of form only.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct Restatements {
+    /// The recipe id written differently.
+    #[serde(default)]
+    recipe_id: Option<IdChange>,
+    /// The name in other case or spacing.
+    #[serde(default)]
+    name: Option<TextChange>,
+    /// Matched ingredients written differently or reordered.
+    #[serde(default)]
+    ingredients: Vec<PairedIngredient>,
+    /// Matched steps renumbered or written differently.
+    #[serde(default)]
+    steps: Vec<PairedStep>,
+}
+
+/// An ingredient at matching positions of the original and the make.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct PairedIngredient {
+    /// Position in the original.
+    original_index: usize,
+    /// Position in the make.
+    make_index: usize,
+    /// The original's record.
+    original: Ingredient,
+    /// The make's.
+    make: Ingredient,
+}
+
+/// A step at matching positions of the original and the make.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct PairedStep {
+    /// Position in the original.
+    original_index: usize,
+    /// Position in the make.
+    make_index: usize,
+    /// The original's step.
+    original: Step,
+    /// The make's.
+    make: Step,
+}
+
+/// The answer of `/healthz` and `/readyz`.
+#[derive(ToSchema, serde::Serialize)]
+pub(super) struct Status {
+    /// `ok` or `ready`.
+    pub(super) status: &'static str,
+}
+
+#[cfg(test)]
+mod tests {
+    //! Serializes the real types, every variant included, and checks each
+    //! value against the documented schema.
+
+    use recipe_diff::changes::{
+        Change, EditedStep, IngredientChange, IngredientField, ModifiedIngredient, Paired,
+        Restatements, Scaling, StepChange, WordChange, WordOp,
+    };
+    use recipe_diff::quantity::Quantity;
+    use recipe_diff::{Ingredient, Recipe, RecipeDiff, Step};
+    use serde_json::{Value, json};
+
+    use crate::records::{MakeRecord, Rejection};
+
+    fn ingredient(name: &str) -> Ingredient {
+        Ingredient {
+            ingredient_id: Some(1),
+            quantity: Some(Quantity::range(2.0, 3.0)),
+            measurement: Some("cup".into()),
+            ingredient_name: name.into(),
+            note: Some("sifted".into()),
+        }
+    }
+
+    fn step(text: &str) -> Step {
+        Step {
+            step_id: Some(1),
+            step_text: text.into(),
+        }
+    }
+
+    fn recipe() -> Recipe {
+        Recipe {
+            recipe_name: "Pie".into(),
+            recipe_id: Some(1),
+            rating: Some(4.5),
+            ingredients: vec![
+                ingredient("flour"),
+                Ingredient {
+                    quantity: Some(Quantity::new(1.5)),
+                    ..ingredient("salt")
+                },
+            ],
+            steps: vec![step("Bake")],
+        }
+    }
+
+    fn paired<T: Clone>(item: &T) -> Paired<T> {
+        Paired {
+            original_index: 0,
+            make_index: 1,
+            original: item.clone(),
+            make: item.clone(),
+        }
+    }
+
+    /// A diff with every field and every variant set.
+    fn full_diff() -> RecipeDiff {
+        RecipeDiff {
+            recipe_id: Some(1),
+            make_id: Some(2),
+            name: Some(Change::new("Pie".into(), "Tart".into())),
+            rating: Some(Change::new(None, Some(4.0))),
+            scaling: Some(Scaling { factor: 2.0 }),
+            ingredients: vec![
+                IngredientChange::Added {
+                    make_index: 0,
+                    ingredient: ingredient("sugar"),
+                },
+                IngredientChange::Removed {
+                    original_index: 0,
+                    ingredient: ingredient("salt"),
+                },
+                IngredientChange::Substituted(paired(&ingredient("butter"))),
+                IngredientChange::Modified(ModifiedIngredient {
+                    original_index: 1,
+                    make_index: 1,
+                    original: ingredient("flour"),
+                    make: ingredient("flour"),
+                    fields: vec![
+                        IngredientField::Quantity,
+                        IngredientField::Measurement,
+                        IngredientField::IngredientName,
+                        IngredientField::Note,
+                    ],
+                    ratio: Some(1.5),
+                }),
+            ],
+            steps: vec![
+                StepChange::Added {
+                    make_index: 0,
+                    step: step("Rest"),
+                },
+                StepChange::Removed {
+                    original_index: 0,
+                    step: step("Chill"),
+                },
+                StepChange::Edited(EditedStep {
+                    original_index: 0,
+                    make_index: 0,
+                    original: step("Bake 30 minutes"),
+                    make: step("Bake 40 minutes"),
+                    words: [WordOp::Equal, WordOp::Delete, WordOp::Insert]
+                        .into_iter()
+                        .map(|op| WordChange {
+                            op,
+                            text: "Bake".into(),
+                        })
+                        .collect(),
+                    moved: true,
+                }),
+                StepChange::Moved(paired(&step("Serve"))),
+            ],
+            restatements: Restatements {
+                recipe_id: Some(Change::new(Some(1), None)),
+                name: Some(Change::new("pie".into(), "Pie".into())),
+                ingredients: vec![paired(&ingredient("apples"))],
+                steps: vec![paired(&step("Bake"))],
+            },
+        }
+    }
+
+    /// Checks `value` against `schema`, resolving references in `doc`.
+    fn check(value: &Value, schema: &Value, doc: &Value, at: &str) -> Result<(), String> {
+        if let Some(reference) = schema["$ref"].as_str() {
+            let name = reference.trim_start_matches("#/components/schemas/");
+            return check(value, &doc["components"]["schemas"][name], doc, at);
+        }
+        if let Some(alternatives) = schema["oneOf"].as_array() {
+            let errors: Vec<String> = alternatives
+                .iter()
+                .filter_map(|alternative| check(value, alternative, doc, at).err())
+                .collect();
+            return match alternatives.len() - errors.len() {
+                1 => Ok(()),
+                0 => Err(format!("{at}: no alternative fits: {errors:?}")),
+                n => Err(format!("{at}: {n} alternatives of a oneOf fit")),
+            };
+        }
+        if let Some(parts) = schema["allOf"].as_array() {
+            // Each part checks its own properties; an object's keys must
+            // be declared by some part.
+            let mut declared = Vec::new();
+            for part in parts {
+                let part = match part["$ref"].as_str() {
+                    Some(r) => {
+                        &doc["components"]["schemas"][r.trim_start_matches("#/components/schemas/")]
+                    }
+                    None => part,
+                };
+                let mut relaxed = part.clone();
+                if let Some(properties) = part["properties"].as_object() {
+                    declared.extend(properties.keys().cloned());
+                    relaxed["additionalProperties"] = json!(true);
+                }
+                check(value, &relaxed, doc, at)?;
+            }
+            if let Some(object) = value.as_object() {
+                if let Some(key) = object.keys().find(|k| !declared.contains(k)) {
+                    return Err(format!("{at}.{key} is not documented"));
+                }
+            }
+            return Ok(());
+        }
+        if let Some(allowed) = schema["enum"].as_array() {
+            if !allowed.contains(value) {
+                return Err(format!("{at}: {value} is not one of {allowed:?}"));
+            }
+        }
+        let types: Vec<&str> = match &schema["type"] {
+            Value::String(t) => vec![t.as_str()],
+            Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        let kind = match value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        };
+        let fits = types.is_empty()
+            || types.contains(&kind)
+            || (kind == "integer" && types.contains(&"number"));
+        if !fits {
+            return Err(format!("{at}: a {kind}, documented as {types:?}"));
+        }
+        match value {
+            Value::Object(object) => {
+                let properties = schema["properties"].as_object();
+                for (key, item) in object {
+                    match properties.and_then(|p| p.get(key)) {
+                        Some(property) => check(item, property, doc, &format!("{at}.{key}"))?,
+                        None if schema["additionalProperties"] == json!(true) => {}
+                        None => return Err(format!("{at}.{key} is not documented")),
+                    }
+                }
+                for required in schema["required"].as_array().into_iter().flatten() {
+                    let required = required.as_str().unwrap_or_default();
+                    if !object.contains_key(required) {
+                        return Err(format!("{at}.{required} is required but missing"));
+                    }
+                }
+                Ok(())
+            }
+            Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item)| {
+                check(item, &schema["items"], doc, &format!("{at}[{i}]"))
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    fn conforms(value: &impl serde::Serialize, schema: &str) {
+        let doc = serde_json::to_value(super::super::openapi()).unwrap();
+        assert!(
+            doc["components"]["schemas"][schema].is_object(),
+            "{schema} is not in the document"
+        );
+        let value = serde_json::to_value(value).unwrap();
+        let reference = json!({"$ref": format!("#/components/schemas/{schema}")});
+        if let Err(error) = check(&value, &reference, &doc, schema) {
+            panic!(
+                "{error}\nvalue: {value:#}\nschemas: {:#}",
+                doc["components"]["schemas"]
+            );
+        }
+    }
+
+    #[test]
+    fn the_real_types_fit_their_documented_schemas() {
+        conforms(&recipe(), "Recipe");
+        conforms(&Recipe::default(), "Recipe");
+        conforms(&full_diff(), "RecipeDiff");
+        conforms(&RecipeDiff::default(), "RecipeDiff");
+        let record = MakeRecord {
+            recipe_id: 1,
+            make_id: "s3-0123456789abcdef".into(),
+            made_at: Some("2026-11-20T18:30:00Z".into()),
+            notes: Some("oven runs hot".into()),
+            recipe: recipe(),
+            differences: full_diff(),
+            source: Some("s3://bucket/makes/pie.json".into()),
+            recorded_at: "2026-11-21T10:00:00.000Z".into(),
+        };
+        conforms(&record, "MakeRecord");
+        let rejection = Rejection {
+            source: "s3://bucket/makes/bad.json@e1".into(),
+            reason: "steps[0].stepText: invalid type".into(),
+            rejected_at: "2026-11-21T10:00:00.000Z".into(),
+        };
+        conforms(&rejection, "Rejection");
+    }
+
+    #[test]
+    fn the_checker_catches_an_undocumented_field() {
+        let doc = serde_json::to_value(super::super::openapi()).unwrap();
+        let mut value = serde_json::to_value(recipe()).unwrap();
+        value["secretSauce"] = json!(true);
+        let reference = json!({"$ref": "#/components/schemas/Recipe"});
+        assert!(check(&value, &reference, &doc, "Recipe").is_err());
+    }
+}

@@ -1,0 +1,821 @@
+//! The real server on 127.0.0.1:0 over an in-memory store, driven by a
+//! real HTTP client: every endpoint, every error status, idempotent makes,
+//! the OpenAPI document and the metrics.
+
+// Helpers outside `#[test]` functions fail the test by panicking, too.
+#![allow(clippy::unwrap_used)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use recipe_diff::Recipe;
+use recipe_pipeline::memory::InMemoryRecordStore;
+use recipe_pipeline::ports::{PutMode, RecordStore, Written};
+use recipe_pipeline::records::{MakeRecord, Rejection, derived_make_id};
+use recipe_pipeline::server::{ApiToken, AppState, ServerConfig, serve};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+const TOKEN: &str = "kitchen-s3cret";
+
+/// A server running on a loopback port, stopped when the test ends.
+struct TestServer {
+    address: SocketAddr,
+    client: Client<HttpConnector, Full<Bytes>>,
+    token: Option<&'static str>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+/// One response, read whole.
+#[derive(Debug)]
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", String::from_utf8_lossy(&self.body)))
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// Asserts the API's error shape, and returns the `path` it names.
+    fn error_path(&self, status: StatusCode) -> String {
+        assert_eq!(self.status, status, "{}", self.text());
+        assert_eq!(
+            self.headers[header::CONTENT_TYPE],
+            "application/json",
+            "errors are JSON"
+        );
+        let body = self.json();
+        assert!(body["error"].as_str().is_some_and(|e| !e.is_empty()));
+        assert_eq!(body.as_object().map(|o| o.len()), Some(2), "{body}");
+        body["path"].as_str().unwrap().to_owned()
+    }
+}
+
+impl TestServer {
+    async fn start() -> Self {
+        Self::with(
+            Arc::new(InMemoryRecordStore::new()),
+            ServerConfig::default(),
+        )
+        .await
+    }
+
+    async fn with_token() -> Self {
+        let config = ServerConfig {
+            api_token: Some(ApiToken::new(TOKEN)),
+            ..ServerConfig::default()
+        };
+        let mut server = Self::with(Arc::new(InMemoryRecordStore::new()), config).await;
+        server.token = Some(TOKEN);
+        server
+    }
+
+    async fn with(store: Arc<dyn RecordStore>, config: ServerConfig) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        let (shutdown, signal) = oneshot::channel::<()>();
+        let state = AppState::new(store, config);
+        let task = tokio::spawn(serve(listener, state, async {
+            let _ = signal.await;
+        }));
+        TestServer {
+            address,
+            client: Client::builder(TokioExecutor::new()).build_http(),
+            token: None,
+            shutdown: Some(shutdown),
+            task: Some(task),
+        }
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: impl Into<Bytes>,
+    ) -> Reply {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(format!("http://{}{path}", self.address));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = self
+            .client
+            .request(request.body(Full::new(body.into())).unwrap())
+            .await
+            .unwrap();
+        let (parts, body) = response.into_parts();
+        Reply {
+            status: parts.status,
+            headers: parts.headers,
+            body: body.collect().await.unwrap().to_bytes(),
+        }
+    }
+
+    async fn get(&self, path: &str) -> Reply {
+        self.send(Method::GET, path, &[], Bytes::new()).await
+    }
+
+    /// A write, with the token when the server wants one.
+    async fn write(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: impl Into<Bytes>,
+    ) -> Reply {
+        let bearer = self.token.map(|token| format!("Bearer {token}"));
+        let mut all = headers.to_vec();
+        if let Some(bearer) = &bearer {
+            all.push(("authorization", bearer));
+        }
+        self.send(method, path, &all, body).await
+    }
+
+    async fn post(&self, path: &str, body: impl Into<Bytes>) -> Reply {
+        self.write(Method::POST, path, &[], body).await
+    }
+
+    async fn stop(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            shutdown.send(()).unwrap();
+        }
+        if let Some(task) = self.task.take() {
+            task.await.unwrap().unwrap();
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(task) = &self.task {
+            task.abort();
+        }
+    }
+}
+
+fn pie() -> Value {
+    json!({
+        "recipeName": "Apple Pie", "recipeId": 1, "rating": 5,
+        "ingredients": [
+            {"ingredientId": 1, "quantity": 1, "measurement": "unit", "ingredientName": "pieCrust"},
+            {"ingredientId": 2, "quantity": 0.5, "measurement": "TBS", "ingredientName": "cinnamon"}
+        ],
+        "steps": [
+            {"stepId": 1, "stepText": "Gather ingredients"},
+            {"stepId": 2, "stepText": "Pre heat oven to 350 degrees"},
+            {"stepId": 3, "stepText": "Make the pie"}
+        ]
+    })
+}
+
+/// The pie cooked with a better rating and a skipped step.
+fn make(make_id: Option<i64>) -> Value {
+    let mut make = pie();
+    make["rating"] = json!(4);
+    make["steps"] = json!([
+        {"stepId": 1, "stepText": "Gather ingredients"},
+        {"stepId": 2, "stepText": "Make the pie"}
+    ]);
+    if let Some(id) = make_id {
+        make["makeId"] = json!(id);
+    }
+    make["notes"] = json!("oven runs hot");
+    make
+}
+
+/// A make of another recipe than the pie.
+fn make_of(recipe_id: i64, make_id: Option<i64>) -> Value {
+    let mut make = make(make_id);
+    make["recipeId"] = json!(recipe_id);
+    make
+}
+
+fn body(value: &Value) -> Vec<u8> {
+    serde_json::to_vec(value).unwrap()
+}
+
+fn source_headers(etag: &'static str) -> [(&'static str, &'static str); 3] {
+    [
+        ("X-Recipe-Source-Bucket", "kitchen"),
+        ("X-Recipe-Source-Key", "makes/pie.json"),
+        ("X-Recipe-Source-Etag", etag),
+    ]
+}
+
+#[tokio::test]
+async fn recipes_are_created_read_replaced_and_listed() {
+    let server = TestServer::start().await;
+
+    let created = server.post("/recipes", body(&pie())).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    assert_eq!(created.headers[header::LOCATION], "/recipes/1");
+    assert_eq!(created.json()["recipeName"], "Apple Pie");
+
+    let again = server.post("/recipes", body(&pie())).await;
+    assert_eq!(again.error_path(StatusCode::CONFLICT), "/recipes");
+
+    let read = server.get("/recipes/1").await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(read.json(), created.json());
+
+    let mut renamed = pie();
+    renamed["recipeName"] = json!("Grandma's Apple Pie");
+    let replaced = server
+        .write(Method::PUT, "/recipes/1", &[], body(&renamed))
+        .await;
+    assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.text());
+    assert_eq!(replaced.json()["recipeName"], "Grandma's Apple Pie");
+
+    // PUT takes the id from the path when the document has none.
+    let toast = json!({"recipeName": "Toast", "steps": [{"stepText": "Toast the bread"}]});
+    let put_new = server
+        .write(Method::PUT, "/recipes/7", &[], body(&toast))
+        .await;
+    assert_eq!(put_new.status, StatusCode::CREATED);
+    assert_eq!(put_new.headers[header::LOCATION], "/recipes/7");
+    assert_eq!(put_new.json()["recipeId"], 7);
+
+    let contradicting = server
+        .write(Method::PUT, "/recipes/8", &[], body(&pie()))
+        .await;
+    assert_eq!(
+        contradicting.error_path(StatusCode::BAD_REQUEST),
+        "recipeId"
+    );
+
+    let list = server.get("/recipes").await;
+    assert_eq!(list.status, StatusCode::OK);
+    let names: Vec<Value> = list
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["recipeName"].clone())
+        .collect();
+    assert_eq!(names, [json!("Grandma's Apple Pie"), json!("Toast")]);
+
+    let missing = server.get("/recipes/99").await;
+    assert_eq!(missing.error_path(StatusCode::NOT_FOUND), "/recipes/99");
+    let not_an_id = server.get("/recipes/pie").await;
+    assert_eq!(
+        not_an_id.error_path(StatusCode::BAD_REQUEST),
+        "/recipes/pie"
+    );
+    let without_id = server
+        .post("/recipes", body(&json!({"recipeName": "Toast"})))
+        .await;
+    assert_eq!(without_id.error_path(StatusCode::BAD_REQUEST), "recipeId");
+
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_bad_body_names_its_json_path() {
+    let server = TestServer::start().await;
+    let mut bad = pie();
+    bad["ingredients"][0]["quantity"] = json!("a handful");
+    let reply = server.post("/recipes", body(&bad)).await;
+    assert_eq!(
+        reply.error_path(StatusCode::BAD_REQUEST),
+        "ingredients[0].quantity"
+    );
+    assert!(
+        reply.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("a handful")
+    );
+
+    let truncated = server.post("/recipes", "{\"recipeName\": ").await;
+    assert_eq!(truncated.error_path(StatusCode::BAD_REQUEST), ".");
+    assert!(truncated.text().contains("line 1"));
+
+    server.post("/recipes", body(&pie())).await;
+    let mut bad_make = make(Some(1));
+    bad_make["steps"][1]["stepText"] = json!(42);
+    let reply = server.post("/recipes/1/makes", body(&bad_make)).await;
+    assert_eq!(
+        reply.error_path(StatusCode::BAD_REQUEST),
+        "steps[1].stepText"
+    );
+}
+
+#[tokio::test]
+async fn makes_are_diffed_stored_and_read() {
+    let server = TestServer::start().await;
+    server.post("/recipes", body(&pie())).await;
+
+    let created = server.post("/recipes/1/makes", body(&make(Some(12)))).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    assert_eq!(created.headers[header::LOCATION], "/recipes/1/makes/12");
+    let record = created.json();
+    assert_eq!(record["makeId"], "12");
+    assert_eq!(record["recipeId"], 1);
+    assert_eq!(record["notes"], "oven runs hot");
+    assert!(record["recordedAt"].as_str().unwrap().ends_with('Z'));
+    let differences = &record["differences"];
+    assert_eq!(differences["rating"], json!({"original": 5.0, "make": 4.0}));
+    assert_eq!(differences["steps"][0]["kind"], "removed");
+
+    let read = server.get("/recipes/1/makes/12").await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(read.json(), record);
+    let diff = server.get("/recipes/1/makes/12/differences").await;
+    assert_eq!(diff.status, StatusCode::OK);
+    assert_eq!(&diff.json(), differences);
+    let list = server.get("/recipes/1/makes").await;
+    assert_eq!(list.json(), json!([record]));
+
+    // A make naming another recipe than its path.
+    let mut elsewhere = make(Some(13));
+    elsewhere["recipeId"] = json!(2);
+    let reply = server.post("/recipes/1/makes", body(&elsewhere)).await;
+    assert_eq!(reply.error_path(StatusCode::BAD_REQUEST), "recipeId");
+
+    // Another make claiming a stored make id.
+    let mut impostor = make(Some(12));
+    impostor["notes"] = json!("not the same make");
+    let reply = server.post("/recipes/1/makes", body(&impostor)).await;
+    assert_eq!(reply.error_path(StatusCode::CONFLICT), "/recipes/1/makes");
+}
+
+#[tokio::test]
+async fn unknown_recipes_and_makes_are_404s() {
+    let server = TestServer::start().await;
+    server.post("/recipes", body(&pie())).await;
+    for path in [
+        "/recipes/2/makes",
+        "/recipes/1/makes/404",
+        "/recipes/1/makes/404/differences",
+        "/recipes/2/makes/1",
+        "/no/such/route",
+    ] {
+        assert_eq!(
+            server.get(path).await.error_path(StatusCode::NOT_FOUND),
+            path
+        );
+    }
+    let reply = server
+        .post("/recipes/2/makes", body(&make_of(2, Some(1))))
+        .await;
+    assert_eq!(reply.error_path(StatusCode::NOT_FOUND), "/recipes/2/makes");
+    let reply = server
+        .send(Method::DELETE, "/recipes/1", &[], Bytes::new())
+        .await;
+    assert_eq!(
+        reply.error_path(StatusCode::METHOD_NOT_ALLOWED),
+        "/recipes/1"
+    );
+}
+
+#[tokio::test]
+async fn a_redelivered_make_is_stored_once() {
+    let server = TestServer::start().await;
+    server.post("/recipes", body(&pie())).await;
+    let headers = source_headers("etag-1");
+
+    // No makeId: the identity comes from bucket, key and etag.
+    let first = server
+        .write(
+            Method::POST,
+            "/recipes/1/makes",
+            &headers,
+            body(&make(None)),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.text());
+    let derived = derived_make_id("kitchen", "makes/pie.json", "etag-1");
+    assert_eq!(first.json()["makeId"], derived.as_str());
+    assert_eq!(first.json()["source"], "s3://kitchen/makes/pie.json");
+
+    let second = server
+        .write(
+            Method::POST,
+            "/recipes/1/makes",
+            &headers,
+            body(&make(None)),
+        )
+        .await;
+    assert_eq!(second.status, StatusCode::OK, "a redelivery is not new");
+    assert_eq!(second.json(), first.json());
+    assert_eq!(
+        server
+            .get("/recipes/1/makes")
+            .await
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+
+    // A new version of the object is a new make.
+    let changed = server
+        .write(
+            Method::POST,
+            "/recipes/1/makes",
+            &source_headers("etag-2"),
+            body(&make(None)),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::CREATED);
+
+    // Posted by hand without makeId: named by its bytes, so a retry of the
+    // same request is recognised too.
+    let by_hand = server.post("/recipes/1/makes", body(&make(None))).await;
+    assert_eq!(by_hand.status, StatusCode::CREATED);
+    assert!(
+        by_hand.json()["makeId"]
+            .as_str()
+            .unwrap()
+            .starts_with("body-")
+    );
+    let retried = server.post("/recipes/1/makes", body(&make(None))).await;
+    assert_eq!(retried.status, StatusCode::OK);
+    assert_eq!(retried.json()["makeId"], by_hand.json()["makeId"]);
+
+    let half = server
+        .write(
+            Method::POST,
+            "/recipes/1/makes",
+            &[("X-Recipe-Source-Bucket", "kitchen")],
+            body(&make(None)),
+        )
+        .await;
+    assert_eq!(half.error_path(StatusCode::BAD_REQUEST), "/recipes/1/makes");
+}
+
+#[tokio::test]
+async fn refused_documents_from_the_bucket_are_listed() {
+    let server = TestServer::start().await;
+    let reply = server
+        .write(
+            Method::POST,
+            "/recipes/5/makes",
+            &source_headers("etag-9"),
+            body(&make_of(5, None)),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    let reply = server
+        .write(
+            Method::POST,
+            "/recipes",
+            &source_headers("etag-10"),
+            "not json",
+        )
+        .await;
+    assert_eq!(reply.error_path(StatusCode::BAD_REQUEST), ".");
+
+    let rejections = server.get("/rejections").await;
+    assert_eq!(rejections.status, StatusCode::OK);
+    let rejections = rejections.json();
+    assert_eq!(
+        rejections[0]["source"],
+        "s3://kitchen/makes/pie.json@etag-9"
+    );
+    assert_eq!(rejections[0]["reason"], "recipe 5 does not exist");
+    assert_eq!(
+        rejections[1]["source"],
+        "s3://kitchen/makes/pie.json@etag-10"
+    );
+    assert_eq!(rejections.as_array().map(Vec::len), Some(2));
+
+    // A recipe from the bucket is created or updated, never a conflict.
+    for status in [StatusCode::CREATED, StatusCode::OK] {
+        let reply = server
+            .write(
+                Method::POST,
+                "/recipes",
+                &source_headers("etag-11"),
+                body(&pie()),
+            )
+            .await;
+        assert_eq!(reply.status, status);
+    }
+}
+
+#[tokio::test]
+async fn writes_need_the_token_and_reads_do_not() {
+    let server = TestServer::with_token().await;
+    let writes = [
+        (Method::POST, "/recipes"),
+        (Method::PUT, "/recipes/1"),
+        (Method::POST, "/recipes/1/makes"),
+    ];
+    for (method, path) in &writes {
+        for authorization in [None, Some("Bearer wrong"), Some(TOKEN)] {
+            let headers: Vec<(&str, &str)> = authorization
+                .map(|value| ("authorization", value))
+                .into_iter()
+                .collect();
+            let reply = server
+                .send(method.clone(), path, &headers, body(&pie()))
+                .await;
+            assert_eq!(
+                reply.error_path(StatusCode::UNAUTHORIZED),
+                *path,
+                "{method} {path} with {authorization:?}"
+            );
+            assert_eq!(reply.headers[header::WWW_AUTHENTICATE], "Bearer");
+        }
+    }
+    assert!(
+        server
+            .get("/metrics")
+            .await
+            .text()
+            .contains(r#"recipe_http_errors_total{status="401"} 9"#)
+    );
+
+    let created = server.post("/recipes", body(&pie())).await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let replaced = server
+        .write(Method::PUT, "/recipes/1", &[], body(&pie()))
+        .await;
+    assert_eq!(replaced.status, StatusCode::OK);
+    let make = server.post("/recipes/1/makes", body(&make(Some(1)))).await;
+    assert_eq!(make.status, StatusCode::CREATED);
+
+    for path in [
+        "/recipes",
+        "/recipes/1",
+        "/recipes/1/makes",
+        "/recipes/1/makes/1",
+        "/recipes/1/makes/1/differences",
+        "/rejections",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/openapi.json",
+    ] {
+        assert_eq!(server.get(path).await.status, StatusCode::OK, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_a_413() {
+    let config = ServerConfig {
+        max_body_bytes: 1024,
+        ..ServerConfig::default()
+    };
+    let server = TestServer::with(Arc::new(InMemoryRecordStore::new()), config).await;
+    let mut huge = pie();
+    huge["steps"][0]["stepText"] = json!("stir ".repeat(400));
+    let reply = server.post("/recipes", body(&huge)).await;
+    assert_eq!(reply.error_path(StatusCode::PAYLOAD_TOO_LARGE), "/recipes");
+    assert!(reply.json()["error"].as_str().unwrap().contains("1024"));
+    assert_eq!(
+        server.post("/recipes", body(&pie())).await.status,
+        StatusCode::CREATED,
+        "a body within the limit passes"
+    );
+}
+
+#[tokio::test]
+async fn a_chunked_body_over_the_limit_is_a_413_too() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let config = ServerConfig {
+        max_body_bytes: 1024,
+        ..ServerConfig::default()
+    };
+    let server = TestServer::with(Arc::new(InMemoryRecordStore::new()), config).await;
+    // No Content-Length: the limit can only be found while reading.
+    let mut stream = tokio::net::TcpStream::connect(server.address)
+        .await
+        .unwrap();
+    let chunk = "x".repeat(600);
+    let request = format!(
+        "POST /recipes HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\
+         Transfer-Encoding: chunked\r\n\r\n\
+         258\r\n{chunk}\r\n258\r\n{chunk}\r\n0\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    assert!(response.starts_with("HTTP/1.1 413"), "{response}");
+    let body = &response[response.find("\r\n\r\n").unwrap() + 4..];
+    assert_eq!(
+        serde_json::from_str::<Value>(body).unwrap()["path"],
+        "/recipes",
+        "{response}"
+    );
+}
+
+#[tokio::test]
+async fn health_readiness_and_an_unavailable_store() {
+    let server = TestServer::start().await;
+    assert_eq!(server.get("/healthz").await.json(), json!({"status": "ok"}));
+    assert_eq!(
+        server.get("/readyz").await.json(),
+        json!({"status": "ready"})
+    );
+
+    let down = TestServer::with(Arc::new(UnavailableStore), ServerConfig::default()).await;
+    assert_eq!(down.get("/healthz").await.status, StatusCode::OK);
+    for path in ["/readyz", "/recipes", "/recipes/1", "/rejections"] {
+        let reply = down.get(path).await;
+        assert_eq!(reply.error_path(StatusCode::SERVICE_UNAVAILABLE), path);
+        assert!(!reply.text().contains("disk on fire"), "internals stay in");
+    }
+    let reply = down.post("/recipes", body(&pie())).await;
+    assert_eq!(reply.status, StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[tokio::test]
+async fn metrics_count_makes_diffs_and_errors() {
+    let server = TestServer::start().await;
+    server.post("/recipes", body(&pie())).await;
+    server.post("/recipes/1/makes", body(&make(Some(1)))).await;
+    server.post("/recipes/1/makes", body(&make(Some(1)))).await;
+    server
+        .post("/recipes/9/makes", body(&make_of(9, Some(1))))
+        .await;
+    server.post("/recipes/1/makes", "{").await;
+    server.get("/recipes/404").await;
+
+    let reply = server.get("/metrics").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(
+        reply.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("application/openmetrics-text")
+    );
+    let text = reply.text();
+    for line in [
+        r#"recipe_makes_processed_total{outcome="created"} 1"#,
+        r#"recipe_makes_processed_total{outcome="duplicate"} 1"#,
+        r#"recipe_makes_processed_total{outcome="rejected"} 2"#,
+        "recipe_diff_duration_seconds_count 1",
+        r#"recipe_http_errors_total{status="404"} 2"#,
+        r#"recipe_http_errors_total{status="400"} 1"#,
+    ] {
+        assert!(text.contains(line), "{line} missing from\n{text}");
+    }
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_every_path() {
+    let server = TestServer::start().await;
+    let reply = server.get("/openapi.json").await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let doc = reply.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."), "{doc}");
+    assert!(doc["info"]["title"].is_string() && doc["info"]["version"].is_string());
+
+    let expected = [
+        ("/recipes", &["get", "post"][..]),
+        ("/recipes/{recipeId}", &["get", "put"]),
+        ("/recipes/{recipeId}/makes", &["get", "post"]),
+        ("/recipes/{recipeId}/makes/{makeId}", &["get"]),
+        ("/recipes/{recipeId}/makes/{makeId}/differences", &["get"]),
+        ("/rejections", &["get"]),
+        ("/openapi.json", &["get"]),
+        ("/healthz", &["get"]),
+        ("/readyz", &["get"]),
+        ("/metrics", &["get"]),
+    ];
+    let paths = doc["paths"].as_object().unwrap();
+    assert_eq!(paths.len(), expected.len(), "{:?}", paths.keys());
+    for (path, methods) in expected {
+        let item = paths[path].as_object().unwrap();
+        let mut found: Vec<&str> = item.keys().map(String::as_str).collect();
+        found.sort_unstable();
+        assert_eq!(found, methods, "{path}");
+        for (method, operation) in item {
+            assert!(operation["responses"].is_object(), "{method} {path}");
+            let writes = method != "get";
+            assert_eq!(
+                operation.get("security").is_some(),
+                writes,
+                "{method} {path}: writes, and only writes, name the bearer scheme"
+            );
+        }
+    }
+    let mut operation_ids: Vec<&str> = paths
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .map(|operation| operation["operationId"].as_str().unwrap())
+        .collect();
+    operation_ids.sort_unstable();
+    let count = operation_ids.len();
+    operation_ids.dedup();
+    assert_eq!(operation_ids.len(), count, "operation ids are unique");
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+
+    let make_headers: Vec<&str> = doc["paths"]["/recipes/{recipeId}/makes"]["post"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["in"] == "header")
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        make_headers,
+        [
+            "X-Recipe-Source-Bucket",
+            "X-Recipe-Source-Key",
+            "X-Recipe-Source-Etag"
+        ]
+    );
+
+    // Every reference resolves.
+    let mut refs = Vec::new();
+    collect_refs(&doc, &mut refs);
+    assert!(refs.len() > 10);
+    for reference in refs {
+        let name = reference
+            .strip_prefix("#/components/schemas/")
+            .unwrap_or_else(|| panic!("unexpected reference {reference}"));
+        assert!(
+            doc["components"]["schemas"][name].is_object(),
+            "{reference} does not resolve"
+        );
+    }
+}
+
+fn collect_refs(value: &Value, refs: &mut Vec<String>) {
+    match value {
+        Value::Object(object) => {
+            if let Some(Value::String(reference)) = object.get("$ref") {
+                refs.push(reference.clone());
+            }
+            object.values().for_each(|v| collect_refs(v, refs));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, refs)),
+        _ => {}
+    }
+}
+
+#[tokio::test]
+async fn serve_returns_after_the_shutdown_signal() {
+    let server = TestServer::start().await;
+    assert_eq!(server.get("/healthz").await.status, StatusCode::OK);
+    tokio::time::timeout(std::time::Duration::from_secs(10), server.stop())
+        .await
+        .expect("serve stops once signalled");
+}
+
+/// A store whose backend is down.
+struct UnavailableStore;
+
+fn down<T>() -> recipe_pipeline::Result<T> {
+    Err(recipe_pipeline::Error::Unavailable {
+        backend: "test",
+        message: "disk on fire".into(),
+    })
+}
+
+#[async_trait]
+impl RecordStore for UnavailableStore {
+    async fn ping(&self) -> recipe_pipeline::Result<()> {
+        down()
+    }
+    async fn put_recipe(&self, _: &Recipe, _: PutMode) -> recipe_pipeline::Result<Written> {
+        down()
+    }
+    async fn recipe(&self, _: i64) -> recipe_pipeline::Result<Option<Recipe>> {
+        down()
+    }
+    async fn recipes(&self) -> recipe_pipeline::Result<Vec<Recipe>> {
+        down()
+    }
+    async fn put_make(&self, _: &MakeRecord) -> recipe_pipeline::Result<Written> {
+        down()
+    }
+    async fn make(&self, _: i64, _: &str) -> recipe_pipeline::Result<Option<MakeRecord>> {
+        down()
+    }
+    async fn makes(&self, _: i64) -> recipe_pipeline::Result<Vec<MakeRecord>> {
+        down()
+    }
+    async fn put_rejection(&self, _: &Rejection) -> recipe_pipeline::Result<()> {
+        down()
+    }
+    async fn rejections(&self) -> recipe_pipeline::Result<Vec<Rejection>> {
+        down()
+    }
+}
