@@ -42,18 +42,18 @@ fn serves_and_stops_on_sigterm() {
         .env("RECIPE_LOG_FORMAT", "json")
         .env("RECIPE_API_TOKEN", "never-logged-t0ken")
         .env_remove("RUST_LOG")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let mut server = Server(child);
 
     // Log lines arrive on a thread, so a silent server fails the test
     // after a timeout instead of hanging it.
-    let stdout = server.0.stdout.take().unwrap();
+    let logs = server.0.stderr.take().unwrap();
     let (lines, received) = mpsc::channel();
     std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+        for line in BufReader::new(logs).lines().map_while(Result::ok) {
             if lines.send(line).is_err() {
                 break;
             }
@@ -64,7 +64,7 @@ fn serves_and_stops_on_sigterm() {
         let line = received.recv_timeout(Duration::from_secs(30)).unwrap();
         let entry: serde_json::Value = serde_json::from_str(&line).unwrap();
         log.push(line);
-        if let Some(address) = entry["fields"]["address"].as_str() {
+        if let Some(address) = entry["address"].as_str() {
             break address.to_owned();
         }
     };
@@ -86,7 +86,7 @@ fn serves_and_stops_on_sigterm() {
     };
     assert!(status.success(), "{status}");
 
-    // The process is gone, so its stdout ends and the reader thread with it.
+    // The process is gone, so its log stream ends and the reader thread with it.
     log.extend(received.iter());
     let log = log.join("\n");
     assert!(log.contains("stopped"), "{log}");

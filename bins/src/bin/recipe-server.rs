@@ -92,7 +92,7 @@ async fn main() -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let shutdown = recipe_bins::shutdown::on_signal();
     serve(listener, AppState::new(store, config), async move {
-        shutdown.cancelled().await
+        shutdown.cancelled().await;
     })
     .await
     .context("the server failed")?;
