@@ -5,7 +5,7 @@
 //!
 //! ```text
 //!  S3 bucket ──► watcher ──► SQS queue ──► sender ──► server ──► DynamoDB table
-//!  S3ObjectStore
+//!  S3ObjectStore            SqsQueue
 //! ```
 //!
 //! - [`config`]: one [`Aws`] configuration from the standard provider chain
@@ -14,7 +14,9 @@
 //!   timeouts; it makes the three clients;
 //! - [`request_counter`]: the [`RequestCounter`] interceptor every client
 //!   carries, counting requests per service and operation;
-//! - [`s3`]: [`S3ObjectStore`], the bucket port.
+//! - [`s3`]: [`S3ObjectStore`], the bucket port;
+//! - [`sqs`]: [`SqsQueue`], the queue port, plus queue creation with a
+//!   dead-letter queue and [`SqsQueue::send_with_reason`].
 //!
 //! Every failure is a [`recipe_pipeline::Error`]: throttling, 5xx answers,
 //! timeouts and connection failures are `Unavailable` (worth retrying);
@@ -26,14 +28,16 @@
 //! credentials and a network, so it is only compiled here):
 //!
 //! ```no_run
-//! use recipe_aws::{Aws, AwsOptions, S3ObjectStore};
+//! use recipe_aws::{Aws, AwsOptions, S3ObjectStore, SqsQueue};
 //! use recipe_pipeline::ports::{ListRequest, ObjectStore};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let aws = Aws::load(&AwsOptions::default()).await;
 //! let bucket = S3ObjectStore::new(aws.s3(), "my-recipes");
+//! let queue = SqsQueue::connect(aws.sqs(), "https://sqs.eu-west-1.amazonaws.com/123/makes").await?;
 //! let page = bucket.list(ListRequest { prefix: "makes/", ..ListRequest::default() }).await?;
 //! println!("{} makes, {} AWS requests so far", page.objects.len(), aws.requests().total());
+//! # drop(queue);
 //! # Ok(())
 //! # }
 //! ```
@@ -55,7 +59,9 @@ pub mod config;
 mod error_mapping;
 pub mod request_counter;
 pub mod s3;
+pub mod sqs;
 
 pub use config::{Aws, AwsOptions};
 pub use request_counter::RequestCounter;
 pub use s3::S3ObjectStore;
+pub use sqs::SqsQueue;

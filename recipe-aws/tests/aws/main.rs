@@ -8,3 +8,4 @@
 mod errors;
 mod moto;
 mod s3;
+mod sqs;
