@@ -270,11 +270,9 @@ impl Sender {
                 false
             }
         };
-        if settled {
-            if let Err(error) = self.queue.delete(&delivery.receipt).await {
-                // The message will come back; the server is idempotent.
-                warn!(%error, "could not delete a settled message");
-            }
+        if settled && let Err(error) = self.queue.delete(&delivery.receipt).await {
+            // The message will come back; the server is idempotent.
+            warn!(%error, "could not delete a settled message");
         }
     }
 

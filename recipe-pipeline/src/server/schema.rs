@@ -557,17 +557,17 @@ mod tests {
                 }
                 check(value, &relaxed, doc, at)?;
             }
-            if let Some(object) = value.as_object() {
-                if let Some(key) = object.keys().find(|k| !declared.contains(k)) {
-                    return Err(format!("{at}.{key} is not documented"));
-                }
+            if let Some(object) = value.as_object()
+                && let Some(key) = object.keys().find(|k| !declared.contains(k))
+            {
+                return Err(format!("{at}.{key} is not documented"));
             }
             return Ok(());
         }
-        if let Some(allowed) = schema["enum"].as_array() {
-            if !allowed.contains(value) {
-                return Err(format!("{at}: {value} is not one of {allowed:?}"));
-            }
+        if let Some(allowed) = schema["enum"].as_array()
+            && !allowed.contains(value)
+        {
+            return Err(format!("{at}: {value} is not one of {allowed:?}"));
         }
         let types: Vec<&str> = match &schema["type"] {
             Value::String(t) => vec![t.as_str()],

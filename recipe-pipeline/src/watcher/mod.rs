@@ -122,7 +122,8 @@ impl Watcher {
                 WatchMode::Poll { sorted_keys } => {
                     // A full listing at start-up catches what arrived while
                     // we were down, even keys sorting before the checkpoint.
-                    let full = !sorted_keys || polls % self.config.full_scan_every.max(1) == 0;
+                    let full =
+                        !sorted_keys || polls.is_multiple_of(self.config.full_scan_every.max(1));
                     self.poll_once(full).await.map(|report| {
                         if report.announced > 0 {
                             info!(?report, "poll announced new objects");
@@ -180,12 +181,11 @@ impl Watcher {
             let last_key = page.objects.last().map(|o| o.key.clone());
             let fresh = self.log.unannounced(self.relevant(page.objects)).await?;
             report.announced += self.announce(self.store.bucket(), fresh).await?;
-            if sorted {
-                if let Some(key) = last_key {
-                    if checkpoint.as_deref().is_none_or(|c| key.as_str() > c) {
-                        self.log.save_checkpoint(&key).await?;
-                    }
-                }
+            if sorted
+                && let Some(key) = last_key
+                && checkpoint.as_deref().is_none_or(|c| key.as_str() > c)
+            {
+                self.log.save_checkpoint(&key).await?;
             }
             match page.continuation {
                 Some(next) => continuation = Some(next),

@@ -1,0 +1,250 @@
+//! Runs the real binaries as processes against a deployment, and reads the
+//! results back from its stores.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use recipe_pipeline::ports::{ObjectStore, RecordStore};
+use recipe_pipeline::records::MakeRecord;
+
+/// A service binary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Service {
+    Server,
+    Watcher,
+    Sender,
+}
+
+impl Service {
+    fn binary(self) -> &'static str {
+        match self {
+            Service::Server => env!("CARGO_BIN_EXE_recipe-server"),
+            Service::Watcher => env!("CARGO_BIN_EXE_recipe-watcher"),
+            Service::Sender => env!("CARGO_BIN_EXE_recipe-sender"),
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Service::Server => "server",
+            Service::Watcher => "watcher",
+            Service::Sender => "sender",
+        }
+    }
+}
+
+/// Where the pipeline runs, and how a test reaches its stores directly.
+pub struct Deployment {
+    /// Environment for every binary (backend selection and names).
+    pub env: Vec<(String, String)>,
+    /// The bucket, to drop documents in.
+    pub bucket: Arc<dyn ObjectStore>,
+    /// The record store, to count what arrived.
+    pub records: Arc<dyn RecordStore>,
+    /// Reads the dead-letter queue: bodies and reasons.
+    pub dead_letters: Box<dyn Fn() -> futures_lite::future::Boxed<Vec<(String, String)>> + Send + Sync>,
+    /// Holds temporary directories for as long as the deployment lives.
+    pub scratch: tempfile::TempDir,
+}
+
+/// The three services of one pipeline, as processes.
+pub struct Pipeline {
+    pub deployment: Deployment,
+    pub port: u16,
+    extra_env: Vec<(String, String)>,
+    children: Vec<(Service, Child)>,
+}
+
+impl Pipeline {
+    /// A pipeline on `deployment`; no process runs yet.
+    pub fn new(deployment: Deployment) -> Self {
+        let port = free_port();
+        Pipeline {
+            deployment,
+            port,
+            extra_env: Vec::new(),
+            children: Vec::new(),
+        }
+    }
+
+    /// Sets an environment variable for processes started from now on.
+    pub fn set_env(&mut self, key: &str, value: &str) {
+        self.extra_env.push((key.to_owned(), value.to_owned()));
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn log_path(&self, service: Service) -> PathBuf {
+        self.deployment
+            .scratch
+            .path()
+            .join(format!("{}.log", service.name()))
+    }
+
+    /// Starts a service; the server is waited for until it answers.
+    pub async fn start(&mut self, service: Service) {
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.log_path(service))
+            .expect("log file opens");
+        let child = Command::new(service.binary())
+            .envs(self.deployment.env.iter().cloned())
+            .env("RECIPE_LISTEN", format!("127.0.0.1:{}", self.port))
+            .env("RECIPE_SERVER_URL", self.base_url())
+            .env("RECIPE_POLL_INTERVAL_MS", "200")
+            .env("RUST_LOG", "info")
+            .envs(self.extra_env.iter().cloned())
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log file clones"))
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", service.name()));
+        self.children.push((service, child));
+        if service == Service::Server {
+            self.wait_until_healthy().await;
+        }
+    }
+
+    /// Starts all three services.
+    pub async fn start_all(&mut self) {
+        self.start(Service::Server).await;
+        self.start(Service::Watcher).await;
+        self.start(Service::Sender).await;
+    }
+
+    async fn wait_until_healthy(&self) {
+        let url = format!("{}/healthz", self.base_url());
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if let Ok(response) = reqwest::get(&url).await {
+                if response.status().is_success() {
+                    return;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the server did not become healthy:\n{}", self.logs());
+    }
+
+    /// Kills a service at once (SIGKILL): no chance to finish anything.
+    pub fn kill(&mut self, service: Service) {
+        for (s, child) in &mut self.children {
+            if *s == service {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+        }
+        self.children.retain(|(s, _)| *s != service);
+    }
+
+    /// Asks a service to stop (SIGTERM) and waits for it to exit.
+    pub fn terminate(&mut self, service: Service) -> std::process::ExitStatus {
+        let index = self
+            .children
+            .iter()
+            .position(|(s, _)| *s == service)
+            .expect("the service is running");
+        let (_, mut child) = self.children.remove(index);
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        child.wait().expect("the service exits")
+    }
+
+    /// Puts a document in the bucket.
+    pub async fn drop_document(&self, key: &str, body: impl Into<Vec<u8>>) {
+        self.deployment
+            .bucket
+            .put(key, body.into())
+            .await
+            .unwrap_or_else(|e| panic!("cannot put {key}: {e}"));
+    }
+
+    /// Every make of a recipe in the store.
+    pub async fn makes(&self, recipe_id: i64) -> Vec<MakeRecord> {
+        self.deployment
+            .records
+            .makes(recipe_id)
+            .await
+            .expect("the store answers")
+    }
+
+    /// Waits until `recipe_id` has `count` makes, then a little longer to
+    /// see that no duplicate follows; panics with the logs otherwise.
+    pub async fn expect_makes(&self, recipe_id: i64, count: usize, within: Duration) -> Vec<MakeRecord> {
+        let deadline = Instant::now() + within;
+        loop {
+            let makes = self.makes(recipe_id).await;
+            if makes.len() >= count || Instant::now() > deadline {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let makes = self.makes(recipe_id).await;
+        if makes.len() != count {
+            panic!(
+                "expected exactly {count} makes of recipe {recipe_id}, found {}\n{}",
+                makes.len(),
+                self.logs()
+            );
+        }
+        makes
+    }
+
+    /// Waits until the dead-letter queue holds `count` messages.
+    pub async fn expect_dead_letters(&self, count: usize, within: Duration) -> Vec<(String, String)> {
+        let deadline = Instant::now() + within;
+        loop {
+            let letters = (self.deployment.dead_letters)().await;
+            if letters.len() >= count {
+                return letters;
+            }
+            if Instant::now() > deadline {
+                panic!(
+                    "expected {count} dead letters, found {}: {letters:?}\n{}",
+                    letters.len(),
+                    self.logs()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// The tail of every service's log, for failure messages.
+    pub fn logs(&self) -> String {
+        [Service::Server, Service::Watcher, Service::Sender]
+            .iter()
+            .map(|&s| format!("--- {} ---\n{}", s.name(), tail(&self.log_path(s), 40)))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+impl Drop for Pipeline {
+    fn drop(&mut self) {
+        for (_, child) in &mut self.children {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+fn tail(path: &Path, lines: usize) -> String {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+/// A loopback port nobody listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}

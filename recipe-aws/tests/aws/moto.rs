@@ -1,0 +1,155 @@
+//! A real moto server on a loopback port, started once per test binary.
+//!
+//! moto is installed by `scripts/python-env` into the repository's `.venv`.
+//! The server runs under a small `sh` guard that reads its standard input:
+//! when this test binary exits, however it exits, the pipe closes, `read`
+//! returns and the guard kills moto, so no server outlives the tests.
+
+use std::io::Write as _;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use aws_config::BehaviorVersion;
+use aws_sdk_s3::config::{Credentials, Region};
+use recipe_aws::{Aws, AwsOptions};
+
+/// A running moto server; killed when dropped (or when the binary exits).
+pub(crate) struct Moto {
+    child: Child,
+    /// The guard's standard input: its `read` returns, and moto is
+    /// stopped, when we write a line or this end closes.
+    guard_input: ChildStdin,
+    address: SocketAddr,
+}
+
+fn repository_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the crate lives inside the workspace")
+        .to_path_buf()
+}
+
+impl Moto {
+    /// Starts a server on a free loopback port and waits until it answers.
+    pub(crate) fn start() -> Moto {
+        let moto_server = repository_root().join(".venv/bin/moto_server");
+        assert!(
+            moto_server.exists(),
+            "{} is missing: run scripts/python-env to install moto",
+            moto_server.display()
+        );
+        // Port 0 finds a free port; the moment between dropping the
+        // listener and moto binding it is a race we accept on loopback.
+        let address = TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("a free loopback port");
+        let log_path =
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("moto-{}.log", address.port()));
+        let log = std::fs::File::create(&log_path).expect("the moto log file");
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg(r#""$0" -H 127.0.0.1 -p "$1" & moto=$!; read -r _; kill "$moto"; wait "$moto""#)
+            .arg(&moto_server)
+            .arg(address.port().to_string())
+            .stdin(Stdio::piped())
+            .stdout(log.try_clone().expect("the moto log file"))
+            .stderr(log)
+            .spawn()
+            .expect("sh starts moto_server");
+        let stdin = child.stdin.take().expect("stdin was piped");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
+                break;
+            }
+            let exited = child.try_wait().expect("moto's guard can be polled");
+            if exited.is_some() || Instant::now() > deadline {
+                panic!(
+                    "moto_server did not start on {address} ({exited:?}); its log:\n{}",
+                    std::fs::read_to_string(&log_path).unwrap_or_default()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Moto {
+            child,
+            guard_input: stdin,
+            address,
+        }
+    }
+
+    /// The server shared by every test of this binary.
+    pub(crate) fn shared() -> &'static Moto {
+        static SHARED: OnceLock<Moto> = OnceLock::new();
+        SHARED.get_or_init(Moto::start)
+    }
+
+    /// The endpoint URL, as `AWS_ENDPOINT_URL` would give it.
+    pub(crate) fn url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// A configuration for this server: fixed fake credentials, region
+    /// `us-east-1`, and nothing from the machine's environment or profile,
+    /// so no real credential is ever read or sent.
+    pub(crate) async fn aws(&self) -> Aws {
+        self.aws_with(AwsOptions::default()).await
+    }
+
+    /// Like [`Moto::aws`], with `options` (the endpoint is set here).
+    pub(crate) async fn aws_with(&self, options: AwsOptions) -> Aws {
+        aws_for(&self.url(), options).await
+    }
+
+    /// Stops the server now.
+    pub(crate) fn stop(self) {
+        drop(self);
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        // A line makes the guard's `read` return and kill moto; we wait so
+        // the port is closed when `drop` returns.
+        let _ = self.guard_input.write_all(b"\n");
+        let _ = self.guard_input.flush();
+        let _ = self.child.wait();
+    }
+}
+
+/// A configuration for the server at `url` with fake credentials.
+pub(crate) async fn aws_for(url: &str, options: AwsOptions) -> Aws {
+    let loader = aws_config::defaults(BehaviorVersion::latest())
+        .empty_test_environment()
+        .region(Region::new("us-east-1"))
+        .credentials_provider(Credentials::new(
+            "testing",
+            "testing",
+            None,
+            None,
+            "recipe-aws tests",
+        ));
+    Aws::load_from(
+        loader,
+        &AwsOptions {
+            endpoint_url: Some(url.to_owned()),
+            ..options
+        },
+    )
+    .await
+}
+
+/// A name no other test of this run uses: buckets, queues and tables are
+/// per test.
+pub(crate) fn unique(prefix: &str) -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    format!(
+        "{prefix}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
