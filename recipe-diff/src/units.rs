@@ -233,6 +233,9 @@ impl Unit {
     /// do not matter, with one exception cooks rely on: `T` is a tablespoon
     /// and `t` a teaspoon.
     pub fn parse(text: &str) -> Unit {
+        if let Some(known) = Self::parse_short_word(text) {
+            return Unit::Known(known);
+        }
         let written = text
             .split_whitespace()
             .map(|word| word.trim_end_matches('.'))
@@ -253,6 +256,26 @@ impl Unit {
             Some(known) => Unit::Known(known),
             None => Unit::Other(singular),
         }
+    }
+
+    /// The common case without allocating: one short ASCII word that is a
+    /// known alias (`TBS`, `cup`, `g`). `None` leaves it to the full reading.
+    fn parse_short_word(text: &str) -> Option<KnownUnit> {
+        const LONGEST: usize = 16;
+        let word = text.trim();
+        if word.len() > LONGEST || !word.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return None;
+        }
+        match word {
+            "T" => return Some(KnownUnit::Tablespoon),
+            "t" => return Some(KnownUnit::Teaspoon),
+            _ => {}
+        }
+        let mut buffer = [0u8; LONGEST];
+        let folded = buffer.get_mut(..word.len())?;
+        folded.copy_from_slice(word.as_bytes());
+        folded.make_ascii_lowercase();
+        KnownUnit::from_alias(std::str::from_utf8(folded).ok()?)
     }
 
     /// The dimension, for known units.

@@ -8,8 +8,8 @@
 //!
 //! Makes are generated from originals by the edits cooks make: amounts
 //! changed or restated in other units, ingredients renamed, swapped, added,
-//! removed, reordered; steps reworded, skipped, added, moved, renumbered; a
-//! new rating or name; the whole recipe scaled.
+//! removed, reordered; steps reworded, recased, skipped, added, moved,
+//! renumbered; a new rating or name; the whole recipe scaled.
 
 use proptest::prelude::*;
 use recipe_diff::quantity::Quantity;
@@ -108,6 +108,7 @@ enum Edit {
     SwapIngredients(usize, usize),
     RewordStep(usize, String),
     AppendToStep(usize, &'static str),
+    RecaseStep(usize),
     RemoveStep(usize),
     AddStep(usize, String),
     MoveStep(usize, usize),
@@ -135,6 +136,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         (index.clone(), proptest::sample::select(WORDS))
             .prop_map(|(i, w)| Edit::AppendToStep(i, w)),
         index.clone().prop_map(Edit::RemoveStep),
+        index.clone().prop_map(Edit::RecaseStep),
         (index.clone(), step_text()).prop_map(|(i, t)| Edit::AddStep(i, t)),
         (index.clone(), index).prop_map(|(i, j)| Edit::MoveStep(i, j)),
         Just(Edit::Renumber),
@@ -196,6 +198,12 @@ fn edited(mut recipe: Recipe, edits: &[Edit]) -> Recipe {
                 if let Some(i) = pick(n_steps, i) {
                     recipe.steps[i].step_text.push(' ');
                     recipe.steps[i].step_text.push_str(word);
+                }
+            }
+            Edit::RecaseStep(i) => {
+                if let Some(i) = pick(n_steps, i) {
+                    let text = &mut recipe.steps[i].step_text;
+                    *text = format!("  {}.", text.to_uppercase());
                 }
             }
             Edit::RemoveStep(i) => {

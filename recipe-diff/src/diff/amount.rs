@@ -22,12 +22,12 @@ pub(crate) struct AmountComparison {
 
 /// Where an amount lives: a convertible dimension, or a literal unit.
 #[derive(Debug, PartialEq)]
-enum Scale {
+enum Scale<'a> {
     Dimension(Dimension),
-    Literal(String),
+    Literal(&'a str),
 }
 
-fn in_base(quantity: Quantity, unit: Unit) -> (Scale, f64, f64) {
+fn in_base(quantity: Quantity, unit: &Unit) -> (Scale<'_>, f64, f64) {
     match unit {
         Unit::Known(known) => {
             let factor = known.in_base_units();
@@ -43,7 +43,17 @@ fn in_base(quantity: Quantity, unit: Unit) -> (Scale, f64, f64) {
 
 /// Compares the amounts of a matched pair of ingredients.
 pub(crate) fn compare(original: &Ingredient, make: &Ingredient) -> AmountComparison {
-    let (original_unit, make_unit) = (original.unit(), make.unit());
+    compare_in(original, &original.unit(), make, &make.unit())
+}
+
+/// [`compare`] with each side's unit already read, so a diff reads every
+/// measurement once.
+pub(crate) fn compare_in(
+    original: &Ingredient,
+    original_unit: &Unit,
+    make: &Ingredient,
+    make_unit: &Unit,
+) -> AmountComparison {
     let (original_quantity, make_quantity) = match (original.quantity, make.quantity) {
         (Some(o), Some(m)) => (o, m),
         (None, None) => {

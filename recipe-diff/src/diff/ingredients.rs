@@ -2,6 +2,7 @@
 
 use crate::changes::{IngredientChange, IngredientField, ModifiedIngredient, Paired, Scaling};
 use crate::model::Ingredient;
+use crate::units::Unit;
 
 use super::amount::{self, AmountComparison, CONVERSION_TOLERANCE, close};
 use super::names::NameKey;
@@ -27,13 +28,37 @@ struct Matching {
     substituted: Vec<(usize, usize)>,
 }
 
+/// What matching reads of each ingredient, read once per diff.
+struct Read {
+    key: NameKey,
+    unit: Unit,
+}
+
+fn read_all(ingredients: &[Ingredient]) -> Vec<Read> {
+    ingredients
+        .iter()
+        .map(|i| Read {
+            key: NameKey::new(&i.ingredient_name),
+            unit: i.unit(),
+        })
+        .collect()
+}
+
 /// Diffs two ingredient lists.
 pub(crate) fn diff_ingredients(original: &[Ingredient], make: &[Ingredient]) -> IngredientDiff {
-    let matching = match_ingredients(original, make);
+    let (original_read, make_read) = (read_all(original), read_all(make));
+    let matching = match_ingredients(original, make, &original_read, &make_read);
     let comparisons: Vec<AmountComparison> = matching
         .same
         .iter()
-        .map(|&(o, m)| amount::compare(&original[o], &make[m]))
+        .map(|&(o, m)| {
+            amount::compare_in(
+                &original[o],
+                &original_read[o].unit,
+                &make[m],
+                &make_read[m].unit,
+            )
+        })
         .collect();
     let scaling = detect_scaling(&comparisons);
 
@@ -44,7 +69,12 @@ pub(crate) fn diff_ingredients(original: &[Ingredient], make: &[Ingredient]) -> 
     let mut unchanged = Vec::new();
     for (&(o, m), comparison) in matching.same.iter().zip(&comparisons) {
         let (before, after) = (&original[o], &make[m]);
-        let fields = changed_fields(before, after, comparison, scaling);
+        let fields = changed_fields(
+            (before, &original_read[o]),
+            (after, &make_read[m]),
+            comparison,
+            scaling,
+        );
         if !fields.is_empty() {
             let amount_changed = fields.contains(&IngredientField::Quantity)
                 || fields.contains(&IngredientField::Measurement);
@@ -113,8 +143,8 @@ fn pair(original: &[Ingredient], make: &[Ingredient], o: usize, m: usize) -> Pai
 
 /// The fields of a matched pair that differ in substance.
 fn changed_fields(
-    before: &Ingredient,
-    after: &Ingredient,
+    (before, before_read): (&Ingredient, &Read),
+    (after, after_read): (&Ingredient, &Read),
     comparison: &AmountComparison,
     scaling: Option<Scaling>,
 ) -> Vec<IngredientField> {
@@ -129,14 +159,16 @@ fn changed_fields(
         if quantity_changed {
             fields.push(IngredientField::Quantity);
         }
-        if before.unit() != after.unit() || !quantity_changed {
+        if before_read.unit != after_read.unit || !quantity_changed {
             fields.push(IngredientField::Measurement);
         }
     }
-    if !NameKey::new(&before.ingredient_name).same_as(&NameKey::new(&after.ingredient_name)) {
+    if !before_read.key.same_as(&after_read.key) {
         fields.push(IngredientField::IngredientName);
     }
-    if fold_note(before.note.as_deref()) != fold_note(after.note.as_deref()) {
+    if before.note != after.note
+        && fold_note(before.note.as_deref()) != fold_note(after.note.as_deref())
+    {
         fields.push(IngredientField::Note);
     }
     fields
@@ -179,20 +211,19 @@ fn simple_fraction(ratio: f64) -> f64 {
 
 /// Matches ingredients by id, then name, then similarity; pairs what is
 /// left into substitutions where it stands in the same place.
-fn match_ingredients(original: &[Ingredient], make: &[Ingredient]) -> Matching {
-    let original_keys: Vec<NameKey> = original
-        .iter()
-        .map(|i| NameKey::new(&i.ingredient_name))
-        .collect();
-    let make_keys: Vec<NameKey> = make
-        .iter()
-        .map(|i| NameKey::new(&i.ingredient_name))
-        .collect();
+fn match_ingredients(
+    original: &[Ingredient],
+    make: &[Ingredient],
+    original_read: &[Read],
+    make_read: &[Read],
+) -> Matching {
+    let original_keys: Vec<&NameKey> = original_read.iter().map(|r| &r.key).collect();
+    let make_keys: Vec<&NameKey> = make_read.iter().map(|r| &r.key).collect();
     let same_id = |o: usize, m: usize| {
         original[o].ingredient_id.is_some() && original[o].ingredient_id == make[m].ingredient_id
     };
-    let same_name = |o: usize, m: usize| original_keys[o].same_as(&make_keys[m]);
-    let similarity = |o: usize, m: usize| original_keys[o].similarity(&make_keys[m]);
+    let same_name = |o: usize, m: usize| original_keys[o].same_as(make_keys[m]);
+    let similarity = |o: usize, m: usize| original_keys[o].similarity(make_keys[m]);
 
     let mut table = MatchTable::new(original.len(), make.len());
     table.match_first(|o, m| same_id(o, m) && same_name(o, m));

@@ -50,20 +50,53 @@ pub fn diff(original: &Recipe, make: &Recipe) -> RecipeDiff {
     }
 }
 
-/// A cheap total order on recipes; full formatting only breaks ties
-/// between recipes whose texts and names are all the same.
+/// A cheap total order on recipes, without allocating: texts first (they
+/// usually differ), then every other field.
 fn canonical_order(a: &Recipe, b: &Recipe) -> Ordering {
-    fn texts(r: &Recipe) -> Vec<&str> {
-        r.steps
-            .iter()
-            .map(|s| s.step_text.as_str())
-            .chain(r.ingredients.iter().map(|i| i.ingredient_name.as_str()))
-            .chain([r.recipe_name.as_str()])
-            .collect()
-    }
     texts(a)
-        .cmp(&texts(b))
-        .then_with(|| format!("{a:?}").cmp(&format!("{b:?}")))
+        .cmp(texts(b))
+        .then_with(|| details(a).cmp(details(b)))
+}
+
+fn texts(recipe: &Recipe) -> impl Iterator<Item = &str> {
+    recipe
+        .steps
+        .iter()
+        .map(|s| s.step_text.as_str())
+        .chain(
+            recipe
+                .ingredients
+                .iter()
+                .map(|i| i.ingredient_name.as_str()),
+        )
+        .chain(std::iter::once(recipe.recipe_name.as_str()))
+}
+
+/// One comparable piece of a recipe beyond its texts.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum Detail<'a> {
+    Id(Option<i64>),
+    /// Floats by their bits: any consistent total order will do.
+    Number(Option<u64>),
+    Text(Option<&'a str>),
+}
+
+fn details(recipe: &Recipe) -> impl Iterator<Item = Detail<'_>> {
+    let head = [
+        Detail::Id(recipe.recipe_id),
+        Detail::Number(recipe.rating.map(f64::to_bits)),
+    ];
+    let ingredients = recipe.ingredients.iter().flat_map(|i| {
+        [
+            Detail::Id(i.ingredient_id),
+            Detail::Number(i.quantity.map(|q| q.low().to_bits())),
+            Detail::Number(i.quantity.map(|q| q.high().to_bits())),
+            Detail::Text(i.measurement.as_deref()),
+            Detail::Text(i.note.as_deref()),
+        ]
+    });
+    let steps = recipe.steps.iter().map(|s| Detail::Id(s.step_id));
+    head.into_iter().chain(ingredients).chain(steps)
 }
 
 fn diff_in_order(original: &Recipe, make: &Recipe) -> RecipeDiff {

@@ -29,6 +29,9 @@ pub(crate) struct StepDiff {
 /// Text compared for alignment: case, spacing and a final full stop do not
 /// make two steps different.
 fn step_key(text: &str) -> String {
+    if text.is_ascii() {
+        return ascii_step_key(text.as_bytes());
+    }
     let mut key = String::with_capacity(text.len());
     for word in text.split_whitespace() {
         if !key.is_empty() {
@@ -42,6 +45,84 @@ fn step_key(text: &str) -> String {
     key
 }
 
+/// [`step_key`] for ASCII text: most methods are ASCII, and a 1,000-step
+/// method folds two thousand of them.
+fn ascii_step_key(text: &[u8]) -> String {
+    // The ASCII whitespace `split_whitespace` knows, vertical tab included.
+    let is_space = |b: &u8| b.is_ascii_whitespace() || *b == 0x0b;
+    let tidy = !text.first().is_some_and(is_space)
+        && !text.last().is_some_and(is_space)
+        && !text
+            .windows(2)
+            .any(|pair| is_space(&pair[1]) && (pair[1] != b' ' || is_space(&pair[0])));
+    let mut key = if tidy {
+        // Single spaces between words already: lowercase in one sweep.
+        text.to_ascii_lowercase()
+    } else {
+        let mut key = Vec::with_capacity(text.len());
+        for word in text.split(is_space).filter(|w| !w.is_empty()) {
+            if !key.is_empty() {
+                key.push(b' ');
+            }
+            key.extend(word.iter().map(u8::to_ascii_lowercase));
+        }
+        key
+    };
+    while key.last() == Some(&b'.') {
+        key.pop();
+    }
+    // ASCII in, ASCII out: always valid UTF-8.
+    String::from_utf8(key).unwrap_or_default()
+}
+
+/// The words of a step, folded and sorted: what similarity compares.
+type WordBag = Vec<String>;
+
+fn word_bag(text: &str) -> WordBag {
+    let mut words: WordBag = text
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.sort_unstable();
+    words
+}
+
+/// Word bags of the steps that alignment left unpaired, built once each:
+/// pairing compares every removed step with every added one.
+struct Bags {
+    original: Vec<Option<WordBag>>,
+    make: Vec<Option<WordBag>>,
+}
+
+impl Bags {
+    fn new(hunks: &[Hunk], original: &[Step], make: &[Step]) -> Self {
+        let mut bags = Bags {
+            original: vec![None; original.len()],
+            make: vec![None; make.len()],
+        };
+        for hunk in hunks {
+            for &o in &hunk.removed {
+                bags.original[o] = Some(word_bag(&original[o].step_text));
+            }
+            for &m in &hunk.added {
+                bags.make[m] = Some(word_bag(&make[m].step_text));
+            }
+        }
+        bags
+    }
+
+    fn similarity(&self, o: usize, m: usize) -> f32 {
+        match (&self.original[o], &self.make[m]) {
+            (Some(a), Some(b)) => dice(a, b),
+            _ => 0.0,
+        }
+    }
+}
+
 /// A stretch where the alignment found no equal steps.
 #[derive(Debug, Default)]
 struct Hunk {
@@ -51,9 +132,12 @@ struct Hunk {
 
 /// Diffs two methods.
 pub(crate) fn diff_steps(original: &[Step], make: &[Step]) -> StepDiff {
-    let original_keys: Vec<String> = original.iter().map(|s| step_key(&s.step_text)).collect();
-    let make_keys: Vec<String> = make.iter().map(|s| step_key(&s.step_text)).collect();
-    let ops = capture_diff_slices(Algorithm::Myers, &original_keys, &make_keys);
+    // Align the texts as written: nearly every step is unchanged, and
+    // comparing them needs no folding. Only the steps left unpaired are
+    // folded, and those that then agree are the same step restated.
+    let original_texts: Vec<&str> = original.iter().map(|s| s.step_text.as_str()).collect();
+    let make_texts: Vec<&str> = make.iter().map(|s| s.step_text.as_str()).collect();
+    let ops = capture_diff_slices(Algorithm::Myers, &original_texts, &make_texts);
 
     let mut result = StepDiff::default();
     let mut hunks: Vec<Hunk> = Vec::new();
@@ -87,16 +171,12 @@ pub(crate) fn diff_steps(original: &[Step], make: &[Step]) -> StepDiff {
         }
     }
 
-    pair_moves(
-        &mut hunks,
-        &original_keys,
-        &make_keys,
-        original,
-        make,
-        &mut result,
-    );
+    let keys = Keys::new(&hunks, original, make);
+    restate_in_place(&mut hunks, &keys, original, make, &mut result);
+    pair_moves(&mut hunks, &keys, original, make, &mut result);
+    let bags = Bags::new(&hunks, original, make);
     for hunk in &mut hunks {
-        pair_edits(hunk, original, make, EDITED, false, &mut result);
+        pair_edits(hunk, &bags, original, make, EDITED, false, &mut result);
     }
     let mut leftover = Hunk::default();
     for hunk in hunks {
@@ -105,6 +185,7 @@ pub(crate) fn diff_steps(original: &[Step], make: &[Step]) -> StepDiff {
     }
     pair_edits(
         &mut leftover,
+        &bags,
         original,
         make,
         EDITED_AND_MOVED,
@@ -135,11 +216,72 @@ fn pair(original: &[Step], make: &[Step], o: usize, m: usize) -> Paired<Step> {
     }
 }
 
+/// Folded texts of the steps in hunks, built once each.
+struct Keys {
+    original: Vec<Option<String>>,
+    make: Vec<Option<String>>,
+}
+
+impl Keys {
+    fn new(hunks: &[Hunk], original: &[Step], make: &[Step]) -> Self {
+        let mut keys = Keys {
+            original: vec![None; original.len()],
+            make: vec![None; make.len()],
+        };
+        for hunk in hunks {
+            for &o in &hunk.removed {
+                keys.original[o] = Some(step_key(&original[o].step_text));
+            }
+            for &m in &hunk.added {
+                keys.make[m] = Some(step_key(&make[m].step_text));
+            }
+        }
+        keys
+    }
+
+    fn original(&self, o: usize) -> &str {
+        self.original[o].as_deref().unwrap_or_default()
+    }
+
+    fn make(&self, m: usize) -> &str {
+        self.make[m].as_deref().unwrap_or_default()
+    }
+}
+
+/// Steps of one hunk that agree once folded (other case, spacing or a
+/// final full stop) are the same step in the same place: restated, not
+/// changed. Paired in order, so they keep their relative order.
+fn restate_in_place(
+    hunks: &mut [Hunk],
+    keys: &Keys,
+    original: &[Step],
+    make: &[Step],
+    result: &mut StepDiff,
+) {
+    for hunk in hunks.iter_mut() {
+        let mut next = 0;
+        let mut pairs = Vec::new();
+        for &o in &hunk.removed {
+            if let Some(offset) = hunk.added[next..]
+                .iter()
+                .position(|&m| keys.original(o) == keys.make(m))
+            {
+                pairs.push((o, hunk.added[next + offset]));
+                next += offset + 1;
+            }
+        }
+        for &(o, m) in &pairs {
+            hunk.removed.retain(|&r| r != o);
+            hunk.added.retain(|&a| a != m);
+            result.restated.push(pair(original, make, o, m));
+        }
+    }
+}
+
 /// A removed step whose text reappears elsewhere was moved.
 fn pair_moves(
     hunks: &mut [Hunk],
-    original_keys: &[String],
-    make_keys: &[String],
+    keys: &Keys,
     original: &[Step],
     make: &[Step],
     result: &mut StepDiff,
@@ -147,23 +289,20 @@ fn pair_moves(
     let mut added_by_key: HashMap<&str, Vec<usize>> = HashMap::new();
     for hunk in hunks.iter() {
         for &m in hunk.added.iter().rev() {
-            added_by_key.entry(&make_keys[m]).or_default().push(m);
+            added_by_key.entry(keys.make(m)).or_default().push(m);
         }
     }
     let mut moved_to = HashMap::new();
     for hunk in hunks.iter_mut() {
-        hunk.removed.retain(|&o| {
-            match added_by_key
-                .get_mut(original_keys[o].as_str())
-                .and_then(Vec::pop)
-            {
+        hunk.removed.retain(
+            |&o| match added_by_key.get_mut(keys.original(o)).and_then(Vec::pop) {
                 Some(m) => {
                     moved_to.insert(m, o);
                     false
                 }
                 None => true,
-            }
-        });
+            },
+        );
     }
     for hunk in hunks.iter_mut() {
         hunk.added.retain(|m| !moved_to.contains_key(m));
@@ -180,6 +319,7 @@ fn pair_moves(
 /// Pairs removed and added steps whose words are alike enough into edits.
 fn pair_edits(
     hunk: &mut Hunk,
+    bags: &Bags,
     original: &[Step],
     make: &[Step],
     threshold: f32,
@@ -193,7 +333,7 @@ fn pair_edits(
     if hunk.removed.len() * hunk.added.len() <= MAX_COMPARISONS {
         for &o in &hunk.removed {
             for &m in &hunk.added {
-                let score = similarity(&original[o].step_text, &make[m].step_text);
+                let score = bags.similarity(o, m);
                 if score >= threshold {
                     candidates.push((score, o, m));
                 }
@@ -202,7 +342,7 @@ fn pair_edits(
         candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
     } else if !moved {
         for (&o, &m) in hunk.removed.iter().zip(&hunk.added) {
-            let score = similarity(&original[o].step_text, &make[m].step_text);
+            let score = bags.similarity(o, m);
             if score >= threshold {
                 candidates.push((score, o, m));
             }
@@ -228,24 +368,27 @@ fn pair_edits(
     }
 }
 
-/// How alike two texts are, word by word, from 0 to 1.
-///
-/// Words are compared without the spaces between them: counting spaces as
-/// tokens would make `Chop the onion` and `Beat the eggs` 60% alike.
-fn similarity(a: &str, b: &str) -> f32 {
-    let words = |text: &str| -> Vec<String> {
-        text.split_whitespace()
-            .map(|w| {
-                w.trim_matches(|c: char| !c.is_alphanumeric())
-                    .to_lowercase()
-            })
-            .filter(|w| !w.is_empty())
-            .collect()
-    };
-    let (a, b) = (words(a), words(b));
-    let a: Vec<&str> = a.iter().map(String::as_str).collect();
-    let b: Vec<&str> = b.iter().map(String::as_str).collect();
-    TextDiff::configure().diff_slices(&a, &b).ratio()
+/// How alike two word bags are, from 0 to 1: twice the words they share
+/// over the words of both (Dice). Order is left to the alignment; spacing
+/// and case never count, so `Chop the onion` and `Beat the eggs` share a
+/// third, not 60% as spaces counted as words would make it.
+fn dice(a: &[String], b: &[String]) -> f32 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (2 * shared) as f32 / (a.len() + b.len()) as f32
 }
 
 /// Word-level changes from `before` to `after`, in runs.
@@ -352,10 +495,40 @@ mod tests {
     }
 
     #[test]
+    fn ascii_and_unicode_keys_fold_alike() {
+        for text in [
+            "  Pre heat\tthe OVEN.. ",
+            "Stir\u{b}well",
+            "",
+            "...",
+            "Whisk  Eggs",
+        ] {
+            let unicode_path = {
+                let mut key = String::new();
+                for word in text.split_whitespace() {
+                    if !key.is_empty() {
+                        key.push(' ');
+                    }
+                    key.extend(word.chars().flat_map(char::to_lowercase));
+                }
+                while key.ends_with('.') {
+                    key.pop();
+                }
+                key
+            };
+            assert_eq!(ascii_step_key(text.as_bytes()), unicode_path, "{text:?}");
+        }
+        assert_eq!(step_key("Crème BRÛLÉE"), "crème brûlée");
+    }
+
+    #[test]
     fn short_unrelated_steps_are_not_edits() {
+        let similarity = |a: &str, b: &str| dice(&word_bag(a), &word_bag(b));
         assert!(similarity("Chop the onion", "Beat the eggs") < EDITED);
         assert!(similarity("Bake for 20 minutes", "Bake for 25 minutes.") >= EDITED);
         assert_eq!(similarity("", ""), 1.0);
+        assert_eq!(similarity("Stir", ""), 0.0);
+        assert_eq!(similarity("a a b", "a b b"), 2.0 * 2.0 / 6.0);
     }
 
     #[test]

@@ -10,6 +10,17 @@ use crate::quantity::Quantity;
 
 /// Reads a native document; errors name the JSON path.
 pub(super) fn parse(json: &str) -> Result<Make> {
+    // Tracking the path costs on every value, and almost every document is
+    // fine: read plainly first, and again with the path only to explain a
+    // failure.
+    match serde_json::from_str::<Document>(json) {
+        Ok(document) => document.into_make(),
+        Err(_) => parse_explaining(json),
+    }
+}
+
+/// The slow, precise reading: the error names the JSON path.
+fn parse_explaining(json: &str) -> Result<Make> {
     let mut reader = serde_json::Deserializer::from_str(json);
     let document: Document = serde_path_to_error::deserialize(&mut reader).map_err(|error| {
         let path = error.path().to_string();
