@@ -9,9 +9,15 @@ use std::time::{Duration, Instant};
 use recipe_pipeline::ports::{ObjectStore, RecordStore};
 use recipe_pipeline::records::MakeRecord;
 
+/// A boxed future, for the deployment's readers.
+pub(crate) type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>>;
+
+/// Reads a dead-letter queue: each message's body and reason.
+pub(crate) type DeadLetterReader = Box<dyn Fn() -> BoxFuture<Vec<(String, String)>> + Send + Sync>;
+
 /// A service binary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Service {
+pub(crate) enum Service {
     Server,
     Watcher,
     Sender,
@@ -36,30 +42,30 @@ impl Service {
 }
 
 /// Where the pipeline runs, and how a test reaches its stores directly.
-pub struct Deployment {
+pub(crate) struct Deployment {
     /// Environment for every binary (backend selection and names).
-    pub env: Vec<(String, String)>,
+    pub(crate) env: Vec<(String, String)>,
     /// The bucket, to drop documents in.
-    pub bucket: Arc<dyn ObjectStore>,
+    pub(crate) bucket: Arc<dyn ObjectStore>,
     /// The record store, to count what arrived.
-    pub records: Arc<dyn RecordStore>,
+    pub(crate) records: Arc<dyn RecordStore>,
     /// Reads the dead-letter queue: bodies and reasons.
-    pub dead_letters: Box<dyn Fn() -> futures_lite::future::Boxed<Vec<(String, String)>> + Send + Sync>,
+    pub(crate) dead_letters: DeadLetterReader,
     /// Holds temporary directories for as long as the deployment lives.
-    pub scratch: tempfile::TempDir,
+    pub(crate) scratch: tempfile::TempDir,
 }
 
 /// The three services of one pipeline, as processes.
-pub struct Pipeline {
-    pub deployment: Deployment,
-    pub port: u16,
+pub(crate) struct Pipeline {
+    pub(crate) deployment: Deployment,
+    pub(crate) port: u16,
     extra_env: Vec<(String, String)>,
     children: Vec<(Service, Child)>,
 }
 
 impl Pipeline {
     /// A pipeline on `deployment`; no process runs yet.
-    pub fn new(deployment: Deployment) -> Self {
+    pub(crate) fn new(deployment: Deployment) -> Self {
         let port = free_port();
         Pipeline {
             deployment,
@@ -70,11 +76,11 @@ impl Pipeline {
     }
 
     /// Sets an environment variable for processes started from now on.
-    pub fn set_env(&mut self, key: &str, value: &str) {
+    pub(crate) fn set_env(&mut self, key: &str, value: &str) {
         self.extra_env.push((key.to_owned(), value.to_owned()));
     }
 
-    pub fn base_url(&self) -> String {
+    pub(crate) fn base_url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 
@@ -86,7 +92,7 @@ impl Pipeline {
     }
 
     /// Starts a service; the server is waited for until it answers.
-    pub async fn start(&mut self, service: Service) {
+    pub(crate) async fn start(&mut self, service: Service) {
         let log = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
@@ -111,7 +117,7 @@ impl Pipeline {
     }
 
     /// Starts all three services.
-    pub async fn start_all(&mut self) {
+    pub(crate) async fn start_all(&mut self) {
         self.start(Service::Server).await;
         self.start(Service::Watcher).await;
         self.start(Service::Sender).await;
@@ -121,10 +127,10 @@ impl Pipeline {
         let url = format!("{}/healthz", self.base_url());
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
-            if let Ok(response) = reqwest::get(&url).await {
-                if response.status().is_success() {
-                    return;
-                }
+            if let Ok(response) = reqwest::get(&url).await
+                && response.status().is_success()
+            {
+                return;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
@@ -132,7 +138,7 @@ impl Pipeline {
     }
 
     /// Kills a service at once (SIGKILL): no chance to finish anything.
-    pub fn kill(&mut self, service: Service) {
+    pub(crate) fn kill(&mut self, service: Service) {
         for (s, child) in &mut self.children {
             if *s == service {
                 let _ = child.kill();
@@ -143,7 +149,7 @@ impl Pipeline {
     }
 
     /// Asks a service to stop (SIGTERM) and waits for it to exit.
-    pub fn terminate(&mut self, service: Service) -> std::process::ExitStatus {
+    pub(crate) fn terminate(&mut self, service: Service) -> std::process::ExitStatus {
         let index = self
             .children
             .iter()
@@ -157,7 +163,7 @@ impl Pipeline {
     }
 
     /// Puts a document in the bucket.
-    pub async fn drop_document(&self, key: &str, body: impl Into<Vec<u8>>) {
+    pub(crate) async fn drop_document(&self, key: &str, body: impl Into<Vec<u8>>) {
         self.deployment
             .bucket
             .put(key, body.into())
@@ -166,7 +172,7 @@ impl Pipeline {
     }
 
     /// Every make of a recipe in the store.
-    pub async fn makes(&self, recipe_id: i64) -> Vec<MakeRecord> {
+    pub(crate) async fn makes(&self, recipe_id: i64) -> Vec<MakeRecord> {
         self.deployment
             .records
             .makes(recipe_id)
@@ -176,7 +182,12 @@ impl Pipeline {
 
     /// Waits until `recipe_id` has `count` makes, then a little longer to
     /// see that no duplicate follows; panics with the logs otherwise.
-    pub async fn expect_makes(&self, recipe_id: i64, count: usize, within: Duration) -> Vec<MakeRecord> {
+    pub(crate) async fn expect_makes(
+        &self,
+        recipe_id: i64,
+        count: usize,
+        within: Duration,
+    ) -> Vec<MakeRecord> {
         let deadline = Instant::now() + within;
         loop {
             let makes = self.makes(recipe_id).await;
@@ -198,7 +209,11 @@ impl Pipeline {
     }
 
     /// Waits until the dead-letter queue holds `count` messages.
-    pub async fn expect_dead_letters(&self, count: usize, within: Duration) -> Vec<(String, String)> {
+    pub(crate) async fn expect_dead_letters(
+        &self,
+        count: usize,
+        within: Duration,
+    ) -> Vec<(String, String)> {
         let deadline = Instant::now() + within;
         loop {
             let letters = (self.deployment.dead_letters)().await;
@@ -217,7 +232,7 @@ impl Pipeline {
     }
 
     /// The tail of every service's log, for failure messages.
-    pub fn logs(&self) -> String {
+    pub(crate) fn logs(&self) -> String {
         [Service::Server, Service::Watcher, Service::Sender]
             .iter()
             .map(|&s| format!("--- {} ---\n{}", s.name(), tail(&self.log_path(s), 40)))
@@ -242,7 +257,7 @@ fn tail(path: &Path, lines: usize) -> String {
 }
 
 /// A loopback port nobody listens on right now.
-pub fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())

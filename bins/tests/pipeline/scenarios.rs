@@ -1,0 +1,205 @@
+//! The scenarios, written once and run against every deployment.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use crate::harness::{Pipeline, Service};
+
+/// The original every make below is cooked from.
+pub(crate) const PIE: &str = r#"{
+  "recipeName": "Apple Pie", "recipeId": 1, "rating": 5,
+  "ingredients": [
+    {"ingredientId": 1, "quantity": 1, "measurement": "unit", "ingredientName": "pieCrust"},
+    {"ingredientId": 2, "quantity": 5, "measurement": "unit", "ingredientName": "apples"},
+    {"ingredientId": 3, "quantity": 0.5, "measurement": "TBS", "ingredientName": "cinnamon"}],
+  "steps": [
+    {"stepId": 1, "stepText": "Gather ingredients"},
+    {"stepId": 2, "stepText": "Pre heat oven to 350 degrees"},
+    {"stepId": 3, "stepText": "Make the pie"}]
+}"#;
+
+/// Make number `n`: odd ones carry a `makeId`, even ones are named by
+/// where they came from. Each has a different amount of cinnamon.
+pub(crate) fn make(n: usize) -> String {
+    let id = if n % 2 == 1 {
+        format!(r#""makeId": {n},"#)
+    } else {
+        String::new()
+    };
+    format!(
+        r#"{{"recipeName": "Apple Pie", "recipeId": 1, {id} "rating": 4,
+  "ingredients": [
+    {{"ingredientId": 1, "quantity": 1, "measurement": "unit", "ingredientName": "pie crust"}},
+    {{"ingredientId": 2, "quantity": 5, "measurement": "unit", "ingredientName": "apples"}},
+    {{"ingredientId": 3, "quantity": {}, "measurement": "tsp", "ingredientName": "cinnamon"}}],
+  "steps": [
+    {{"stepId": 1, "stepText": "Gather ingredients"}},
+    {{"stepId": 2, "stepText": "Make the pie"}}]
+}}"#,
+        1.0 + n as f64
+    )
+}
+
+/// Sorted, timestamp-like keys.
+pub(crate) fn make_key(n: usize) -> String {
+    format!("makes/{n:05}.json")
+}
+
+async fn drop_makes(pipeline: &Pipeline, range: std::ops::Range<usize>) {
+    for n in range {
+        pipeline.drop_document(&make_key(n), make(n)).await;
+    }
+}
+
+/// Every stored make is distinct and carries its differences.
+fn assert_distinct_with_differences(makes: &[recipe_pipeline::records::MakeRecord]) {
+    let ids: BTreeSet<&str> = makes.iter().map(|m| m.make_id.as_str()).collect();
+    assert_eq!(ids.len(), makes.len(), "no make is stored twice");
+    for make in makes {
+        // The skipped oven step, the rating and the cinnamon, every time.
+        assert!(make.differences.change_count() >= 2, "{make:?}");
+        assert_eq!(make.differences.recipe_id, Some(1));
+    }
+}
+
+/// 500 makes dropped → exactly 500 make records with differences.
+pub(crate) async fn five_hundred_makes(mut pipeline: Pipeline) {
+    pipeline.drop_document("recipes/apple-pie.json", PIE).await;
+    pipeline.start_all().await;
+    drop_makes(&pipeline, 0..500).await;
+    let makes = pipeline
+        .expect_makes(1, 500, Duration::from_secs(120))
+        .await;
+    assert_distinct_with_differences(&makes);
+}
+
+/// The watcher killed (SIGKILL) mid-run and restarted: none missed, none
+/// doubled, including keys that sort before ones already seen.
+pub(crate) async fn watcher_killed_and_restarted(mut pipeline: Pipeline) {
+    pipeline.drop_document("recipes/apple-pie.json", PIE).await;
+    pipeline.start_all().await;
+    drop_makes(&pipeline, 100..200).await;
+    wait_for_at_least(&pipeline, 20).await;
+    pipeline.kill(Service::Watcher);
+    drop_makes(&pipeline, 200..250).await;
+    // Keys sorting before everything announced so far.
+    for n in 0..30 {
+        pipeline
+            .drop_document(&format!("makes/0000{n:02}-late.json"), make(1000 + n))
+            .await;
+    }
+    pipeline.start(Service::Watcher).await;
+    let makes = pipeline
+        .expect_makes(1, 180, Duration::from_secs(120))
+        .await;
+    assert_distinct_with_differences(&makes);
+}
+
+/// The sender killed (SIGKILL) mid-batch: every make stored exactly once.
+pub(crate) async fn sender_killed_mid_batch(mut pipeline: Pipeline) {
+    pipeline.drop_document("recipes/apple-pie.json", PIE).await;
+    pipeline.start_all().await;
+    drop_makes(&pipeline, 0..300).await;
+    wait_for_at_least(&pipeline, 30).await;
+    pipeline.kill(Service::Sender);
+    pipeline.start(Service::Sender).await;
+    let makes = pipeline
+        .expect_makes(1, 300, Duration::from_secs(120))
+        .await;
+    assert_distinct_with_differences(&makes);
+}
+
+/// SIGTERM to the sender mid-run: it stops receiving, finishes what is in
+/// flight and exits cleanly; a new sender finishes the rest.
+pub(crate) async fn sender_drains_on_sigterm(mut pipeline: Pipeline) {
+    pipeline.drop_document("recipes/apple-pie.json", PIE).await;
+    pipeline.start_all().await;
+    drop_makes(&pipeline, 0..200).await;
+    wait_for_at_least(&pipeline, 20).await;
+    let status = pipeline.terminate(Service::Sender);
+    assert!(
+        status.success(),
+        "the sender exits cleanly: {status}\n{}",
+        pipeline.logs()
+    );
+    pipeline.start(Service::Sender).await;
+    let makes = pipeline
+        .expect_makes(1, 200, Duration::from_secs(120))
+        .await;
+    assert_distinct_with_differences(&makes);
+}
+
+/// The server down for 20 s: everything arrives after it returns, and
+/// nothing is dead-lettered for the outage.
+pub(crate) async fn server_down_for_twenty_seconds(mut pipeline: Pipeline) {
+    pipeline.drop_document("recipes/apple-pie.json", PIE).await;
+    pipeline.start_all().await;
+    drop_makes(&pipeline, 0..20).await;
+    pipeline.expect_makes(1, 20, Duration::from_secs(60)).await;
+    pipeline.kill(Service::Server);
+    drop_makes(&pipeline, 20..70).await;
+    tokio::time::sleep(Duration::from_secs(20)).await;
+    pipeline.start(Service::Server).await;
+    let makes = pipeline.expect_makes(1, 70, Duration::from_secs(120)).await;
+    assert_distinct_with_differences(&makes);
+    assert!((pipeline.deployment.dead_letters)().await.is_empty());
+}
+
+/// A malformed file and a make for an unknown recipe are dead-lettered with
+/// their reasons; the rest flows on.
+pub(crate) async fn bad_documents_are_set_aside_with_reasons(mut pipeline: Pipeline) {
+    pipeline.drop_document("recipes/apple-pie.json", PIE).await;
+    pipeline.start_all().await;
+    pipeline
+        .drop_document("makes/broken.json", "{\"recipeName\": \"Apple Pie\", ")
+        .await;
+    pipeline
+        .drop_document(
+            "makes/wrong-type.json",
+            r#"{"recipeName": "Apple Pie", "recipeId": 1, "ingredients": [{"quantity": true, "ingredientName": "x"}]}"#,
+        )
+        .await;
+    pipeline
+        .drop_document(
+            "makes/orphan.json",
+            make(7).replace("\"recipeId\": 1", "\"recipeId\": 999"),
+        )
+        .await;
+    drop_makes(&pipeline, 0..10).await;
+    pipeline.expect_makes(1, 10, Duration::from_secs(60)).await;
+    // The orphan is retried with a backoff (its recipe may still arrive),
+    // then dead-lettered: 1 + 2 + 4 + 8 seconds.
+    let letters = pipeline
+        .expect_dead_letters(3, Duration::from_secs(90))
+        .await;
+    let reason = |key: &str| {
+        letters
+            .iter()
+            .find(|(body, _)| body.contains(key))
+            .map(|(_, reason)| reason.clone())
+            .unwrap_or_else(|| panic!("no dead letter for {key}: {letters:?}"))
+    };
+    assert!(
+        reason("broken.json").contains("malformed JSON at line"),
+        "{letters:?}"
+    );
+    assert!(
+        reason("wrong-type.json").contains("ingredients[0].quantity"),
+        "{letters:?}"
+    );
+    let orphan = reason("orphan.json");
+    assert!(orphan.contains("gave up after 5 attempts"), "{orphan}");
+    assert!(orphan.contains("999"), "{orphan}");
+}
+
+async fn wait_for_at_least(pipeline: &Pipeline, count: usize) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while pipeline.makes(1).await.len() < count {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "fewer than {count} makes arrived\n{}",
+            pipeline.logs()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
