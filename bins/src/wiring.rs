@@ -5,6 +5,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
+use recipe_aws::{
+    Aws, AwsOptions, DynamoAnnouncementLog, DynamoRecordStore, S3ObjectStore, SqsQueue,
+};
 use recipe_embedded::{
     Database, LocalBucket, QueueConfig, SqliteAnnouncementLog, SqliteQueue, SqliteRecordStore,
 };
@@ -12,7 +15,7 @@ use recipe_pipeline::ports::{AnnouncementLog, DeadLetters, ObjectStore, Queue, R
 
 use crate::config::BackendArgs;
 
-/// Queue names of the embedded backends when none are configured.
+/// Names of the embedded backends when none are configured.
 const EMBEDDED_QUEUE: &str = "claims";
 const EMBEDDED_DEAD_LETTERS: &str = "claims-dead-letters";
 const EMBEDDED_BUCKET: &str = "local";
@@ -29,10 +32,12 @@ pub struct Wiring {
 
 enum Backend {
     Embedded { dir: PathBuf, database: Database },
+    Aws(Box<Aws>),
 }
 
 impl Wiring {
-    /// Opens the backends `args` names.
+    /// Opens the backends `args` names: the embedded ones with
+    /// `--data-dir`, AWS otherwise.
     pub async fn new(args: &BackendArgs) -> Result<Self> {
         let backend = match &args.data_dir {
             Some(dir) => {
@@ -46,14 +51,24 @@ impl Wiring {
                     database,
                 }
             }
-            None => anyhow::bail!(
-                "no backend configured: give --data-dir (RECIPE_DATA_DIR) for the embedded backends"
-            ),
+            // Credentials come from the standard chain only (environment,
+            // profile, EKS Pod Identity / IRSA); `AWS_ENDPOINT_URL` points
+            // at a local S3/SQS/DynamoDB-compatible server.
+            None => Backend::Aws(Box::new(Aws::load(&AwsOptions::default()).await)),
         };
         Ok(Wiring {
             args: args.clone(),
             backend,
         })
+    }
+
+    /// The AWS configuration, when the backend is AWS (for its request
+    /// counter).
+    pub fn aws(&self) -> Option<&Aws> {
+        match &self.backend {
+            Backend::Aws(aws) => Some(aws),
+            Backend::Embedded { .. } => None,
+        }
     }
 
     /// The bucket.
@@ -63,25 +78,45 @@ impl Wiring {
                 let name = self.args.bucket.as_deref().unwrap_or(EMBEDDED_BUCKET);
                 Ok(Arc::new(LocalBucket::open(name, dir.join("bucket"))?))
             }
+            Backend::Aws(aws) => Ok(Arc::new(S3ObjectStore::new(
+                aws.s3(),
+                required(&self.args.bucket, "--bucket (RECIPE_BUCKET)")?,
+            ))),
         }
     }
 
     /// The claim-check queue, redriving to the dead-letter queue after
-    /// [`MAX_RECEIVES`] receives.
-    pub fn claims(&self) -> Result<Arc<dyn Queue>> {
+    /// [`MAX_RECEIVES`] receives (on AWS, by the queue's redrive policy).
+    pub async fn claims(&self) -> Result<Arc<dyn Queue>> {
         match &self.backend {
-            Backend::Embedded { database, .. } => Ok(Arc::new(self.embedded_claims(database)?)),
+            Backend::Embedded { database, .. } => {
+                let name = self.args.queue_url.as_deref().unwrap_or(EMBEDDED_QUEUE);
+                Ok(Arc::new(SqliteQueue::new(
+                    database.clone(),
+                    name,
+                    QueueConfig::new(self.args.visibility_timeout_ms)
+                        .with_dead_letter_queue(self.dead_letter_name(), MAX_RECEIVES),
+                )?))
+            }
+            Backend::Aws(aws) => {
+                let url = required(&self.args.queue_url, "--queue-url (RECIPE_QUEUE_URL)")?;
+                Ok(Arc::new(SqsQueue::connect(aws.sqs(), url).await?))
+            }
         }
     }
 
     /// Where unprocessable claim checks go, with their reasons.
-    pub fn dead_letters(&self) -> Result<Arc<dyn DeadLetters>> {
+    pub async fn dead_letters(&self) -> Result<Arc<dyn DeadLetters>> {
         match &self.backend {
             Backend::Embedded { database, .. } => Ok(Arc::new(SqliteQueue::new(
                 database.clone(),
                 self.dead_letter_name(),
                 QueueConfig::new(self.args.visibility_timeout_ms),
             )?)),
+            Backend::Aws(aws) => {
+                let url = required(&self.args.dlq_url, "--dlq-url (RECIPE_DLQ_URL)")?;
+                Ok(Arc::new(SqsQueue::connect(aws.sqs(), url).await?))
+            }
         }
     }
 
@@ -91,19 +126,26 @@ impl Wiring {
             Backend::Embedded { database, .. } => {
                 Ok(Arc::new(SqliteRecordStore::new(database.clone())))
             }
+            Backend::Aws(aws) => Ok(Arc::new(DynamoRecordStore::new(
+                aws.dynamodb(),
+                required(&self.args.table, "--table (RECIPE_TABLE)")?,
+            ))),
         }
     }
 
-    /// The watcher's durable memory.
+    /// The watcher's durable memory, scoped to the bucket it watches.
     pub fn announcements(&self) -> Result<Arc<dyn AnnouncementLog>> {
+        let bucket = self.args.bucket.as_deref().unwrap_or(EMBEDDED_BUCKET);
         match &self.backend {
-            Backend::Embedded { database, .. } => {
-                let bucket = self.args.bucket.as_deref().unwrap_or(EMBEDDED_BUCKET);
-                Ok(Arc::new(SqliteAnnouncementLog::new(
-                    database.clone(),
-                    bucket,
-                )))
-            }
+            Backend::Embedded { database, .. } => Ok(Arc::new(SqliteAnnouncementLog::new(
+                database.clone(),
+                bucket,
+            ))),
+            Backend::Aws(aws) => Ok(Arc::new(DynamoAnnouncementLog::new(
+                aws.dynamodb(),
+                required(&self.args.table, "--table (RECIPE_TABLE)")?,
+                bucket,
+            ))),
         }
     }
 
@@ -117,17 +159,8 @@ impl Wiring {
                 url,
                 QueueConfig::new(self.args.visibility_timeout_ms),
             )?)),
+            Backend::Aws(aws) => Ok(Arc::new(SqsQueue::connect(aws.sqs(), url).await?)),
         }
-    }
-
-    fn embedded_claims(&self, database: &Database) -> Result<SqliteQueue> {
-        let name = self.args.queue_url.as_deref().unwrap_or(EMBEDDED_QUEUE);
-        Ok(SqliteQueue::new(
-            database.clone(),
-            name,
-            QueueConfig::new(self.args.visibility_timeout_ms)
-                .with_dead_letter_queue(self.dead_letter_name(), MAX_RECEIVES),
-        )?)
     }
 
     fn dead_letter_name(&self) -> String {
@@ -136,4 +169,11 @@ impl Wiring {
             .clone()
             .unwrap_or_else(|| EMBEDDED_DEAD_LETTERS.to_owned())
     }
+}
+
+/// A setting AWS needs, or an error naming its flag and variable.
+fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str> {
+    value.as_deref().with_context(|| {
+        format!("on AWS, {name} is required (or --data-dir for the embedded backends)")
+    })
 }

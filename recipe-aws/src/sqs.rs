@@ -9,7 +9,7 @@ use aws_sdk_sqs::types::{
     MessageAttributeValue, MessageSystemAttributeName, QueueAttributeName,
     SendMessageBatchRequestEntry,
 };
-use recipe_pipeline::ports::{Delivery, Queue};
+use recipe_pipeline::ports::{DeadLetters, Delivery, Queue};
 use recipe_pipeline::{Error, Result};
 
 use crate::error_mapping::{from_sdk, refused};
@@ -323,6 +323,15 @@ fn wait_seconds(wait: Duration) -> i32 {
     let wait = wait.min(MAX_WAIT);
     let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
     i32::try_from(seconds).unwrap_or(20)
+}
+
+/// A dead-letter queue: the reason rides along as the `reason` message
+/// attribute.
+#[async_trait]
+impl DeadLetters for SqsQueue {
+    async fn dead_letter(&self, body: &str, reason: &str) -> Result<()> {
+        self.send_with_reason(body, reason).await
+    }
 }
 
 #[async_trait]

@@ -53,8 +53,8 @@ async fn main() -> Result<()> {
     let server = HttpRecipeServer::new(&args.server_url, args.api_token, Duration::from_secs(30))?;
     let sender = Arc::new(Sender::new(
         wiring.object_store()?,
-        wiring.claims()?,
-        wiring.dead_letters()?,
+        wiring.claims().await?,
+        wiring.dead_letters().await?,
         Arc::new(server),
         SenderConfig {
             prefixes: args.backend.prefixes(),

@@ -65,7 +65,7 @@ async fn main() -> Result<()> {
     };
     let watcher = Watcher::new(
         wiring.object_store()?,
-        wiring.claims()?,
+        wiring.claims().await?,
         wiring.announcements()?,
         events,
         WatcherConfig {

@@ -2,6 +2,11 @@
 //! `recipe-sender` binaries as processes, on the embedded backends and on
 //! AWS-compatible moto, checked by reading the stores.
 
+mod aws;
 mod embedded;
 mod harness;
+// moto, started once per test binary: the harness recipe-aws's tests use.
+#[path = "../../../recipe-aws/tests/aws/moto.rs"]
+#[allow(dead_code)]
+mod moto;
 mod scenarios;
