@@ -6,7 +6,8 @@
 //! - [`cli`]: the `recipe` command's arguments ([`cli::Cli`]) and one module
 //!   per subcommand, each with a `run` that does the work and reports an
 //!   outcome; [`cli::diff`] is `recipe diff ORIGINAL MAKE`, exiting like
-//!   `diff(1)`;
+//!   `diff(1)`, and [`cli::up`] is `recipe up`, the whole pipeline on the
+//!   embedded backends;
 //! - [`config`]: the configuration every binary shares, as flags with
 //!   environment fallbacks (`RECIPE_DATA_DIR`, `RECIPE_BUCKET`, …);
 //! - [`wiring`]: the one place that turns configuration into ports, embedded
@@ -22,9 +23,10 @@
 //! use recipe_bins::cli::{Cli, Command};
 //!
 //! let cli = Cli::parse_from(["recipe", "diff", "pie.json", "pie.make.json", "--format", "seed"]);
-//! let Command::Diff(args) = cli.command;
-//! let outcome = recipe_bins::cli::diff::run(&args)?;
-//! std::process::exit(outcome.exit_code().into());
+//! if let Command::Diff(args) = cli.command {
+//!     let outcome = recipe_bins::cli::diff::run(&args)?;
+//!     std::process::exit(outcome.exit_code().into());
+//! }
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

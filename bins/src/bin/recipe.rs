@@ -31,5 +31,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let outcome = recipe_bins::cli::diff::run(&args)?;
             Ok(ExitCode::from(outcome.exit_code()))
         }
+        Command::Up(args) => {
+            recipe_bins::cli::up::run(&args)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The `recipe` command's arguments, one subcommand per module.
 
 pub mod diff;
+pub mod up;
 
 use clap::{Parser, Subcommand};
 
@@ -13,7 +14,7 @@ use clap::{Parser, Subcommand};
     long_about = "Structured differences between a recipe and the way it was cooked.\n\n\
                   Recipes and makes are JSON files, in the native camelCase format or as \
                   schema.org Recipe JSON-LD.",
-    after_help = "Example:\n  recipe diff examples/data/apple-pie.json examples/data/apple-pie.make.json"
+    after_help = "Examples:\n  recipe diff examples/data/apple-pie.json examples/data/apple-pie.make.json\n  recipe up --data ./recipe-data --port 8080"
 )]
 pub struct Cli {
     /// What to do.
@@ -26,6 +27,8 @@ pub struct Cli {
 pub enum Command {
     /// Show how a make differs from its recipe.
     Diff(diff::DiffArgs),
+    /// Run the whole pipeline on this machine (no AWS account needed).
+    Up(up::UpArgs),
 }
 
 #[cfg(test)]

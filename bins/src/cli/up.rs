@@ -1,0 +1,217 @@
+//! `recipe up`: the whole pipeline in one process on the embedded
+//! backends, with no AWS account.
+//!
+//! The bucket is `DIR/bucket/` (`recipes/` and `makes/` inside); queues and
+//! records live in SQLite under `DIR/`. The first run seeds example recipes
+//! and makes; later runs resume with their data. Ctrl-C stops receiving,
+//! finishes what is in flight, and exits.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use recipe_pipeline::sender::{HttpRecipeServer, Sender, SenderConfig};
+use recipe_pipeline::server::{ApiToken, AppState, DEFAULT_MAX_BODY_BYTES, ServerConfig, serve};
+use recipe_pipeline::watcher::{WatchMode, Watcher, WatcherConfig};
+
+use crate::config::{BackendArgs, LogFormat};
+use crate::wiring::{MAX_RECEIVES, Wiring};
+
+/// Arguments of `recipe up`.
+#[derive(Debug, clap::Args)]
+pub struct UpArgs {
+    /// Where the pipeline keeps its data; drop makes into DIR/bucket/makes/.
+    #[arg(
+        long,
+        env = "RECIPE_DATA_DIR",
+        value_name = "DIR",
+        default_value = "recipe-data"
+    )]
+    pub data: PathBuf,
+    /// Port of the API.
+    #[arg(long, env = "RECIPE_PORT", default_value_t = 8080)]
+    pub port: u16,
+    /// Address to listen on; the default keeps it on this machine.
+    #[arg(long, env = "RECIPE_HOST", default_value = "127.0.0.1")]
+    pub host: IpAddr,
+    /// Bearer token for writes; without one, writes are open on this host.
+    #[arg(long, env = "RECIPE_API_TOKEN", hide_env_values = true)]
+    pub api_token: Option<String>,
+    /// How often the bucket folder is looked at, in milliseconds.
+    #[arg(long, env = "RECIPE_POLL_INTERVAL_MS", default_value_t = 500)]
+    pub poll_interval_ms: u64,
+    /// Log format.
+    #[arg(long, env = "RECIPE_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+}
+
+/// The documents a first run starts with, as (key, body).
+const SEED: &[(&str, &str)] = &[
+    (
+        "recipes/apple-pie.json",
+        include_str!("../../seed/recipes/apple-pie.json"),
+    ),
+    (
+        "recipes/pancakes.json",
+        include_str!("../../seed/recipes/pancakes.json"),
+    ),
+    (
+        "recipes/tomato-soup.json",
+        include_str!("../../seed/recipes/tomato-soup.json"),
+    ),
+    (
+        "makes/2026-11-20-apple-pie.json",
+        include_str!("../../seed/makes/2026-11-20-apple-pie.json"),
+    ),
+    (
+        "makes/2026-11-21-pancakes.json",
+        include_str!("../../seed/makes/2026-11-21-pancakes.json"),
+    ),
+    (
+        "makes/2026-11-22-tomato-soup.json",
+        include_str!("../../seed/makes/2026-11-22-tomato-soup.json"),
+    ),
+    (
+        "makes/2026-11-24-pancakes.json",
+        include_str!("../../seed/makes/2026-11-24-pancakes.json"),
+    ),
+];
+
+/// Runs the pipeline until Ctrl-C or SIGTERM.
+pub fn run(args: &UpArgs) -> Result<()> {
+    crate::telemetry::init(args.log_format);
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?
+        .block_on(up(args))
+}
+
+async fn up(args: &UpArgs) -> Result<()> {
+    let backend = BackendArgs::embedded(&args.data);
+    let wiring = Wiring::new(&backend).await?;
+    let bucket_dir = args.data.join("bucket");
+    let seeded = seed_if_new(&bucket_dir)?;
+
+    let address = SocketAddr::new(args.host, args.port);
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .with_context(|| format!("cannot listen on {address}: is another `recipe up` running?"))?;
+    let url = format!("http://{}", listener.local_addr()?);
+    let token = args.api_token.clone().filter(|t| !t.is_empty());
+    let shutdown = crate::shutdown::on_signal();
+
+    let server = tokio::spawn(serve(
+        listener,
+        AppState::new(
+            wiring.records()?,
+            ServerConfig {
+                api_token: token.as_deref().map(ApiToken::new),
+                max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            },
+        ),
+        shutdown.clone().cancelled_owned(),
+    ));
+    let watcher = Watcher::new(
+        wiring.object_store()?,
+        wiring.claims().await?,
+        wiring.announcements()?,
+        None,
+        WatcherConfig {
+            mode: WatchMode::Poll { sorted_keys: false },
+            poll_interval: Duration::from_millis(args.poll_interval_ms),
+            ..WatcherConfig::default()
+        },
+    );
+    let watching = tokio::spawn({
+        let shutdown = shutdown.clone();
+        async move { watcher.run(shutdown).await }
+    });
+    let sender = Arc::new(Sender::new(
+        wiring.object_store()?,
+        wiring.claims().await?,
+        wiring.dead_letters().await?,
+        Arc::new(HttpRecipeServer::new(&url, token, Duration::from_secs(30))?),
+        SenderConfig {
+            max_receives: MAX_RECEIVES,
+            ..SenderConfig::default()
+        },
+    ));
+    let sending = tokio::spawn(sender.run(shutdown.clone()));
+
+    println!("recipe up: the pipeline is running.");
+    println!("  dashboard and API  {url}/");
+    println!("  recipes            {url}/recipes");
+    println!(
+        "  drop makes into    {}",
+        bucket_dir.join("makes").display()
+    );
+    println!(
+        "  and recipes into   {}",
+        bucket_dir.join("recipes").display()
+    );
+    if seeded {
+        println!(
+            "  seeded {} example documents on this first run",
+            SEED.len()
+        );
+    }
+    println!("Press Ctrl-C to stop.");
+
+    let (served, _, _) = tokio::join!(server, watching, sending);
+    served
+        .context("the server task failed")?
+        .context("the server failed")?;
+    println!("recipe up: stopped; run it again to resume with the same data.");
+    Ok(())
+}
+
+/// Writes the example documents when the bucket holds no recipe yet.
+/// Returns whether it did.
+fn seed_if_new(bucket: &Path) -> Result<bool> {
+    let recipes = bucket.join("recipes");
+    let has_recipes = std::fs::read_dir(&recipes)
+        .map(|mut entries| entries.next().is_some())
+        .unwrap_or(false);
+    if has_recipes {
+        return Ok(false);
+    }
+    for (key, body) in SEED {
+        let path = bucket.join(key);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&path, body).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_seed_document_parses_and_every_make_names_a_seeded_recipe() {
+        let mut recipe_ids = Vec::new();
+        for (key, body) in SEED.iter().filter(|(key, _)| key.starts_with("recipes/")) {
+            let recipe = recipe_diff::parse_recipe(body).unwrap_or_else(|e| panic!("{key}: {e}"));
+            recipe_ids.push(recipe.recipe_id.expect("seed recipes carry ids"));
+        }
+        for (key, body) in SEED.iter().filter(|(key, _)| key.starts_with("makes/")) {
+            let make = recipe_diff::parse_make(body).unwrap_or_else(|e| panic!("{key}: {e}"));
+            let id = make.recipe.recipe_id.expect("seed makes name their recipe");
+            assert!(recipe_ids.contains(&id), "{key} names recipe {id}");
+        }
+    }
+
+    #[test]
+    fn seeding_happens_once() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(seed_if_new(dir.path()).unwrap());
+        assert!(!seed_if_new(dir.path()).unwrap());
+        assert!(dir.path().join("makes/2026-11-20-apple-pie.json").exists());
+    }
+}
