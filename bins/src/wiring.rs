@@ -71,6 +71,24 @@ impl Wiring {
         }
     }
 
+    /// Logs how many AWS requests this process made, by operation: the
+    /// figure the cost of the pipeline is measured in.
+    pub fn log_requests(&self) {
+        if let Some(aws) = self.aws() {
+            let counter = aws.requests();
+            let by_operation: Vec<String> = counter
+                .snapshot()
+                .into_iter()
+                .map(|(operation, count)| format!("{operation}={count}"))
+                .collect();
+            tracing::info!(
+                aws_requests = counter.total(),
+                by_operation = %by_operation.join(" "),
+                "AWS requests made"
+            );
+        }
+    }
+
     /// The bucket.
     pub fn object_store(&self) -> Result<Arc<dyn ObjectStore>> {
         match &self.backend {

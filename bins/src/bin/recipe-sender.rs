@@ -65,5 +65,6 @@ async fn main() -> Result<()> {
         },
     ));
     sender.run(recipe_bins::shutdown::on_signal()).await;
+    wiring.log_requests();
     Ok(())
 }

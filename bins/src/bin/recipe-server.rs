@@ -65,9 +65,13 @@ async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     recipe_bins::telemetry::init(args.log_format);
 
-    let store: Arc<dyn RecordStore> = match args.store {
-        StoreKind::Backend => Wiring::new(&args.backend).await?.records()?,
-        StoreKind::Memory => {
+    let wiring = match args.store {
+        StoreKind::Backend => Some(Wiring::new(&args.backend).await?),
+        StoreKind::Memory => None,
+    };
+    let store: Arc<dyn RecordStore> = match &wiring {
+        Some(wiring) => wiring.records()?,
+        None => {
             tracing::warn!("records are kept in memory and lost when the server stops");
             Arc::new(InMemoryRecordStore::new())
         }
@@ -96,6 +100,9 @@ async fn main() -> anyhow::Result<()> {
     })
     .await
     .context("the server failed")?;
+    if let Some(wiring) = &wiring {
+        wiring.log_requests();
+    }
     tracing::info!("stopped");
     Ok(())
 }

@@ -77,5 +77,6 @@ async fn main() -> Result<()> {
         },
     );
     watcher.run(recipe_bins::shutdown::on_signal()).await;
+    wiring.log_requests();
     Ok(())
 }
