@@ -198,3 +198,8 @@ async fn server_down_for_twenty_seconds() {
 async fn bad_documents_are_set_aside_with_reasons() {
     scenarios::bad_documents_are_set_aside_with_reasons(pipeline().await).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_over_the_store() {
+    scenarios::api_over_the_store(pipeline().await).await;
+}

@@ -203,3 +203,105 @@ async fn wait_for_at_least(pipeline: &Pipeline, count: usize) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// The REST API of the real server binary over the deployment's store:
+/// every endpoint, auth on writes, JSON errors with paths, 413, 404, 409,
+/// and idempotent makes.
+pub(crate) async fn api_over_the_store(mut pipeline: Pipeline) {
+    pipeline.set_env("RECIPE_API_TOKEN", "s3cret-t0ken");
+    pipeline.set_env("RECIPE_MAX_BODY_BYTES", "8192");
+    pipeline.start(Service::Server).await;
+    let base = pipeline.base_url();
+    let client = reqwest::Client::new();
+    let send = |method: reqwest::Method, path: &str, body: Option<String>, token: bool| {
+        let mut request = client.request(method, format!("{base}{path}"));
+        if let Some(body) = body {
+            request = request
+                .header("content-type", "application/json")
+                .body(body);
+        }
+        if token {
+            request = request.bearer_auth("s3cret-t0ken");
+        }
+        async move {
+            let response = request.send().await.expect("the server answers");
+            let status = response.status().as_u16();
+            let text = response.text().await.unwrap_or_default();
+            (status, text)
+        }
+    };
+    use reqwest::Method;
+    let json = |text: &str| -> serde_json::Value { serde_json::from_str(text).unwrap_or_default() };
+
+    let (status, body) = send(Method::POST, "/recipes", Some(PIE.to_owned()), false).await;
+    assert_eq!(status, 401, "writes need the token: {body}");
+    assert!(json(&body)["error"].is_string());
+    assert_eq!(
+        send(Method::POST, "/recipes", Some(PIE.to_owned()), true)
+            .await
+            .0,
+        201
+    );
+    assert_eq!(
+        send(Method::POST, "/recipes", Some(PIE.to_owned()), true)
+            .await
+            .0,
+        409
+    );
+    let renamed = PIE.replace("Apple Pie", "Apple Tart");
+    assert_eq!(
+        send(Method::PUT, "/recipes/1", Some(renamed), true).await.0,
+        200
+    );
+    let (status, body) = send(Method::GET, "/recipes/1", None, false).await;
+    assert_eq!(status, 200, "reads are open");
+    assert_eq!(json(&body)["recipeName"], "Apple Tart");
+    assert_eq!(send(Method::GET, "/recipes", None, false).await.0, 200);
+    assert_eq!(send(Method::GET, "/recipes/99", None, false).await.0, 404);
+
+    let bad = r#"{"recipeName": "Apple Tart", "recipeId": 1, "ingredients": [{"quantity": true, "ingredientName": "x"}]}"#;
+    let (status, body) = send(Method::POST, "/recipes/1/makes", Some(bad.to_owned()), true).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(json(&body)["path"], "ingredients[0].quantity", "{body}");
+    let (status, body) = send(
+        Method::POST,
+        "/recipes/1/makes",
+        Some("x".repeat(10_000)),
+        true,
+    )
+    .await;
+    assert_eq!(status, 413, "{body}");
+    assert!(json(&body)["error"].is_string(), "{body}");
+
+    let (status, body) = send(Method::POST, "/recipes/1/makes", Some(make(3)), true).await;
+    assert_eq!(status, 201, "{body}");
+    let (status, _) = send(Method::POST, "/recipes/1/makes", Some(make(3)), true).await;
+    assert_eq!(status, 200, "a redelivered make is the same make");
+    assert_eq!(pipeline.makes(1).await.len(), 1, "stored once");
+    let (status, body) = send(Method::GET, "/recipes/1/makes/3/differences", None, false).await;
+    assert_eq!(status, 200);
+    assert_eq!(json(&body)["rating"]["make"], 4.0, "{body}");
+    assert_eq!(
+        send(Method::GET, "/recipes/1/makes", None, false).await.0,
+        200
+    );
+    assert_eq!(
+        send(Method::GET, "/recipes/1/makes/3", None, false).await.0,
+        200
+    );
+    assert_eq!(
+        send(Method::GET, "/recipes/1/makes/4", None, false).await.0,
+        404
+    );
+
+    let (status, body) = send(Method::GET, "/openapi.json", None, false).await;
+    assert_eq!(status, 200);
+    let paths = json(&body)["paths"]
+        .as_object()
+        .map(|p| p.len())
+        .unwrap_or(0);
+    assert!(paths >= 6, "the document lists the API: {paths} paths");
+    for path in ["/healthz", "/readyz", "/metrics"] {
+        assert_eq!(send(Method::GET, path, None, false).await.0, 200, "{path}");
+    }
+}
