@@ -1,5 +1,7 @@
 //! Matching ingredient lists and classifying what changed.
 
+use std::cell::OnceCell;
+
 use crate::changes::{IngredientChange, IngredientField, ModifiedIngredient, Paired, Scaling};
 use crate::model::Ingredient;
 use crate::units::Unit;
@@ -28,17 +30,31 @@ struct Matching {
     substituted: Vec<(usize, usize)>,
 }
 
-/// What matching reads of each ingredient, read once per diff.
-struct Read {
-    key: NameKey,
+/// What matching reads of each ingredient, read at most once per diff.
+struct Read<'a> {
+    name: &'a str,
+    /// Folded only when needed: names written the same way on both sides,
+    /// the usual case, never are.
+    key: OnceCell<NameKey>,
     unit: Unit,
 }
 
-fn read_all(ingredients: &[Ingredient]) -> Vec<Read> {
+impl Read<'_> {
+    fn key(&self) -> &NameKey {
+        self.key.get_or_init(|| NameKey::new(self.name))
+    }
+
+    fn same_name(&self, other: &Read<'_>) -> bool {
+        self.name == other.name || self.key().same_as(other.key())
+    }
+}
+
+fn read_all(ingredients: &[Ingredient]) -> Vec<Read<'_>> {
     ingredients
         .iter()
         .map(|i| Read {
-            key: NameKey::new(&i.ingredient_name),
+            name: &i.ingredient_name,
+            key: OnceCell::new(),
             unit: i.unit(),
         })
         .collect()
@@ -143,8 +159,8 @@ fn pair(original: &[Ingredient], make: &[Ingredient], o: usize, m: usize) -> Pai
 
 /// The fields of a matched pair that differ in substance.
 fn changed_fields(
-    (before, before_read): (&Ingredient, &Read),
-    (after, after_read): (&Ingredient, &Read),
+    (before, before_read): (&Ingredient, &Read<'_>),
+    (after, after_read): (&Ingredient, &Read<'_>),
     comparison: &AmountComparison,
     scaling: Option<Scaling>,
 ) -> Vec<IngredientField> {
@@ -163,7 +179,7 @@ fn changed_fields(
             fields.push(IngredientField::Measurement);
         }
     }
-    if !before_read.key.same_as(&after_read.key) {
+    if !before_read.same_name(after_read) {
         fields.push(IngredientField::IngredientName);
     }
     if before.note != after.note
@@ -214,16 +230,14 @@ fn simple_fraction(ratio: f64) -> f64 {
 fn match_ingredients(
     original: &[Ingredient],
     make: &[Ingredient],
-    original_read: &[Read],
-    make_read: &[Read],
+    original_read: &[Read<'_>],
+    make_read: &[Read<'_>],
 ) -> Matching {
-    let original_keys: Vec<&NameKey> = original_read.iter().map(|r| &r.key).collect();
-    let make_keys: Vec<&NameKey> = make_read.iter().map(|r| &r.key).collect();
     let same_id = |o: usize, m: usize| {
         original[o].ingredient_id.is_some() && original[o].ingredient_id == make[m].ingredient_id
     };
-    let same_name = |o: usize, m: usize| original_keys[o].same_as(make_keys[m]);
-    let similarity = |o: usize, m: usize| original_keys[o].similarity(make_keys[m]);
+    let same_name = |o: usize, m: usize| original_read[o].same_name(&make_read[m]);
+    let similarity = |o: usize, m: usize| original_read[o].key().similarity(make_read[m].key());
 
     let mut table = MatchTable::new(original.len(), make.len());
     table.match_first(|o, m| same_id(o, m) && same_name(o, m));

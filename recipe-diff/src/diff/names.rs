@@ -76,7 +76,7 @@ impl NameKey {
         if self.compact.is_empty() || other.compact.is_empty() {
             return 0.0;
         }
-        let spelling = strsim::normalized_damerau_levenshtein(&self.compact, &other.compact);
+        let spelling = strsim::normalized_levenshtein(&self.compact, &other.compact);
         let shared = self
             .words()
             .filter(|w| other.words().any(|o| o == *w))

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use similar::{Algorithm, ChangeTag, DiffOp, TextDiff, capture_diff_slices};
+use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 use crate::changes::{EditedStep, Paired, StepChange, WordChange, WordOp};
 use crate::model::Step;
@@ -393,23 +393,50 @@ fn dice(a: &[String], b: &[String]) -> f32 {
 
 /// Word-level changes from `before` to `after`, in runs.
 pub(crate) fn word_changes(before: &str, after: &str) -> Vec<WordChange> {
-    let diff = TextDiff::from_words(before, after);
+    let (old, new) = (tokens(before), tokens(after));
     let mut runs: Vec<WordChange> = Vec::new();
-    for change in diff.iter_all_changes() {
-        let op = match change.tag() {
-            ChangeTag::Equal => WordOp::Equal,
-            ChangeTag::Delete => WordOp::Delete,
-            ChangeTag::Insert => WordOp::Insert,
-        };
-        match runs.last_mut() {
-            Some(run) if run.op == op => run.text.push_str(change.value()),
-            _ => runs.push(WordChange {
-                op,
-                text: change.value().to_owned(),
-            }),
+    let mut emit = |op: WordOp, pieces: &[&str]| {
+        for piece in pieces {
+            match runs.last_mut() {
+                Some(run) if run.op == op => run.text.push_str(piece),
+                _ => runs.push(WordChange {
+                    op,
+                    text: (*piece).to_owned(),
+                }),
+            }
+        }
+    };
+    for op in capture_diff_slices(Algorithm::Myers, &old, &new) {
+        let (_, old_range, new_range) = op.as_tag_tuple();
+        match op {
+            DiffOp::Equal { .. } => emit(WordOp::Equal, &old[old_range]),
+            _ => {
+                emit(WordOp::Delete, &old[old_range]);
+                emit(WordOp::Insert, &new[new_range]);
+            }
         }
     }
     runs
+}
+
+/// Words and the whitespace between them, in order: together they are the
+/// text, so word runs rebuild both sides exactly.
+fn tokens(text: &str) -> Vec<&str> {
+    let mut tokens = Vec::new();
+    let mut start = 0;
+    let mut in_space = None;
+    for (at, c) in text.char_indices() {
+        let space = c.is_whitespace();
+        if in_space.is_some_and(|previous| previous != space) {
+            tokens.push(&text[start..at]);
+            start = at;
+        }
+        in_space = Some(space);
+    }
+    if start < text.len() {
+        tokens.push(&text[start..]);
+    }
+    tokens
 }
 
 #[cfg(test)]
@@ -529,6 +556,13 @@ mod tests {
         assert_eq!(similarity("", ""), 1.0);
         assert_eq!(similarity("Stir", ""), 0.0);
         assert_eq!(similarity("a a b", "a b b"), 2.0 * 2.0 / 6.0);
+    }
+
+    #[test]
+    fn tokens_are_words_and_the_space_between() {
+        assert_eq!(tokens("Bake  for\t20"), ["Bake", "  ", "for", "\t", "20"]);
+        assert_eq!(tokens(" a"), [" ", "a"]);
+        assert!(tokens("").is_empty());
     }
 
     #[test]
