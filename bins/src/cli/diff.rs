@@ -150,7 +150,9 @@ pub fn run(args: &DiffArgs) -> Result<Outcome, DiffError> {
 /// use recipe_diff::render::TextStyle;
 ///
 /// let pie = "../examples/data/apple-pie.json";
-/// let Command::Diff(args) = Cli::parse_from(["recipe", "diff", pie, pie]).command;
+/// let Command::Diff(args) = Cli::parse_from(["recipe", "diff", pie, pie]).command else {
+///     unreachable!("the arguments name the diff subcommand");
+/// };
 /// let mut out = Vec::new();
 /// assert_eq!(run_to(&args, TextStyle::Plain, &mut out)?, Outcome::Same);
 /// assert_eq!(String::from_utf8(out)?, "recipe 1: no differences\n");

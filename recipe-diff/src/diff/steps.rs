@@ -91,30 +91,49 @@ fn word_bag(text: &str) -> WordBag {
     words
 }
 
-/// Word bags of the steps that alignment left unpaired, built once each:
-/// pairing compares every removed step with every added one.
-struct Bags {
-    original: Vec<Option<WordBag>>,
-    make: Vec<Option<WordBag>>,
+/// Something derived from the text of each step alignment left unpaired
+/// (its folded key, its word bag), built once per step: pairing compares
+/// every removed step with every added one.
+struct PerStep<T> {
+    original: Vec<Option<T>>,
+    make: Vec<Option<T>>,
 }
 
-impl Bags {
-    fn new(hunks: &[Hunk], original: &[Step], make: &[Step]) -> Self {
-        let mut bags = Bags {
+impl<T: Clone> PerStep<T> {
+    fn new(hunks: &[Hunk], original: &[Step], make: &[Step], derive: fn(&str) -> T) -> Self {
+        let mut per_step = PerStep {
             original: vec![None; original.len()],
             make: vec![None; make.len()],
         };
         for hunk in hunks {
             for &o in &hunk.removed {
-                bags.original[o] = Some(word_bag(&original[o].step_text));
+                per_step.original[o] = Some(derive(&original[o].step_text));
             }
             for &m in &hunk.added {
-                bags.make[m] = Some(word_bag(&make[m].step_text));
+                per_step.make[m] = Some(derive(&make[m].step_text));
             }
         }
-        bags
+        per_step
+    }
+}
+
+/// The steps' folded texts.
+type Keys = PerStep<String>;
+
+impl Keys {
+    fn original(&self, o: usize) -> &str {
+        self.original[o].as_deref().unwrap_or_default()
     }
 
+    fn make(&self, m: usize) -> &str {
+        self.make[m].as_deref().unwrap_or_default()
+    }
+}
+
+/// The steps' word bags.
+type Bags = PerStep<WordBag>;
+
+impl Bags {
     fn similarity(&self, o: usize, m: usize) -> f32 {
         match (&self.original[o], &self.make[m]) {
             (Some(a), Some(b)) => dice(a, b),
@@ -171,10 +190,10 @@ pub(crate) fn diff_steps(original: &[Step], make: &[Step]) -> StepDiff {
         }
     }
 
-    let keys = Keys::new(&hunks, original, make);
+    let keys = Keys::new(&hunks, original, make, step_key);
     restate_in_place(&mut hunks, &keys, original, make, &mut result);
     pair_moves(&mut hunks, &keys, original, make, &mut result);
-    let bags = Bags::new(&hunks, original, make);
+    let bags = Bags::new(&hunks, original, make, word_bag);
     for hunk in &mut hunks {
         pair_edits(hunk, &bags, original, make, EDITED, false, &mut result);
     }
@@ -213,38 +232,6 @@ fn pair(original: &[Step], make: &[Step], o: usize, m: usize) -> Paired<Step> {
         make_index: m,
         original: original[o].clone(),
         make: make[m].clone(),
-    }
-}
-
-/// Folded texts of the steps in hunks, built once each.
-struct Keys {
-    original: Vec<Option<String>>,
-    make: Vec<Option<String>>,
-}
-
-impl Keys {
-    fn new(hunks: &[Hunk], original: &[Step], make: &[Step]) -> Self {
-        let mut keys = Keys {
-            original: vec![None; original.len()],
-            make: vec![None; make.len()],
-        };
-        for hunk in hunks {
-            for &o in &hunk.removed {
-                keys.original[o] = Some(step_key(&original[o].step_text));
-            }
-            for &m in &hunk.added {
-                keys.make[m] = Some(step_key(&make[m].step_text));
-            }
-        }
-        keys
-    }
-
-    fn original(&self, o: usize) -> &str {
-        self.original[o].as_deref().unwrap_or_default()
-    }
-
-    fn make(&self, m: usize) -> &str {
-        self.make[m].as_deref().unwrap_or_default()
     }
 }
 
