@@ -12,6 +12,7 @@ use super::recipes::unknown_recipe;
 use super::schema;
 use crate::ingest::record_make;
 use crate::ports::Written;
+use crate::records::MakeRecord;
 
 /// Records a make: computes its differences from the recipe and stores
 /// both, once.
@@ -129,10 +130,7 @@ pub(super) async fn read(
     State(state): State<AppState>,
     ApiPath((recipe_id, make_id)): ApiPath<(i64, String)>,
 ) -> Result<Response, ApiError> {
-    match state.store.make(recipe_id, &make_id).await? {
-        Some(record) => Ok(Json(record).into_response()),
-        None => Err(unknown_make(recipe_id, &make_id)),
-    }
+    Ok(Json(stored_make(&state, recipe_id, &make_id).await?).into_response())
 }
 
 /// The differences stored with a make.
@@ -155,12 +153,19 @@ pub(super) async fn differences(
     State(state): State<AppState>,
     ApiPath((recipe_id, make_id)): ApiPath<(i64, String)>,
 ) -> Result<Response, ApiError> {
-    match state.store.make(recipe_id, &make_id).await? {
-        Some(record) => Ok(Json(record.differences).into_response()),
-        None => Err(unknown_make(recipe_id, &make_id)),
-    }
+    let record = stored_make(&state, recipe_id, &make_id).await?;
+    Ok(Json(record.differences).into_response())
 }
 
-fn unknown_make(recipe_id: i64, make_id: &str) -> ApiError {
-    ApiError::NotFound(format!("recipe {recipe_id} has no make {make_id:?}"))
+/// The stored make, or a 404 naming it.
+async fn stored_make(
+    state: &AppState,
+    recipe_id: i64,
+    make_id: &str,
+) -> Result<MakeRecord, ApiError> {
+    state
+        .store
+        .make(recipe_id, make_id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("recipe {recipe_id} has no make {make_id:?}")))
 }
