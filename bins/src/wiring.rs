@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use recipe_aws::{
@@ -19,6 +20,10 @@ use crate::config::BackendArgs;
 const EMBEDDED_QUEUE: &str = "claims";
 const EMBEDDED_DEAD_LETTERS: &str = "claims-dead-letters";
 const EMBEDDED_BUCKET: &str = "local";
+
+/// How long a server keeps a recipe it read: a recipe changed through
+/// another replica is seen after at most this long.
+pub const RECIPE_CACHE_TIME: Duration = Duration::from_secs(5);
 
 /// How often a claim check may come back before it is dead-lettered (the
 /// redrive `maxReceiveCount`).

@@ -231,12 +231,9 @@ async fn store_make(
         .await
         .map_err(IngestError::Store)?
         .ok_or(IngestError::UnknownRecipe(recipe_id))?;
-    // A redelivery is the common case of an existing make: answer it
-    // without diffing again.
-    if let Some(existing) = stored_make(store, recipe_id, &make_id).await? {
-        return already_stored(existing, &make);
-    }
-
+    // No look-up first: the conditional write itself tells a redelivery
+    // apart, so a new make costs one write, and a redelivery one write and
+    // one read.
     let started = Instant::now();
     let differences = diff_make(&original, &make);
     let diff_time = started.elapsed();

@@ -12,6 +12,8 @@
 //!   [`ports::Queue`], [`ports::RecordStore`], [`ports::AnnouncementLog`]);
 //!   the AWS adapters live in `recipe-aws`, the embedded ones (a directory
 //!   and SQLite) in `recipe-embedded`;
+//! - [`recipe_cache`]: a record store decorator that keeps recipe reads
+//!   for a moment, so the server does not read a recipe for every make;
 //! - [`claim_check`]: the queue message between watcher and sender;
 //! - [`records`]: what the store keeps, and the identity of a make;
 //! - [`ingest`]: what the server does with a recipe or make document:
@@ -50,6 +52,7 @@ pub mod ingest;
 pub mod keys;
 pub mod memory;
 pub mod ports;
+pub mod recipe_cache;
 pub mod records;
 pub mod sender;
 pub mod server;

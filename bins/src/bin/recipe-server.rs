@@ -16,9 +16,10 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
 use recipe_bins::config::{BackendArgs, LogFormat};
-use recipe_bins::wiring::Wiring;
+use recipe_bins::wiring::{RECIPE_CACHE_TIME, Wiring};
 use recipe_pipeline::memory::InMemoryRecordStore;
 use recipe_pipeline::ports::RecordStore;
+use recipe_pipeline::recipe_cache::CachedRecipes;
 use recipe_pipeline::server::{ApiToken, AppState, DEFAULT_MAX_BODY_BYTES, ServerConfig, serve};
 
 /// Serve the recipe API: recipes, makes and their differences.
@@ -90,6 +91,7 @@ async fn main() -> anyhow::Result<()> {
         api_token,
         max_body_bytes: args.max_body_bytes,
     };
+    let store = Arc::new(CachedRecipes::new(store, RECIPE_CACHE_TIME));
 
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await

@@ -12,12 +12,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
+use recipe_pipeline::recipe_cache::CachedRecipes;
 use recipe_pipeline::sender::{HttpRecipeServer, Sender, SenderConfig};
 use recipe_pipeline::server::{ApiToken, AppState, DEFAULT_MAX_BODY_BYTES, ServerConfig, serve};
 use recipe_pipeline::watcher::{WatchMode, Watcher, WatcherConfig};
 
 use crate::config::{BackendArgs, LogFormat};
-use crate::wiring::{MAX_RECEIVES, Wiring};
+use crate::wiring::{MAX_RECEIVES, RECIPE_CACHE_TIME, Wiring};
 
 /// Arguments of `recipe up`.
 #[derive(Debug, clap::Args)]
@@ -106,7 +107,7 @@ async fn up(args: &UpArgs) -> Result<()> {
     let server = tokio::spawn(serve(
         listener,
         AppState::new(
-            wiring.records()?,
+            Arc::new(CachedRecipes::new(wiring.records()?, RECIPE_CACHE_TIME)),
             ServerConfig {
                 api_token: token.as_deref().map(ApiToken::new),
                 max_body_bytes: DEFAULT_MAX_BODY_BYTES,
