@@ -13,7 +13,9 @@
 //! - [`wiring`]: the one place that turns configuration into ports, embedded
 //!   or AWS;
 //! - [`telemetry`] and [`shutdown`]: structured logs, and stopping on
-//!   SIGTERM or Ctrl-C.
+//!   SIGTERM or Ctrl-C;
+//! - [`health`]: the `/healthz` and `/readyz` listener of the watcher and
+//!   the sender (`--health-listen`, `RECIPE_HEALTH_LISTEN`).
 //!
 //! Each file in `src/bin/` only parses arguments, wires ports to a service
 //! from `recipe-pipeline` and runs it.
@@ -34,6 +36,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod health;
 pub mod shutdown;
 pub mod telemetry;
 pub mod wiring;

@@ -11,6 +11,7 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::Parser;
 use recipe_bins::config::{BackendArgs, LogFormat};
+use recipe_bins::health::HealthArgs;
 use recipe_bins::wiring::{MAX_RECEIVES, Wiring};
 use recipe_pipeline::sender::{HttpRecipeServer, Sender, SenderConfig};
 
@@ -43,12 +44,17 @@ struct Args {
     /// Log format.
     #[arg(long, env = "RECIPE_LOG_FORMAT", value_enum, default_value = "text")]
     log_format: LogFormat,
+    #[command(flatten)]
+    health: HealthArgs,
 }
 
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = Args::parse();
     recipe_bins::telemetry::init(args.log_format);
+    let shutdown = recipe_bins::shutdown::on_signal();
+    let readiness =
+        recipe_bins::health::listen(args.health.health_listen, shutdown.clone()).await?;
     let wiring = Wiring::new(&args.backend).await?;
     let server = HttpRecipeServer::new(&args.server_url, args.api_token, Duration::from_secs(30))?;
     let sender = Arc::new(Sender::new(
@@ -64,7 +70,8 @@ async fn main() -> Result<()> {
             ..SenderConfig::default()
         },
     ));
-    sender.run(recipe_bins::shutdown::on_signal()).await;
+    readiness.set_ready();
+    sender.run(shutdown).await;
     wiring.log_requests();
     Ok(())
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::Parser;
 use recipe_bins::config::{BackendArgs, LogFormat, millis};
+use recipe_bins::health::HealthArgs;
 use recipe_bins::wiring::Wiring;
 use recipe_pipeline::watcher::{WatchMode, Watcher, WatcherConfig};
 
@@ -39,6 +40,8 @@ struct Args {
     /// Log format.
     #[arg(long, env = "RECIPE_LOG_FORMAT", value_enum, default_value = "text")]
     log_format: LogFormat,
+    #[command(flatten)]
+    health: HealthArgs,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -51,6 +54,9 @@ enum Mode {
 async fn main() -> Result<()> {
     let args = Args::parse();
     recipe_bins::telemetry::init(args.log_format);
+    let shutdown = recipe_bins::shutdown::on_signal();
+    let readiness =
+        recipe_bins::health::listen(args.health.health_listen, shutdown.clone()).await?;
     let wiring = Wiring::new(&args.backend).await?;
     let mode = match args.mode {
         Mode::Poll => WatchMode::Poll {
@@ -76,7 +82,8 @@ async fn main() -> Result<()> {
             ..WatcherConfig::default()
         },
     );
-    watcher.run(recipe_bins::shutdown::on_signal()).await;
+    readiness.set_ready();
+    watcher.run(shutdown).await;
     wiring.log_requests();
     Ok(())
 }

@@ -103,6 +103,8 @@ impl Pipeline {
             .env("RECIPE_LISTEN", format!("127.0.0.1:{}", self.port))
             .env("RECIPE_SERVER_URL", self.base_url())
             .env("RECIPE_POLL_INTERVAL_MS", "200")
+            // Tests run many deployments at once: no fixed health port.
+            .env("RECIPE_HEALTH_LISTEN", "127.0.0.1:0")
             .env("RUST_LOG", "info")
             .envs(self.extra_env.iter().cloned())
             .stdin(Stdio::null())
