@@ -192,8 +192,7 @@ impl Database {
 /// Pragmas first, then the schema.
 fn configure(connection: &mut Connection) -> Result<(), Failure> {
     connection.busy_timeout(BUSY_TIMEOUT)?;
-    let mode: String =
-        connection.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+    let mode = wal_journal(connection)?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(Failure::Pipeline(Error::Refused {
             backend: BACKEND,
@@ -202,6 +201,27 @@ fn configure(connection: &mut Connection) -> Result<(), Failure> {
     }
     connection.pragma_update(None, "synchronous", "NORMAL")?;
     migrate(connection)
+}
+
+/// Switches to WAL journaling. SQLite answers "database is locked" at once,
+/// without the busy handler, when another connection holds the file while
+/// the mode changes: as happens when several processes open a new file
+/// together. So we retry here, for as long as the busy timeout.
+fn wal_journal(connection: &Connection) -> Result<String, Failure> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    loop {
+        match connection.pragma_update_and_check(None, "journal_mode", "WAL", |row| {
+            row.get::<_, String>(0)
+        }) {
+            Err(rusqlite::Error::SqliteFailure(error, _))
+                if error.code == ErrorCode::DatabaseBusy
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            result => return Ok(result?),
+        }
+    }
 }
 
 /// Brings the schema to [`SCHEMA_VERSION`] in one transaction. IMMEDIATE,
