@@ -6,8 +6,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use aws_sdk_sqs::Client;
 use aws_sdk_sqs::types::{
-    MessageAttributeValue, MessageSystemAttributeName, QueueAttributeName,
-    SendMessageBatchRequestEntry,
+    DeleteMessageBatchRequestEntry, MessageAttributeValue, MessageSystemAttributeName,
+    QueueAttributeName, SendMessageBatchRequestEntry,
 };
 use recipe_pipeline::ports::{DeadLetters, Delivery, Queue};
 use recipe_pipeline::{Error, Result};
@@ -388,6 +388,50 @@ impl Queue for SqsQueue {
             .send()
             .await
             .map_err(|e| from_sdk(BACKEND, &format!("DeleteMessage from {}", self.url), &e))?;
+        Ok(())
+    }
+
+    async fn delete_batch(&self, receipts: &[String]) -> Result<()> {
+        for chunk in receipts.chunks(10) {
+            let entries = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, receipt)| {
+                    DeleteMessageBatchRequestEntry::builder()
+                        .id(i.to_string())
+                        .receipt_handle(receipt)
+                        .build()
+                        .map_err(|e| refused(BACKEND, e))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let output = self
+                .client
+                .delete_message_batch()
+                .queue_url(&self.url)
+                .set_entries(Some(entries))
+                .send()
+                .await
+                .map_err(|e| {
+                    from_sdk(
+                        BACKEND,
+                        &format!("DeleteMessageBatch from {}", self.url),
+                        &e,
+                    )
+                })?;
+            if let Some(failed) = output.failed().first() {
+                return Err(Error::Unavailable {
+                    backend: BACKEND,
+                    message: format!(
+                        "DeleteMessageBatch from {} failed {} of {} entries: {} {}",
+                        self.url,
+                        output.failed().len(),
+                        chunk.len(),
+                        failed.code(),
+                        failed.message().unwrap_or_default()
+                    ),
+                });
+            }
+        }
         Ok(())
     }
 

@@ -98,6 +98,16 @@ pub trait Queue: Send + Sync {
     /// Removes a received message for good.
     async fn delete(&self, receipt: &str) -> Result<()>;
 
+    /// Removes up to ten received messages, in as few requests as the
+    /// queue allows (SQS: one `DeleteMessageBatch`). Fails if any was not
+    /// removed; removing one twice is not a failure.
+    async fn delete_batch(&self, receipts: &[String]) -> Result<()> {
+        for receipt in receipts {
+            self.delete(receipt).await?;
+        }
+        Ok(())
+    }
+
     /// Hides a received message for `timeout` more, from now.
     async fn extend_visibility(&self, receipt: &str, timeout: Duration) -> Result<()>;
 

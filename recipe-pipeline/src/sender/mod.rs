@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, debug, error, info, info_span, warn};
@@ -158,6 +158,8 @@ impl Sender {
     /// what is in flight, and returns.
     pub async fn run(self: Arc<Self>, shutdown: CancellationToken) {
         let permits = Arc::new(Semaphore::new(self.config.concurrency.max(1)));
+        let (settled, receipts) = mpsc::unbounded_channel();
+        let deleter = tokio::spawn(delete_in_batches(Arc::clone(&self.queue), receipts));
         let mut in_flight = JoinSet::new();
         let mut failures: u32 = 0;
         loop {
@@ -197,10 +199,16 @@ impl Sender {
                     break;
                 };
                 let sender = Arc::clone(&self);
+                let settled = settled.clone();
                 let span = info_span!("message", id = %delivery.message_id, receives = delivery.receive_count);
                 in_flight.spawn(
                     async move {
-                        sender.handle(delivery).await;
+                        if let Some(receipt) = sender.handle(delivery).await {
+                            // The deleter outlives every task; a closed
+                            // channel only means the process is going away,
+                            // and the message will come back.
+                            let _ = settled.send(receipt);
+                        }
                         drop(permit);
                     }
                     .instrument(span),
@@ -212,6 +220,10 @@ impl Sender {
             "sender stopping; finishing in-flight messages"
         );
         while in_flight.join_next().await.is_some() {}
+        drop(settled);
+        if let Err(error) = deleter.await {
+            warn!(%error, "the deleter stopped early; unsettled messages will come back");
+        }
         info!("sender stopped");
     }
 
@@ -232,7 +244,10 @@ impl Sender {
     }
 
     /// Works on one message to the end: settles it or schedules its retry.
-    pub async fn handle(&self, delivery: Delivery) {
+    /// Returns the receipt to delete once the message is settled; `None`
+    /// when it must come back. Deleting is left to the caller, so that
+    /// [`Sender::run`] can delete in batches.
+    pub async fn handle(&self, delivery: Delivery) -> Option<String> {
         let timeout = self.queue.visibility_timeout();
         let heartbeat = async {
             let period = (timeout / 2).max(Duration::from_millis(100));
@@ -270,10 +285,7 @@ impl Sender {
                 false
             }
         };
-        if settled && let Err(error) = self.queue.delete(&delivery.receipt).await {
-            // The message will come back; the server is idempotent.
-            warn!(%error, "could not delete a settled message");
-        }
+        settled.then_some(delivery.receipt)
     }
 
     /// Decides what one attempt at a message comes to.
@@ -364,6 +376,34 @@ impl Sender {
         }
     }
 }
+
+/// Deletes settled messages in batches of up to ten: one request instead
+/// of ten on SQS. A batch waits at most [`DELETE_LINGER`] for company, far
+/// inside any visibility timeout. Ends when every sender of receipts is gone
+/// and the last batch is deleted.
+async fn delete_in_batches(queue: Arc<dyn Queue>, mut receipts: mpsc::UnboundedReceiver<String>) {
+    while let Some(first) = receipts.recv().await {
+        let mut batch = vec![first];
+        let linger = tokio::time::sleep(DELETE_LINGER);
+        tokio::pin!(linger);
+        while batch.len() < 10 {
+            tokio::select! {
+                receipt = receipts.recv() => match receipt {
+                    Some(receipt) => batch.push(receipt),
+                    None => break,
+                },
+                () = &mut linger => break,
+            }
+        }
+        if let Err(error) = queue.delete_batch(&batch).await {
+            // Those messages will come back; the server is idempotent.
+            warn!(%error, count = batch.len(), "could not delete settled messages");
+        }
+    }
+}
+
+/// How long a settled message waits for others to be deleted with.
+const DELETE_LINGER: Duration = Duration::from_millis(50);
 
 #[cfg(test)]
 mod tests;

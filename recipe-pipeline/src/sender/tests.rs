@@ -42,6 +42,8 @@ impl ObjectStore for FakeStore {
 struct FakeQueue {
     waiting: Mutex<Vec<Delivery>>,
     deleted: Mutex<Vec<String>>,
+    /// The size of each `delete_batch` request.
+    batches: Mutex<Vec<usize>>,
     extended: Mutex<Vec<(String, Duration)>>,
 }
 
@@ -63,6 +65,14 @@ impl Queue for FakeQueue {
     }
     async fn delete(&self, receipt: &str) -> Result<()> {
         self.deleted.lock().unwrap().push(receipt.to_owned());
+        Ok(())
+    }
+    async fn delete_batch(&self, receipts: &[String]) -> Result<()> {
+        self.batches.lock().unwrap().push(receipts.len());
+        self.deleted
+            .lock()
+            .unwrap()
+            .extend(receipts.iter().cloned());
         Ok(())
     }
     async fn extend_visibility(&self, receipt: &str, timeout: Duration) -> Result<()> {
@@ -195,8 +205,11 @@ fn delivery(key: &str, receive_count: u32) -> Delivery {
     }
 }
 
+/// Handles one message and deletes it when settled, as `run` does.
 async fn handled(rig: &Rig, delivery: Delivery) {
-    rig.sender.handle(delivery).await;
+    if let Some(receipt) = rig.sender.handle(delivery).await {
+        rig.queue.delete(&receipt).await.unwrap();
+    }
 }
 
 #[tokio::test(start_paused = true)]
@@ -328,6 +341,28 @@ async fn slow_work_keeps_its_message_hidden() {
     assert_eq!(extended.len(), 6, "{extended:?}");
     assert!(extended.iter().all(|(_, t)| *t == Duration::from_secs(30)));
     assert_eq!(rig.queue.deleted.lock().unwrap().len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn settled_messages_are_deleted_in_batches() {
+    let rig = rig(Outcome::Accepted, Duration::ZERO, false);
+    for i in 0..25 {
+        let key = format!("makes/{i}.json");
+        rig.store.put(&key, b"{}".to_vec()).await.unwrap();
+        rig.queue.waiting.lock().unwrap().push(delivery(&key, 1));
+    }
+    let shutdown = CancellationToken::new();
+    let running = tokio::spawn(rig.sender.clone().run(shutdown.clone()));
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    shutdown.cancel();
+    running.await.unwrap();
+    let batches = rig.queue.batches.lock().unwrap().clone();
+    assert_eq!(batches.iter().sum::<usize>(), 25, "{batches:?}");
+    assert!(batches.iter().all(|&b| b <= 10), "{batches:?}");
+    assert!(
+        batches.len() <= 5,
+        "25 deletes in a few requests: {batches:?}"
+    );
 }
 
 #[tokio::test(start_paused = true)]
