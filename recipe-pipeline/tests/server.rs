@@ -388,6 +388,36 @@ async fn unknown_recipes_and_makes_are_404s() {
 }
 
 #[tokio::test]
+async fn source_headers_are_percent_decoded() {
+    let server = TestServer::start().await;
+    server.post("/recipes", body(&pie())).await;
+    // What the sender sends for the key `makes/tarte tatin é.json`.
+    let headers = [
+        ("X-Recipe-Source-Bucket", "kitchen"),
+        (
+            "X-Recipe-Source-Key",
+            "makes%2Ftarte%20tatin%20%C3%A9%2Ejson",
+        ),
+        ("X-Recipe-Source-Etag", "e%2D1"),
+    ];
+    let reply = server
+        .write(
+            Method::POST,
+            "/recipes/1/makes",
+            &headers,
+            body(&make(None)),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    assert_eq!(
+        reply.json()["source"],
+        "s3://kitchen/makes/tarte tatin é.json"
+    );
+    let derived = derived_make_id("kitchen", "makes/tarte tatin é.json", "e-1");
+    assert_eq!(reply.json()["makeId"], derived.as_str());
+}
+
+#[tokio::test]
 async fn a_redelivered_make_is_stored_once() {
     let server = TestServer::start().await;
     server.post("/recipes", body(&pie())).await;

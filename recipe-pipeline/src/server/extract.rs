@@ -6,6 +6,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
+use percent_encoding::percent_decode_str;
 use serde::de::DeserializeOwned;
 
 use super::AppState;
@@ -74,13 +75,18 @@ impl FromRequestParts<AppState> for SourceHeaders {
             parts
                 .headers
                 .get(name)
-                // Keys may hold any UTF-8, which is more than `to_str`
-                // (visible ASCII) accepts.
+                // Keys may hold any Unicode, more than a header carries:
+                // the values are percent-encoded UTF-8 (the sender encodes
+                // them), and a plain value decodes to itself.
                 .map(|value| {
                     std::str::from_utf8(value.as_bytes())
-                        .map(str::to_owned)
-                        .map_err(|_| {
-                            ApiError::InvalidRequest(format!("header {name} is not UTF-8"))
+                        .ok()
+                        .and_then(|text| percent_decode_str(text).decode_utf8().ok())
+                        .map(|decoded| decoded.into_owned())
+                        .ok_or_else(|| {
+                            ApiError::InvalidRequest(format!(
+                                "header {name} is not percent-encoded UTF-8"
+                            ))
                         })
                 })
                 .transpose()

@@ -29,7 +29,7 @@ use crate::records::MakeRecord;
     params(
         ("recipeId" = i64, Path, description = "The original recipe's id"),
         ("X-Recipe-Source-Bucket" = Option<String>, Header, nullable = false, description = "The bucket the sender fetched the make from; the three source headers go together, and name the make when it has no `makeId`"),
-        ("X-Recipe-Source-Key" = Option<String>, Header, nullable = false, description = "The object's key (UTF-8)"),
+        ("X-Recipe-Source-Key" = Option<String>, Header, nullable = false, description = "The object's key, percent-encoded UTF-8"),
         ("X-Recipe-Source-Etag" = Option<String>, Header, nullable = false, description = "The version fetched, without quotes"),
     ),
     request_body(content = schema::MakeDocument, description = "A make in the native format or as schema.org JSON-LD"),

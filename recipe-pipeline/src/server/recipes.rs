@@ -26,7 +26,7 @@ use crate::ports::Written;
     request_body(content = schema::Recipe, description = "A recipe in the native format or as schema.org JSON-LD"),
     params(
         ("X-Recipe-Source-Bucket" = Option<String>, Header, nullable = false, description = "The bucket the sender fetched the document from; the three source headers go together"),
-        ("X-Recipe-Source-Key" = Option<String>, Header, nullable = false, description = "The object's key (UTF-8)"),
+        ("X-Recipe-Source-Key" = Option<String>, Header, nullable = false, description = "The object's key, percent-encoded UTF-8"),
         ("X-Recipe-Source-Etag" = Option<String>, Header, nullable = false, description = "The version fetched, without quotes"),
     ),
     responses(
@@ -62,7 +62,7 @@ pub(super) async fn create(
     params(
         ("recipeId" = i64, Path, description = "The recipe's id; the document's `recipeId`, if any, must match"),
         ("X-Recipe-Source-Bucket" = Option<String>, Header, nullable = false, description = "The bucket the sender fetched the document from; the three source headers go together"),
-        ("X-Recipe-Source-Key" = Option<String>, Header, nullable = false, description = "The object's key (UTF-8)"),
+        ("X-Recipe-Source-Key" = Option<String>, Header, nullable = false, description = "The object's key, percent-encoded UTF-8"),
         ("X-Recipe-Source-Etag" = Option<String>, Header, nullable = false, description = "The version fetched, without quotes"),
     ),
     request_body(content = schema::Recipe, description = "A recipe in the native format or as schema.org JSON-LD"),
