@@ -14,7 +14,9 @@
 //! - [`ApiToken`] guards writes when configured; reads are open;
 //! - [`Metrics`] are served at `/metrics` in Prometheus text;
 //! - the OpenAPI document at `/openapi.json` is generated from the handlers'
-//!   annotations and the schemas in `schema`.
+//!   annotations and the schemas in `schema`;
+//! - `analytics` serves [`crate::analytics`] summaries, `dashboard` the web
+//!   dashboard at `/` (HTML, CSS and JS embedded in the binary).
 //!
 //! ## Example
 //!
@@ -31,6 +33,7 @@
 //! # }
 //! ```
 
+mod analytics;
 mod auth;
 mod error;
 mod extract;
@@ -128,6 +131,7 @@ impl std::fmt::Debug for AppState {
     tags(
         (name = "recipes", description = "Original recipes"),
         (name = "makes", description = "Makes of a recipe and their differences"),
+        (name = "analytics", description = "What the makes of a recipe, and of all recipes, say together"),
         (name = "operations", description = "Health, readiness, metrics, refusals and this document")
     )
 )]
@@ -147,6 +151,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(makes::create, makes::list))
         .routes(routes!(makes::read))
         .routes(routes!(makes::differences))
+        .routes(routes!(analytics::recipe))
+        .routes(routes!(analytics::overview))
         .routes(routes!(operations::rejections))
         .routes(routes!(operations::healthz))
         .routes(routes!(operations::readyz))
