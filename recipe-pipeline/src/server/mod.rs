@@ -35,6 +35,7 @@
 
 mod analytics;
 mod auth;
+mod dashboard;
 mod error;
 mod extract;
 mod makes;
@@ -166,6 +167,7 @@ pub fn router(state: AppState) -> Router {
 
     let max_body_bytes = state.config.max_body_bytes;
     routes
+        .merge(dashboard::routes())
         // Only matched routes check the token, so an unknown path is a 404
         // whatever the caller holds.
         .route_layer(middleware::from_fn_with_state(
