@@ -226,6 +226,9 @@ function badge(kind, text) {
 
 // ---- Charts (inline SVG) ---------------------------------------------------
 
+/** How many makes a recipe page lists; the timeline shows them all. */
+const LATEST_MAKES = 50;
+
 const CHART = { width: 640, height: 220, left: 40, right: 16, top: 16, bottom: 36 };
 
 function timeScale(points) {
@@ -245,6 +248,35 @@ function timeScale(points) {
     const t = new Date(text).getTime();
     return CHART.left + (Number.isFinite(t) ? ((t - min) / (max - min)) * span : span / 2);
   };
+}
+
+/**
+ * With many makes a line through every rating is noise: this is the mean
+ * rating of the makes in each of 40 equal stretches of time, as
+ * [x, rating] pairs.
+ */
+function averaged(rated, x) {
+  const buckets = new Map();
+  const left = CHART.left;
+  const span = CHART.width - CHART.left - CHART.right;
+  for (const p of rated) {
+    const bucket = Math.min(39, Math.floor(((x(p.madeAt) - left) / span) * 40));
+    const [sum, n] = buckets.get(bucket) ?? [0, 0];
+    buckets.set(bucket, [sum + p.rating, n + 1]);
+  }
+  return [...buckets.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([bucket, [sum, n]]) => [left + ((bucket + 0.5) / 40) * span, sum / n]);
+}
+
+/**
+ * A chart mark linking to its make. With many makes it is a plain mark, so
+ * the keyboard does not have to step through thousands of links; the list
+ * under the timeline has the latest ones.
+ */
+function linkedPoint(nodes, recipeId, point, many, label) {
+  if (many) return s("g", {}, nodes);
+  return s("a", { href: makeUrl(recipeId, point.makeId), "aria-label": label }, nodes);
 }
 
 /** Rating over time: one point a make, the original's rating dashed. */
@@ -274,23 +306,25 @@ function ratingChart(recipeId, points, originalRating) {
       s("text", { x: CHART.width - CHART.right, y: y(originalRating) - 6, "text-anchor": "end", class: "axis" }, `original ${number(originalRating, 1)}★`),
     );
   }
-  svg.append(s("polyline", { points: rated.map((p) => `${x(p.madeAt)},${y(p.rating)}`).join(" "), class: "line" }));
+  const many = rated.length > LATEST_MAKES;
+  const line = s("polyline", { points: (many ? averaged(rated, x) : rated.map((p) => [x(p.madeAt), p.rating])).map(([px, r]) => `${px},${y(r)}`).join(" "), class: "line" });
+  // Few points sit on their line; many points sit under their average.
+  if (!many) svg.append(line);
   for (const p of rated) {
-    svg.append(
-      s(
-        "a",
-        { href: makeUrl(recipeId, p.makeId), "aria-label": `Make of ${date(p.madeAt)}, rated ${number(p.rating, 1)}` },
-        s("circle", { cx: x(p.madeAt), cy: y(p.rating), r: 6, class: "point" }, s("title", {}, `${date(p.madeAt)}: ${rating(p.rating)}`)),
-      ),
-    );
+    const point = s("circle", { cx: x(p.madeAt), cy: y(p.rating), r: many ? 3 : 6, class: "point" }, s("title", {}, `${date(p.madeAt)}: ${rating(p.rating)}`));
+    svg.append(linkedPoint(point, recipeId, p, many, `Make of ${date(p.madeAt)}, rated ${number(p.rating, 1)}`));
   }
+  if (many) svg.append(line);
   const first = points[0];
   const last = points[points.length - 1];
   svg.append(s("text", { x: CHART.left, y: CHART.height - 10, class: "axis" }, date(first.madeAt)));
   if (last !== first) {
     svg.append(s("text", { x: CHART.width - CHART.right, y: CHART.height - 10, "text-anchor": "end", class: "axis" }, date(last.madeAt)));
   }
-  return h("figure", { class: "chart-figure" }, svg, h("figcaption", {}, "Each point is a make; the dashed line is the original recipe's rating."));
+  const caption = many
+    ? "Each point is a make; the line is the average rating over time, the dashed line the original recipe's rating."
+    : "Each point is a make; the dashed line is the original recipe's rating.";
+  return h("figure", { class: "chart-figure" }, svg, h("figcaption", {}, caption));
 }
 
 /** Makes on a time axis; each mark links to the make, sized by how much it changed. */
@@ -307,14 +341,22 @@ function timeline(recipeId, points) {
   svg.append(s("line", { x1: CHART.left, x2: CHART.width - CHART.right, y1: axisY, y2: axisY, class: "axis-line" }));
   // Labels at the ends grow inwards, so none is cut off.
   const anchor = (cx) => (cx < CHART.left + 60 ? "start" : cx > CHART.width - CHART.right - 60 ? "end" : "middle");
+  const many = points.length > LATEST_MAKES;
   points.forEach((p, i) => {
     const cx = x(p.madeAt);
     svg.append(
-      s(
-        "a",
-        { href: makeUrl(recipeId, p.makeId), "aria-label": `Make of ${date(p.madeAt)}: ${plural(p.changeCount, "difference")}` },
-        s("circle", { cx, cy: axisY, r: 5 + Math.min(p.changeCount, 10), class: "event" }, s("title", {}, `${date(p.madeAt)} — ${plural(p.changeCount, "difference")}, ${rating(p.rating)}`)),
-        s("text", { x: cx, y: axisY + (i % 2 ? 34 : -22), "text-anchor": anchor(cx), class: "axis" }, date(p.madeAt)),
+      linkedPoint(
+        [
+          s("circle", { cx, cy: axisY, r: many ? 3 : 5 + Math.min(p.changeCount, 10), class: "event" }, s("title", {}, `${date(p.madeAt)} — ${plural(p.changeCount, "difference")}, ${rating(p.rating)}`)),
+          // Every date while they fit; the first and last when there are many.
+          points.length <= 12 || i === 0 || i === points.length - 1
+            ? s("text", { x: cx, y: axisY + (i % 2 ? 34 : -22), "text-anchor": anchor(cx), class: "axis" }, date(p.madeAt))
+            : null,
+        ],
+        recipeId,
+        p,
+        many,
+        `Make of ${date(p.madeAt)}: ${plural(p.changeCount, "difference")}`,
       ),
     );
   });
@@ -416,9 +458,10 @@ async function listPage() {
 }
 
 async function recipePage(id) {
-  const [recipe, makes, analytics] = await Promise.all([
+  // The analytics carry every make's date, rating and notes: enough for
+  // the timeline, without fetching every make's full record.
+  const [recipe, analytics] = await Promise.all([
     api(`/recipes/${encodeURIComponent(id)}`),
-    api(`/recipes/${encodeURIComponent(id)}/makes`),
     api(`/recipes/${encodeURIComponent(id)}/analytics`),
   ]);
   setCrumbs([recipe.recipeName, recipeUrl(id)]);
@@ -434,26 +477,28 @@ async function recipePage(id) {
       stat("Average deviation", number(analytics.averageDeviation, 1), " differences per make"),
     ),
   ];
-  if (!makes.length) {
+  if (!analytics.makeCount) {
     page.push(emptyState("Not made yet", ...dropInstructions(id)));
   } else {
     page.push(h("p", {}, h("a", { class: "button", href: analyticsUrl(id) }, "Analytics: what changes, and what works →")));
-    const byId = new Map(makes.map((m) => [m.makeId, m]));
+    const latest = [...analytics.ratings].reverse().slice(0, LATEST_MAKES);
     page.push(
       section(
         "Makes",
         timeline(id, analytics.ratings),
+        latest.length < analytics.ratings.length
+          ? h("p", { class: "muted" }, `The ${latest.length} latest of ${analytics.ratings.length} makes; every make is a point on the timeline and the chart.`)
+          : null,
         h(
           "ol",
           { class: "cards makes", reversed: true },
-          [...analytics.ratings].reverse().map((point) => {
-            const make = byId.get(point.makeId);
+          latest.map((point) => {
             return h(
               "li",
               { class: "card" },
               h("h3", {}, h("a", { href: makeUrl(id, point.makeId) }, `Made ${date(point.madeAt)}`)),
               h("p", { class: "meta" }, `${plural(point.changeCount, "difference")} · ${rating(point.rating)}`),
-              make?.notes ? h("p", { class: "notes" }, make.notes) : null,
+              point.notes ? h("p", { class: "notes" }, point.notes) : null,
             );
           }),
         ),
@@ -647,14 +692,13 @@ async function analyticsPage(id) {
       analytics.ingredients.length
         ? table(
             "Ingredients by how many makes changed them",
-            ["Ingredient", "Makes", "More", "Less", "Typical amount", "Swapped for", "Left out", "Added"],
+            ["Ingredient", "Makes", "More", "Less", "Swapped for", "Left out", "Added"],
             analytics.ingredients.map((t) => ({
               cells: [
                 t.ingredient,
                 String(t.changed),
-                count(t.more, "more", "more"),
-                count(t.less, "less", "less"),
-                t.averageRatio ? `×${number(t.averageRatio)} of the original` : "—",
+                count(t.more, "more", t.moreRatio ? `more, ×${number(t.moreRatio)}` : "more"),
+                count(t.less, "less", t.lessRatio ? `less, ×${number(t.lessRatio)}` : "less"),
                 t.swappedFor.length ? badge("swapped", t.swappedFor.map((n) => `${n.name} (${n.count})`).join(", ")) : "—",
                 count(t.leftOut, "leftOut", "left out"),
                 count(t.added, "added", "added"),
@@ -698,9 +742,9 @@ async function analyticsPage(id) {
                   c.averageRatingWithout === null || c.averageRatingWithout === undefined ? "—" : rating(c.averageRatingWithout),
                   c.ratingDifference === null || c.ratingDifference === undefined
                     ? h("span", { class: "muted" }, "every rated make has it")
-                    : c.ratingDifference > 0
+                    : c.ratingDifference >= 0.05
                       ? badge("better", `+${number(c.ratingDifference, 1)} higher`)
-                      : c.ratingDifference < 0
+                      : c.ratingDifference <= -0.05
                         ? badge("worse", `${number(c.ratingDifference, 1)} lower`)
                         : badge("same", "no difference"),
                 ],

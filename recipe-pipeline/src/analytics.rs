@@ -98,6 +98,10 @@ pub struct RatingPoint {
     pub rating: Option<f64>,
     /// How many differences it has.
     pub change_count: usize,
+    /// The cook's remarks, so a timeline can show them without fetching
+    /// every make.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
 }
 
 /// How the makes changed one ingredient.
@@ -113,9 +117,12 @@ pub struct IngredientTrend {
     pub more: usize,
     /// Makes that used less of it.
     pub less: usize,
-    /// Mean make-over-original amount of the makes that changed the amount
-    /// within one dimension (1.5 is half as much again).
-    pub average_ratio: Option<f64>,
+    /// How much more, when more: the mean make-over-original amount of the
+    /// makes that used more (1.5 is half as much again).
+    pub more_ratio: Option<f64>,
+    /// How much less, when less: the mean make-over-original amount of the
+    /// makes that used less (0.5 is half).
+    pub less_ratio: Option<f64>,
     /// Makes that changed its unit, name or note without a comparable
     /// amount.
     pub reworded: usize,
@@ -304,12 +311,14 @@ pub fn recipe_analytics(recipe: &Recipe, makes: &[MakeRecord]) -> RecipeAnalytic
             made_at: made_at(make).to_owned(),
             rating: make.recipe.rating,
             change_count: make.differences.change_count(),
+            notes: make.notes.clone(),
         })
         .collect();
 
     let mut ingredients = Tally::<IngredientTrend>::default();
     let mut steps = Tally::<StepTrend>::default();
-    let mut ratios: HashMap<String, Vec<f64>> = HashMap::new();
+    // Per (ingredient, whether more), the amount ratios of those makes.
+    let mut ratios: HashMap<(String, bool), Vec<f64>> = HashMap::new();
     let mut features = RatingFeatures::default();
 
     for make in makes {
@@ -329,9 +338,15 @@ pub fn recipe_analytics(recipe: &Recipe, makes: &[MakeRecord]) -> RecipeAnalytic
 
     let mut ingredients = ingredients.into_sorted(|trend| trend.changed);
     for trend in &mut ingredients {
-        trend.average_ratio = ratios
-            .get(&name_key(&trend.ingredient))
-            .and_then(|r| mean(r.iter().copied()));
+        let key = name_key(&trend.ingredient);
+        for (more, ratio) in [
+            (true, &mut trend.more_ratio),
+            (false, &mut trend.less_ratio),
+        ] {
+            *ratio = ratios
+                .get(&(key.clone(), more))
+                .and_then(|r| mean(r.iter().copied()));
+        }
         trend
             .swapped_for
             .sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
@@ -357,7 +372,7 @@ fn tally_make(
     diff: &RecipeDiff,
     ingredients: &mut Tally<IngredientTrend>,
     steps: &mut Tally<StepTrend>,
-    ratios: &mut HashMap<String, Vec<f64>>,
+    ratios: &mut HashMap<(String, bool), Vec<f64>>,
     seen: &mut Vec<(ChangeKind, String)>,
 ) {
     if let Some(scaling) = diff.scaling {
@@ -406,12 +421,18 @@ fn tally_make(
                 match m.ratio.filter(|_| amount_changed) {
                     Some(ratio) if ratio > 1.0 => {
                         trend.more += 1;
-                        ratios.entry(name_key(name)).or_default().push(ratio);
+                        ratios
+                            .entry((name_key(name), true))
+                            .or_default()
+                            .push(ratio);
                         seen.push((ChangeKind::More, format!("more {name}")));
                     }
                     Some(ratio) if ratio < 1.0 => {
                         trend.less += 1;
-                        ratios.entry(name_key(name)).or_default().push(ratio);
+                        ratios
+                            .entry((name_key(name), false))
+                            .or_default()
+                            .push(ratio);
                         seen.push((ChangeKind::Less, format!("less {name}")));
                     }
                     // Another unit, name or note, or an amount in a unit
@@ -529,7 +550,8 @@ impl IngredientTrend {
             changed: 0,
             more: 0,
             less: 0,
-            average_ratio: None,
+            more_ratio: None,
+            less_ratio: None,
             reworded: 0,
             left_out: 0,
             added: 0,
@@ -795,7 +817,7 @@ mod tests {
         let sugar = &analytics.ingredients[0];
         assert_eq!(sugar.ingredient, "sugar");
         assert_eq!((sugar.changed, sugar.more, sugar.less), (2, 1, 1));
-        assert_eq!(sugar.average_ratio, Some((1.5 + 0.5) / 2.0));
+        assert_eq!((sugar.more_ratio, sugar.less_ratio), (Some(1.5), Some(0.5)));
         let buttermilk = &analytics.ingredients[1];
         assert_eq!(buttermilk.ingredient, "buttermilk");
         assert_eq!(buttermilk.swapped, 1);

@@ -665,7 +665,7 @@ mod tests {
             recipe_id: 1,
             make_id: "1".into(),
             made_at: None,
-            notes: None,
+            notes: Some("no oven".into()),
             differences: recipe_diff::diff(&original, &cooked),
             recipe: cooked,
             source: None,
