@@ -529,6 +529,48 @@ async fn the_dashboard_shows_recipes_makes_and_analytics() {
     );
     browser.screenshot("5-analytics").await;
 
+    // A make dropped into the bucket folder, with a step done earlier:
+    // the moved step is marked, in words as well as colour.
+    let soup = include_str!("../seed/recipes/tomato-soup.json");
+    let mut moved: Value = serde_json::from_str(soup).unwrap();
+    moved["makeId"] = json!(9);
+    moved["madeAt"] = json!("2026-11-25T19:00:00Z");
+    moved["ingredients"][2]["quantity"] = json!(2);
+    let steps = moved["steps"].as_array_mut().unwrap();
+    steps.swap(1, 2);
+    std::fs::write(
+        dir.path().join("data/bucket/makes/moved.json"),
+        moved.to_string(),
+    )
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !reqwest::get(format!("{base}/recipes/3/makes/9"))
+        .await
+        .is_ok_and(|r| r.status().is_success())
+    {
+        assert!(Instant::now() < deadline, "the dropped make never arrived");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    browser.goto(&format!("{base}/#/recipes/3/makes/9")).await;
+    browser
+        .wait_for_page("make", "Roasted Tomato Soup, made 25 Nov 2026")
+        .await;
+    let steps = browser.texts("#section-steps ~ .table-wrap tbody tr").await;
+    assert!(
+        steps.iter().any(|row| row.contains("moved step")),
+        "{steps:#?}"
+    );
+    let ingredients = browser
+        .texts("#section-ingredients ~ .table-wrap tbody tr")
+        .await;
+    assert!(
+        ingredients.iter().any(|row| row.contains("less ×0.5")
+            && row.contains("4 cloves garlic")
+            && row.contains("2 cloves garlic")),
+        "{ingredients:#?}"
+    );
+    browser.screenshot("6-moved-step").await;
+
     // A recipe never made: the empty state says what to do.
     browser.goto(&format!("{base}/#/recipes/99")).await;
     browser.wait_for_page("recipe", hostile).await;
@@ -538,7 +580,7 @@ async fn the_dashboard_shows_recipes_makes_and_analytics() {
         "{empty}"
     );
     browser.resize(1280, 1000).await;
-    browser.screenshot("6-empty-recipe").await;
+    browser.screenshot("7-empty-recipe").await;
 
     // A phone: no sideways scrolling, the make's table stacks.
     browser.resize(390, 844).await;
@@ -549,7 +591,7 @@ async fn the_dashboard_shows_recipes_makes_and_analytics() {
     browser
         .assert_no_sideways_scroll("the make page on a phone")
         .await;
-    browser.screenshot("7-make-phone").await;
+    browser.screenshot("8-make-phone").await;
     browser.goto(&format!("{base}/#/recipes/2/analytics")).await;
     browser
         .wait_for_page("analytics", "Buttermilk Pancakes: analytics")
@@ -557,13 +599,13 @@ async fn the_dashboard_shows_recipes_makes_and_analytics() {
     browser
         .assert_no_sideways_scroll("the analytics page on a phone")
         .await;
-    browser.screenshot("8-analytics-phone").await;
+    browser.screenshot("9-analytics-phone").await;
     browser.goto(&format!("{base}/")).await;
     browser.wait_for_page("list", "Recipes").await;
     browser
         .assert_no_sideways_scroll("the list on a phone")
         .await;
-    browser.screenshot("9-list-phone").await;
+    browser.screenshot("10-list-phone").await;
 
     if std::env::var_os("RECIPE_UPDATE_SCREENSHOTS").is_some() {
         let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
