@@ -485,7 +485,12 @@ async function recipePage(id) {
     page.push(
       section(
         "Makes",
-        timeline(id, analytics.ratings),
+        h(
+          "figure",
+          { class: "chart-figure timeline-figure" },
+          timeline(id, analytics.ratings),
+          h("figcaption", {}, "Oldest to newest; the larger the circle, the more the make differed from the recipe."),
+        ),
         latest.length < analytics.ratings.length
           ? h("p", { class: "muted" }, `The ${latest.length} latest of ${analytics.ratings.length} makes; every make is a point on the timeline and the chart.`)
           : null,
