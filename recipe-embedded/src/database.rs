@@ -210,9 +210,9 @@ fn configure(connection: &mut Connection) -> Result<(), Failure> {
 fn wal_journal(connection: &Connection) -> Result<String, Failure> {
     let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
     loop {
-        match connection.pragma_update_and_check(None, "journal_mode", "WAL", |row| {
-            row.get::<_, String>(0)
-        }) {
+        match connection
+            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))
+        {
             Err(rusqlite::Error::SqliteFailure(error, _))
                 if error.code == ErrorCode::DatabaseBusy
                     && std::time::Instant::now() < deadline =>

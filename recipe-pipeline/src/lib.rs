@@ -14,6 +14,9 @@
 //!   and SQLite) in `recipe-embedded`;
 //! - [`recipe_cache`]: a record store decorator that keeps recipe reads
 //!   for a moment, so the server does not read a recipe for every make;
+//! - [`analytics`]: summaries of many makes (rating over time, the
+//!   ingredients and steps most changed, changes that go with better
+//!   ratings), computed from stored records;
 //! - [`claim_check`]: the queue message between watcher and sender;
 //! - [`records`]: what the store keeps, and the identity of a make;
 //! - [`ingest`]: what the server does with a recipe or make document:
@@ -44,6 +47,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod analytics;
 pub mod claim_check;
 #[cfg(any(test, feature = "conformance"))]
 pub mod conformance;

@@ -705,6 +705,51 @@ async fn metrics_count_makes_diffs_and_errors() {
 }
 
 #[tokio::test]
+async fn analytics_summarise_the_stored_makes() {
+    let server = TestServer::start().await;
+    let empty = server.get("/analytics").await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert_eq!(empty.json()["makeCount"], 0);
+    assert_eq!(
+        server
+            .get("/recipes/1/analytics")
+            .await
+            .error_path(StatusCode::NOT_FOUND),
+        "/recipes/1/analytics"
+    );
+
+    server.post("/recipes", body(&pie())).await;
+    let mut other = pie();
+    other["recipeId"] = json!(2);
+    other["recipeName"] = json!("Plain Pie");
+    server.post("/recipes", body(&other)).await;
+    for id in [1, 2] {
+        let reply = server.post("/recipes/1/makes", body(&make(Some(id)))).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    }
+
+    let analytics = server.get("/recipes/1/analytics").await.json();
+    assert_eq!(analytics["makeCount"], 2);
+    assert_eq!(analytics["averageRating"], 4.0);
+    // The rating and the skipped step.
+    assert_eq!(analytics["averageDeviation"], 2.0);
+    assert_eq!(analytics["ratings"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        analytics["steps"][0]["step"],
+        "Pre heat oven to 350 degrees"
+    );
+    assert_eq!(analytics["steps"][0]["skipped"], 2);
+
+    let overview = server.get("/analytics").await.json();
+    assert_eq!(overview["recipeCount"], 2);
+    assert_eq!(overview["makeCount"], 2);
+    assert_eq!(overview["averageDeviation"], 2.0);
+    assert_eq!(overview["recipes"][0]["recipeName"], "Apple Pie");
+    assert_eq!(overview["recipes"][1]["makeCount"], 0);
+    assert_eq!(overview["recentMakes"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
 async fn the_openapi_document_lists_every_path() {
     let server = TestServer::start().await;
     let reply = server.get("/openapi.json").await;
@@ -719,6 +764,8 @@ async fn the_openapi_document_lists_every_path() {
         ("/recipes/{recipeId}/makes", &["get", "post"]),
         ("/recipes/{recipeId}/makes/{makeId}", &["get"]),
         ("/recipes/{recipeId}/makes/{makeId}/differences", &["get"]),
+        ("/recipes/{recipeId}/analytics", &["get"]),
+        ("/analytics", &["get"]),
         ("/rejections", &["get"]),
         ("/openapi.json", &["get"]),
         ("/healthz", &["get"]),

@@ -281,6 +281,17 @@ pub(crate) async fn api_over_the_store(mut pipeline: Pipeline) {
     let (status, body) = send(Method::GET, "/recipes/1/makes/3/differences", None, false).await;
     assert_eq!(status, 200);
     assert_eq!(json(&body)["rating"]["make"], 4.0, "{body}");
+    let (status, body) = send(Method::GET, "/recipes/1/analytics", None, false).await;
+    assert_eq!(status, 200, "{body}");
+    let analytics = json(&body);
+    assert_eq!(analytics["makeCount"], 1, "{body}");
+    assert_eq!(
+        analytics["ingredients"][0]["more"], 1,
+        "more cinnamon: {body}"
+    );
+    assert_eq!(analytics["steps"][0]["skipped"], 1, "the oven step: {body}");
+    let (_, body) = send(Method::GET, "/analytics", None, false).await;
+    assert_eq!(json(&body)["makeCount"], 1, "{body}");
     assert_eq!(
         send(Method::GET, "/recipes/1/makes", None, false).await.0,
         200

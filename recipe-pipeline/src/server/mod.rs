@@ -14,7 +14,9 @@
 //! - [`ApiToken`] guards writes when configured; reads are open;
 //! - [`Metrics`] are served at `/metrics` in Prometheus text;
 //! - the OpenAPI document at `/openapi.json` is generated from the handlers'
-//!   annotations and the schemas in `schema`.
+//!   annotations and the schemas in `schema`;
+//! - `analytics` serves [`crate::analytics`] summaries, `dashboard` the web
+//!   dashboard at `/` (HTML, CSS and JS embedded in the binary).
 //!
 //! ## Example
 //!
@@ -31,7 +33,9 @@
 //! # }
 //! ```
 
+mod analytics;
 mod auth;
+mod dashboard;
 mod error;
 mod extract;
 mod makes;
@@ -128,6 +132,7 @@ impl std::fmt::Debug for AppState {
     tags(
         (name = "recipes", description = "Original recipes"),
         (name = "makes", description = "Makes of a recipe and their differences"),
+        (name = "analytics", description = "What the makes of a recipe, and of all recipes, say together"),
         (name = "operations", description = "Health, readiness, metrics, refusals and this document")
     )
 )]
@@ -147,6 +152,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(makes::create, makes::list))
         .routes(routes!(makes::read))
         .routes(routes!(makes::differences))
+        .routes(routes!(analytics::recipe))
+        .routes(routes!(analytics::overview))
         .routes(routes!(operations::rejections))
         .routes(routes!(operations::healthz))
         .routes(routes!(operations::readyz))
@@ -160,6 +167,7 @@ pub fn router(state: AppState) -> Router {
 
     let max_body_bytes = state.config.max_body_bytes;
     routes
+        .merge(dashboard::routes())
         // Only matched routes check the token, so an unknown path is a 404
         // whatever the caller holds.
         .route_layer(middleware::from_fn_with_state(

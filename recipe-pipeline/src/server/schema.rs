@@ -656,6 +656,32 @@ mod tests {
     }
 
     #[test]
+    fn the_analytics_fit_their_documented_schemas() {
+        let original = recipe();
+        let mut cooked = recipe();
+        cooked.rating = Some(3.0);
+        cooked.steps.clear();
+        let make = MakeRecord {
+            recipe_id: 1,
+            make_id: "1".into(),
+            made_at: None,
+            notes: Some("no oven".into()),
+            differences: recipe_diff::diff(&original, &cooked),
+            recipe: cooked,
+            source: None,
+            recorded_at: "2026-11-21T10:00:00.000Z".into(),
+        };
+        let makes = [make];
+        let analytics = crate::analytics::recipe_analytics(&original, &makes);
+        assert!(!analytics.changes_and_ratings.is_empty());
+        conforms(&analytics, "RecipeAnalytics");
+        conforms(
+            &crate::analytics::overview([(&original, &makes[..])]),
+            "Overview",
+        );
+    }
+
+    #[test]
     fn the_checker_catches_an_undocumented_field() {
         let doc = serde_json::to_value(super::super::openapi()).unwrap();
         let mut value = serde_json::to_value(recipe()).unwrap();
