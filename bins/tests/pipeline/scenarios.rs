@@ -5,18 +5,8 @@ use std::time::Duration;
 
 use crate::harness::{Pipeline, Service};
 
-/// The original every make below is cooked from.
-pub(crate) const PIE: &str = r#"{
-  "recipeName": "Apple Pie", "recipeId": 1, "rating": 5,
-  "ingredients": [
-    {"ingredientId": 1, "quantity": 1, "measurement": "unit", "ingredientName": "pieCrust"},
-    {"ingredientId": 2, "quantity": 5, "measurement": "unit", "ingredientName": "apples"},
-    {"ingredientId": 3, "quantity": 0.5, "measurement": "TBS", "ingredientName": "cinnamon"}],
-  "steps": [
-    {"stepId": 1, "stepText": "Gather ingredients"},
-    {"stepId": 2, "stepText": "Pre heat oven to 350 degrees"},
-    {"stepId": 3, "stepText": "Make the pie"}]
-}"#;
+/// The original every make below is cooked from: the bundled Apple Pie.
+pub(crate) const PIE: &str = include_str!("../../../examples/data/apple-pie.json");
 
 /// Make number `n`: odd ones carry a `makeId`, even ones are named by
 /// where they came from. Each has a different amount of cinnamon.
