@@ -90,6 +90,8 @@ pub struct Watcher {
     log: Arc<dyn AnnouncementLog>,
     events: Option<Arc<dyn Queue>>,
     config: WatcherConfig,
+    /// The sorted-keys checkpoint once read: `None` until then.
+    checkpoint: tokio::sync::Mutex<Option<Option<String>>>,
 }
 
 impl Watcher {
@@ -109,6 +111,7 @@ impl Watcher {
             log,
             events,
             config,
+            checkpoint: tokio::sync::Mutex::new(None),
         }
     }
 
@@ -155,11 +158,33 @@ impl Watcher {
         info!("watcher stopped");
     }
 
+    /// The sorted-keys checkpoint, read from the log once: this watcher is
+    /// its only writer, so after that it knows it, and an idle poll costs
+    /// one listing request and nothing more.
+    async fn known_checkpoint(&self) -> Result<Option<String>> {
+        let mut known = self.checkpoint.lock().await;
+        if known.is_none() {
+            *known = Some(self.log.checkpoint().await?);
+        }
+        Ok(known.clone().flatten())
+    }
+
+    /// Moves the checkpoint forward to `key`; never back, even while a full
+    /// scan passes keys before it.
+    async fn advance_checkpoint(&self, key: &str) -> Result<()> {
+        let current = self.known_checkpoint().await?;
+        if current.as_deref().is_none_or(|c| key > c) {
+            self.log.save_checkpoint(key).await?;
+            *self.checkpoint.lock().await = Some(Some(key.to_owned()));
+        }
+        Ok(())
+    }
+
     /// One pass over the listing. `full` ignores the sorted-keys checkpoint.
     pub async fn poll_once(&self, full: bool) -> Result<PollReport> {
         let sorted = matches!(self.config.mode, WatchMode::Poll { sorted_keys: true });
         let checkpoint = if sorted && !full {
-            self.log.checkpoint().await?
+            self.known_checkpoint().await?
         } else {
             None
         };
@@ -181,11 +206,8 @@ impl Watcher {
             let last_key = page.objects.last().map(|o| o.key.clone());
             let fresh = self.log.unannounced(self.relevant(page.objects)).await?;
             report.announced += self.announce(self.store.bucket(), fresh).await?;
-            if sorted
-                && let Some(key) = last_key
-                && checkpoint.as_deref().is_none_or(|c| key.as_str() > c)
-            {
-                self.log.save_checkpoint(&key).await?;
+            if sorted && let Some(key) = last_key {
+                self.advance_checkpoint(&key).await?;
             }
             match page.continuation {
                 Some(next) => continuation = Some(next),
