@@ -1,0 +1,813 @@
+"""Pipeline benchmarks: the real release binaries, end to end.
+
+Run through `benches/pipeline/run`, which builds the binaries and the
+Python environment first. Three measurements, each printed as a Markdown
+table on stdout (progress goes to stderr):
+
+1. embedded throughput: `recipe up` on a fresh data directory, N makes
+   dropped into its bucket directory, timed until the API lists them all;
+   the process's peak resident memory (VmHWM);
+2. AWS requests per make against moto: the three binaries on S3, SQS and
+   DynamoDB, counted by the SDK interceptor each binary logs at shutdown;
+3. the watcher's cost per idle poll with 10,000 objects in the bucket, in
+   plain poll, sorted-keys and events mode, counted in moto's request log
+   (ListObjectsV2) and from the watcher's shutdown log (every operation).
+
+Standard library and boto3 only. Every child process gets PR_SET_PDEATHSIG,
+so none outlives this script, and is also stopped in `finally` blocks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import contextlib
+import ctypes
+import json
+import math
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+# --- processes -------------------------------------------------------------
+
+_LIBC = ctypes.CDLL("libc.so.6", use_errno=True)
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    # If this script is killed outright, the kernel stops its children too.
+    _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+class BenchError(Exception):
+    """A step failed; the message says which and where its log is."""
+
+
+def step(message: str) -> None:
+    print(f"==> {message}", file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Process:
+    name: str
+    popen: subprocess.Popen
+    log: Path
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def status_kib(self, field_name: str) -> int:
+        """A field of /proc/PID/status in KiB (VmHWM, VmRSS)."""
+        try:
+            text = Path(f"/proc/{self.pid}/status").read_text()
+        except OSError as error:
+            raise BenchError(f"{self.name} is gone: {error}; log {self.log}") from error
+        match = re.search(rf"^{field_name}:\s+(\d+) kB", text, re.M)
+        if not match:
+            raise BenchError(f"no {field_name} for {self.name}")
+        return int(match.group(1))
+
+    def check_alive(self) -> None:
+        if self.popen.poll() is not None:
+            raise BenchError(
+                f"{self.name} exited with {self.popen.returncode}; "
+                f"last lines of {self.log}:\n{tail(self.log)}"
+            )
+
+    def terminate(self, timeout: float = 40.0) -> int:
+        """SIGTERM, then wait; SIGKILL when it takes longer than `timeout`."""
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGTERM)
+            try:
+                self.popen.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait()
+                raise BenchError(f"{self.name} did not stop within {timeout:.0f} s of SIGTERM")
+        return self.popen.returncode
+
+    def kill(self) -> None:
+        if self.popen.poll() is None:
+            self.popen.kill()
+            self.popen.wait()
+
+
+class Processes:
+    """Every process started, stopped (SIGKILL) on exit whatever happens."""
+
+    def __init__(self, logs: Path) -> None:
+        self.logs = logs
+        self.started: list[Process] = []
+
+    def start(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> Process:
+        log = self.logs / f"{name}.log"
+        handle = open(log, "ab")
+        popen = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+            preexec_fn=_die_with_parent,
+        )
+        handle.close()
+        process = Process(name, popen, log)
+        self.started.append(process)
+        return process
+
+    def stop_all(self) -> None:
+        for process in reversed(self.started):
+            process.kill()
+
+
+def tail(path: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def wait_until(what: str, predicate, timeout: float, every: float = 0.05, alive=()):
+    """Calls `predicate` until it returns something truthy; fails clearly."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        for process in alive:
+            process.check_alive()
+        if time.monotonic() > deadline:
+            raise BenchError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(every)
+
+
+def http_get(url: str, timeout: float = 30.0) -> bytes | None:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.read()
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def http_json(url: str):
+    body = http_get(url)
+    return None if body is None else json.loads(body)
+
+
+def makes_created(base_url: str) -> int:
+    """`recipe_makes_processed_total{outcome="created"}` from /metrics: a
+    cheap progress probe (listing thousands of makes is not)."""
+    body = http_get(f"{base_url}/metrics", timeout=5)
+    if body is None:
+        return -1
+    match = re.search(rb'^recipe_makes_processed_total\{outcome="created"\} (\d+)', body, re.M)
+    return int(match.group(1)) if match else 0
+
+
+def make_count(base_url: str, recipe_id: int) -> int:
+    makes = http_json(f"{base_url}/recipes/{recipe_id}/makes")
+    return -1 if makes is None else len(makes)
+
+
+def mib(kib: int) -> str:
+    return f"{kib / 1024:.1f} MiB"
+
+
+def mark(ok: bool) -> str:
+    return "✓" if ok else "✗"
+
+
+# --- documents -------------------------------------------------------------
+
+PIE = {
+    "recipeName": "Apple Pie",
+    "recipeId": 1,
+    "rating": 5,
+    "ingredients": [
+        {"ingredientId": 1, "quantity": 1, "measurement": "unit", "ingredientName": "pieCrust"},
+        {"ingredientId": 2, "quantity": 5, "measurement": "unit", "ingredientName": "apples"},
+        {"ingredientId": 3, "quantity": 0.5, "measurement": "TBS", "ingredientName": "cinnamon"},
+    ],
+    "steps": [
+        {"stepId": 1, "stepText": "Gather ingredients"},
+        {"stepId": 2, "stepText": "Pre heat oven to 350 degrees"},
+        {"stepId": 3, "stepText": "Make the pie"},
+    ],
+}
+
+
+def make(n: int) -> bytes:
+    """Make `n` of recipe 1 (the Apple Pie, seeded by `recipe up` too): its
+    own makeId and cinnamon amount, a respelled crust, a skipped step and a
+    new rating, so every make has differences to store."""
+    return json.dumps(
+        {
+            "recipeName": "Apple Pie",
+            "recipeId": 1,
+            "makeId": 1_000_000 + n,
+            "madeAt": "2026-11-25T12:00:00Z",
+            "rating": 4,
+            "ingredients": [
+                {"ingredientId": 1, "quantity": 1, "measurement": "unit", "ingredientName": "pie crust"},
+                {"ingredientId": 2, "quantity": 5, "measurement": "unit", "ingredientName": "apples"},
+                {"ingredientId": 3, "quantity": 1 + n % 7, "measurement": "tsp", "ingredientName": "cinnamon"},
+            ],
+            "steps": [
+                {"stepId": 1, "stepText": "Gather ingredients"},
+                {"stepId": 2, "stepText": "Make the pie"},
+            ],
+        }
+    ).encode()
+
+
+def make_key(n: int) -> str:
+    # Zero-padded: sorted keys, as timestamped keys would be.
+    return f"makes/bench-{n:06d}.json"
+
+
+# --- 1. embedded throughput ------------------------------------------------
+
+
+def embedded_throughput(bins: Path, work: Path, procs: Processes, count: int) -> dict:
+    data = work / "embedded"
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    step(f"embedded: recipe up --data {data} --port {port}")
+    up = procs.start(
+        "recipe-up",
+        [str(bins / "recipe"), "up", "--data", str(data), "--port", str(port)],
+        env={"RUST_LOG": os.environ.get("RUST_LOG", "info")},
+    )
+    wait_until("recipe up to answer /healthz", lambda: http_get(f"{base}/healthz", 2), 60, alive=[up])
+    seed_makes = len([p for p in (data / "bucket" / "makes").iterdir() if not p.name.startswith(".")])
+    recipes = wait_until("the seed recipes", lambda: http_json(f"{base}/recipes"), 60, alive=[up])
+    wait_until(
+        f"the {seed_makes} seed makes",
+        lambda: sum(max(make_count(base, r["recipeId"]), 0) for r in recipes) >= seed_makes,
+        60,
+        every=0.2,
+        alive=[up],
+    )
+    seed_recipe_1 = make_count(base, 1)
+    created_before = makes_created(base)
+
+    step(f"embedded: dropping {count} makes into {data / 'bucket' / 'makes'}")
+    makes_dir = data / "bucket" / "makes"
+    # Written under hidden names first (the bucket skips names starting
+    # with `.`, so the pipeline sees none of them), then renamed into place
+    # as fast as we can: the drop is the rename, and the clock starts at
+    # the first one.
+    temporaries = []
+    for n in range(count):
+        temporary = makes_dir / f".bench-{n:06d}.tmp"
+        temporary.write_bytes(make(n))
+        temporaries.append((temporary, data / "bucket" / make_key(n)))
+    started = time.monotonic()
+    for temporary, final in temporaries:
+        os.rename(temporary, final)
+    written = time.monotonic() - started
+
+    def all_created() -> bool:
+        return makes_created(base) >= created_before + count
+
+    wait_until(f"{count} makes to be stored", all_created, 300, every=0.05, alive=[up])
+    stored_s = time.monotonic() - started
+    hwm_stored = up.status_kib("VmHWM")
+    # The probe said they are in; the API is the arbiter.
+    want = seed_recipe_1 + count
+    wait_until(
+        f"GET /recipes/1/makes to list {want} makes",
+        lambda: make_count(base, 1) >= want,
+        60,
+        every=0.05,
+        alive=[up],
+    )
+    elapsed = time.monotonic() - started
+    listed = make_count(base, 1)
+    hwm = up.status_kib("VmHWM")
+    status = up.terminate()
+    if status != 0:
+        raise BenchError(f"recipe up exited with {status} after SIGTERM; log {up.log}")
+    if listed != want:
+        raise BenchError(f"GET /recipes/1/makes lists {listed} makes, expected exactly {want}")
+    return {
+        "count": count,
+        "seed": seed_recipe_1,
+        "written_s": written,
+        "elapsed_s": elapsed,
+        "stored_s": stored_s,
+        "rate": count / elapsed,
+        "hwm_kib": hwm,
+        "hwm_stored_kib": hwm_stored,
+        "log_lines": sum(1 for _ in open(up.log, "rb")),
+    }
+
+
+# --- moto ------------------------------------------------------------------
+
+FAKE_AWS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_REGION": "us-east-1",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    # Nothing beyond loopback: no instance metadata, no profile files.
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "AWS_CONFIG_FILE": "/dev/null",
+    "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+}
+
+
+class Moto:
+    """A moto server on a free loopback port; its log holds one line per
+    request, with the path and query string of S3 requests."""
+
+    def __init__(self, venv: Path, procs: Processes) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = procs.start(
+            "moto", [str(venv / "bin" / "moto_server"), "-H", "127.0.0.1", "-p", str(self.port)]
+        )
+        wait_until("moto_server to answer", lambda: http_get(f"{self.url}/moto-api/", 2), 60, every=0.2, alive=[self.process])
+        import boto3  # moto brings it
+
+        session = boto3.session.Session(
+            aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+        )
+        self.s3 = session.client("s3", endpoint_url=self.url)
+        self.sqs = session.client("sqs", endpoint_url=self.url)
+        self.dynamodb = session.client("dynamodb", endpoint_url=self.url)
+
+    def log_offset(self) -> int:
+        return self.process.log.stat().st_size
+
+    def list_requests(self, bucket: str, since: int, until: int | None = None) -> list[str]:
+        """ListObjectsV2 request targets on `bucket` logged between two
+        offsets of moto's log (one werkzeug line per request)."""
+        with open(self.process.log, "rb") as log:
+            log.seek(since)
+            text = log.read(None if until is None else until - since).decode(errors="replace")
+        pattern = re.compile(rf'"GET (/{re.escape(bucket)}(?:/)?\?[^ "]*list-type=2[^ "]*) HTTP')
+        return pattern.findall(text)
+
+    def create_bucket(self, name: str) -> None:
+        self.s3.create_bucket(Bucket=name)
+
+    def create_queues(self, name: str) -> tuple[str, str]:
+        dead = self.sqs.create_queue(QueueName=f"{name}-dead")["QueueUrl"]
+        dead_arn = self.sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        queue = self.sqs.create_queue(
+            QueueName=name,
+            Attributes={
+                "VisibilityTimeout": "30",
+                "RedrivePolicy": json.dumps({"deadLetterTargetArn": dead_arn, "maxReceiveCount": "5"}),
+            },
+        )["QueueUrl"]
+        return queue, dead
+
+    def create_table(self, name: str) -> None:
+        self.dynamodb.create_table(
+            TableName=name,
+            AttributeDefinitions=[
+                {"AttributeName": "pk", "AttributeType": "S"},
+                {"AttributeName": "sk", "AttributeType": "S"},
+            ],
+            KeySchema=[
+                {"AttributeName": "pk", "KeyType": "HASH"},
+                {"AttributeName": "sk", "KeyType": "RANGE"},
+            ],
+            BillingMode="PAY_PER_REQUEST",
+        )
+
+    def put_objects(self, bucket: str, objects: list[tuple[str, bytes]], threads: int = 8) -> None:
+        def put(item):
+            self.s3.put_object(Bucket=bucket, Key=item[0], Body=item[1])
+
+        with concurrent.futures.ThreadPoolExecutor(threads) as pool:
+            for _ in pool.map(put, objects):
+                pass
+
+    def queue_depth(self, url: str) -> int:
+        attributes = self.sqs.get_queue_attributes(
+            QueueUrl=url,
+            AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+        )["Attributes"]
+        return int(attributes["ApproximateNumberOfMessages"]) + int(
+            attributes["ApproximateNumberOfMessagesNotVisible"]
+        )
+
+
+def aws_requests(log: Path) -> tuple[int, dict[str, int]]:
+    """The `AWS requests made` line a binary logs at shutdown (JSON logs)."""
+    found = None
+    for line in log.read_text(errors="replace").splitlines():
+        if "AWS requests made" not in line:
+            continue
+        with contextlib.suppress(json.JSONDecodeError):
+            found = json.loads(line)
+    if found is None:
+        raise BenchError(f"no 'AWS requests made' line in {log}:\n{tail(log)}")
+    by_operation = {}
+    for pair in str(found.get("by_operation", "")).split():
+        operation, _, n = pair.rpartition("=")
+        by_operation[operation] = int(n)
+    total = int(found["aws_requests"])
+    if sum(by_operation.values()) != total:
+        raise BenchError(f"{log}: by_operation does not add up to aws_requests={total}")
+    return total, by_operation
+
+
+def announcing_polls(log: Path) -> list[dict]:
+    """The watcher's `poll announced new objects` lines: their reports."""
+    reports = []
+    for line in log.read_text(errors="replace").splitlines():
+        with contextlib.suppress(json.JSONDecodeError):
+            entry = json.loads(line)
+            if entry.get("message") == "poll announced new objects":
+                fields = dict(re.findall(r"(\w+): (\d+)", str(entry.get("report", ""))))
+                reports.append({k: int(v) for k, v in fields.items()})
+    return reports
+
+
+def polls_in(requests: list[str]) -> int:
+    """Polls in a run of ListObjectsV2 requests: each poll's first page is
+    the request without a continuation token."""
+    return sum(1 for target in requests if "continuation-token" not in target)
+
+
+# --- 2. AWS requests per make ----------------------------------------------
+
+
+def aws_requests_per_make(bins: Path, moto: Moto, procs: Processes, count: int) -> dict:
+    bucket, queue_name, table = "bench-makes", "bench-claims", "bench-records"
+    moto.create_bucket(bucket)
+    queue, dead = moto.create_queues(queue_name)
+    moto.create_table(table)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **FAKE_AWS,
+        "AWS_ENDPOINT_URL": moto.url,
+        "RECIPE_BUCKET": bucket,
+        "RECIPE_QUEUE_URL": queue,
+        "RECIPE_DLQ_URL": dead,
+        "RECIPE_TABLE": table,
+        "RECIPE_LISTEN": f"127.0.0.1:{port}",
+        "RECIPE_SERVER_URL": base,
+        "RECIPE_LOG_FORMAT": "json",
+        "RUST_LOG": "info",
+    }
+    step(f"aws: uploading {count} makes to s3://{bucket}")
+    moto.put_objects(bucket, [(make_key(n), make(n)) for n in range(count)])
+
+    step("aws: starting recipe-server, recipe-sender, recipe-watcher (plain poll, defaults)")
+    server = procs.start("aws-server", [str(bins / "recipe-server")], env)
+    wait_until("recipe-server to answer /healthz", lambda: http_get(f"{base}/healthz", 2), 60, alive=[server])
+    # The recipe goes straight to the API: SQS does not keep order, and a
+    # make that arrives before its recipe is retried and, after 5
+    # receives, dead-lettered. Only makes go through the pipeline.
+    request = urllib.request.Request(
+        f"{base}/recipes/1", data=json.dumps(PIE).encode(), method="PUT",
+        headers={"Content-Type": "application/json"},
+    )
+    urllib.request.urlopen(request, timeout=30).close()
+    sender = procs.start("aws-sender", [str(bins / "recipe-sender")], env)
+    offset = moto.log_offset()
+    watcher = procs.start("aws-watcher", [str(bins / "recipe-watcher")], env)
+    services = [server, sender, watcher]
+    started = time.monotonic()
+    last_dlq_check = [0.0]
+
+    def stored() -> bool:
+        if time.monotonic() - last_dlq_check[0] > 2:
+            last_dlq_check[0] = time.monotonic()
+            if moto.queue_depth(dead):
+                raise BenchError(f"messages were dead-lettered; see {sender.log}")
+        return makes_created(base) >= count
+
+    wait_until(f"{count} makes stored in DynamoDB", stored, 300, every=0.2, alive=services)
+    elapsed = time.monotonic() - started
+    listed = wait_until(
+        f"GET /recipes/1/makes to list {count} makes", lambda: make_count(base, 1) >= count and make_count(base, 1), 60, every=0.2, alive=services
+    )
+    hwm = {p.name.removeprefix("aws-"): p.status_kib("VmHWM") for p in services}
+    step("aws: SIGTERM to each binary (the sender may finish a 20 s long poll)")
+    for process in (watcher, sender, server):
+        status = process.terminate()
+        if status != 0:
+            raise BenchError(f"{process.name} exited with {status}; log {process.log}")
+    lists = moto.list_requests(bucket, offset)
+    counts = {p.name.removeprefix("aws-"): aws_requests(p.log) for p in services}
+    if listed != count:
+        raise BenchError(f"GET /recipes/1/makes lists {listed} makes, expected exactly {count}")
+    return {
+        "count": count,
+        "elapsed_s": elapsed,
+        "counts": counts,
+        "hwm_kib": hwm,
+        "polls": polls_in(lists),
+        "list_requests": len(lists),
+        "announcing": announcing_polls(watcher.log),
+        "objects": count,
+    }
+
+
+# --- 3. the watcher with 10,000 objects -------------------------------------
+
+
+def watcher_cost(bins: Path, moto: Moto, procs: Processes, objects: int, poll_ms: int, run_s: float) -> dict:
+    bucket, table = "bench-ten-thousand", "bench-watcher"
+    moto.create_bucket(bucket)
+    moto.create_table(table)
+    claims, claims_dead = moto.create_queues("bench-watcher-claims")
+    events = moto.sqs.create_queue(QueueName="bench-watcher-events")["QueueUrl"]
+    # Under `archive/`: listed (the watcher lists the prefix recipes/ and
+    # makes/ share, here the whole bucket) but neither recipes nor makes, so
+    # they are skipped without an announcement. Announcing 10,000 makes
+    # first takes moto tens of minutes on this machine (its DynamoDB and SQS
+    # slow down as they fill), and the listing is what this measures.
+    step(f"watcher: putting {objects} objects in s3://{bucket}")
+    moto.put_objects(bucket, [(f"archive/{n:06d}.json", b'{"recipeId": 1}') for n in range(objects)])
+    env = {
+        **FAKE_AWS,
+        "AWS_ENDPOINT_URL": moto.url,
+        "RECIPE_BUCKET": bucket,
+        "RECIPE_QUEUE_URL": claims,
+        "RECIPE_DLQ_URL": claims_dead,
+        "RECIPE_TABLE": table,
+        "RECIPE_LOG_FORMAT": "json",
+        "RECIPE_POLL_INTERVAL_MS": str(poll_ms),
+        "RUST_LOG": "info",
+    }
+
+    def run(name: str, extra: dict[str, str], until=None, seconds: float = run_s) -> dict:
+        offset = moto.log_offset()
+        watcher = procs.start(f"watcher-{name}", [str(bins / "recipe-watcher")], {**env, **extra})
+        if until is not None:
+            until(watcher)
+        time.sleep(seconds)
+        watcher.check_alive()
+        hwm = watcher.status_kib("VmHWM")
+        status = watcher.terminate()
+        if status != 0:
+            raise BenchError(f"{watcher.name} exited with {status}; log {watcher.log}")
+        lists = moto.list_requests(bucket, offset)
+        total, by_operation = aws_requests(watcher.log)
+        return {
+            "lists": lists,
+            "polls": polls_in(lists),
+            "total": total,
+            "by_operation": by_operation,
+            "hwm_kib": hwm,
+            "announcing": announcing_polls(watcher.log),
+        }
+
+    step(f"watcher: plain poll, idle, {run_s:.0f} s at {poll_ms} ms")
+    plain = run("plain", {})
+    step(f"watcher: --sorted-keys, idle, {run_s:.0f} s at {poll_ms} ms")
+    sorted_keys = run("sorted", {"RECIPE_SORTED_KEYS": "true"})
+    step("watcher: --mode events on an empty queue")
+    events_run = run("events", {"RECIPE_WATCH_MODE": "events", "RECIPE_EVENTS_QUEUE_URL": events})
+    return {
+        "objects": objects,
+        "poll_ms": poll_ms,
+        "run_s": run_s,
+        "plain": plain,
+        "sorted": sorted_keys,
+        "events": events_run,
+    }
+
+
+# --- report ----------------------------------------------------------------
+
+
+def report_embedded(r: dict, bins: Path) -> None:
+    target = 2000
+    print("### Embedded throughput: `recipe up`\n")
+    print(
+        f"`recipe up --data <fresh dir> --port <free>` (one process: server, watcher and sender "
+        f"on the directory bucket and SQLite, default flags, `RUST_LOG={os.environ.get('RUST_LOG', 'info')}`); "
+        f"after its {r['seed']} seed make(s) of recipe 1 are stored, {r['count']:,} makes are written into "
+        f"`bucket/makes/` under hidden names (which the bucket skips), then renamed into place as fast as "
+        f"possible ({r['written_s']:.2f} s for all the renames); timed from the first rename until "
+        f"`GET /recipes/1/makes` lists {r['seed'] + r['count']:,} (the server's `/metrics` counted them all "
+        f"stored after {r['stored_s']:.2f} s). Peak RSS is VmHWM of the process: when all were stored, and at "
+        f"the end, after the API listed all {r['seed'] + r['count']:,} makes with their differences in one "
+        f"response.\n"
+    )
+    print("| makes | seconds | makes/s | target | peak RSS when all were stored (< 30 MB) | peak RSS after the listing (< 30 MB) |")
+    print("|--:|--:|--:|--|--:|--:|")
+    print(
+        f"| {r['count']:,} | {r['elapsed_s']:.2f} | **{r['rate']:,.0f}** | ≥ {target:,} {mark(r['rate'] >= target)} "
+        f"| {mib(r['hwm_stored_kib'])} {mark(r['hwm_stored_kib'] * 1024 < 30e6)} "
+        f"| {mib(r['hwm_kib'])} {mark(r['hwm_kib'] * 1024 < 30e6)} |"
+    )
+    print(f"\n`recipe up` wrote {r['log_lines']:,} log lines during the run.\n")
+
+
+SERVICE_ORDER = ("watcher", "sender", "server")
+
+
+def report_aws(r: dict) -> None:
+    count = r["count"]
+    counts = r["counts"]
+    operations = sorted({op for _, by in counts.values() for op in by})
+    total = sum(t for t, _ in counts.values())
+    polls = r["polls"]
+    announcing = r["announcing"]
+    idle_polls = polls - len(announcing)
+    # An idle poll over the final bucket: every page listed again and every
+    # listed key looked up in the announcement log (BatchGetItem, 100 keys
+    # per request), nothing sent or recorded.
+    pages = math.ceil(r["objects"] / 1000)
+    page_sizes = [min(1000, r["objects"] - 1000 * i) for i in range(pages)]
+    idle_per_poll = {"S3.ListObjectsV2": pages, "DynamoDB.BatchGetItem": sum(math.ceil(s / 100) for s in page_sizes)}
+    idle_cost = {op: n * idle_polls for op, n in idle_per_poll.items()}
+    idle_total = sum(idle_cost.values())
+
+    print(f"### AWS requests per {count:,} makes (moto)\n")
+    print(
+        f"The recipe PUT to the server's API, {count:,} makes uploaded to the bucket, then `recipe-server`, `recipe-sender` and "
+        f"`recipe-watcher` (release, default flags: plain poll every 2 s, sender concurrency 32) on S3, SQS "
+        f"and DynamoDB served by moto; {r['elapsed_s']:.1f} s from the watcher's start until all were stored; "
+        f"then SIGTERM to each. Counts are each binary's SDK interceptor (`AWS requests made` at shutdown): "
+        f"every HTTP attempt, start-up and idle requests included.\n"
+    )
+    print("| operation | " + " | ".join(SERVICE_ORDER) + f" | total | per make | idle polls | per make, idle polls excluded |")
+    print("|---|" + "--:|" * (len(SERVICE_ORDER) + 4))
+    for op in operations:
+        cells = [counts[s][1].get(op, 0) for s in SERVICE_ORDER]
+        op_total = sum(cells)
+        idle = idle_cost.get(op, 0)
+        print(
+            f"| `{op}` | " + " | ".join(str(c) for c in cells)
+            + f" | {op_total} | {op_total / count:.3f} | {idle} | {(op_total - idle) / count:.3f} |"
+        )
+    per_make = total / count
+    busy = (total - idle_total) / count
+    print(
+        "| **all** | " + " | ".join(str(counts[s][0]) for s in SERVICE_ORDER)
+        + f" | **{total}** | **{per_make:.2f}** | {idle_total} | **{busy:.2f}** |"
+    )
+    print()
+    ok = total <= 1.5 * count
+    print(
+        f"Target ≤ {int(1.5 * count):,} requests per {count:,} makes: {mark(ok)} ({total:,} as measured; "
+        f"{total - idle_total:,} with idle polls excluded, {mark(total - idle_total <= 1.5 * count)}).\n"
+    )
+    announced = sum(a.get("announced", 0) for a in announcing)
+    print(
+        f"Idle polls: moto's log shows {r['list_requests']} ListObjectsV2 request(s) on the bucket in {polls} poll(s) "
+        f"(a poll's first page is the request without a continuation token); the watcher logged "
+        f"{len(announcing)} poll(s) that announced anything ({announced:,} objects), so {idle_polls} were idle. "
+        f"An idle poll over the {r['objects']:,} objects costs {idle_per_poll['S3.ListObjectsV2']} ListObjectsV2 "
+        f"(pages of 1,000) and {idle_per_poll['DynamoDB.BatchGetItem']} BatchGetItem (the announcement log, "
+        f"100 keys a request), by the code: nothing here measures that lookup, since the 10,000-object table "
+        f"below uses keys the watcher skips.\n"
+    )
+    print("| binary | peak RSS (VmHWM) | target < 30 MB |")
+    print("|---|--:|--|")
+    for name in SERVICE_ORDER:
+        kib = r["hwm_kib"][name]
+        print(f"| `recipe-{name}` | {mib(kib)} | {mark(kib * 1024 < 30e6)} |")
+    print()
+
+
+def report_watcher(r: dict) -> None:
+    objects = r["objects"]
+    print(f"### The watcher with {objects:,} objects in the bucket (moto)\n")
+    print(
+        f"`recipe-watcher` alone, `RECIPE_POLL_INTERVAL_MS={r['poll_ms']}`, {objects:,} objects under "
+        f"`archive/` (listed, since the watcher lists the whole bucket, but neither recipes nor makes, so "
+        f"nothing is announced and every poll is idle), three runs of {r['run_s']:.0f} s each, then SIGTERM. "
+        f"ListObjectsV2 requests and polls are "
+        f"counted in moto's request log (requests on this bucket; a poll starts with the one request without a "
+        f"continuation token); all operations come from the watcher's shutdown log.\n"
+    )
+    print("| mode | polls | ListObjectsV2 | ListObjectsV2 per idle poll | expected | all requests | by operation |")
+    print("|---|--:|--:|--:|--|--:|---|")
+
+    def ops(by: dict[str, int]) -> str:
+        return ", ".join(f"{op.split('.', 1)[1]} {n}" for op, n in sorted(by.items()))
+
+    plain = r["plain"]
+    plain_per = len(plain["lists"]) / plain["polls"] if plain["polls"] else float("nan")
+    print(
+        f"| plain poll | {plain['polls']} | {len(plain['lists'])} | **{plain_per:g}** | 10 {mark(plain_per == 10)} "
+        f"| {plain['total']:,} | {ops(plain['by_operation'])} |"
+    )
+    sorted_run = r["sorted"]
+    # The first poll of a sorted-keys run is the start-up full scan.
+    full_scan = next((i for i, t in enumerate(sorted_run["lists"][1:], 1) if "continuation-token" not in t), None)
+    startup_pages = full_scan if full_scan is not None else len(sorted_run["lists"])
+    idle_sorted = sorted_run["polls"] - 1
+    sorted_per = (len(sorted_run["lists"]) - startup_pages) / idle_sorted if idle_sorted else float("nan")
+    print(
+        f"| `--sorted-keys` | {sorted_run['polls']} (1 start-up full scan) | {len(sorted_run['lists'])} "
+        f"({startup_pages} in the full scan) | **{sorted_per:g}** | 1 {mark(sorted_per == 1)} "
+        f"| {sorted_run['total']:,} | {ops(sorted_run['by_operation'])} |"
+    )
+    events = r["events"]
+    print(
+        f"| `--mode events` | — | {len(events['lists'])} | **0** lists | 0 {mark(len(events['lists']) == 0)} "
+        f"| {events['total']:,} | {ops(events['by_operation'])} |"
+    )
+    print()
+    # Per idle poll, every operation: the plain run is all idle polls (its
+    # start-up scan finds nothing new) plus one GetQueueAttributes at start.
+    plain_ops = {op: n for op, n in plain["by_operation"].items() if op != "SQS.GetQueueAttributes"}
+    if plain["polls"]:
+        per = ", ".join(f"{op.split('.', 1)[1]} {n / plain['polls']:g}" for op, n in sorted(plain_ops.items()))
+        print(f"Every operation per idle poll, plain: {per} (GetQueueAttributes once at start-up left out).")
+    if idle_sorted and plain["polls"]:
+        # The start-up full scan costs what a plain idle poll costs, plus a
+        # PutItem per page as the checkpoint advances; idle polls after it
+        # save nothing (an empty page moves no checkpoint).
+        scan = {op: n / plain["polls"] for op, n in plain_ops.items()}
+        rest = {
+            op: n - scan.get(op, 0)
+            for op, n in sorted_run["by_operation"].items()
+            if op not in ("SQS.GetQueueAttributes", "DynamoDB.PutItem")
+        }
+        per = ", ".join(f"{op.split('.', 1)[1]} {n / idle_sorted:g}" for op, n in sorted(rest.items()))
+        puts = sorted_run["by_operation"].get("DynamoDB.PutItem", 0)
+        print(
+            f"Every operation per idle poll, `--sorted-keys`: {per}, "
+            f"after taking out the start-up full scan (one plain idle poll's requests, and the "
+            f"{puts} PutItem that saved the checkpoint as it advanced page by page)."
+        )
+    print(
+        "\nPeak RSS (VmHWM): "
+        + ", ".join(f"{name} {mib(r[name]['hwm_kib'])}" for name in ("plain", "sorted", "events"))
+        + ".\n"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--bins", type=Path, required=True, help="directory of the release binaries")
+    parser.add_argument("--venv", type=Path, required=True, help="the Python environment with moto")
+    parser.add_argument("--quick", action="store_true", help="smaller N, shorter runs")
+    parser.add_argument("--only", choices=["embedded", "aws", "watcher"], action="append")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch directory (logs)")
+    args = parser.parse_args()
+    parts = args.only or ["embedded", "aws", "watcher"]
+
+    # SIGTERM (the run script's trap) unwinds through the finally blocks.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    work = Path(tempfile.mkdtemp(prefix="recipe-pipebench-"))
+    logs = work / "logs"
+    logs.mkdir()
+    procs = Processes(logs)
+    results = {}
+    try:
+        if "embedded" in parts:
+            results["embedded"] = embedded_throughput(args.bins, work, procs, 1000 if args.quick else 5000)
+        if "aws" in parts or "watcher" in parts:
+            step("starting moto_server")
+            moto = Moto(args.venv, procs)
+            if "aws" in parts:
+                results["aws"] = aws_requests_per_make(args.bins, moto, procs, 1000)
+            if "watcher" in parts:
+                results["watcher"] = watcher_cost(
+                    args.bins, moto, procs, 10_000, poll_ms=1000, run_s=5 if args.quick else 10
+                )
+    except BenchError as error:
+        print(f"benches/pipeline: {error}\n(logs kept in {logs})", file=sys.stderr)
+        args.keep = True
+        return 1
+    finally:
+        procs.stop_all()
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+
+    if "embedded" in results:
+        report_embedded(results["embedded"], args.bins)
+    if "aws" in results:
+        report_aws(results["aws"])
+    if "watcher" in results:
+        report_watcher(results["watcher"])
+    if args.keep:
+        print(f"(logs in {logs})", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
