@@ -129,10 +129,12 @@ impl IngestError {
         }
     }
 
-    /// Whether the document itself was refused, for good; otherwise the
-    /// store failed and the same request may succeed later.
+    /// Whether the document itself was refused, for good. Otherwise the
+    /// same request may succeed later: the store failed, or the make's
+    /// recipe has not arrived yet (queues do not keep order, and the sender
+    /// retries it), so neither is recorded as a rejection.
     pub fn is_refusal(&self) -> bool {
-        !matches!(self, IngestError::Store(_))
+        !matches!(self, IngestError::Store(_) | IngestError::UnknownRecipe(_))
     }
 }
 
@@ -525,6 +527,9 @@ mod tests {
             .unwrap_err();
         assert!(matches!(unknown, IngestError::UnknownRecipe(2)));
         assert_eq!(unknown.json_path(), None);
+        // The recipe may still arrive (queues keep no order) and the sender
+        // retries: not a refusal, so no rejection is recorded for it.
+        assert!(!unknown.is_refusal());
         let mismatch = record_make(
             &store,
             2,
@@ -543,12 +548,14 @@ mod tests {
         assert_eq!(
             sources,
             [
-                "s3://bucket/makes/pie.json@e1",
                 "s3://bucket/makes/pie.json@e2",
                 "s3://bucket/makes/pie.json@e3"
             ]
         );
-        assert_eq!(rejections[0].reason, "recipe 2 does not exist");
-        assert!(rejections[2].reason.contains("line 1"), "{rejections:?}");
+        assert_eq!(
+            rejections[0].reason,
+            "recipeId: the document says 1, the path says 2"
+        );
+        assert!(rejections[1].reason.contains("line 1"), "{rejections:?}");
     }
 }

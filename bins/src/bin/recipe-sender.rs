@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use anyhow::Result;
 use clap::Parser;
-use recipe_bins::config::{BackendArgs, LogFormat};
+use recipe_bins::config::{BackendArgs, LogFormat, millis};
 use recipe_bins::health::HealthArgs;
 use recipe_bins::wiring::{MAX_RECEIVES, Wiring};
 use recipe_pipeline::sender::{HttpRecipeServer, Sender, SenderConfig};
@@ -41,6 +41,10 @@ struct Args {
     /// Larger documents are dead-lettered unread.
     #[arg(long, env = "RECIPE_MAX_DOCUMENT_BYTES", default_value_t = 1 << 20)]
     max_document_bytes: u64,
+    /// First retry delay of a message that failed for a reason of its own
+    /// (its recipe not known yet), in milliseconds; doubles each attempt.
+    #[arg(long, env = "RECIPE_RETRY_BACKOFF_MS", value_parser = millis, default_value = "10000")]
+    retry_backoff_ms: Duration,
     /// Log format.
     #[arg(long, env = "RECIPE_LOG_FORMAT", value_enum, default_value = "text")]
     log_format: LogFormat,
@@ -67,6 +71,7 @@ async fn main() -> Result<()> {
             concurrency: args.concurrency,
             max_receives: args.max_receives,
             max_document_bytes: args.max_document_bytes,
+            backoff: args.retry_backoff_ms,
             ..SenderConfig::default()
         },
     ));

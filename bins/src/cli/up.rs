@@ -137,6 +137,8 @@ async fn up(args: &UpArgs) -> Result<()> {
         Arc::new(HttpRecipeServer::new(&url, token, Duration::from_secs(30))?),
         SenderConfig {
             max_receives: MAX_RECEIVES,
+            // A laptop's makes wait less for a late recipe: 30 s in all.
+            backoff: Duration::from_secs(2),
             ..SenderConfig::default()
         },
     ));

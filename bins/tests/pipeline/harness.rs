@@ -103,6 +103,9 @@ impl Pipeline {
             .env("RECIPE_LISTEN", format!("127.0.0.1:{}", self.port))
             .env("RECIPE_SERVER_URL", self.base_url())
             .env("RECIPE_POLL_INTERVAL_MS", "200")
+            // Short retries, so a make for an unknown recipe is
+            // dead-lettered within the test's patience (1+2+4+8 s).
+            .env("RECIPE_RETRY_BACKOFF_MS", "1000")
             // Tests run many deployments at once: no fixed health port.
             .env("RECIPE_HEALTH_LISTEN", "127.0.0.1:0")
             .env("RUST_LOG", "info")

@@ -90,7 +90,9 @@ pub struct SenderConfig {
     pub max_receives: u32,
     /// Larger documents are refused unread.
     pub max_document_bytes: u64,
-    /// First retry delay; doubles with each attempt.
+    /// First retry delay; doubles with each attempt. With 5 receives the
+    /// default gives a make 150 s for its recipe to arrive (queues keep no
+    /// order) before it is dead-lettered.
     pub backoff: Duration,
     /// While the server is down, how often to ask whether it is back.
     pub probe_interval: Duration,
@@ -104,7 +106,7 @@ impl Default for SenderConfig {
             wait: Duration::from_secs(20),
             max_receives: 5,
             max_document_bytes: 1 << 20,
-            backoff: Duration::from_secs(1),
+            backoff: Duration::from_secs(10),
             probe_interval: Duration::from_secs(1),
         }
     }

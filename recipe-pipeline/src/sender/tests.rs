@@ -178,6 +178,7 @@ fn rig_with(outcome: Outcome, delay: Duration, broken_dlq: bool, concurrency: us
         SenderConfig {
             max_document_bytes: 64,
             concurrency,
+            backoff: Duration::from_secs(1),
             ..SenderConfig::default()
         },
     ));
