@@ -472,6 +472,8 @@ def aws_requests_per_make(bins: Path, moto: Moto, procs: Processes, count: int) 
         "RECIPE_LISTEN": f"127.0.0.1:{port}",
         "RECIPE_SERVER_URL": base,
         "RECIPE_LOG_FORMAT": "json",
+        # Watcher and sender each get an ephemeral health port.
+        "RECIPE_HEALTH_LISTEN": "127.0.0.1:0",
         "RUST_LOG": "info",
     }
     step(f"aws: uploading {count} makes to s3://{bucket}")
@@ -554,6 +556,7 @@ def watcher_cost(bins: Path, moto: Moto, procs: Processes, objects: int, poll_ms
         "RECIPE_TABLE": table,
         "RECIPE_LOG_FORMAT": "json",
         "RECIPE_POLL_INTERVAL_MS": str(poll_ms),
+        "RECIPE_HEALTH_LISTEN": "127.0.0.1:0",
         "RUST_LOG": "info",
     }
 
