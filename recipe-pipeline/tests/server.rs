@@ -515,19 +515,16 @@ async fn refused_documents_from_the_bucket_are_listed() {
         .await;
     assert_eq!(reply.error_path(StatusCode::BAD_REQUEST), ".");
 
+    // Only the malformed document is a rejection: a make whose recipe is
+    // unknown may be early (queues keep no order) and the sender retries it.
     let rejections = server.get("/rejections").await;
     assert_eq!(rejections.status, StatusCode::OK);
     let rejections = rejections.json();
     assert_eq!(
         rejections[0]["source"],
-        "s3://kitchen/makes/pie.json@etag-9"
-    );
-    assert_eq!(rejections[0]["reason"], "recipe 5 does not exist");
-    assert_eq!(
-        rejections[1]["source"],
         "s3://kitchen/makes/pie.json@etag-10"
     );
-    assert_eq!(rejections.as_array().map(Vec::len), Some(2));
+    assert_eq!(rejections.as_array().map(Vec::len), Some(1));
 
     // A recipe from the bucket is created or updated, never a conflict.
     for status in [StatusCode::CREATED, StatusCode::OK] {
@@ -695,7 +692,9 @@ async fn metrics_count_makes_diffs_and_errors() {
     for line in [
         r#"recipe_makes_processed_total{outcome="created"} 1"#,
         r#"recipe_makes_processed_total{outcome="duplicate"} 1"#,
-        r#"recipe_makes_processed_total{outcome="rejected"} 2"#,
+        // The malformed body; a make for an unknown recipe is a 404 the
+        // sender retries (its recipe may still arrive), not a rejection.
+        r#"recipe_makes_processed_total{outcome="rejected"} 1"#,
         "recipe_diff_duration_seconds_count 1",
         r#"recipe_http_errors_total{status="404"} 2"#,
         r#"recipe_http_errors_total{status="400"} 1"#,
