@@ -15,28 +15,14 @@
 //! in the tree already: a crate for it would bring a second HTTP stack.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use serde_json::{Value, json};
+use support::{Running, free_port, start_up};
 
-/// A child process killed when the test ends, however it ends.
-struct Running(Child);
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
+mod support;
 
 /// `name` on the `PATH`.
 fn find_program(name: &str) -> Option<PathBuf> {
@@ -288,27 +274,6 @@ async fn command(
         "{method} {url} failed ({status}): {text}"
     );
     reply["value"].clone()
-}
-
-/// `recipe up` on a fresh data directory, seeded.
-fn start_up(data: &Path, port: u16) -> Running {
-    Running(
-        Command::new(env!("CARGO_BIN_EXE_recipe"))
-            .args([
-                "up",
-                "--port",
-                &port.to_string(),
-                "--poll-interval-ms",
-                "100",
-            ])
-            .arg("--data")
-            .arg(data)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("recipe up starts"),
-    )
 }
 
 async fn wait_for_seeded_makes(base: &str) {

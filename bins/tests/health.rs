@@ -2,24 +2,12 @@
 //! `/healthz` and `/readyz` answer once it runs, and it still stops cleanly
 //! on SIGTERM.
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-struct Watcher(Child);
+use support::{Running, free_port};
 
-impl Drop for Watcher {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
+mod support;
 
 /// Polls `url` until it answers 200, and returns the body.
 async fn eventually_ok(url: &str) -> String {
@@ -39,7 +27,7 @@ async fn eventually_ok(url: &str) -> String {
 async fn watcher_answers_health_probes_and_stops_on_sigterm() {
     let data = tempfile::tempdir().expect("a temporary directory");
     let port = free_port();
-    let mut watcher = Watcher(
+    let mut watcher = Running(
         Command::new(env!("CARGO_BIN_EXE_recipe-watcher"))
             .arg("--data-dir")
             .arg(data.path())

@@ -2,38 +2,14 @@
 //! make into the bucket folder, read its differences, stop it with a
 //! signal, start it again on the same data.
 
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-struct Up(Child);
+use support::{Running, free_port, start_up};
 
-impl Drop for Up {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+mod support;
 
-fn start(data: &Path, port: u16) -> Up {
-    Up(Command::new(env!("CARGO_BIN_EXE_recipe"))
-        .args([
-            "up",
-            "--port",
-            &port.to_string(),
-            "--poll-interval-ms",
-            "100",
-        ])
-        .arg("--data")
-        .arg(data)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("recipe up starts"))
-}
-
-fn stop(mut up: Up) {
+fn stop(mut up: Running) {
     let pid = up.0.id().to_string();
     assert!(
         Command::new("kill")
@@ -74,13 +50,6 @@ async fn eventually(url: &str, accept: impl Fn(&serde_json::Value) -> bool) -> s
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
 fn count(value: &serde_json::Value) -> usize {
     value.as_array().map_or(0, Vec::len)
 }
@@ -92,7 +61,7 @@ async fn seeds_serves_a_dropped_make_and_resumes() {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
 
-    let up = start(&data, port);
+    let up = start_up(&data, port);
     // The first run seeds three recipes and four makes.
     eventually(&format!("{base}/recipes"), |v| count(v) == 3).await;
     eventually(&format!("{base}/recipes/2/makes"), |v| count(v) == 2).await;
@@ -112,7 +81,7 @@ async fn seeds_serves_a_dropped_make_and_resumes() {
     stop(up);
 
     // A second run resumes: nothing seeded again, nothing doubled.
-    let up = start(&data, port);
+    let up = start_up(&data, port);
     let makes = eventually(&format!("{base}/recipes/1/makes"), |v| count(v) >= 2).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     let again = get_json(&format!("{base}/recipes/1/makes")).await.unwrap();

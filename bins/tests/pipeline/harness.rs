@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 use recipe_pipeline::ports::{ObjectStore, RecordStore};
 use recipe_pipeline::records::MakeRecord;
 
+use crate::support::free_port;
+
 /// A boxed future, for the deployment's readers.
 pub(crate) type BoxFuture<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send>>;
 
@@ -259,12 +261,4 @@ fn tail(path: &Path, lines: usize) -> String {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     let all: Vec<&str> = text.lines().collect();
     all[all.len().saturating_sub(lines)..].join("\n")
-}
-
-/// A loopback port nobody listens on right now.
-pub(crate) fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free loopback port")
 }

@@ -10,3 +10,5 @@ mod harness;
 #[allow(dead_code)]
 mod moto;
 mod scenarios;
+#[path = "../support/mod.rs"]
+mod support;
