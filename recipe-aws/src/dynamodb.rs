@@ -279,8 +279,8 @@ impl Table {
         let mut found = Vec::new();
         for chunk in keys.chunks(BATCH_GET_LIMIT) {
             let mut pending = chunk.to_vec();
-            let mut backoff = Duration::from_millis(50);
-            for round in 1..=BATCH_ROUNDS {
+            let mut rounds = BatchRounds::new("BatchGetItem", &self.name);
+            loop {
                 let request = KeysAndAttributes::builder()
                     .set_keys(Some(pending))
                     .consistent_read(true)
@@ -306,18 +306,7 @@ impl Table {
                 if pending.is_empty() {
                     break;
                 }
-                if round == BATCH_ROUNDS {
-                    return Err(Error::Unavailable {
-                        backend: BACKEND,
-                        message: format!(
-                            "BatchGetItem on {}: {} keys still unprocessed after {round} rounds",
-                            self.name,
-                            pending.len()
-                        ),
-                    });
-                }
-                tokio::time::sleep(backoff).await;
-                backoff *= 2;
+                rounds.again(pending.len()).await?;
             }
         }
         Ok(found)
@@ -337,8 +326,8 @@ impl Table {
                     Ok(WriteRequest::builder().put_request(put).build())
                 })
                 .collect::<Result<Vec<_>>>()?;
-            let mut backoff = Duration::from_millis(50);
-            for round in 1..=BATCH_ROUNDS {
+            let mut rounds = BatchRounds::new("BatchWriteItem", &self.name);
+            loop {
                 let output = self
                     .client
                     .batch_write_item()
@@ -355,20 +344,48 @@ impl Table {
                 if pending.is_empty() {
                     break;
                 }
-                if round == BATCH_ROUNDS {
-                    return Err(Error::Unavailable {
-                        backend: BACKEND,
-                        message: format!(
-                            "BatchWriteItem on {}: {} items still unprocessed after {round} rounds",
-                            self.name,
-                            pending.len()
-                        ),
-                    });
-                }
-                tokio::time::sleep(backoff).await;
-                backoff *= 2;
+                rounds.again(pending.len()).await?;
             }
         }
+        Ok(())
+    }
+}
+
+/// The rounds of one batch request whose unprocessed part (throttling) is
+/// sent again: at most [`BATCH_ROUNDS`], with a doubling backoff between
+/// them, so a table that stays throttled ends in an error, not a spin.
+struct BatchRounds<'a> {
+    operation: &'static str,
+    table: &'a str,
+    round: u32,
+    backoff: Duration,
+}
+
+impl<'a> BatchRounds<'a> {
+    fn new(operation: &'static str, table: &'a str) -> Self {
+        BatchRounds {
+            operation,
+            table,
+            round: 1,
+            backoff: Duration::from_millis(50),
+        }
+    }
+
+    /// Waits before the next round, or fails when the rounds are spent
+    /// with `unprocessed` items left.
+    async fn again(&mut self, unprocessed: usize) -> Result<()> {
+        if self.round >= BATCH_ROUNDS {
+            return Err(Error::Unavailable {
+                backend: BACKEND,
+                message: format!(
+                    "{} on {}: {unprocessed} still unprocessed after {} rounds",
+                    self.operation, self.table, self.round
+                ),
+            });
+        }
+        tokio::time::sleep(self.backoff).await;
+        self.backoff *= 2;
+        self.round += 1;
         Ok(())
     }
 }
