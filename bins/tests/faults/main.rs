@@ -4,6 +4,7 @@
 //! throttling and server errors through a fault-injecting proxy in front
 //! of moto. Each test checks what a user relies on afterwards: every make
 //! stored exactly once, an intact database, readiness that tells the truth.
+//! `docs/faults.md` lists the faults, what they exposed and the fixes.
 
 mod crash;
 mod disk;
