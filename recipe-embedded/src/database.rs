@@ -41,6 +41,21 @@ fn write_probe_path(database: &Path) -> PathBuf {
     database.with_file_name(name)
 }
 
+/// Writes and removes the one-block file at `probe`; the error names it
+/// and says what the OS said. Removed even when the write failed half-way,
+/// so a full disk is not made fuller by the probe; already gone is fine
+/// (another process's probe, outside a transaction, may have removed it).
+fn write_beside(probe: &Path) -> Result<(), String> {
+    let written = std::fs::write(probe, [0u8; WRITE_PROBE_BYTES]);
+    let removed = match std::fs::remove_file(probe) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    };
+    written
+        .and(removed)
+        .map_err(|e| format!("cannot write {}: {e}", probe.display()))
+}
+
 /// The schema, one step per version: `PRAGMA user_version` says how many of
 /// these a file has had. Steps are only ever appended, never edited, so a
 /// file made by an older build migrates forward on open.
@@ -185,15 +200,12 @@ impl Database {
             let transaction =
                 connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
             transaction.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))?;
-            let written = std::fs::write(&probe, [0u8; WRITE_PROBE_BYTES]);
-            // Removed even when the write failed half-way, so a full disk
-            // is not made fuller by our probe.
-            let removed = std::fs::remove_file(&probe);
+            let written = write_beside(&probe);
             transaction.rollback()?;
-            written.and(removed).map_err(|e| {
+            written.map_err(|message| {
                 Failure::Pipeline(Error::Unavailable {
                     backend: BACKEND,
-                    message: format!("cannot write {}: {e}", probe.display()),
+                    message,
                 })
             })
         })
@@ -214,7 +226,21 @@ impl Database {
                 .connection
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner);
-            work(&mut connection).map_err(|e| e.into_error(&shared.path))
+            work(&mut connection).map_err(|failure| {
+                // SQLite says "database or disk is full" or "disk I/O
+                // error", not which OS error; a write beside the file
+                // finds it out for the log.
+                let os_error = failure
+                    .is_file_system()
+                    .then(|| write_beside(&write_probe_path(&shared.path)).err())
+                    .flatten();
+                let mut error = failure.into_error(&shared.path);
+                if let (Some(os_error), Error::Unavailable { message, .. }) = (os_error, &mut error)
+                {
+                    message.push_str(&format!(" ({os_error})"));
+                }
+                error
+            })
         })
         .await;
         match outcome {
@@ -321,6 +347,22 @@ pub(crate) enum Failure {
 }
 
 impl Failure {
+    /// Whether SQLite failed at the file system: full, read-only, I/O.
+    fn is_file_system(&self) -> bool {
+        matches!(
+            self,
+            Failure::Sqlite(e) if matches!(
+                e.sqlite_error_code(),
+                Some(
+                    ErrorCode::DiskFull
+                        | ErrorCode::SystemIoFailure
+                        | ErrorCode::ReadOnly
+                        | ErrorCode::CannotOpen
+                )
+            )
+        )
+    }
+
     fn into_error(self, path: &Path) -> Error {
         match self {
             Failure::Sqlite(e) => sqlite_error(path, &e),

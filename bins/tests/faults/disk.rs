@@ -217,6 +217,21 @@ async fn unready_while_blocked(data: &Path, log: &Path, blockade: &mut dyn Block
         up.log_tail()
     );
     let logged = std::fs::read_to_string(log).unwrap_or_default();
+    if write.status() == 503 {
+        // The failed write's own error says what the OS said, beside
+        // SQLite's words for it.
+        let line = logged
+            .lines()
+            .find(|l| l.contains("record store failed") && l.contains(blockade.os_error()));
+        eprintln!("the failed write logged: {line:?}");
+        assert!(
+            line.is_some_and(|l| !l.contains('\u{1b}')),
+            "the failed write's error names the OS error {:?}, in plain text (no \
+             colour codes in a file)\n{}",
+            blockade.os_error(),
+            up.log_tail()
+        );
+    }
     let probe = data.join("recipe.sqlite3-write-probe");
     assert!(
         logged.contains(&probe.display().to_string()) && logged.contains(blockade.os_error()),
