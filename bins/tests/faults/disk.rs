@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::support::free_port;
+use crate::support::{Running, free_port};
 use crate::up::{self, Up, client, drop_make, status};
 
 /// A way to make a data directory refuse writes.
@@ -153,12 +153,26 @@ impl Drop for FullTmpfs {
     }
 }
 
-/// Waits until `/readyz` answers `want`; the answer's body when it does.
+/// Waits until `/readyz` of `up` answers `want`; the answer's body when it
+/// does.
 async fn wait_for_readiness(up: &Up, want: u16, within: Duration) -> String {
+    wait_for_status(&format!("{}/readyz", up.base), want, within, || {
+        up.log_tail()
+    })
+    .await
+}
+
+/// Waits until `url` answers `want`; the answer's body when it does.
+async fn wait_for_status(
+    url: &str,
+    want: u16,
+    within: Duration,
+    log_tail: impl Fn() -> String,
+) -> String {
     let deadline = Instant::now() + within;
     let mut last = None;
     loop {
-        if let Ok(response) = client().get(format!("{}/readyz", up.base)).send().await {
+        if let Ok(response) = client().get(url).send().await {
             let code = response.status().as_u16();
             let body = response.text().await.unwrap_or_default();
             if code == want {
@@ -168,8 +182,8 @@ async fn wait_for_readiness(up: &Up, want: u16, within: Duration) -> String {
         }
         assert!(
             Instant::now() < deadline,
-            "/readyz did not answer {want} within {within:?}; last: {last:?}\n{}",
-            up.log_tail()
+            "{url} did not answer {want} within {within:?}; last: {last:?}\n{}",
+            log_tail()
         );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
@@ -300,4 +314,61 @@ async fn full_data_directory_turns_unready_then_ready() {
             unready_while_blocked(&data, &log, &mut blockade).await;
         }
     }
+}
+
+/// The watcher's own health listener (the sender shares it): ready,
+/// unready while its data directory refuses writes, ready again after.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watcher_readiness_follows_its_data_directory() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let log = dir.path().join("watcher.log");
+    let (data, mut blockade): (PathBuf, Box<dyn Blockade>) = match Immutable::available(dir.path())
+    {
+        Ok(()) => {
+            let data = dir.path().join("data");
+            let blockade = Immutable {
+                dir: data.clone(),
+                on: false,
+            };
+            (data, Box::new(blockade))
+        }
+        Err(why) => {
+            eprintln!(
+                "FAULT MECHANISM UNAVAILABLE: chattr +i does not work here ({why}); \
+                 testing a data directory that refuses writes with a full tmpfs instead"
+            );
+            let tmpfs = FullTmpfs::mount(&dir.path().join("mnt")).unwrap_or_else(|e| {
+                panic!("no way to make a directory refuse writes: chattr ({why}), mount ({e})")
+            });
+            (tmpfs.mount_point.join("data"), Box::new(tmpfs))
+        }
+    };
+    let port = free_port();
+    let file = std::fs::File::create(&log).expect("the log file");
+    let _watcher = Running(
+        Command::new(env!("CARGO_BIN_EXE_recipe-watcher"))
+            .arg("--data-dir")
+            .arg(&data)
+            .args(["--health-listen", &format!("127.0.0.1:{port}")])
+            .env_remove("RECIPE_HEALTH_LISTEN")
+            .env("RUST_LOG", "warn")
+            .stdin(std::process::Stdio::null())
+            .stdout(file.try_clone().expect("the log file clones"))
+            .stderr(file)
+            .spawn()
+            .expect("recipe-watcher starts"),
+    );
+    let readyz = format!("http://127.0.0.1:{port}/readyz");
+    let tail = || std::fs::read_to_string(&log).unwrap_or_default();
+    wait_for_status(&readyz, 200, Duration::from_secs(30), tail).await;
+    blockade.block();
+    let body = wait_for_status(&readyz, 503, Duration::from_secs(30), tail).await;
+    assert!(body.contains("cannot be written"), "{body}");
+    assert!(
+        tail().contains(blockade.os_error()),
+        "the log says what the OS said\n{}",
+        tail()
+    );
+    blockade.clear();
+    wait_for_status(&readyz, 200, Duration::from_secs(30), tail).await;
 }
