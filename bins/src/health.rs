@@ -2,11 +2,16 @@
 //! (`recipe-watcher`, `recipe-sender`), so Kubernetes can probe them like
 //! the server: `GET /healthz` answers 200 while the process runs, and
 //! `GET /readyz` answers 200 once its ports are built, 503 before that and
-//! again once shutdown has begun (the process is draining).
+//! again once shutdown has begun (the process is draining). On the
+//! embedded backends it also answers 503 while the data directory cannot
+//! be written (read-only or full): the process is alive, but its work
+//! cannot be done.
 
+use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use anyhow::Context;
 use axum::Router;
@@ -23,18 +28,41 @@ pub struct HealthArgs {
     pub health_listen: SocketAddr,
 }
 
+/// A check `/readyz` runs on every probe once the process is ready; an
+/// error says why the backend cannot be written.
+pub type WriteProbe =
+    Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<(), String>> + Send>> + Send + Sync>;
+
 /// The switch behind `/readyz`: the binary turns it on once its ports are
 /// built.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Readiness {
     ready: Arc<AtomicBool>,
     shutdown: CancellationToken,
+    /// Set once, by the binary, when its backend can refuse writes.
+    probe: Arc<OnceLock<WriteProbe>>,
+}
+
+impl std::fmt::Debug for Readiness {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Readiness")
+            .field("ready", &self.ready)
+            .field("shutdown", &self.shutdown)
+            .field("probe", &self.probe.get().is_some())
+            .finish()
+    }
 }
 
 impl Readiness {
     /// Marks the process ready.
     pub fn set_ready(&self) {
         self.ready.store(true, Ordering::Relaxed);
+    }
+
+    /// Adds a write check to every `/readyz` (a second call changes
+    /// nothing).
+    pub fn set_probe(&self, probe: WriteProbe) {
+        let _ = self.probe.set(probe);
     }
 
     /// Ready: the ports are built and no shutdown has begun.
@@ -55,6 +83,7 @@ pub async fn listen(address: SocketAddr, shutdown: CancellationToken) -> anyhow:
     let readiness = Readiness {
         ready: Arc::default(),
         shutdown,
+        probe: Arc::default(),
     };
     let app = Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -69,11 +98,20 @@ pub async fn listen(address: SocketAddr, shutdown: CancellationToken) -> anyhow:
 }
 
 async fn readyz(State(readiness): State<Readiness>) -> (StatusCode, &'static str) {
-    if readiness.is_ready() {
-        (StatusCode::OK, "ready")
-    } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "not ready")
+    if !readiness.is_ready() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "not ready");
     }
+    if let Some(probe) = readiness.probe.get()
+        && let Err(error) = probe().await
+    {
+        // The details (path, OS error) go to the log, not to the prober.
+        tracing::warn!(%error, "not ready: the backend cannot be written");
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not ready: the backend cannot be written",
+        );
+    }
+    (StatusCode::OK, "ready")
 }
 
 #[cfg(test)]
@@ -86,6 +124,7 @@ mod tests {
         let readiness = Readiness {
             ready: Arc::default(),
             shutdown: shutdown.clone(),
+            probe: Arc::default(),
         };
         assert!(!readiness.is_ready());
         readiness.set_ready();

@@ -94,6 +94,22 @@ impl Wiring {
         }
     }
 
+    /// What the health listener's `/readyz` checks: on the embedded
+    /// backends, that the data directory can be written (see
+    /// [`Database::probe_write`]); AWS needs no such check.
+    pub fn write_probe(&self) -> Option<crate::health::WriteProbe> {
+        match &self.backend {
+            Backend::Embedded { database, .. } => {
+                let database = database.clone();
+                Some(Arc::new(move || {
+                    let database = database.clone();
+                    Box::pin(async move { database.probe_write().await.map_err(|e| e.to_string()) })
+                }))
+            }
+            Backend::Aws(_) => None,
+        }
+    }
+
     /// The bucket.
     pub fn object_store(&self) -> Result<Arc<dyn ObjectStore>> {
         match &self.backend {

@@ -26,6 +26,36 @@ pub const DATABASE_FILE_NAME: &str = "recipe.sqlite3";
 /// seconds only runs out when something is really stuck.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How much [`Database::probe_write`] writes: one block, so a file system
+/// with no block left refuses it (an empty file needs none).
+const WRITE_PROBE_BYTES: usize = 4096;
+
+/// The file [`Database::probe_write`] writes, beside the database (where
+/// SQLite creates its `-wal` and `-shm` files, and grows).
+fn write_probe_path(database: &Path) -> PathBuf {
+    let mut name = database
+        .file_name()
+        .map(std::ffi::OsStr::to_os_string)
+        .unwrap_or_default();
+    name.push("-write-probe");
+    database.with_file_name(name)
+}
+
+/// Writes and removes the one-block file at `probe`; the error names it
+/// and says what the OS said. Removed even when the write failed half-way,
+/// so a full disk is not made fuller by the probe; already gone is fine
+/// (another process's probe, outside a transaction, may have removed it).
+fn write_beside(probe: &Path) -> Result<(), String> {
+    let written = std::fs::write(probe, [0u8; WRITE_PROBE_BYTES]);
+    let removed = match std::fs::remove_file(probe) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    };
+    written
+        .and(removed)
+        .map_err(|e| format!("cannot write {}: {e}", probe.display()))
+}
+
 /// The schema, one step per version: `PRAGMA user_version` says how many of
 /// these a file has had. Steps are only ever appended, never edited, so a
 /// file made by an older build migrates forward on open.
@@ -152,6 +182,36 @@ impl Database {
         &self.shared.path
     }
 
+    /// Whether this database can be written right now: takes SQLite's
+    /// write lock, and meanwhile writes and removes a one-block file
+    /// beside the database.
+    ///
+    /// The lock alone is not enough. In WAL mode it lives in shared
+    /// memory, so it is granted on a file system that has turned
+    /// read-only or full, and a rolled-back transaction writes nothing.
+    /// SQLite only finds out at a commit, or later at a checkpoint that
+    /// must grow the file; the new file finds out now, with the OS error
+    /// (`Read-only file system`, `No space left on device`) and its path.
+    /// Holding the lock meanwhile keeps probes of several processes on
+    /// one data directory from writing the same file at once.
+    pub async fn probe_write(&self) -> Result<()> {
+        let probe = write_probe_path(&self.shared.path);
+        self.call(move |connection| {
+            let transaction =
+                connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            transaction.query_row("SELECT count(*) FROM sqlite_schema", [], |_| Ok(()))?;
+            let written = write_beside(&probe);
+            transaction.rollback()?;
+            written.map_err(|message| {
+                Failure::Pipeline(Error::Unavailable {
+                    backend: BACKEND,
+                    message,
+                })
+            })
+        })
+        .await
+    }
+
     /// Runs `work` on the blocking pool with the connection locked.
     pub(crate) async fn call<T, F>(&self, work: F) -> Result<T>
     where
@@ -166,7 +226,21 @@ impl Database {
                 .connection
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner);
-            work(&mut connection).map_err(|e| e.into_error(&shared.path))
+            work(&mut connection).map_err(|failure| {
+                // SQLite says "database or disk is full" or "disk I/O
+                // error", not which OS error; a write beside the file
+                // finds it out for the log.
+                let os_error = failure
+                    .is_file_system()
+                    .then(|| write_beside(&write_probe_path(&shared.path)).err())
+                    .flatten();
+                let mut error = failure.into_error(&shared.path);
+                if let (Some(os_error), Error::Unavailable { message, .. }) = (os_error, &mut error)
+                {
+                    message.push_str(&format!(" ({os_error})"));
+                }
+                error
+            })
         })
         .await;
         match outcome {
@@ -273,6 +347,22 @@ pub(crate) enum Failure {
 }
 
 impl Failure {
+    /// Whether SQLite failed at the file system: full, read-only, I/O.
+    fn is_file_system(&self) -> bool {
+        matches!(
+            self,
+            Failure::Sqlite(e) if matches!(
+                e.sqlite_error_code(),
+                Some(
+                    ErrorCode::DiskFull
+                        | ErrorCode::SystemIoFailure
+                        | ErrorCode::ReadOnly
+                        | ErrorCode::CannotOpen
+                )
+            )
+        )
+    }
+
     fn into_error(self, path: &Path) -> Error {
         match self {
             Failure::Sqlite(e) => sqlite_error(path, &e),
@@ -305,6 +395,10 @@ pub(crate) fn sqlite_error(path: &Path, error: &rusqlite::Error) -> Error {
             | ErrorCode::DatabaseLocked
             | ErrorCode::SystemIoFailure
             | ErrorCode::DiskFull
+            // A read-only file or file system is an operator's to fix, and
+            // once fixed the same write succeeds: worth a retry, not a
+            // rejection.
+            | ErrorCode::ReadOnly
             | ErrorCode::CannotOpen
             | ErrorCode::FileLockingProtocolFailed
             | ErrorCode::OutOfMemory
@@ -359,6 +453,8 @@ mod tests {
             ErrorCode::DatabaseBusy,
             ErrorCode::DatabaseLocked,
             ErrorCode::SystemIoFailure,
+            ErrorCode::DiskFull,
+            ErrorCode::ReadOnly,
         ] {
             assert!(
                 sqlite_error(path, &failure(code)).is_transient(),
@@ -377,6 +473,27 @@ mod tests {
             sqlite_error(path, &rusqlite::Error::IntegralValueOutOfRange(0, -1)),
             Error::Corrupt { .. }
         ));
+    }
+
+    #[tokio::test]
+    async fn the_write_probe_names_its_path_and_the_os_error_and_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let database = Database::open_data_dir(dir.path()).unwrap();
+        database.probe_write().await.unwrap();
+        let probe = write_probe_path(database.path());
+        assert!(!probe.exists(), "the probe file is removed");
+
+        // A directory where the probe goes: a write that fails even for
+        // root, as a read-only or full file system would.
+        std::fs::create_dir(&probe).unwrap();
+        let error = database.probe_write().await.unwrap_err();
+        assert!(error.is_transient(), "{error}");
+        let message = error.to_string();
+        assert!(message.contains(&probe.display().to_string()), "{message}");
+        assert!(message.contains("os error"), "{message}");
+
+        std::fs::remove_dir(&probe).unwrap();
+        database.probe_write().await.unwrap();
     }
 
     #[test]

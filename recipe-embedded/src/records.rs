@@ -47,18 +47,11 @@ fn from_json<T: DeserializeOwned>(document: &str, what: impl FnOnce() -> String)
 
 #[async_trait]
 impl RecordStore for SqliteRecordStore {
-    /// Takes the write lock and lets go of it, so a read-only or locked
-    /// file fails readiness, not the first write.
+    /// Takes the write lock and writes beside the database (see
+    /// [`Database::probe_write`]), so a locked, read-only or full data
+    /// directory fails readiness, not only the next write.
     async fn ping(&self) -> Result<()> {
-        self.database
-            .call(|connection| {
-                let transaction =
-                    connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                transaction.query_row("SELECT count(*) FROM recipes", [], |_| Ok(()))?;
-                transaction.rollback()?;
-                Ok(())
-            })
-            .await
+        self.database.probe_write().await
     }
 
     async fn put_recipe(&self, recipe: &Recipe, mode: PutMode) -> Result<Written> {

@@ -75,6 +75,9 @@ async fn main() -> Result<()> {
             ..SenderConfig::default()
         },
     ));
+    if let Some(probe) = wiring.write_probe() {
+        readiness.set_probe(probe);
+    }
     readiness.set_ready();
     sender.run(shutdown).await;
     wiring.log_requests();

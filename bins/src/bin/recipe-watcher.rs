@@ -82,6 +82,9 @@ async fn main() -> Result<()> {
             ..WatcherConfig::default()
         },
     );
+    if let Some(probe) = wiring.write_probe() {
+        readiness.set_probe(probe);
+    }
     readiness.set_ready();
     watcher.run(shutdown).await;
     wiring.log_requests();
