@@ -1,9 +1,13 @@
 //! The real server on 127.0.0.1:0 over an in-memory store, driven by a
 //! real HTTP client: every endpoint, every error status, idempotent makes,
-//! the OpenAPI document and the metrics.
+//! the OpenAPI document, the metrics, and slow clients cut off
+//! (`slow_clients`).
 
 // Helpers outside `#[test]` functions fail the test by panicking, too.
 #![allow(clippy::unwrap_used)]
+
+#[path = "server/slow_clients.rs"]
+mod slow_clients;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
