@@ -158,7 +158,10 @@ impl std::fmt::Debug for AppState {
 #[openapi(
     info(
         title = "recipe-diff server",
-        description = "Recipes, the makes cooked from them, and the differences between the two."
+        description = "Recipes, the makes cooked from them, and the differences between the two.\n\n\
+            Any request not answered within the server's request timeout (30 s unless \
+            configured), a body sent too slowly for instance, answers 408 with the usual \
+            error body."
     ),
     modifiers(&BearerScheme),
     tags(
