@@ -186,10 +186,7 @@ impl Database {
                 // A panic while the lock was held cannot leave the
                 // connection half-changed: an open transaction rolls back
                 // when dropped.
-                let mut connection = shared
-                    .writer
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner);
+                let mut connection = shared.writer.lock().unwrap_or_else(PoisonError::into_inner);
                 work(&mut connection).map_err(|e| e.into_error(&shared.path))
             })
             .await,
