@@ -653,6 +653,44 @@ async fn a_chunked_body_over_the_limit_is_a_413_too() {
 }
 
 #[tokio::test]
+async fn a_body_announced_over_the_limit_is_refused_before_it_is_sent() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let config = ServerConfig {
+        max_body_bytes: 1024,
+        ..ServerConfig::default()
+    };
+    let server = TestServer::with(Arc::new(InMemoryRecordStore::new()), config).await;
+    let mut stream = tokio::net::TcpStream::connect(server.address)
+        .await
+        .unwrap();
+    // The client waits for `100 Continue` before sending the body; the
+    // server must answer 413 instead, from the length alone.
+    stream
+        .write_all(
+            b"POST /recipes HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\
+              Content-Length: 1025\r\nExpect: 100-continue\r\n\r\n",
+        )
+        .await
+        .unwrap();
+    let mut response = String::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_string(&mut response),
+    )
+    .await
+    .expect("answered without the body")
+    .unwrap();
+    assert!(response.starts_with("HTTP/1.1 413"), "{response}");
+    let body = &response[response.find("\r\n\r\n").unwrap() + 4..];
+    assert_eq!(
+        serde_json::from_str::<Value>(body).unwrap()["path"],
+        "/recipes",
+        "{response}"
+    );
+}
+
+#[tokio::test]
 async fn health_readiness_and_an_unavailable_store() {
     let server = TestServer::start().await;
     assert_eq!(server.get("/healthz").await.json(), json!({"status": "ok"}));
