@@ -75,3 +75,48 @@ pub fn millis(text: &str) -> Result<Duration, String> {
         .map(Duration::from_millis)
         .map_err(|_| format!("{text:?} is not a whole number of milliseconds"))
 }
+
+/// How long the server waits for a slow client before cutting it off: the
+/// defence against clients that trickle their headers or body to hold
+/// connections open (slowloris).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::Args)]
+pub struct TimeoutArgs {
+    /// Longest a request may take from its headers to its answer, reading
+    /// the body included; a slower one answers 408 (`30s`, `1m`, `500ms`).
+    #[arg(long, env = "RECIPE_REQUEST_TIMEOUT", value_parser = duration, default_value = "30s")]
+    pub request_timeout: Duration,
+    /// Longest a connection may take to send a request's headers, or to
+    /// start its next request, before it is closed without an answer.
+    #[arg(long, env = "RECIPE_HEADER_READ_TIMEOUT", value_parser = duration, default_value = "30s")]
+    pub header_read_timeout: Duration,
+}
+
+/// Reads a duration such as `30s`, `1m 30s` or `500ms` from the command
+/// line.
+pub fn duration(text: &str) -> Result<Duration, String> {
+    humantime::parse_duration(text)
+        .map_err(|e| format!("{text:?} is not a duration such as 30s or 500ms: {e}"))
+        .and_then(|duration| {
+            // hyper and tower-http would time out at once: a zero timeout
+            // is a typo, not a wish.
+            if duration.is_zero() {
+                Err(format!("{text:?}: a timeout must be longer than zero"))
+            } else {
+                Ok(duration)
+            }
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_as_people_write_them() {
+        assert_eq!(duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(duration("1m 30s"), Ok(Duration::from_secs(90)));
+        assert_eq!(duration("500ms"), Ok(Duration::from_millis(500)));
+        assert!(duration("30").is_err(), "a unit is required");
+        assert!(duration("0s").is_err());
+    }
+}

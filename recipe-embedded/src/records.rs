@@ -108,7 +108,7 @@ impl RecordStore for SqliteRecordStore {
     async fn recipe(&self, recipe_id: i64) -> Result<Option<Recipe>> {
         let document: Option<String> = self
             .database
-            .call(move |connection| {
+            .lookup(move |connection| {
                 Ok(connection
                     .prepare_cached("SELECT document FROM recipes WHERE recipe_id = ?1")?
                     .query_row([recipe_id], |row| row.get(0))
@@ -123,7 +123,7 @@ impl RecordStore for SqliteRecordStore {
     async fn recipes(&self) -> Result<Vec<Recipe>> {
         let rows: Vec<(i64, String)> = self
             .database
-            .call(|connection| {
+            .read(|connection| {
                 let mut statement = connection
                     .prepare_cached("SELECT recipe_id, document FROM recipes ORDER BY recipe_id")?;
                 let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
@@ -161,7 +161,7 @@ impl RecordStore for SqliteRecordStore {
         let key = make_id.clone();
         let document: Option<String> = self
             .database
-            .call(move |connection| {
+            .lookup(move |connection| {
                 Ok(connection
                     .prepare_cached(
                         "SELECT document FROM makes WHERE recipe_id = ?1 AND make_id = ?2",
@@ -178,7 +178,7 @@ impl RecordStore for SqliteRecordStore {
     async fn makes(&self, recipe_id: i64) -> Result<Vec<MakeRecord>> {
         let rows: Vec<(String, String)> = self
             .database
-            .call(move |connection| {
+            .read(move |connection| {
                 let mut statement = connection.prepare_cached(
                     "SELECT make_id, document FROM makes WHERE recipe_id = ?1 ORDER BY seq",
                 )?;
@@ -209,7 +209,7 @@ impl RecordStore for SqliteRecordStore {
 
     async fn rejections(&self) -> Result<Vec<Rejection>> {
         self.database
-            .call(|connection| {
+            .read(|connection| {
                 let mut statement = connection.prepare_cached(
                     "SELECT source, reason, rejected_at FROM rejections ORDER BY seq",
                 )?;

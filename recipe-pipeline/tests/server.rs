@@ -1,9 +1,13 @@
 //! The real server on 127.0.0.1:0 over an in-memory store, driven by a
 //! real HTTP client: every endpoint, every error status, idempotent makes,
-//! the OpenAPI document and the metrics.
+//! the OpenAPI document, the metrics, and slow clients cut off
+//! (`slow_clients`).
 
 // Helpers outside `#[test]` functions fail the test by panicking, too.
 #![allow(clippy::unwrap_used)]
+
+#[path = "server/slow_clients.rs"]
+mod slow_clients;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -639,6 +643,44 @@ async fn a_chunked_body_over_the_limit_is_a_413_too() {
     stream.write_all(request.as_bytes()).await.unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).await.unwrap();
+    assert!(response.starts_with("HTTP/1.1 413"), "{response}");
+    let body = &response[response.find("\r\n\r\n").unwrap() + 4..];
+    assert_eq!(
+        serde_json::from_str::<Value>(body).unwrap()["path"],
+        "/recipes",
+        "{response}"
+    );
+}
+
+#[tokio::test]
+async fn a_body_announced_over_the_limit_is_refused_before_it_is_sent() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let config = ServerConfig {
+        max_body_bytes: 1024,
+        ..ServerConfig::default()
+    };
+    let server = TestServer::with(Arc::new(InMemoryRecordStore::new()), config).await;
+    let mut stream = tokio::net::TcpStream::connect(server.address)
+        .await
+        .unwrap();
+    // The client waits for `100 Continue` before sending the body; the
+    // server must answer 413 instead, from the length alone.
+    stream
+        .write_all(
+            b"POST /recipes HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\
+              Content-Length: 1025\r\nExpect: 100-continue\r\n\r\n",
+        )
+        .await
+        .unwrap();
+    let mut response = String::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_string(&mut response),
+    )
+    .await
+    .expect("answered without the body")
+    .unwrap();
     assert!(response.starts_with("HTTP/1.1 413"), "{response}");
     let body = &response[response.find("\r\n\r\n").unwrap() + 4..];
     assert_eq!(

@@ -17,7 +17,7 @@ use recipe_pipeline::sender::{HttpRecipeServer, Sender, SenderConfig};
 use recipe_pipeline::server::{ApiToken, AppState, DEFAULT_MAX_BODY_BYTES, ServerConfig, serve};
 use recipe_pipeline::watcher::{WatchMode, Watcher, WatcherConfig};
 
-use crate::config::{BackendArgs, LogFormat};
+use crate::config::{BackendArgs, LogFormat, TimeoutArgs};
 use crate::wiring::{MAX_RECEIVES, RECIPE_CACHE_TIME, Wiring};
 
 /// Arguments of `recipe up`.
@@ -46,6 +46,9 @@ pub struct UpArgs {
     /// Log format.
     #[arg(long, env = "RECIPE_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
+    /// How long the API waits for slow clients.
+    #[command(flatten)]
+    pub timeouts: TimeoutArgs,
 }
 
 /// The documents a first run starts with, as (key, body).
@@ -111,6 +114,8 @@ async fn up(args: &UpArgs) -> Result<()> {
             ServerConfig {
                 api_token: token.as_deref().map(ApiToken::new),
                 max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+                request_timeout: args.timeouts.request_timeout,
+                header_read_timeout: args.timeouts.header_read_timeout,
             },
         ),
         shutdown.clone().cancelled_owned(),

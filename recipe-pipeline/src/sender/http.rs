@@ -9,6 +9,10 @@ use super::{Outcome, RecipeServer, Submission};
 use crate::error::{Error, Result};
 use crate::keys::KeyKind;
 
+/// How long an idle connection to the server is kept for the next
+/// request: under the server's default header read timeout.
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(20);
+
 /// Posts makes to `POST /recipes/{id}/makes` and recipes to
 /// `PUT /recipes/{id}`, with the source object in `X-Recipe-Source-*`
 /// headers so the server can name a make by where it came from.
@@ -24,6 +28,10 @@ impl HttpRecipeServer {
     pub fn new(base_url: &str, token: Option<String>, timeout: Duration) -> Result<Self> {
         let client = reqwest::Client::builder()
             .timeout(timeout)
+            // The server closes a kept-alive connection that stays idle
+            // for its header read timeout (30 s by default); dropping ours
+            // sooner means a request never goes out on one it is closing.
+            .pool_idle_timeout(POOL_IDLE_TIMEOUT)
             .build()
             .map_err(|e| Error::Refused {
                 backend: "recipe server",

@@ -40,6 +40,13 @@ pub enum ApiError {
     /// 405: the route exists, the method does not.
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// 408: the request was not answered within the configured time,
+    /// usually because its body arrived too slowly.
+    #[error("the request took longer than the limit of {}", humantime::format_duration(*.limit))]
+    RequestTimeout {
+        /// The limit.
+        limit: std::time::Duration,
+    },
     /// 409: the request contradicts what is stored.
     #[error("{0}")]
     Conflict(String),
@@ -66,6 +73,7 @@ impl ApiError {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::RequestTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -165,7 +173,21 @@ pub(super) async fn render_errors(
     if status.is_client_error() || status.is_server_error() {
         state.metrics.count_http_error(status);
     }
-    match response.extensions_mut().remove::<PendingError>() {
+    let pending = response
+        .extensions_mut()
+        .remove::<PendingError>()
+        .or_else(|| {
+            // tower-http's timeout answers a bare 408 with no body; the
+            // client gets the same shape as for every other error.
+            (status == StatusCode::REQUEST_TIMEOUT).then(|| PendingError {
+                error: ApiError::RequestTimeout {
+                    limit: state.config.request_timeout,
+                }
+                .to_string(),
+                body_path: None,
+            })
+        });
+    match pending {
         Some(pending) => {
             let body = ErrorBody {
                 error: pending.error,

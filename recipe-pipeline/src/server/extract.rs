@@ -4,8 +4,8 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use percent_encoding::percent_decode_str;
 use serde::de::DeserializeOwned;
 
@@ -47,14 +47,25 @@ impl FromRequest<AppState> for ApiBody {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let limit = state.config.max_body_bytes;
+        // A body announced as too large is refused before a byte of it is
+        // read: the client, if it asked (`Expect: 100-continue`), never
+        // sends it, and the server never buffers it. Bodies without a
+        // length are counted as they arrive, below.
+        let announced = request
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.parse::<u64>().ok());
+        if announced.is_some_and(|length| length > limit as u64) {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
         match Bytes::from_request(request, state).await {
             Ok(bytes) => Ok(ApiBody(bytes)),
             // axum's own limit (`DefaultBodyLimit`) answers 413 in plain
             // text; we answer it in the API's shape.
             Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(ApiError::PayloadTooLarge {
-                    limit: state.config.max_body_bytes,
-                })
+                Err(ApiError::PayloadTooLarge { limit })
             }
             Err(rejection) => Err(ApiError::InvalidRequest(rejection.body_text())),
         }

@@ -7,6 +7,11 @@
 //! - [`router`] builds the axum [`Router`]; [`serve`] runs it on a listener
 //!   until a shutdown future completes, so binaries pass a signal and tests
 //!   pass a listener on port 0;
+//! - slow clients are cut off twice over: a connection that does not
+//!   finish its headers within [`ServerConfig::header_read_timeout`] is
+//!   closed, and a request not answered within
+//!   [`ServerConfig::request_timeout`] (a body trickled in a byte at a
+//!   time, say) answers 408 in the API's error shape;
 //! - `recipes`, `makes` and `operations` hold the handlers, thin wrappers
 //!   around [`crate::ingest`] and the store;
 //! - [`ApiError`] is the one error type: every failure, axum's own
@@ -46,10 +51,16 @@ mod schema;
 
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::StatusCode;
 use axum::middleware;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 use utoipa::OpenApi;
@@ -67,6 +78,15 @@ pub use metrics::Metrics;
 /// recipe a person writes, far below what could hurt the server.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 1024 * 1024;
 
+/// How long a request may take when nothing else is configured: a make is
+/// diffed in milliseconds, so 30 s only runs out for a client that sends
+/// its body slowly on purpose, or a store that is stuck.
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a client may take over a request's headers when nothing else
+/// is configured (hyper's own default, made explicit).
+pub const DEFAULT_HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// What an operator configures.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
@@ -75,6 +95,16 @@ pub struct ServerConfig {
     pub api_token: Option<ApiToken>,
     /// Largest request body accepted; larger ones get 413.
     pub max_body_bytes: usize,
+    /// How long a request may take from its headers to its response,
+    /// reading the body included; slower ones answer 408. Without it a
+    /// client trickling its body a byte a second holds its connection and
+    /// its buffer for as long as it likes.
+    pub request_timeout: Duration,
+    /// How long a connection may take to send a request's headers (and,
+    /// on a kept-alive connection, to start the next request) before it is
+    /// closed without an answer: the request timeout only starts once the
+    /// headers are in.
+    pub header_read_timeout: Duration,
 }
 
 impl Default for ServerConfig {
@@ -82,6 +112,8 @@ impl Default for ServerConfig {
         ServerConfig {
             api_token: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
         }
     }
 }
@@ -126,7 +158,10 @@ impl std::fmt::Debug for AppState {
 #[openapi(
     info(
         title = "recipe-diff server",
-        description = "Recipes, the makes cooked from them, and the differences between the two."
+        description = "Recipes, the makes cooked from them, and the differences between the two.\n\n\
+            Any request not answered within the server's request timeout (30 s unless \
+            configured), a body sent too slowly for instance, answers 408 with the usual \
+            error body."
     ),
     modifiers(&BearerScheme),
     tags(
@@ -166,6 +201,7 @@ pub fn router(state: AppState) -> Router {
     let (routes, api) = api_routes().split_for_parts();
 
     let max_body_bytes = state.config.max_body_bytes;
+    let request_timeout = state.config.request_timeout;
     routes
         .merge(dashboard::routes())
         // Only matched routes check the token, so an unknown path is a 404
@@ -178,6 +214,11 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(operations::method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .layer(axum::Extension(Arc::new(api)))
+        // Inside `render_errors`, which gives the bare 408 our JSON shape.
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            request_timeout,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             error::render_errors,
@@ -207,15 +248,51 @@ fn request_span(request: &Request) -> tracing::Span {
 
 /// Serves the API on `listener` until `shutdown` completes, then finishes
 /// the requests in flight and returns.
+///
+/// This is `axum::serve` with a timer: each connection is hyper's HTTP/1
+/// connection with [`ServerConfig::header_read_timeout`], which
+/// `axum::serve` cannot set, so a client trickling its headers is cut off
+/// instead of holding its connection open for ever.
 pub async fn serve(
-    listener: tokio::net::TcpListener,
+    mut listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     if let Ok(address) = listener.local_addr() {
         tracing::info!(%address, "serving the recipe API");
     }
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(state.config.header_read_timeout);
+    let app = router(state);
+    let connections = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        // axum's `Listener` retries failed accepts (out of file
+        // descriptors, say) after a pause instead of giving up.
+        let (stream, remote) = tokio::select! {
+            accepted = axum::serve::Listener::accept(&mut listener) => accepted,
+            () = &mut shutdown => break,
+        };
+        // Responses go out in one write; Nagle's algorithm would only
+        // hold back the last segment of a large one.
+        if let Err(error) = stream.set_nodelay(true) {
+            tracing::debug!(%error, %remote, "cannot set TCP_NODELAY");
+        }
+        let connection =
+            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
+        let connection = connections.watch(connection);
+        tokio::spawn(async move {
+            // A client that goes away or is cut off ends here; nothing
+            // to answer, so it is only traced.
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, %remote, "connection closed with an error");
+            }
+        });
+    }
+    // No new connections; the open ones finish their request in flight
+    // and close.
+    drop(listener);
+    connections.shutdown().await;
+    Ok(())
 }
