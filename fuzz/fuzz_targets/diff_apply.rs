@@ -275,18 +275,18 @@ fuzz_target!(|input: (FuzzRecipe, FuzzMake)| {
     };
 
     let same = diff(&a, &a);
-    assert!(same.is_empty() && same.restatements.is_empty(), "{same:#?}");
+    assert!(same.is_empty() && same.restatements.is_empty(), "diff(a, a) is not empty: {same:?}");
 
     let forward = diff(&a, &b);
     match apply(&a, &forward) {
-        Ok(rebuilt) => assert_eq!(rebuilt, b, "apply(a, diff(a, b)) is not b; {forward:#?}"),
-        Err(error) => panic!("diff(a, b) does not fit a: {error}; {forward:#?}"),
+        Ok(rebuilt) => assert_eq!(rebuilt, b, "apply(a, diff(a, b)) is not b; {forward:?}"),
+        Err(error) => panic!("diff(a, b) does not fit a: {error}; {forward:?}"),
     }
 
     let inverse = forward.clone().inverted();
     match apply(&b, &inverse) {
-        Ok(rebuilt) => assert_eq!(rebuilt, a, "the inverse does not rebuild a; {inverse:#?}"),
-        Err(error) => panic!("the inverse does not fit b: {error}; {inverse:#?}"),
+        Ok(rebuilt) => assert_eq!(rebuilt, a, "the inverse does not rebuild a; {inverse:?}"),
+        Err(error) => panic!("the inverse does not fit b: {error}; {inverse:?}"),
     }
     assert_eq!(diff(&b, &a), inverse, "diff(b, a) is not diff(a, b) inverted");
 
