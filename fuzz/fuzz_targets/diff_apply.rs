@@ -251,7 +251,14 @@ fn edited(mut recipe: Recipe, edits: &[Edit]) -> Recipe {
             Edit::Scale(k) => {
                 let factor = f64::from(*k) / 4.0;
                 for ingredient in &mut recipe.ingredients {
-                    ingredient.quantity = ingredient.quantity.map(|q| q.scaled(factor));
+                    // An amount scaled past f64::MAX is infinite, which no
+                    // reader produces: such an amount stays as it was.
+                    if let Some(quantity) = ingredient.quantity {
+                        let scaled = quantity.scaled(factor);
+                        if scaled.high().is_finite() {
+                            ingredient.quantity = Some(scaled);
+                        }
+                    }
                 }
             }
         }

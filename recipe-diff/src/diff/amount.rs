@@ -109,11 +109,15 @@ fn comparable(
 }
 
 /// `make / original`, with zero over zero as one.
+///
+/// A ratio must exist in both directions, so that a diff inverts exactly:
+/// none when only one side is zero (none of it, or some from nothing, is no
+/// multiple), nor when the quotient overflows or underflows.
 fn ratio_of(make: f64, original: f64) -> Option<f64> {
-    if original == 0.0 {
-        (make == 0.0).then_some(1.0)
+    if original == 0.0 || make == 0.0 {
+        (make == original).then_some(1.0)
     } else {
-        Some(make / original)
+        Some(make / original).filter(|ratio| ratio.is_normal())
     }
 }
 
@@ -188,6 +192,24 @@ mod tests {
         assert!(compare(&huge, &huge).same);
         assert!(compare(&ingredient(1e308, "cup"), &ingredient(1e308, "cup")).same);
         assert!(!compare(&ingredient(1e308, "cup"), &ingredient(1.0, "cup")).same);
+    }
+
+    #[test]
+    fn a_ratio_exists_both_ways_or_neither() {
+        // Found by the `diff_apply` fuzz target: 1e165 → 0 had the ratio 0
+        // but 0 → 1e165 none, so inverting a diff twice lost the ratio.
+        let ratios = |a: f64, b: f64| {
+            let (forward, backward) = (
+                compare(&ingredient(a, "cup"), &ingredient(b, "cup")).ratio,
+                compare(&ingredient(b, "cup"), &ingredient(a, "cup")).ratio,
+            );
+            assert_eq!(forward.is_some(), backward.is_some(), "{a} and {b}");
+            forward
+        };
+        assert_eq!(ratios(1.297e165, 0.0), None);
+        assert_eq!(ratios(1e300, 1e-300), None);
+        assert_eq!(ratios(0.0, 0.0), Some(1.0));
+        assert_eq!(ratios(2.0, 3.0), Some(1.5));
     }
 
     #[test]
