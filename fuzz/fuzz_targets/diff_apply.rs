@@ -25,16 +25,31 @@ use recipe_diff::quantity::Quantity;
 use recipe_diff::{Ingredient, Recipe, RecipeDiff, Step, apply, diff};
 
 const NAMES: &[&str] = &[
-    "flour", "sugar", "brown sugar", "butter", "eggs", "egg", "milk", "salt", "cinnamon",
-    "apples", "pieCrust", "pie crust", "vanilla extract", "olive oil", "garlic", "", " ",
+    "flour",
+    "sugar",
+    "brown sugar",
+    "butter",
+    "eggs",
+    "egg",
+    "milk",
+    "salt",
+    "cinnamon",
+    "apples",
+    "pieCrust",
+    "pie crust",
+    "vanilla extract",
+    "olive oil",
+    "garlic",
+    "",
+    " ",
 ];
 const UNITS: &[&str] = &[
     "tsp", "TBS", "tbsp", "cup", "cups", "g", "kg", "oz", "lb", "ml", "l", "unit", "pinch",
     "clove", "Cloves", "fl oz",
 ];
 const WORDS: &[&str] = &[
-    "mix", "the", "flour", "and", "sugar", "bake", "for", "20", "minutes", "at", "350",
-    "degrees", "stir", "until", "smooth", "add", "eggs", "a", "time", "", "  ", "Mix", ".",
+    "mix", "the", "flour", "and", "sugar", "bake", "for", "20", "minutes", "at", "350", "degrees",
+    "stir", "until", "smooth", "add", "eggs", "a", "time", "", "  ", "Mix", ".",
 ];
 
 /// Text: mostly from a vocabulary, sometimes anything.
@@ -100,9 +115,17 @@ impl FuzzIngredient {
         Ingredient {
             ingredient_id: self.id.map(i64::from),
             quantity: self.amount.as_ref().and_then(Amount::quantity),
-            measurement: self.unit.as_ref().map(|u| u.pick_from(UNITS)).and_then(not_blank),
+            measurement: self
+                .unit
+                .as_ref()
+                .map(|u| u.pick_from(UNITS))
+                .and_then(not_blank),
             ingredient_name: self.name.pick_from(NAMES),
-            note: self.note.as_ref().map(|n| n.pick_from(WORDS)).and_then(not_blank),
+            note: self
+                .note
+                .as_ref()
+                .map(|n| n.pick_from(WORDS))
+                .and_then(not_blank),
         }
     }
 }
@@ -140,7 +163,9 @@ struct FuzzRecipe {
 impl FuzzRecipe {
     fn build(&self) -> Recipe {
         Recipe {
-            recipe_name: self.name.pick_from(&["Apple Pie", "apple pie", "Pancakes", ""]),
+            recipe_name: self
+                .name
+                .pick_from(&["Apple Pie", "apple pie", "Pancakes", ""]),
             recipe_id: self.id.map(i64::from),
             rating: self.rating.and_then(|rating| match rating {
                 Ok(halves) => Some(f64::from(halves % 11) / 2.0),
@@ -282,7 +307,10 @@ fuzz_target!(|input: (FuzzRecipe, FuzzMake)| {
     };
 
     let same = diff(&a, &a);
-    assert!(same.is_empty() && same.restatements.is_empty(), "diff(a, a) is not empty: {same:?}");
+    assert!(
+        same.is_empty() && same.restatements.is_empty(),
+        "diff(a, a) is not empty: {same:?}"
+    );
 
     let forward = diff(&a, &b);
     match apply(&a, &forward) {
@@ -295,7 +323,11 @@ fuzz_target!(|input: (FuzzRecipe, FuzzMake)| {
         Ok(rebuilt) => assert_eq!(rebuilt, a, "the inverse does not rebuild a; {inverse:?}"),
         Err(error) => panic!("the inverse does not fit b: {error}; {inverse:?}"),
     }
-    assert_eq!(diff(&b, &a), inverse, "diff(b, a) is not diff(a, b) inverted");
+    assert_eq!(
+        diff(&b, &a),
+        inverse,
+        "diff(b, a) is not diff(a, b) inverted"
+    );
 
     let json = serde_json::to_string(&forward).expect("a diff serializes");
     let back: RecipeDiff = match serde_json::from_str(&json) {

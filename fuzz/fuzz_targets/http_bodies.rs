@@ -48,7 +48,10 @@ fn check_refusal(error: &IngestError, body: &[u8]) {
         !error.to_string().trim().is_empty(),
         "an empty error for {body:?}: {error:?}"
     );
-    if matches!(error, IngestError::Document(_) | IngestError::NotUtf8 { .. }) {
+    if matches!(
+        error,
+        IngestError::Document(_) | IngestError::NotUtf8 { .. }
+    ) {
         assert!(error.json_path().is_some(), "no JSON path in {error:?}");
     }
     assert!(
@@ -67,7 +70,11 @@ async fn exercise(body: &[u8]) {
         other => panic!("the fixture recipe is not stored: {other:?}"),
     };
 
-    for write in [RecipeWrite::Create, RecipeWrite::Upsert, RecipeWrite::Replace(1)] {
+    for write in [
+        RecipeWrite::Create,
+        RecipeWrite::Upsert,
+        RecipeWrite::Replace(1),
+    ] {
         if let Err(error) = record_recipe(&store, body, write, None).await {
             check_refusal(&error, body);
         }
@@ -82,7 +89,10 @@ async fn exercise(body: &[u8]) {
         // A fresh store each time: the recipe writes above may have replaced
         // recipe 1, and a make's identity must not clash across sources.
         let store = InMemoryRecordStore::new();
-        if let Err(error) = store.put_recipe(&original, recipe_pipeline::ports::PutMode::Create).await {
+        if let Err(error) = store
+            .put_recipe(&original, recipe_pipeline::ports::PutMode::Create)
+            .await
+        {
             panic!("the fixture recipe is not stored: {error}");
         }
         match record_make(&store, 1, body, source).await {
@@ -90,7 +100,10 @@ async fn exercise(body: &[u8]) {
                 assert_eq!(recorded.written, Written::Created);
                 let record = recorded.record;
                 match apply(&original, &record.differences) {
-                    Ok(rebuilt) => assert_eq!(rebuilt, record.recipe, "the differences do not rebuild the make"),
+                    Ok(rebuilt) => assert_eq!(
+                        rebuilt, record.recipe,
+                        "the differences do not rebuild the make"
+                    ),
                     Err(error) => panic!("the stored differences do not fit the original: {error}"),
                 }
                 match record_make(&store, 1, body, source).await {

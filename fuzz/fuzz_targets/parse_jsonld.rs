@@ -19,12 +19,18 @@ fuzz_target!(|data: &[u8]| {
     let recipe = match parse_make(text) {
         Ok(make) => make.recipe,
         Err(error) => {
-            assert!(!error.to_string().trim().is_empty(), "an empty error for {text:?}");
+            assert!(
+                !error.to_string().trim().is_empty(),
+                "an empty error for {text:?}"
+            );
             return;
         }
     };
     if let Some(rating) = recipe.rating {
-        assert!((0.0..=5.0).contains(&rating), "rating {rating} read from {text:?}");
+        assert!(
+            (0.0..=5.0).contains(&rating),
+            "rating {rating} read from {text:?}"
+        );
     }
     for quantity in recipe.ingredients.iter().filter_map(|i| i.quantity) {
         assert!(
@@ -34,7 +40,10 @@ fuzz_target!(|data: &[u8]| {
     }
     let json = serde_json::to_string(&recipe).expect("a parsed recipe serializes");
     match parse_recipe(&json) {
-        Ok(back) => assert_eq!(back, recipe, "the native JSON {json} reads back differently"),
+        Ok(back) => assert_eq!(
+            back, recipe,
+            "the native JSON {json} reads back differently"
+        ),
         Err(error) => panic!("the native JSON {json} does not read back: {error}"),
     }
 });

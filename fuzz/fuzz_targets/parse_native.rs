@@ -21,14 +21,20 @@ fuzz_target!(|data: &[u8]| {
         (Ok(make), Ok(recipe)) => assert_eq!(&make.recipe, recipe, "the entry points disagree"),
         (Err(make_error), Err(recipe_error)) => {
             assert_eq!(make_error, recipe_error, "the entry points disagree");
-            assert!(!make_error.to_string().trim().is_empty(), "an empty error for {text:?}");
+            assert!(
+                !make_error.to_string().trim().is_empty(),
+                "an empty error for {text:?}"
+            );
         }
         _ => panic!("one entry point read {text:?}, the other refused it"),
     }
     if let Ok(recipe) = recipe {
         let json = serde_json::to_string(&recipe).expect("a parsed recipe serializes");
         match parse_recipe(&json) {
-            Ok(back) => assert_eq!(back, recipe, "the canonical JSON {json} reads back differently"),
+            Ok(back) => assert_eq!(
+                back, recipe,
+                "the canonical JSON {json} reads back differently"
+            ),
             Err(error) => panic!("the canonical JSON {json} does not read back: {error}"),
         }
     }

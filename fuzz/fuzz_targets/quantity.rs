@@ -25,22 +25,35 @@ fuzz_target!(|data: &[u8]| {
     };
     match text.parse::<Quantity>() {
         Ok(quantity) => check_quantity(quantity, text),
-        Err(error) => assert!(!error.to_string().trim().is_empty(), "an empty error for {text:?}"),
+        Err(error) => assert!(
+            !error.to_string().trim().is_empty(),
+            "an empty error for {text:?}"
+        ),
     }
 
     let unit = Unit::parse(text);
     let shown = unit.to_string();
-    assert_eq!(Unit::parse(&shown), unit, "{text:?} is {unit:?}, shown as {shown:?}");
+    assert_eq!(
+        Unit::parse(&shown),
+        unit,
+        "{text:?} is {unit:?}, shown as {shown:?}"
+    );
 
     match parse_ingredient_line(text) {
         Ok(ingredient) => {
             let name = &ingredient.ingredient_name;
-            assert!(!name.is_empty() && name.trim() == name, "name {name:?} from {text:?}");
+            assert!(
+                !name.is_empty() && name.trim() == name,
+                "name {name:?} from {text:?}"
+            );
             if let Some(quantity) = ingredient.quantity {
                 check_quantity(quantity, text);
             }
         }
-        Err(error) => assert!(!error.to_string().trim().is_empty(), "an empty error for {text:?}"),
+        Err(error) => assert!(
+            !error.to_string().trim().is_empty(),
+            "an empty error for {text:?}"
+        ),
     }
 });
 

@@ -571,7 +571,16 @@ mod tests {
     fn a_unit_reads_back_from_its_display() {
         // Found by the `quantity` fuzz target: `S\0\0\0\0.S` folded to
         // `s\0\0\0\0.`, which read back without its period.
-        for text in ["S\0\0\0\0.S", "pkg.s", "cans.s", "Tbsp.s", "Cloves", "fl. oz.", "T", "Small  Cans"] {
+        for text in [
+            "S\0\0\0\0.S",
+            "pkg.s",
+            "cans.s",
+            "Tbsp.s",
+            "Cloves",
+            "fl. oz.",
+            "T",
+            "Small  Cans",
+        ] {
             let unit = Unit::parse(text);
             assert_eq!(Unit::parse(&unit.to_string()), unit, "{text:?}");
         }
