@@ -418,8 +418,14 @@ impl RecipeDiff {
     /// `apply(make, &diff.inverted())` gives back the original, and
     /// `diff(make, original)` equals `diff(original, make).inverted()`.
     pub fn inverted(self) -> Self {
+        // The inverse's original is the make: its id is the make's, which
+        // differs from ours only when the diff restates the id.
+        let recipe_id = match &self.restatements.recipe_id {
+            Some(id) => id.make,
+            None => self.recipe_id,
+        };
         let mut inverse = RecipeDiff {
-            recipe_id: self.recipe_id,
+            recipe_id,
             make_id: self.make_id,
             name: self.name.map(Change::inverted),
             rating: self.rating.map(Change::inverted),
@@ -582,4 +588,32 @@ fn inverted_words(words: Vec<WordChange>) -> Vec<WordChange> {
         }
     }
     runs
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Recipe, apply, diff};
+
+    #[test]
+    fn the_inverse_names_the_make_as_its_original() {
+        // Found by the `diff_apply` fuzz target: inverting kept the
+        // original's id, so `diff(b, a)` and `diff(a, b).inverted()`
+        // differed when only one of the two recipes had an id.
+        let a = Recipe {
+            recipe_name: "Pancakes".to_owned(),
+            recipe_id: Some(-9),
+            ..Recipe::default()
+        };
+        let b = Recipe {
+            recipe_id: None,
+            rating: Some(2.5),
+            ..a.clone()
+        };
+        let forward = diff(&a, &b);
+        assert_eq!(forward.recipe_id, Some(-9));
+        let inverse = forward.inverted();
+        assert_eq!(inverse.recipe_id, None);
+        assert_eq!(inverse, diff(&b, &a));
+        assert_eq!(apply(&b, &inverse), Ok(a));
+    }
 }

@@ -313,9 +313,11 @@ fn singular_word(word: &str) -> &str {
             }
         }
     }
-    // `cans`, `cloves`, `lbs`; but not `glass`, `citrus` or a lone `gs`.
+    // `cans`, `cloves`, `lbs`; but not `glass`, `citrus` or a lone `gs`,
+    // nor `pkg.s`: its stem would end in a period, which a second reading
+    // trims, so the folded unit would not read back as itself.
     if word.len() >= 3 && !word.ends_with("ss") && !word.ends_with("us") && !word.ends_with("is") {
-        if let Some(stem) = word.strip_suffix('s') {
+        if let Some(stem) = word.strip_suffix('s').filter(|stem| !stem.ends_with('.')) {
             return stem;
         }
     }
@@ -563,6 +565,25 @@ mod tests {
         assert_eq!(Unit::parse("glass"), Unit::Other("glass".to_owned()));
         assert_ne!(Unit::parse("pinch"), Unit::parse("dash"));
         assert_eq!(Unit::parse("Cloves").to_string(), "clove");
+    }
+
+    #[test]
+    fn a_unit_reads_back_from_its_display() {
+        // Found by the `quantity` fuzz target: `S\0\0\0\0.S` folded to
+        // `s\0\0\0\0.`, which read back without its period.
+        for text in [
+            "S\0\0\0\0.S",
+            "pkg.s",
+            "cans.s",
+            "Tbsp.s",
+            "Cloves",
+            "fl. oz.",
+            "T",
+            "Small  Cans",
+        ] {
+            let unit = Unit::parse(text);
+            assert_eq!(Unit::parse(&unit.to_string()), unit, "{text:?}");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! Makes are generated from originals by the edits cooks make: amounts
 //! changed or restated in other units, ingredients renamed, swapped, added,
 //! removed, reordered; steps reworded, recased, skipped, added, moved,
-//! renumbered; a new rating or name; the whole recipe scaled.
+//! renumbered; a new rating, name or id; the whole recipe scaled.
 
 use proptest::prelude::*;
 use recipe_diff::quantity::Quantity;
@@ -114,6 +114,7 @@ enum Edit {
     MoveStep(usize, usize),
     Renumber,
     Rating(Option<f64>),
+    RecipeId(Option<i64>),
     Name(&'static str),
     Scale(u32),
 }
@@ -141,6 +142,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         (index.clone(), index).prop_map(|(i, j)| Edit::MoveStep(i, j)),
         Just(Edit::Renumber),
         proptest::option::of((0u32..=10).prop_map(|r| f64::from(r) / 2.0)).prop_map(Edit::Rating),
+        proptest::option::of(1i64..5).prop_map(Edit::RecipeId),
         proptest::sample::select(&["Apple Pie", "apple pie", "Apple Tart"][..])
             .prop_map(Edit::Name),
         (1u32..5).prop_map(Edit::Scale),
@@ -232,6 +234,7 @@ fn edited(mut recipe: Recipe, edits: &[Edit]) -> Recipe {
                 }
             }
             Edit::Rating(rating) => recipe.rating = rating,
+            Edit::RecipeId(id) => recipe.recipe_id = id,
             Edit::Name(name) => recipe.recipe_name = name.to_owned(),
             Edit::Scale(k) => {
                 for ingredient in &mut recipe.ingredients {

@@ -74,14 +74,14 @@ pub(crate) fn compare_in(
     } else {
         CONVERSION_TOLERANCE
     };
-    let (original_scale, o_low, o_high) = in_base(original_quantity, original_unit);
-    let (make_scale, m_low, m_high) = in_base(make_quantity, make_unit);
-    if original_scale != make_scale {
+    let Some(((o_low, o_high), (m_low, m_high))) =
+        comparable(original_quantity, original_unit, make_quantity, make_unit)
+    else {
         return AmountComparison {
             same: false,
             ratio: None,
         };
-    }
+    };
     let ratio = match (ratio_of(m_low, o_low), ratio_of(m_high, o_high)) {
         (Some(low), Some(high)) if close(low, high, tolerance) => Some(low),
         _ => None,
@@ -90,18 +90,48 @@ pub(crate) fn compare_in(
     AmountComparison { same, ratio }
 }
 
+/// Both amounts, low and high ends, on one scale: as written when the
+/// units are the same (converting would gain nothing, and could overflow a
+/// huge amount to infinity), else in base units of their common dimension;
+/// `None` when they do not compare.
+fn comparable(
+    original: Quantity,
+    original_unit: &Unit,
+    make: Quantity,
+    make_unit: &Unit,
+) -> Option<((f64, f64), (f64, f64))> {
+    if original_unit == make_unit {
+        return Some(((original.low(), original.high()), (make.low(), make.high())));
+    }
+    let (original_scale, o_low, o_high) = in_base(original, original_unit);
+    let (make_scale, m_low, m_high) = in_base(make, make_unit);
+    (original_scale == make_scale).then_some(((o_low, o_high), (m_low, m_high)))
+}
+
 /// `make / original`, with zero over zero as one.
+///
+/// A ratio must exist in both directions, so that a diff inverts exactly:
+/// none when only one side is zero (none of it, or some from nothing, is no
+/// multiple), nor when the quotient overflows or underflows.
 fn ratio_of(make: f64, original: f64) -> Option<f64> {
-    if original == 0.0 {
-        (make == 0.0).then_some(1.0)
+    if original == 0.0 || make == 0.0 {
+        (make == original).then_some(1.0)
     } else {
-        Some(make / original)
+        Some(make / original).filter(|ratio| ratio.is_normal())
     }
 }
 
 /// Whether `a` and `b` agree within a relative `tolerance`.
+///
+/// Equal values always agree: a huge amount converted to base units can
+/// overflow to infinity on both sides, and infinity minus infinity is NaN.
 pub(crate) fn close(a: f64, b: f64, tolerance: f64) -> bool {
-    (a - b).abs() <= tolerance * a.abs().max(b.abs()).max(f64::MIN_POSITIVE)
+    let difference = (a - b).abs();
+    // An infinite difference is never within tolerance, though the
+    // tolerance of an infinite amount is infinite too.
+    a == b
+        || (difference.is_finite()
+            && difference <= tolerance * a.abs().max(b.abs()).max(f64::MIN_POSITIVE))
 }
 
 #[cfg(test)]
@@ -149,6 +179,37 @@ mod tests {
         let c = compare(&ingredient(1.0, "pinch"), &ingredient(2.0, "pinch"));
         assert_eq!(c.ratio, Some(2.0));
         assert!(!compare(&ingredient(1.0, "pinch"), &ingredient(1.0, "dash")).same);
+    }
+
+    #[test]
+    fn an_amount_too_large_to_convert_equals_itself() {
+        // Found by the `diff_apply` fuzz target: 7e307 tsp is infinite in
+        // millilitres, and an ingredient differed from itself.
+        let huge = Ingredient {
+            quantity: Some(Quantity::range(1e120, 6.979_279_229_465_461e307)),
+            ..ingredient(0.0, "tsp")
+        };
+        assert!(compare(&huge, &huge).same);
+        assert!(compare(&ingredient(1e308, "cup"), &ingredient(1e308, "cup")).same);
+        assert!(!compare(&ingredient(1e308, "cup"), &ingredient(1.0, "cup")).same);
+    }
+
+    #[test]
+    fn a_ratio_exists_both_ways_or_neither() {
+        // Found by the `diff_apply` fuzz target: 1e165 → 0 had the ratio 0
+        // but 0 → 1e165 none, so inverting a diff twice lost the ratio.
+        let ratios = |a: f64, b: f64| {
+            let (forward, backward) = (
+                compare(&ingredient(a, "cup"), &ingredient(b, "cup")).ratio,
+                compare(&ingredient(b, "cup"), &ingredient(a, "cup")).ratio,
+            );
+            assert_eq!(forward.is_some(), backward.is_some(), "{a} and {b}");
+            forward
+        };
+        assert_eq!(ratios(1.297e165, 0.0), None);
+        assert_eq!(ratios(1e300, 1e-300), None);
+        assert_eq!(ratios(0.0, 0.0), Some(1.0));
+        assert_eq!(ratios(2.0, 3.0), Some(1.5));
     }
 
     #[test]

@@ -42,9 +42,7 @@ pub fn diff(original: &Recipe, make: &Recipe) -> RecipeDiff {
     // when asked for the other makes `diff(b, a) == diff(a, b).inverted()`
     // hold exactly, as the contract promises.
     if canonical_order(original, make) == Ordering::Greater {
-        let mut inverse = diff_in_order(make, original).inverted();
-        inverse.recipe_id = original.recipe_id;
-        inverse
+        diff_in_order(make, original).inverted()
     } else {
         diff_in_order(original, make)
     }

@@ -1,0 +1,124 @@
+//! Every HTTP body the server accepts, through the functions its handlers
+//! call, over the in-memory store:
+//!
+//! - `POST /recipes` and `PUT /recipes/1`: `record_recipe`;
+//! - `POST /recipes/1/makes`, by hand and from the bucket: `record_make`.
+//!
+//! Each input is one body, sent to every endpoint against a fresh store
+//! that holds one recipe (id 1), so the seeds are plain documents. Promises
+//! checked: no panic; a refused body yields an error whose message says
+//! what is wrong, with the JSON path when the document is at fault; a
+//! recorded make's differences rebuild it from the stored original; and
+//! delivering the same make again stores it once.
+
+#![no_main]
+
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use recipe_diff::apply;
+use recipe_pipeline::ingest::{IngestError, RecipeWrite, Source, record_make, record_recipe};
+use recipe_pipeline::memory::InMemoryRecordStore;
+use recipe_pipeline::ports::{RecordStore, Written};
+
+/// The original the makes are diffed against.
+const PIE: &str = r#"{"recipeName": "Apple Pie", "recipeId": 1, "rating": 4,
+    "ingredients": [
+        {"ingredientId": 1, "quantity": 1, "measurement": "unit", "ingredientName": "pieCrust"},
+        {"ingredientId": 2, "quantity": 5, "measurement": "unit", "ingredientName": "apples"},
+        {"ingredientId": 3, "quantity": 0.5, "measurement": "TBS", "ingredientName": "cinnamon"}],
+    "steps": [
+        {"stepId": 1, "stepText": "Gather ingredients"},
+        {"stepId": 2, "stepText": "Pre heat oven to 350 degrees"},
+        {"stepId": 3, "stepText": "Make the pie"}]}"#;
+
+/// One runtime per process: building one per input would dominate the run.
+fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a current-thread runtime builds")
+    })
+}
+
+/// A refusal must say what is wrong, and where when the body is at fault.
+fn check_refusal(error: &IngestError, body: &[u8]) {
+    assert!(
+        !error.to_string().trim().is_empty(),
+        "an empty error for {body:?}: {error:?}"
+    );
+    if matches!(
+        error,
+        IngestError::Document(_) | IngestError::NotUtf8 { .. }
+    ) {
+        assert!(error.json_path().is_some(), "no JSON path in {error:?}");
+    }
+    assert!(
+        !matches!(error, IngestError::Store(_)),
+        "the in-memory store failed: {error:?}"
+    );
+}
+
+async fn exercise(body: &[u8]) {
+    let store = InMemoryRecordStore::new();
+    if let Err(error) = record_recipe(&store, PIE.as_bytes(), RecipeWrite::Create, None).await {
+        panic!("the fixture recipe is refused: {error}");
+    }
+    let original = match store.recipe(1).await {
+        Ok(Some(original)) => original,
+        other => panic!("the fixture recipe is not stored: {other:?}"),
+    };
+
+    for write in [
+        RecipeWrite::Create,
+        RecipeWrite::Upsert,
+        RecipeWrite::Replace(1),
+    ] {
+        if let Err(error) = record_recipe(&store, body, write, None).await {
+            check_refusal(&error, body);
+        }
+    }
+
+    let bucket = Source {
+        bucket: "bucket".to_owned(),
+        key: "makes/pie.json".to_owned(),
+        etag: "etag".to_owned(),
+    };
+    for source in [None, Some(&bucket)] {
+        // A fresh store each time: the recipe writes above may have replaced
+        // recipe 1, and a make's identity must not clash across sources.
+        let store = InMemoryRecordStore::new();
+        if let Err(error) = store
+            .put_recipe(&original, recipe_pipeline::ports::PutMode::Create)
+            .await
+        {
+            panic!("the fixture recipe is not stored: {error}");
+        }
+        match record_make(&store, 1, body, source).await {
+            Ok(recorded) => {
+                assert_eq!(recorded.written, Written::Created);
+                let record = recorded.record;
+                match apply(&original, &record.differences) {
+                    Ok(rebuilt) => assert_eq!(
+                        rebuilt, record.recipe,
+                        "the differences do not rebuild the make"
+                    ),
+                    Err(error) => panic!("the stored differences do not fit the original: {error}"),
+                }
+                match record_make(&store, 1, body, source).await {
+                    Ok(again) => {
+                        assert_eq!(again.written, Written::AlreadyExists);
+                        assert_eq!(again.record.make_id, record.make_id);
+                    }
+                    Err(error) => panic!("delivering the make again is refused: {error}"),
+                }
+            }
+            Err(error) => check_refusal(&error, body),
+        }
+    }
+}
+
+fuzz_target!(|body: &[u8]| {
+    runtime().block_on(exercise(body));
+});
