@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
-use recipe_bins::config::{BackendArgs, LogFormat};
+use recipe_bins::config::{BackendArgs, CorsArgs, LogFormat};
 use recipe_bins::wiring::{RECIPE_CACHE_TIME, Wiring};
 use recipe_pipeline::memory::InMemoryRecordStore;
 use recipe_pipeline::ports::RecordStore;
@@ -46,6 +46,9 @@ struct Args {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "RECIPE_MAX_BODY_BYTES", default_value_t = DEFAULT_MAX_BODY_BYTES)]
     max_body_bytes: usize,
+
+    #[command(flatten)]
+    cors: CorsArgs,
 
     /// Log format: text for people, json for log collectors.
     #[arg(long, env = "RECIPE_LOG_FORMAT", value_enum, default_value = "text")]
@@ -90,6 +93,7 @@ async fn main() -> anyhow::Result<()> {
     let config = ServerConfig {
         api_token,
         max_body_bytes: args.max_body_bytes,
+        cors_origins: args.cors.origins()?,
     };
     let store = Arc::new(CachedRecipes::new(store, RECIPE_CACHE_TIME));
 

@@ -111,6 +111,8 @@ async fn up(args: &UpArgs) -> Result<()> {
             ServerConfig {
                 api_token: token.as_deref().map(ApiToken::new),
                 max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+                // The dashboard is served from the API's own origin.
+                ..ServerConfig::default()
             },
         ),
         shutdown.clone().cancelled_owned(),
