@@ -1226,6 +1226,15 @@ async fn every_request_gets_an_id_in_its_response() {
         let id = id_of(&reply);
         assert!(is_uuid(&id), "{unsafe_id:?} was replaced by {id:?}");
     }
+    let two = server
+        .send(
+            Method::GET,
+            "/healthz",
+            &[("x-request-id", "one"), ("x-request-id", "two")],
+            Bytes::new(),
+        )
+        .await;
+    assert!(is_uuid(&id_of(&two)), "two ids are one too many");
     assert_eq!(
         id_of(
             &server

@@ -77,14 +77,13 @@ where
 /// id goes into every log line of the request, where a client must not be
 /// able to forge fields, break lines or flood the log.
 async fn keep_plain_request_id(mut request: Request) -> Request {
-    let plain = request
-        .headers()
-        .get_all(&REQUEST_ID)
-        .iter()
-        .map(|value| is_plain_request_id(value.as_bytes()))
-        .collect::<Vec<_>>();
+    let mut ids = request.headers().get_all(&REQUEST_ID).iter();
     // One header, and a plain one; two ids would be ambiguous.
-    if plain != [true] {
+    let keep = match (ids.next(), ids.next()) {
+        (Some(id), None) => is_plain_request_id(id.as_bytes()),
+        _ => false,
+    };
+    if !keep {
         request.headers_mut().remove(&REQUEST_ID);
     }
     request
