@@ -1289,6 +1289,31 @@ async fn writes_are_read_only_when_declared_json() {
 }
 
 #[tokio::test]
+async fn body_ids_may_be_whole_floats_up_to_2_pow_53() {
+    // JSON Schema integers include `7.0`, and a client (schemathesis did)
+    // may spell any integer up to 2^53 that way.
+    let server = TestServer::start().await;
+    let mut recipe = pie();
+    recipe["recipeId"] = json!(1.0);
+    recipe["ingredients"][0]["ingredientId"] = json!(9_007_199_254_740_991.0);
+    recipe["steps"][0]["stepId"] = json!(-9_007_199_254_740_992.0);
+    let reply = server.post("/recipes", body(&recipe)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let stored = reply.json();
+    assert_eq!(stored["recipeId"], 1);
+    assert_eq!(
+        stored["ingredients"][0]["ingredientId"],
+        9_007_199_254_740_991_i64
+    );
+    assert_eq!(stored["steps"][0]["stepId"], -9_007_199_254_740_992_i64);
+
+    recipe["recipeId"] = json!(2);
+    recipe["steps"][0]["stepId"] = json!(1.5);
+    let reply = server.post("/recipes", body(&recipe)).await;
+    assert_eq!(reply.error_path(StatusCode::BAD_REQUEST), "steps[0].stepId");
+}
+
+#[tokio::test]
 async fn path_ids_are_whole_numbers_in_range() {
     let server = TestServer::start().await;
     server.post("/recipes", body(&pie())).await;
