@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use anyhow::{Context, bail};
+use axum::http::{HeaderValue, Uri};
 use recipe_pipeline::keys::Prefixes;
 
 /// Where the pipeline keeps things: the embedded backends in a directory,
@@ -57,6 +59,60 @@ impl BackendArgs {
             makes: self.makes_prefix.clone(),
         }
     }
+}
+
+/// Which web pages, besides the server's own dashboard, may call the API
+/// from a browser.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct CorsArgs {
+    /// An origin (`https://cook.example`) whose pages may call the API;
+    /// repeat the flag or separate origins with commas. Without one, the
+    /// server answers no CORS at all.
+    #[arg(
+        long = "cors-origin",
+        env = "RECIPE_CORS_ORIGINS",
+        value_name = "ORIGIN",
+        value_delimiter = ','
+    )]
+    pub cors_origins: Vec<String>,
+}
+
+impl CorsArgs {
+    /// The origins as the server compares them with a request's `Origin`
+    /// header, or an error naming the one that is not an origin. Blank
+    /// entries (`RECIPE_CORS_ORIGINS=`) are skipped.
+    pub fn origins(&self) -> anyhow::Result<Vec<HeaderValue>> {
+        self.cors_origins
+            .iter()
+            .map(|origin| origin.trim())
+            .filter(|origin| !origin.is_empty())
+            .map(cors_origin)
+            .collect()
+    }
+}
+
+/// `text` as an origin: `http` or `https`, a host and maybe a port, and
+/// nothing else. A browser's `Origin` header never has a path, not even
+/// `/`, so an origin written with one would silently match nothing.
+fn cors_origin(text: &str) -> anyhow::Result<HeaderValue> {
+    let uri: Uri = text
+        .parse()
+        .with_context(|| format!("CORS origin {text:?} is not a URL"))?;
+    let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
+        bail!("CORS origin {text:?} needs a scheme and a host, as in https://cook.example");
+    };
+    // Browsers send origins in lower case, without user or path.
+    let exact = text == format!("{scheme}://{authority}")
+        && !authority.as_str().contains('@')
+        && text == text.to_ascii_lowercase();
+    if !matches!(scheme, "http" | "https") || !exact {
+        bail!(
+            "CORS origin {text:?} must be http(s)://host[:port] in lower case with no \
+             user or path, as in https://cook.example"
+        );
+    }
+    HeaderValue::from_str(text)
+        .with_context(|| format!("CORS origin {text:?} is not a header value"))
 }
 
 /// Logging.
@@ -118,5 +174,35 @@ mod tests {
         assert_eq!(duration("500ms"), Ok(Duration::from_millis(500)));
         assert!(duration("30").is_err(), "a unit is required");
         assert!(duration("0s").is_err());
+    }
+
+    fn origins(list: &[&str]) -> anyhow::Result<Vec<HeaderValue>> {
+        CorsArgs {
+            cors_origins: list.iter().map(|s| (*s).to_owned()).collect(),
+        }
+        .origins()
+    }
+
+    #[test]
+    fn cors_origins_are_exact_origins() {
+        let read = origins(&["https://cook.example", " http://localhost:3000", ""]);
+        assert_eq!(
+            read.unwrap(),
+            ["https://cook.example", "http://localhost:3000"]
+        );
+        assert!(origins(&[]).unwrap().is_empty());
+        for wrong in [
+            "cook.example",
+            "https://cook.example/",
+            "https://cook.example/app",
+            "ftp://cook.example",
+            "*",
+            "https://user@cook.example",
+            "https://cook.example?x=1",
+            "https://Cook.example",
+        ] {
+            let error = origins(&[wrong]).unwrap_err().to_string();
+            assert!(error.contains(wrong), "{wrong}: {error}");
+        }
     }
 }

@@ -21,13 +21,20 @@ impl Drop for Server {
 }
 
 fn get(address: &str, path: &str) -> String {
+    request(address, &format!("GET {path} HTTP/1.1\r\n"), "")
+}
+
+/// Sends `head` (request line and headers) and `body`, and reads the whole
+/// response.
+fn request(address: &str, head: &str, body: &str) -> String {
     let mut stream = TcpStream::connect(address).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"
+        "{head}Host: test\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
     )
     .unwrap();
     let mut response = String::new();
@@ -35,8 +42,20 @@ fn get(address: &str, path: &str) -> String {
     response
 }
 
+/// The value of the response header `name` (lower case).
+fn response_header(response: &str, name: &str) -> String {
+    let head = response.split("\r\n\r\n").next().unwrap();
+    head.lines()
+        .find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.eq_ignore_ascii_case(name)
+                .then(|| value.trim().to_owned())
+        })
+        .unwrap_or_else(|| panic!("no {name} header in {head}"))
+}
+
 #[test]
-fn serves_and_stops_on_sigterm() {
+fn serves_logs_request_ids_and_stops_on_sigterm() {
     let child = Command::new(env!("CARGO_BIN_EXE_recipe-server"))
         .args(["--listen", "127.0.0.1:0", "--store", "memory"])
         .env("RECIPE_LOG_FORMAT", "json")
@@ -73,6 +92,26 @@ fn serves_and_stops_on_sigterm() {
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     assert!(health.ends_with(r#"{"status":"ok"}"#), "{health}");
 
+    // A request id the client chose, and one the server makes for a write
+    // that presents the token.
+    let chosen = request(
+        &address,
+        "GET /recipes HTTP/1.1\r\nX-Request-Id: trace-me-42\r\n",
+        "",
+    );
+    assert!(chosen.starts_with("HTTP/1.1 200"), "{chosen}");
+    assert_eq!(response_header(&chosen, "x-request-id"), "trace-me-42");
+    let recipe = r#"{"recipeName": "Toast", "recipeId": 3, "steps": [{"stepText": "Toast"}]}"#;
+    let write = request(
+        &address,
+        "POST /recipes HTTP/1.1\r\nAuthorization: Bearer never-logged-t0ken\r\n\
+         Content-Type: application/json\r\n",
+        recipe,
+    );
+    assert!(write.starts_with("HTTP/1.1 201"), "{write}");
+    let generated = response_header(&write, "x-request-id");
+    assert_eq!(generated.len(), 36, "a UUID: {generated}");
+
     let pid = server.0.id().to_string();
     let killed = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
     assert!(killed.success());
@@ -88,6 +127,23 @@ fn serves_and_stops_on_sigterm() {
 
     // The process is gone, so its log stream ends and the reader thread with it.
     log.extend(received.iter());
+    // Every request's log lines carry its id, as a field of its span.
+    for id in ["trace-me-42", generated.as_str()] {
+        let lines: Vec<serde_json::Value> = log
+            .iter()
+            .filter_map(|line| serde_json::from_str(line).ok())
+            .filter(|entry: &serde_json::Value| entry["span"]["request_id"] == id)
+            .collect();
+        assert!(
+            !lines.is_empty(),
+            "no log line carries {id}:\n{}",
+            log.join("\n")
+        );
+        assert!(
+            lines.iter().any(|entry| entry["status"].is_u64()),
+            "the response's line carries {id}"
+        );
+    }
     let log = log.join("\n");
     assert!(log.contains("stopped"), "{log}");
     assert!(!log.contains("never-logged-t0ken"), "{log}");

@@ -138,7 +138,8 @@ impl TestServer {
         self.send(Method::GET, path, &[], Bytes::new()).await
     }
 
-    /// A write, with the token when the server wants one.
+    /// A write, with the token when the server wants one, declared as
+    /// JSON unless `headers` say otherwise.
     async fn write(
         &self,
         method: Method,
@@ -148,6 +149,12 @@ impl TestServer {
     ) -> Reply {
         let bearer = self.token.map(|token| format!("Bearer {token}"));
         let mut all = headers.to_vec();
+        if !headers
+            .iter()
+            .any(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+        {
+            all.push(("content-type", "application/json"));
+        }
         if let Some(bearer) = &bearer {
             all.push(("authorization", bearer));
         }
@@ -637,7 +644,7 @@ async fn a_chunked_body_over_the_limit_is_a_413_too() {
     let chunk = "x".repeat(600);
     let request = format!(
         "POST /recipes HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\
-         Transfer-Encoding: chunked\r\n\r\n\
+         Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n\
          258\r\n{chunk}\r\n258\r\n{chunk}\r\n0\r\n\r\n"
     );
     stream.write_all(request.as_bytes()).await.unwrap();
@@ -830,6 +837,53 @@ async fn the_openapi_document_lists_every_path() {
             );
         }
     }
+    // Every status each operation can answer is documented, and every
+    // response names the request id header.
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().unwrap() {
+            let responses = operation["responses"].as_object().unwrap();
+            let documents = |status: &str| responses.contains_key(status);
+            let what = format!("{method} {path}");
+            for (status, response) in responses {
+                assert!(
+                    response["headers"]["x-request-id"].is_object(),
+                    "{what} {status}: no x-request-id header"
+                );
+            }
+            if method != "get" {
+                for status in ["400", "401", "413", "415"] {
+                    assert!(documents(status), "{what}: {status} undocumented");
+                }
+            }
+            if path.contains("{recipeId}") {
+                assert!(documents("400"), "{what}: a bad id's 400 undocumented");
+                let id = operation["parameters"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|p| p["name"] == "recipeId")
+                    .unwrap();
+                assert_eq!(id["schema"]["maximum"], i64::MAX, "{what}");
+                assert_eq!(id["schema"]["minimum"], i64::MIN, "{what}");
+            }
+            let touches_store =
+                !["/healthz", "/readyz", "/metrics", "/openapi.json"].contains(&path.as_str());
+            assert_eq!(documents("500"), touches_store, "{what}: 500");
+            assert_eq!(
+                documents("503"),
+                touches_store || path == "/readyz",
+                "{what}: 503"
+            );
+            let request_id = operation["parameters"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|p| p["name"] == "x-request-id")
+                .unwrap_or_else(|| panic!("{what}: x-request-id parameter"));
+            assert_eq!(request_id["required"], false, "{what}");
+        }
+    }
+
     let mut operation_ids: Vec<&str> = paths
         .values()
         .flat_map(|item| item.as_object().unwrap().values())
@@ -856,8 +910,16 @@ async fn the_openapi_document_lists_every_path() {
         [
             "X-Recipe-Source-Bucket",
             "X-Recipe-Source-Key",
-            "X-Recipe-Source-Etag"
+            "X-Recipe-Source-Etag",
+            "x-request-id"
         ]
+    );
+    let key = &doc["paths"]["/recipes/{recipeId}/makes"]["post"]["parameters"][2];
+    assert!(
+        key["schema"]["pattern"]
+            .as_str()
+            .is_some_and(|p| p.contains("%[Cc][2-9A-Fa-f]")),
+        "{key}"
     );
 
     // Every reference resolves.
@@ -885,6 +947,468 @@ fn collect_refs(value: &Value, refs: &mut Vec<String>) {
         }
         Value::Array(items) => items.iter().for_each(|v| collect_refs(v, refs)),
         _ => {}
+    }
+}
+
+/// Asserts the security headers every response carries; `dashboard`
+/// responses keep the dashboard's own, richer policy.
+fn assert_security_headers(reply: &Reply, what: &str, dashboard: bool) {
+    let header = |name: &str| {
+        reply.headers.get(name).map_or_else(
+            || panic!("{what}: no {name} header in {:?}", reply.headers),
+            |value| value.to_str().unwrap().to_owned(),
+        )
+    };
+    assert_eq!(header("x-content-type-options"), "nosniff", "{what}");
+    assert_eq!(header("referrer-policy"), "no-referrer", "{what}");
+    let policy = header("content-security-policy");
+    assert!(
+        policy.contains("frame-ancestors 'none'"),
+        "{what}: {policy}"
+    );
+    assert!(!policy.contains("unsafe-inline"), "{what}: {policy}");
+    if dashboard {
+        assert!(policy.contains("script-src 'self'"), "{what}: {policy}");
+    } else {
+        assert_eq!(
+            policy, "default-src 'none'; frame-ancestors 'none'",
+            "{what}"
+        );
+    }
+    let cors: Vec<_> = reply
+        .headers
+        .keys()
+        .filter(|name| name.as_str().starts_with("access-control-"))
+        .collect();
+    assert!(
+        cors.is_empty(),
+        "{what}: CORS headers without CORS: {cors:?}"
+    );
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let server = TestServer::with_token().await;
+    assert_eq!(
+        server.post("/recipes", body(&pie())).await.status,
+        StatusCode::CREATED
+    );
+    let created = server.post("/recipes/1/makes", body(&make(Some(1)))).await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    assert_security_headers(&created, "POST /recipes/1/makes", false);
+
+    // Every documented read, with its parameters naming stored records.
+    let doc = server.get("/openapi.json").await.json();
+    let mut reads = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        if item.get("get").is_none() {
+            continue;
+        }
+        let concrete = path.replace("{recipeId}", "1").replace("{makeId}", "1");
+        let reply = server.get(&concrete).await;
+        assert_eq!(reply.status, StatusCode::OK, "GET {concrete}");
+        assert_security_headers(&reply, &format!("GET {concrete}"), false);
+        reads += 1;
+    }
+    assert!(reads >= 12, "{reads} documented reads");
+
+    // The writes, and each way a request can fail.
+    let json = [("content-type", "application/json")];
+    let oversized = format!(r#"{{"recipeName": "{}"}}"#, "x".repeat(2 * 1024 * 1024));
+    let cases = [
+        (
+            Method::PUT,
+            "/recipes/1",
+            body(&pie()),
+            true,
+            StatusCode::OK,
+        ),
+        (
+            Method::POST,
+            "/recipes",
+            body(&pie()),
+            true,
+            StatusCode::CONFLICT,
+        ),
+        (
+            Method::POST,
+            "/recipes",
+            b"{".to_vec(),
+            true,
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            Method::POST,
+            "/recipes",
+            body(&pie()),
+            false,
+            StatusCode::UNAUTHORIZED,
+        ),
+        (
+            Method::POST,
+            "/recipes",
+            oversized.into_bytes(),
+            true,
+            StatusCode::PAYLOAD_TOO_LARGE,
+        ),
+        (
+            Method::GET,
+            "/recipes/pie",
+            Vec::new(),
+            false,
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            Method::GET,
+            "/recipes/2",
+            Vec::new(),
+            false,
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            Method::GET,
+            "/no/such/route",
+            Vec::new(),
+            false,
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            Method::DELETE,
+            "/recipes",
+            Vec::new(),
+            true,
+            StatusCode::METHOD_NOT_ALLOWED,
+        ),
+        (
+            Method::OPTIONS,
+            "/recipes",
+            Vec::new(),
+            false,
+            StatusCode::METHOD_NOT_ALLOWED,
+        ),
+    ];
+    for (method, path, payload, authorized, status) in cases {
+        let what = format!("{method} {path}");
+        let reply = if authorized {
+            server.write(method, path, &json, payload).await
+        } else {
+            server.send(method, path, &json, payload).await
+        };
+        assert_eq!(reply.status, status, "{what}: {}", reply.text());
+        assert_security_headers(&reply, &what, false);
+    }
+    let unsupported = server
+        .write(
+            Method::POST,
+            "/recipes",
+            &[("content-type", "text/plain")],
+            body(&pie()),
+        )
+        .await;
+    assert_eq!(unsupported.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_security_headers(&unsupported, "a text/plain write", false);
+
+    for asset in ["/", "/assets/app.js", "/assets/app.css", "/assets/icon.svg"] {
+        let reply = server.get(asset).await;
+        assert_eq!(reply.status, StatusCode::OK, "{asset}");
+        assert_security_headers(&reply, asset, true);
+    }
+}
+
+#[tokio::test]
+async fn cors_is_off_unless_origins_are_configured() {
+    let preflight = [
+        ("origin", "https://cook.example"),
+        ("access-control-request-method", "POST"),
+        (
+            "access-control-request-headers",
+            "authorization,content-type",
+        ),
+    ];
+
+    // No origins: a preflight is just an unsupported method, and no answer
+    // names an origin (the headers test checks every other response).
+    let server = TestServer::start().await;
+    let reply = server
+        .send(Method::OPTIONS, "/recipes", &preflight, Bytes::new())
+        .await;
+    assert_eq!(reply.error_path(StatusCode::METHOD_NOT_ALLOWED), "/recipes");
+    let read = server
+        .send(
+            Method::GET,
+            "/recipes",
+            &[("origin", "https://cook.example")],
+            Bytes::new(),
+        )
+        .await;
+    assert_eq!(read.status, StatusCode::OK);
+    for reply in [&reply, &read] {
+        assert!(
+            !reply
+                .headers
+                .keys()
+                .any(|name| name.as_str().starts_with("access-control-")),
+            "{:?}",
+            reply.headers
+        );
+    }
+
+    // One origin configured: it, and only it, is answered.
+    let config = ServerConfig {
+        cors_origins: vec!["https://cook.example".parse().unwrap()],
+        ..ServerConfig::default()
+    };
+    let server = TestServer::with(Arc::new(InMemoryRecordStore::new()), config).await;
+    let reply = server
+        .send(Method::OPTIONS, "/recipes", &preflight, Bytes::new())
+        .await;
+    assert!(reply.status.is_success(), "{reply:?}");
+    assert_eq!(
+        reply.headers["access-control-allow-origin"],
+        "https://cook.example"
+    );
+    let methods = reply.headers["access-control-allow-methods"]
+        .to_str()
+        .unwrap();
+    assert!(
+        methods.contains("POST") && methods.contains("PUT"),
+        "{methods}"
+    );
+    let allowed = reply.headers["access-control-allow-headers"]
+        .to_str()
+        .unwrap();
+    assert!(
+        allowed.contains("authorization") && allowed.contains("content-type"),
+        "{allowed}"
+    );
+    let read = server
+        .send(
+            Method::GET,
+            "/recipes",
+            &[("origin", "https://cook.example")],
+            Bytes::new(),
+        )
+        .await;
+    assert_eq!(
+        read.headers["access-control-allow-origin"],
+        "https://cook.example"
+    );
+    let exposed = read.headers["access-control-expose-headers"]
+        .to_str()
+        .unwrap();
+    assert!(exposed.contains("x-request-id"), "{exposed}");
+
+    let mut elsewhere = preflight;
+    elsewhere[0].1 = "https://evil.example";
+    let reply = server
+        .send(Method::OPTIONS, "/recipes", &elsewhere, Bytes::new())
+        .await;
+    assert!(
+        reply.headers.get("access-control-allow-origin").is_none(),
+        "{reply:?}"
+    );
+    let read = server
+        .send(
+            Method::GET,
+            "/recipes",
+            &[("origin", "https://evil.example")],
+            Bytes::new(),
+        )
+        .await;
+    assert!(
+        read.headers.get("access-control-allow-origin").is_none(),
+        "{read:?}"
+    );
+}
+
+/// Whether `id` looks like a UUID the server made: 8-4-4-4-12 hex digits.
+fn is_uuid(id: &str) -> bool {
+    let groups: Vec<usize> = id.split('-').map(str::len).collect();
+    groups == [8, 4, 4, 4, 12] && id.chars().all(|c| c == '-' || c.is_ascii_hexdigit())
+}
+
+#[tokio::test]
+async fn every_request_gets_an_id_in_its_response() {
+    let server = TestServer::start().await;
+    let id_of = |reply: &Reply| reply.headers["x-request-id"].to_str().unwrap().to_owned();
+
+    let first = server.get("/recipes").await;
+    let second = server.get("/no/such/route").await;
+    assert_eq!(second.status, StatusCode::NOT_FOUND);
+    assert!(is_uuid(&id_of(&first)), "{}", id_of(&first));
+    assert!(is_uuid(&id_of(&second)), "{}", id_of(&second));
+    assert_ne!(id_of(&first), id_of(&second), "ids are fresh");
+
+    let chosen = "sender-7f3a_retry.2";
+    let echoed = server
+        .send(
+            Method::GET,
+            "/healthz",
+            &[("x-request-id", chosen)],
+            Bytes::new(),
+        )
+        .await;
+    assert_eq!(id_of(&echoed), chosen);
+    let error = server
+        .write(Method::POST, "/recipes", &[("x-request-id", chosen)], "{")
+        .await;
+    assert_eq!(error.status, StatusCode::BAD_REQUEST);
+    assert_eq!(id_of(&error), chosen, "errors carry the id too");
+
+    let long = "a".repeat(65);
+    for unsafe_id in ["two words", "x\"y", "level=ERROR", long.as_str()] {
+        let reply = server
+            .send(
+                Method::GET,
+                "/healthz",
+                &[("x-request-id", unsafe_id)],
+                Bytes::new(),
+            )
+            .await;
+        let id = id_of(&reply);
+        assert!(is_uuid(&id), "{unsafe_id:?} was replaced by {id:?}");
+    }
+    let two = server
+        .send(
+            Method::GET,
+            "/healthz",
+            &[("x-request-id", "one"), ("x-request-id", "two")],
+            Bytes::new(),
+        )
+        .await;
+    assert!(is_uuid(&id_of(&two)), "two ids are one too many");
+    assert_eq!(
+        id_of(
+            &server
+                .send(
+                    Method::GET,
+                    "/healthz",
+                    &[("x-request-id", &"a".repeat(64))],
+                    Bytes::new()
+                )
+                .await
+        ),
+        "a".repeat(64)
+    );
+}
+
+#[tokio::test]
+async fn writes_are_read_only_when_declared_json() {
+    let server = TestServer::start().await;
+    for refused in [
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+        Some("multipart/form-data; boundary=x"),
+        None,
+    ] {
+        let headers: Vec<(&str, &str)> = refused
+            .map(|value| ("content-type", value))
+            .into_iter()
+            .collect();
+        let reply = server
+            .send(Method::POST, "/recipes", &headers, body(&pie()))
+            .await;
+        assert_eq!(
+            reply.error_path(StatusCode::UNSUPPORTED_MEDIA_TYPE),
+            "/recipes",
+            "{refused:?}"
+        );
+    }
+    assert_eq!(
+        server.get("/recipes").await.json(),
+        json!([]),
+        "nothing stored"
+    );
+    let reply = server
+        .write(
+            Method::POST,
+            "/recipes",
+            &[("content-type", "application/ld+json; charset=utf-8")],
+            body(&pie()),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+}
+
+#[tokio::test]
+async fn body_ids_may_be_whole_floats_up_to_2_pow_53() {
+    // JSON Schema integers include `7.0`, and a client (schemathesis did)
+    // may spell any integer up to 2^53 that way.
+    let server = TestServer::start().await;
+    let mut recipe = pie();
+    recipe["recipeId"] = json!(1.0);
+    recipe["ingredients"][0]["ingredientId"] = json!(9_007_199_254_740_991.0);
+    recipe["steps"][0]["stepId"] = json!(-9_007_199_254_740_992.0);
+    let reply = server.post("/recipes", body(&recipe)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    let stored = reply.json();
+    assert_eq!(stored["recipeId"], 1);
+    assert_eq!(
+        stored["ingredients"][0]["ingredientId"],
+        9_007_199_254_740_991_i64
+    );
+    assert_eq!(stored["steps"][0]["stepId"], -9_007_199_254_740_992_i64);
+
+    recipe["recipeId"] = json!(2);
+    recipe["steps"][0]["stepId"] = json!(1.5);
+    let reply = server.post("/recipes", body(&recipe)).await;
+    assert_eq!(reply.error_path(StatusCode::BAD_REQUEST), "steps[0].stepId");
+}
+
+#[tokio::test]
+async fn path_ids_are_whole_numbers_in_range() {
+    let server = TestServer::start().await;
+    server.post("/recipes", body(&pie())).await;
+    for same in ["/recipes/1", "/recipes/1.0", "/recipes/+1"] {
+        let reply = server.get(same).await;
+        assert_eq!(reply.status, StatusCode::OK, "{same}: {}", reply.text());
+        assert_eq!(reply.json()["recipeId"], 1);
+    }
+    // Out of range, even where a float would round into it.
+    for path in [
+        "/recipes/9223372036854775808",
+        "/recipes/-9223372036854775809",
+        "/recipes/-9223372036854775809/makes/0",
+        "/recipes/1.5",
+        "/recipes/1e0",
+    ] {
+        assert_eq!(
+            server.get(path).await.error_path(StatusCode::BAD_REQUEST),
+            path
+        );
+    }
+    assert_eq!(
+        server
+            .get("/recipes/-9223372036854775808")
+            .await
+            .error_path(StatusCode::NOT_FOUND),
+        "/recipes/-9223372036854775808"
+    );
+}
+
+#[tokio::test]
+async fn source_headers_must_be_percent_encoded_utf8() {
+    let server = TestServer::start().await;
+    server.post("/recipes", body(&pie())).await;
+    for key in ["makes%E6.json", "100%.json", "makes/%C0%AF.json"] {
+        let headers = [
+            ("X-Recipe-Source-Bucket", "kitchen"),
+            ("X-Recipe-Source-Key", key),
+            ("X-Recipe-Source-Etag", "e1"),
+        ];
+        let reply = server
+            .write(
+                Method::POST,
+                "/recipes/1/makes",
+                &headers,
+                body(&make(None)),
+            )
+            .await;
+        assert_eq!(
+            reply.error_path(StatusCode::BAD_REQUEST),
+            "/recipes/1/makes",
+            "{key}"
+        );
     }
 }
 

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
-use recipe_bins::config::{BackendArgs, LogFormat, TimeoutArgs};
+use recipe_bins::config::{BackendArgs, CorsArgs, LogFormat, TimeoutArgs};
 use recipe_bins::wiring::{RECIPE_CACHE_TIME, Wiring};
 use recipe_pipeline::memory::InMemoryRecordStore;
 use recipe_pipeline::ports::RecordStore;
@@ -49,6 +49,9 @@ struct Args {
 
     #[command(flatten)]
     timeouts: TimeoutArgs,
+
+    #[command(flatten)]
+    cors: CorsArgs,
 
     /// Log format: text for people, json for log collectors.
     #[arg(long, env = "RECIPE_LOG_FORMAT", value_enum, default_value = "text")]
@@ -95,6 +98,7 @@ async fn main() -> anyhow::Result<()> {
         max_body_bytes: args.max_body_bytes,
         request_timeout: args.timeouts.request_timeout,
         header_read_timeout: args.timeouts.header_read_timeout,
+        cors_origins: args.cors.origins()?,
     };
     let store = Arc::new(CachedRecipes::new(store, RECIPE_CACHE_TIME));
 

@@ -116,6 +116,8 @@ async fn up(args: &UpArgs) -> Result<()> {
                 max_body_bytes: DEFAULT_MAX_BODY_BYTES,
                 request_timeout: args.timeouts.request_timeout,
                 header_read_timeout: args.timeouts.header_read_timeout,
+                // The dashboard is served from the API's own origin.
+                ..ServerConfig::default()
             },
         ),
         shutdown.clone().cancelled_owned(),

@@ -163,7 +163,10 @@ fn lenient_id<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<i64>,
         }
 
         fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-            if v.fract() == 0.0 && v.abs() < 9.0e15 {
+            // `7.0` is the integer 7 (JSON Schema agrees). Every integer up
+            // to 2^53 is exactly a float, so such a float names the id
+            // written; past it, it may be a rounded neighbour.
+            if v.fract() == 0.0 && v.abs() <= 9_007_199_254_740_992.0 {
                 Ok(Some(v as i64))
             } else {
                 Err(E::custom(format!("id {v} is not a whole number")))

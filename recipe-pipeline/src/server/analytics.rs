@@ -7,8 +7,9 @@ use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::ApiPath;
+use super::extract::{ApiPath, PathId};
 use super::recipes::unknown_recipe;
+use super::schema;
 use crate::analytics::{self, Overview, RecipeAnalytics};
 
 /// What the makes of one recipe say together: the number of makes, the
@@ -20,16 +21,17 @@ use crate::analytics::{self, Overview, RecipeAnalytics};
     path = "/recipes/{recipeId}/analytics",
     operation_id = "recipeAnalytics",
     tag = "analytics",
-    params(("recipeId" = i64, Path, description = "The recipe's id")),
+    params(("recipeId" = i64, Path, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1, description = "The recipe's id")),
     responses(
         (status = 200, description = "The recipe's analytics", body = RecipeAnalytics),
+        (status = 400, description = "The id in the path is not a whole number", body = ErrorBody),
         (status = 404, description = "No such recipe", body = ErrorBody),
-        (status = 503, description = "The store is unavailable", body = ErrorBody),
+        schema::StoreFailure,
     )
 )]
 pub(super) async fn recipe(
     State(state): State<AppState>,
-    ApiPath(recipe_id): ApiPath<i64>,
+    ApiPath(PathId(recipe_id)): ApiPath<PathId>,
 ) -> Result<Response, ApiError> {
     let Some(recipe) = state.store.recipe(recipe_id).await? else {
         return Err(unknown_recipe(recipe_id));
@@ -47,7 +49,7 @@ pub(super) async fn recipe(
     tag = "analytics",
     responses(
         (status = 200, description = "Every recipe, most made first, and the latest makes", body = Overview),
-        (status = 503, description = "The store is unavailable", body = ErrorBody),
+        schema::StoreFailure,
     )
 )]
 pub(super) async fn overview(State(state): State<AppState>) -> Result<Response, ApiError> {

@@ -65,7 +65,9 @@ pub(super) fn routes() -> Router<AppState> {
         )
 }
 
-/// The asset with its type, security headers and a validator: browsers
+/// The asset with its type, its Content Security Policy (the other
+/// security headers are the router's, as for every response) and a
+/// validator: browsers
 /// revalidate on every load (`no-cache`) and get a bodiless 304 while the
 /// binary is the same, so a new release shows at once and a reload costs
 /// next to nothing.
@@ -98,14 +100,6 @@ fn serve(asset: &Asset, request: &HeaderMap) -> Response {
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CONTENT_SECURITY_POLICY),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
     );
     response
 }

@@ -50,6 +50,9 @@ pub enum ApiError {
     /// 409: the request contradicts what is stored.
     #[error("{0}")]
     Conflict(String),
+    /// 415: a write whose body is not declared as JSON.
+    #[error("the body must be sent as `Content-Type: application/json`")]
+    UnsupportedMediaType,
     /// 413: the body is larger than the configured limit.
     #[error("the body is larger than the limit of {limit} bytes")]
     PayloadTooLarge {
@@ -76,6 +79,7 @@ impl ApiError {
             ApiError::RequestTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
         }

@@ -5,9 +5,8 @@
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
-use axum::http::{StatusCode, header};
-use percent_encoding::percent_decode_str;
-use serde::de::DeserializeOwned;
+use axum::http::{HeaderMap, StatusCode, header};
+use serde::de::{self, DeserializeOwned};
 
 use super::AppState;
 use super::error::ApiError;
@@ -38,15 +37,68 @@ where
     }
 }
 
-/// The raw request body, within the configured limit. The handlers parse
-/// it themselves: recipe parsing is tolerant and names JSON paths, which
-/// a plain `Json` extractor would not do.
+/// A whole-number id in the path (`recipeId`), read as tolerantly as ids
+/// in a body are: `/recipes/7` and `/recipes/7.0` name the same recipe.
+///
+/// The document declares these parameters as integers, and a JSON Schema
+/// integer is any number without a fractional part, `7.0` included; a
+/// client that formats its numbers that way must not get a 400 for a
+/// request the document allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct PathId(pub(super) i64);
+
+impl<'de> serde::Deserialize<'de> for PathId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PathIdVisitor;
+
+        impl de::Visitor<'_> for PathIdVisitor {
+            type Value = PathId;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a whole number from -2^63 to 2^63 - 1")
+            }
+
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<PathId, E> {
+                parse_path_id(text).map(PathId).ok_or_else(|| {
+                    E::custom(format!(
+                        "`{text}` is not a whole number from -2^63 to 2^63 - 1"
+                    ))
+                })
+            }
+        }
+
+        deserializer.deserialize_str(PathIdVisitor)
+    }
+}
+
+/// `text` as an `i64`: an integer, or one written with a fractional part
+/// of zeros (`7.0`), within the `i64` range. Read exactly, never through
+/// a float, which would round `-9223372036854775809` into range.
+fn parse_path_id(text: &str) -> Option<i64> {
+    let whole = match text.split_once('.') {
+        Some((whole, zeros)) if !whole.is_empty() && zeros.bytes().all(|b| b == b'0') => whole,
+        Some(_) => return None,
+        None => text,
+    };
+    whole.parse().ok()
+}
+
+/// The raw request body, within the configured limit, declared as JSON.
+/// The handlers parse it themselves: recipe parsing is tolerant and names
+/// JSON paths, which a plain `Json` extractor would not do.
 pub(super) struct ApiBody(pub(super) Bytes);
 
 impl FromRequest<AppState> for ApiBody {
     type Rejection = ApiError;
 
     async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        // A browser sends a cross-origin form or `text/plain` post without
+        // asking first; a JSON post it must preflight, and without CORS the
+        // preflight fails. Requiring JSON is what keeps a page on another
+        // origin from writing to a server that runs without a token.
+        if !declares_json(request.headers()) {
+            return Err(ApiError::UnsupportedMediaType);
+        }
         let limit = state.config.max_body_bytes;
         // A body announced as too large is refused before a byte of it is
         // read: the client, if it asked (`Expect: 100-continue`), never
@@ -72,6 +124,51 @@ impl FromRequest<AppState> for ApiBody {
     }
 }
 
+/// A source header's value, percent-decoded, when it is what the sender
+/// writes: tabs and visible ASCII, every `%` starting an escape of two hex
+/// digits, and the decoded bytes UTF-8. Anything else is refused rather
+/// than guessed at, since the value names the make: a lone `%` or a raw
+/// Latin-1 byte could be read more than one way. The document's
+/// [`super::schema::SOURCE_HEADER_PATTERN`] says the same.
+fn decode_source_header(value: &[u8]) -> Option<String> {
+    let plain = value
+        .iter()
+        .all(|&b| b == b'\t' || (b' '..=b'~').contains(&b));
+    let escapes_whole = value.iter().enumerate().all(|(at, &b)| {
+        b != b'%'
+            || value
+                .get(at + 1..at + 3)
+                .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+    });
+    if !plain || !escapes_whole {
+        return None;
+    }
+    let decoded: Vec<u8> = percent_encoding::percent_decode(value).collect();
+    String::from_utf8(decoded).ok()
+}
+
+/// Whether the `Content-Type` is `application/json` or another JSON type
+/// (`application/ld+json` for schema.org documents), parameters such as
+/// `charset` aside.
+fn declares_json(headers: &HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || essence
+            .strip_prefix("application/")
+            .is_some_and(|subtype| subtype.len() > "+json".len() && subtype.ends_with("+json"))
+}
+
 /// The document's place in the bucket, when the sender says so.
 pub(super) struct SourceHeaders(pub(super) Option<Source>);
 
@@ -90,15 +187,11 @@ impl FromRequestParts<AppState> for SourceHeaders {
                 // the values are percent-encoded UTF-8 (the sender encodes
                 // them), and a plain value decodes to itself.
                 .map(|value| {
-                    std::str::from_utf8(value.as_bytes())
-                        .ok()
-                        .and_then(|text| percent_decode_str(text).decode_utf8().ok())
-                        .map(|decoded| decoded.into_owned())
-                        .ok_or_else(|| {
-                            ApiError::InvalidRequest(format!(
-                                "header {name} is not percent-encoded UTF-8"
-                            ))
-                        })
+                    decode_source_header(value.as_bytes()).ok_or_else(|| {
+                        ApiError::InvalidRequest(format!(
+                            "header {name} is not percent-encoded UTF-8"
+                        ))
+                    })
                 })
                 .transpose()
         };
@@ -116,6 +209,95 @@ impl FromRequestParts<AppState> for SourceHeaders {
             _ => Err(ApiError::InvalidRequest(format!(
                 "headers {SOURCE_BUCKET}, {SOURCE_KEY} and {SOURCE_ETAG} go together"
             ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn content_type(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::CONTENT_TYPE, value.parse().unwrap());
+        headers
+    }
+
+    #[test]
+    fn only_json_bodies_are_read() {
+        for json in [
+            "application/json",
+            "Application/JSON; charset=utf-8",
+            "application/ld+json",
+            "application/vnd.recipe+json ; v=1",
+        ] {
+            assert!(declares_json(&content_type(json)), "{json:?}");
+        }
+        for other in [
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+            "application/+json",
+            "application/jsonx",
+            "text/json",
+            "",
+        ] {
+            assert!(!declares_json(&content_type(other)), "{other:?}");
+        }
+        assert!(!declares_json(&HeaderMap::new()));
+    }
+
+    #[test]
+    fn source_headers_are_strict_percent_encoded_utf8() {
+        let decode = |value: &str| decode_source_header(value.as_bytes());
+        assert_eq!(decode("kitchen").as_deref(), Some("kitchen"));
+        assert_eq!(decode("").as_deref(), Some(""));
+        assert_eq!(
+            decode("makes%2Ftarte%20tatin%20%c3%A9.json").as_deref(),
+            Some("makes/tarte tatin é.json")
+        );
+        assert_eq!(decode("a%25b\tc").as_deref(), Some("a%b\tc"));
+        for refused in [
+            "%E6",          // half a character
+            "%C3%28",       // not a continuation byte
+            "%ED%A0%80",    // a surrogate
+            "%C0%AF",       // an overlong `/`
+            "%F4%90%80%80", // past U+10FFFF
+            "100%",         // a lone percent sign
+            "%zz",
+            "%4",
+            "é", // raw UTF-8, not encoded
+            "a\u{7f}",
+        ] {
+            assert_eq!(decode(refused), None, "{refused:?}");
+        }
+        // Latin-1 bytes, as a header may carry them.
+        assert_eq!(decode_source_header(b"caf\xe9"), None);
+    }
+
+    #[test]
+    fn path_ids_are_whole_numbers_however_written() {
+        assert_eq!(parse_path_id("7"), Some(7));
+        assert_eq!(parse_path_id("-538171.0"), Some(-538_171));
+        assert_eq!(parse_path_id("+7."), Some(7));
+        assert_eq!(parse_path_id("9223372036854775807"), Some(i64::MAX));
+        assert_eq!(parse_path_id("-9223372036854775808"), Some(i64::MIN));
+        for refused in [
+            "9223372036854775808",
+            "-9223372036854775809",
+            "-9223372036854775809.0",
+            "1e3",
+            ".0",
+            "-.0",
+            "7.5",
+            "7.0.0",
+            "NaN",
+            "inf",
+            "",
+            "seven",
+            " 7",
+        ] {
+            assert_eq!(parse_path_id(refused), None, "{refused:?}");
         }
     }
 }

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::{ApiBody, ApiPath, SourceHeaders};
+use super::extract::{ApiBody, ApiPath, PathId, SourceHeaders};
 use super::recipes::unknown_recipe;
 use super::schema;
 use crate::ingest::record_make;
@@ -27,7 +27,7 @@ use crate::records::MakeRecord;
     operation_id = "createMake",
     tag = "makes",
     params(
-        ("recipeId" = i64, Path, description = "The original recipe's id"),
+        ("recipeId" = i64, Path, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1, description = "The original recipe's id"),
         ("X-Recipe-Source-Bucket" = Option<String>, Header, nullable = false, description = "The bucket the sender fetched the make from; the three source headers go together, and name the make when it has no `makeId`"),
         ("X-Recipe-Source-Key" = Option<String>, Header, nullable = false, description = "The object's key, percent-encoded UTF-8"),
         ("X-Recipe-Source-Etag" = Option<String>, Header, nullable = false, description = "The version fetched, without quotes"),
@@ -36,18 +36,17 @@ use crate::records::MakeRecord;
     responses(
         (status = 201, description = "Recorded", body = schema::MakeRecord, headers(("Location" = String, description = "The make's URL"))),
         (status = 200, description = "Delivered before: the record stored then", body = schema::MakeRecord),
-        (status = 400, description = "The body is not a make, or names another recipe; `path` is the JSON path at fault", body = ErrorBody),
-        (status = 401, description = "Missing or wrong token", body = ErrorBody),
+        (status = 400, description = "The id in the path is not a whole number, the body is not a make or names another recipe, or the source headers are incomplete; `path` is the JSON path at fault, or the request path", body = ErrorBody),
         (status = 404, description = "No such recipe", body = ErrorBody),
         (status = 409, description = "Another make has this `makeId`", body = ErrorBody),
-        (status = 413, description = "The body is over the limit", body = ErrorBody),
-        (status = 503, description = "The store is unavailable", body = ErrorBody),
+        schema::WriteRefusal,
+        schema::StoreFailure,
     ),
     security(("bearer" = []))
 )]
 pub(super) async fn create(
     State(state): State<AppState>,
-    ApiPath(recipe_id): ApiPath<i64>,
+    ApiPath(PathId(recipe_id)): ApiPath<PathId>,
     SourceHeaders(source): SourceHeaders,
     ApiBody(body): ApiBody,
 ) -> Result<Response, ApiError> {
@@ -91,16 +90,17 @@ pub(super) async fn create(
     path = "/recipes/{recipeId}/makes",
     operation_id = "listMakes",
     tag = "makes",
-    params(("recipeId" = i64, Path, description = "The original recipe's id")),
+    params(("recipeId" = i64, Path, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1, description = "The original recipe's id")),
     responses(
         (status = 200, description = "The makes, oldest first", body = Vec<schema::MakeRecord>),
+        (status = 400, description = "The id in the path is not a whole number", body = ErrorBody),
         (status = 404, description = "No such recipe", body = ErrorBody),
-        (status = 503, description = "The store is unavailable", body = ErrorBody),
+        schema::StoreFailure,
     )
 )]
 pub(super) async fn list(
     State(state): State<AppState>,
-    ApiPath(recipe_id): ApiPath<i64>,
+    ApiPath(PathId(recipe_id)): ApiPath<PathId>,
 ) -> Result<Response, ApiError> {
     // An unknown recipe is a 404, not an empty list: a typo in the id
     // should not look like a recipe nobody cooked.
@@ -117,18 +117,19 @@ pub(super) async fn list(
     operation_id = "readMake",
     tag = "makes",
     params(
-        ("recipeId" = i64, Path, description = "The original recipe's id"),
-        ("makeId" = String, Path, description = "The make's id"),
+        ("recipeId" = i64, Path, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1, description = "The original recipe's id"),
+        ("makeId" = String, Path, example = "1", description = "The make's id"),
     ),
     responses(
         (status = 200, description = "The make", body = schema::MakeRecord),
+        (status = 400, description = "The recipe id in the path is not a whole number", body = ErrorBody),
         (status = 404, description = "No such make", body = ErrorBody),
-        (status = 503, description = "The store is unavailable", body = ErrorBody),
+        schema::StoreFailure,
     )
 )]
 pub(super) async fn read(
     State(state): State<AppState>,
-    ApiPath((recipe_id, make_id)): ApiPath<(i64, String)>,
+    ApiPath((PathId(recipe_id), make_id)): ApiPath<(PathId, String)>,
 ) -> Result<Response, ApiError> {
     Ok(Json(stored_make(&state, recipe_id, &make_id).await?).into_response())
 }
@@ -140,18 +141,19 @@ pub(super) async fn read(
     operation_id = "readDifferences",
     tag = "makes",
     params(
-        ("recipeId" = i64, Path, description = "The original recipe's id"),
-        ("makeId" = String, Path, description = "The make's id"),
+        ("recipeId" = i64, Path, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1, description = "The original recipe's id"),
+        ("makeId" = String, Path, example = "1", description = "The make's id"),
     ),
     responses(
         (status = 200, description = "The differences computed when the make arrived", body = schema::RecipeDiff),
+        (status = 400, description = "The recipe id in the path is not a whole number", body = ErrorBody),
         (status = 404, description = "No such make", body = ErrorBody),
-        (status = 503, description = "The store is unavailable", body = ErrorBody),
+        schema::StoreFailure,
     )
 )]
 pub(super) async fn differences(
     State(state): State<AppState>,
-    ApiPath((recipe_id, make_id)): ApiPath<(i64, String)>,
+    ApiPath((PathId(recipe_id), make_id)): ApiPath<(PathId, String)>,
 ) -> Result<Response, ApiError> {
     let record = stored_make(&state, recipe_id, &make_id).await?;
     Ok(Json(record.differences).into_response())

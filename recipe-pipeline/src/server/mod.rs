@@ -1,7 +1,8 @@
 //! The HTTP server: the REST API over a [`RecordStore`].
 //!
 //! ```text
-//!  request ─► trace span ─► error shape + metrics ─► auth (writes) ─► handler ─► ingest ─► store
+//!  request ─► security headers ─► request id ─► trace span ─► CORS (if configured)
+//!          ─► error shape + metrics ─► auth (writes) ─► handler ─► ingest ─► store
 //! ```
 //!
 //! - [`router`] builds the axum [`Router`]; [`serve`] runs it on a listener
@@ -18,6 +19,9 @@
 //!   rejections included, answers `{"error": …, "path": …}`;
 //! - [`ApiToken`] guards writes when configured; reads are open;
 //! - [`Metrics`] are served at `/metrics` in Prometheus text;
+//! - `security` adds the security headers to every response, gives every
+//!   request an id (`x-request-id`, in its log lines and its response) and
+//!   answers CORS only for the origins configured;
 //! - the OpenAPI document at `/openapi.json` is generated from the handlers'
 //!   annotations and the schemas in `schema`;
 //! - `analytics` serves [`crate::analytics`] summaries, `dashboard` the web
@@ -48,6 +52,7 @@ mod metrics;
 mod operations;
 mod recipes;
 mod schema;
+mod security;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -55,7 +60,7 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode};
 use axum::middleware;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -105,6 +110,10 @@ pub struct ServerConfig {
     /// closed without an answer: the request timeout only starts once the
     /// headers are in.
     pub header_read_timeout: Duration,
+    /// Origins (`https://cook.example`) whose pages may call the API from
+    /// a browser. Empty, the default, answers no CORS at all: no page on
+    /// another origin can read a response.
+    pub cors_origins: Vec<HeaderValue>,
 }
 
 impl Default for ServerConfig {
@@ -114,6 +123,7 @@ impl Default for ServerConfig {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             header_read_timeout: DEFAULT_HEADER_READ_TIMEOUT,
+            cors_origins: Vec::new(),
         }
     }
 }
@@ -175,7 +185,17 @@ struct ApiDoc;
 
 /// The API's OpenAPI 3 document, as `/openapi.json` serves it.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_routes().split_for_parts().1
+    split_api_routes().1
+}
+
+/// The routes, and their document with what every operation shares
+/// added: modifiers of [`ApiDoc`] run before the routes are registered,
+/// so these run after.
+fn split_api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (routes, mut api) = api_routes().split_for_parts();
+    utoipa::Modify::modify(&security::RequestIdDoc, &mut api);
+    utoipa::Modify::modify(&schema::SourceHeaderPattern, &mut api);
+    (routes, api)
 }
 
 /// Every route with its documentation: one list, so the router and the
@@ -198,11 +218,12 @@ fn api_routes() -> OpenApiRouter<AppState> {
 
 /// The API's router, with its OpenAPI document at `/openapi.json`.
 pub fn router(state: AppState) -> Router {
-    let (routes, api) = api_routes().split_for_parts();
+    let (routes, api) = split_api_routes();
 
     let max_body_bytes = state.config.max_body_bytes;
     let request_timeout = state.config.request_timeout;
-    routes
+    let cors = security::cors(&state.config.cors_origins);
+    let router = routes
         .merge(dashboard::routes())
         // Only matched routes check the token, so an unknown path is a 404
         // whatever the caller holds.
@@ -222,27 +243,43 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             error::render_errors,
-        ))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(request_span)
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
-        )
-        .with_state(state)
+        ));
+    // Outside the error shape, so a preflight is answered before any
+    // route's method check; absent unless origins are configured.
+    let router = match cors {
+        Some(cors) => router.layer(cors),
+        None => router,
+    };
+    let router = router.layer(
+        TraceLayer::new_for_http()
+            .make_span_with(request_span)
+            .on_response(DefaultOnResponse::new().level(Level::INFO)),
+    );
+    // Outermost: the span needs the request's id, and every response,
+    // whatever answered it, gets its id and the security headers.
+    security::with_security_headers(security::with_request_ids(router)).with_state(state)
 }
 
-/// One span per request: method, path and route. Headers stay out: the
-/// `Authorization` header holds the token.
+/// One span per request: method, path, route and the request's id, so
+/// every log line of the request carries them. Other headers stay out:
+/// the `Authorization` header holds the token.
 fn request_span(request: &Request) -> tracing::Span {
     let route = request
         .extensions()
         .get::<MatchedPath>()
         .map(MatchedPath::as_str);
+    // Set by `security::with_request_ids` from a checked client id or a
+    // fresh UUID, so it is always there and always plain.
+    let request_id = request
+        .headers()
+        .get(&security::REQUEST_ID)
+        .and_then(|id| id.to_str().ok());
     tracing::info_span!(
         "request",
         method = %request.method(),
         path = %request.uri().path(),
         route,
+        request_id,
     )
 }
 

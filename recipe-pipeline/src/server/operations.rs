@@ -72,7 +72,7 @@ pub(super) async fn metrics(State(state): State<AppState>) -> Response {
     tag = "operations",
     responses(
         (status = 200, description = "The refusals, oldest first", body = Vec<schema::Rejection>),
-        (status = 503, description = "The store is unavailable", body = ErrorBody),
+        schema::StoreFailure,
     )
 )]
 pub(super) async fn rejections(State(state): State<AppState>) -> Result<Response, ApiError> {

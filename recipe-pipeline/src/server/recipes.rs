@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::{ApiBody, ApiPath, SourceHeaders};
+use super::extract::{ApiBody, ApiPath, PathId, SourceHeaders};
 use super::schema;
 use crate::ingest::{RecipeWrite, RecordedRecipe, record_recipe};
 use crate::ports::Written;
@@ -23,7 +23,7 @@ use crate::ports::Written;
     path = "/recipes",
     operation_id = "createRecipe",
     tag = "recipes",
-    request_body(content = schema::Recipe, description = "A recipe in the native format or as schema.org JSON-LD"),
+    request_body(content = schema::NewRecipe, description = "A recipe in the native format or as schema.org JSON-LD, with its `recipeId`"),
     params(
         ("X-Recipe-Source-Bucket" = Option<String>, Header, nullable = false, description = "The bucket the sender fetched the document from; the three source headers go together"),
         ("X-Recipe-Source-Key" = Option<String>, Header, nullable = false, description = "The object's key, percent-encoded UTF-8"),
@@ -32,11 +32,10 @@ use crate::ports::Written;
     responses(
         (status = 201, description = "Created", body = schema::Recipe, headers(("Location" = String, description = "The recipe's URL"))),
         (status = 200, description = "Replaced (delivered from the bucket only)", body = schema::Recipe),
-        (status = 400, description = "The body is not a recipe; `path` is the JSON path at fault", body = ErrorBody),
-        (status = 401, description = "Missing or wrong token", body = ErrorBody),
+        (status = 400, description = "The body is not a recipe, or the source headers are incomplete; `path` is the JSON path at fault, or the request path", body = ErrorBody),
         (status = 409, description = "A recipe with this id exists", body = ErrorBody),
-        (status = 413, description = "The body is over the limit", body = ErrorBody),
-        (status = 503, description = "The store is unavailable", body = ErrorBody),
+        schema::WriteRefusal,
+        schema::StoreFailure,
     ),
     security(("bearer" = []))
 )]
@@ -60,25 +59,24 @@ pub(super) async fn create(
     operation_id = "replaceRecipe",
     tag = "recipes",
     params(
-        ("recipeId" = i64, Path, description = "The recipe's id; the document's `recipeId`, if any, must match"),
+        ("recipeId" = i64, Path, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1, description = "The recipe's id; the document's `recipeId`, if any, must match"),
         ("X-Recipe-Source-Bucket" = Option<String>, Header, nullable = false, description = "The bucket the sender fetched the document from; the three source headers go together"),
         ("X-Recipe-Source-Key" = Option<String>, Header, nullable = false, description = "The object's key, percent-encoded UTF-8"),
         ("X-Recipe-Source-Etag" = Option<String>, Header, nullable = false, description = "The version fetched, without quotes"),
     ),
-    request_body(content = schema::Recipe, description = "A recipe in the native format or as schema.org JSON-LD"),
+    request_body(content = schema::RecipeDocument, description = "A recipe in the native format or as schema.org JSON-LD"),
     responses(
         (status = 201, description = "Created", body = schema::Recipe, headers(("Location" = String, description = "The recipe's URL"))),
         (status = 200, description = "Replaced", body = schema::Recipe),
-        (status = 400, description = "The body is not a recipe, or names another id; `path` is the JSON path at fault", body = ErrorBody),
-        (status = 401, description = "Missing or wrong token", body = ErrorBody),
-        (status = 413, description = "The body is over the limit", body = ErrorBody),
-        (status = 503, description = "The store is unavailable", body = ErrorBody),
+        (status = 400, description = "The id in the path is not a whole number, the body is not a recipe or names another id, or the source headers are incomplete; `path` is the JSON path at fault, or the request path", body = ErrorBody),
+        schema::WriteRefusal,
+        schema::StoreFailure,
     ),
     security(("bearer" = []))
 )]
 pub(super) async fn replace(
     State(state): State<AppState>,
-    ApiPath(recipe_id): ApiPath<i64>,
+    ApiPath(PathId(recipe_id)): ApiPath<PathId>,
     SourceHeaders(source): SourceHeaders,
     ApiBody(body): ApiBody,
 ) -> Result<Response, ApiError> {
@@ -100,7 +98,7 @@ pub(super) async fn replace(
     tag = "recipes",
     responses(
         (status = 200, description = "The recipes, by id", body = Vec<schema::Recipe>),
-        (status = 503, description = "The store is unavailable", body = ErrorBody),
+        schema::StoreFailure,
     )
 )]
 pub(super) async fn list(State(state): State<AppState>) -> Result<Response, ApiError> {
@@ -113,16 +111,17 @@ pub(super) async fn list(State(state): State<AppState>) -> Result<Response, ApiE
     path = "/recipes/{recipeId}",
     operation_id = "readRecipe",
     tag = "recipes",
-    params(("recipeId" = i64, Path, description = "The recipe's id")),
+    params(("recipeId" = i64, Path, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1, description = "The recipe's id")),
     responses(
         (status = 200, description = "The recipe", body = schema::Recipe),
+        (status = 400, description = "The id in the path is not a whole number", body = ErrorBody),
         (status = 404, description = "No such recipe", body = ErrorBody),
-        (status = 503, description = "The store is unavailable", body = ErrorBody),
+        schema::StoreFailure,
     )
 )]
 pub(super) async fn read(
     State(state): State<AppState>,
-    ApiPath(recipe_id): ApiPath<i64>,
+    ApiPath(PathId(recipe_id)): ApiPath<PathId>,
 ) -> Result<Response, ApiError> {
     match state.store.recipe(recipe_id).await? {
         Some(recipe) => Ok(Json(recipe).into_response()),

@@ -44,6 +44,114 @@ pub(super) struct Recipe {
     steps: Vec<Step>,
 }
 
+/// A recipe as `POST /recipes` takes it: a [`Recipe`] whose `recipeId` is
+/// required, since makes name their original by id.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(example = json!({
+    "recipeName": "Apple Pie", "recipeId": 1, "rating": 5,
+    "ingredients": [{"ingredientId": 1, "quantity": 0.5, "measurement": "TBS", "ingredientName": "cinnamon"}],
+    "steps": [{"stepId": 1, "stepText": "Make the pie"}]
+}))]
+pub(super) struct NewRecipe {
+    /// The recipe's title.
+    recipe_name: String,
+    /// Its id, which the makes of the recipe name.
+    recipe_id: i64,
+    /// The cook's rating.
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 5)]
+    rating: Option<f64>,
+    /// Ingredients in the order the recipe lists them.
+    #[serde(default)]
+    ingredients: Vec<IngredientDocument>,
+    /// Steps in the order they are cooked.
+    #[serde(default)]
+    steps: Vec<Step>,
+}
+
+/// A recipe as `PUT /recipes/{recipeId}` takes it, and the recipe part of
+/// a make: a [`Recipe`] whose `recipeId`, if any, is the one in the path.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct RecipeDocument {
+    /// The recipe's title.
+    recipe_name: String,
+    /// Its id; the path's when absent.
+    #[serde(default)]
+    recipe_id: Option<i64>,
+    /// The cook's rating.
+    #[serde(default)]
+    #[schema(minimum = 0, maximum = 5)]
+    rating: Option<f64>,
+    /// Ingredients in the order the recipe lists them.
+    #[serde(default)]
+    ingredients: Vec<IngredientDocument>,
+    /// Steps in the order they are cooked.
+    #[serde(default)]
+    steps: Vec<Step>,
+}
+
+/// One ingredient line as a client writes it.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct IngredientDocument {
+    /// Id within the recipe.
+    #[serde(default)]
+    ingredient_id: Option<i64>,
+    /// How much.
+    #[serde(default)]
+    quantity: Option<QuantityDocument>,
+    /// The unit as written: `TBS`, `tsp`, `cup`, `g`, `unit`, …
+    #[serde(default)]
+    measurement: Option<String>,
+    /// What it is, as written (`pieCrust`, `Granny Smith apples`).
+    ingredient_name: String,
+    /// A preparation remark (`sifted`).
+    #[serde(default)]
+    note: Option<String>,
+}
+
+/// An amount as a client writes it: a number of at least zero, or text.
+///
+/// The schema's text pattern covers decimals (`1.5`) and fractions
+/// (`3/4`). The server reads more than a pattern can say exactly, and
+/// reads it all the same: mixed numbers (`1 1/2`, `1-1/2`), Unicode
+/// fractions (`½`), and ranges (`2-3`, `2 to 3`) whose high end is not
+/// below the low.
+pub(super) struct QuantityDocument;
+
+/// The text form of [`QuantityDocument`]: digits with an optional
+/// fractional part, or a fraction whose denominator is not zero.
+/// `[0-9]`, not `\d`, which some regex engines widen to every script's
+/// digits.
+const QUANTITY_TEXT_PATTERN: &str = "^([0-9]{1,9}(\\.[0-9]{1,9})?|[0-9]{1,9}/[1-9][0-9]{0,8})$";
+
+impl utoipa::PartialSchema for QuantityDocument {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, OneOfBuilder, Type};
+        OneOfBuilder::new()
+            .description(Some(
+                "An amount: a number of at least zero, or text such as `\"1.5\"` or \
+                 `\"3/4\"`; mixed numbers (`\"1 1/2\"`), Unicode fractions (`\"½\"`) \
+                 and ranges (`\"2-3\"`) are read as well",
+            ))
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::Number)
+                    .minimum(Some(0)),
+            )
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .pattern(Some(QUANTITY_TEXT_PATTERN)),
+            )
+            .into()
+    }
+}
+
+impl ToSchema for QuantityDocument {}
+
 /// One ingredient line.
 #[derive(ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -92,7 +200,7 @@ pub(super) struct Step {
 #[serde(rename_all = "camelCase")]
 pub(super) struct MakeDocument {
     #[serde(flatten)]
-    recipe: Recipe,
+    recipe: RecipeDocument,
     /// The make's identity. Without it, a make from the bucket is named by
     /// its bucket, key and etag (`s3-…`), and one posted by hand by a hash
     /// of its body (`body-…`).
@@ -392,6 +500,74 @@ pub(super) struct PairedStep {
     make: Step,
 }
 
+/// What an `X-Recipe-Source-*` header holds: tabs and visible ASCII but
+/// `%`, and escapes that together decode to UTF-8 (RFC 3629: no overlong
+/// forms, no surrogates, nothing past U+10FFFF). The server's decoding
+/// refuses exactly what this does not match.
+pub(super) const SOURCE_HEADER_PATTERN: &str = concat!(
+    "^(",
+    "[\\t -$&-~]",
+    "|%[0-7][0-9A-Fa-f]",
+    "|%[Cc][2-9A-Fa-f]%[89ABab][0-9A-Fa-f]",
+    "|%[Dd][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]",
+    "|%[Ee]0%[ABab][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]",
+    "|%[Ee][1-9A-Ca-cEeFf]%[89ABab][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]",
+    "|%[Ee][Dd]%[89][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]",
+    "|%[Ff]0%[9ABab][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]",
+    "|%[Ff][1-3]%[89ABab][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]",
+    "|%[Ff]4%8[0-9A-Fa-f]%[89ABab][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]",
+    ")*$"
+);
+
+/// Gives every `X-Recipe-Source-*` parameter [`SOURCE_HEADER_PATTERN`]:
+/// one pattern, set in one place rather than in nine annotations.
+pub(super) struct SourceHeaderPattern;
+
+impl utoipa::Modify for SourceHeaderPattern {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::RefOr;
+        use utoipa::openapi::schema::Schema;
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [&mut item.post, &mut item.put].into_iter().flatten() {
+                let parameters = operation.parameters.iter_mut().flatten();
+                for parameter in parameters.filter(|p| p.name.starts_with("X-Recipe-Source-")) {
+                    if let Some(RefOr::T(Schema::Object(schema))) = &mut parameter.schema {
+                        schema.pattern = Some(SOURCE_HEADER_PATTERN.to_owned());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The answers of every route that reads or writes the record store, when
+/// the store fails.
+#[derive(utoipa::IntoResponses)]
+pub(super) enum StoreFailure {
+    /// Stored data could not be read, or the store refused; the details are
+    /// logged, not answered
+    #[response(status = 500)]
+    Internal(super::ErrorBody),
+    /// The store is unavailable; trying again later may succeed
+    #[response(status = 503)]
+    Unavailable(super::ErrorBody),
+}
+
+/// The refusals every write can meet before its body is read.
+#[derive(utoipa::IntoResponses)]
+pub(super) enum WriteRefusal {
+    /// Missing or wrong token
+    #[response(status = 401, headers(("WWW-Authenticate" = String, description = "`Bearer`")))]
+    Unauthorized(super::ErrorBody),
+    /// The body is over the limit
+    #[response(status = 413)]
+    PayloadTooLarge(super::ErrorBody),
+    /// The body is not declared as JSON (`Content-Type: application/json`,
+    /// or another `+json` type)
+    #[response(status = 415)]
+    UnsupportedMediaType(super::ErrorBody),
+}
+
 /// The answer of `/healthz` and `/readyz`.
 #[derive(ToSchema, serde::Serialize)]
 pub(super) struct Status {
@@ -634,6 +810,7 @@ mod tests {
     fn the_real_types_fit_their_documented_schemas() {
         conforms(&recipe(), "Recipe");
         conforms(&Recipe::default(), "Recipe");
+        conforms(&recipe(), "NewRecipe");
         conforms(&full_diff(), "RecipeDiff");
         conforms(&RecipeDiff::default(), "RecipeDiff");
         let record = MakeRecord {
