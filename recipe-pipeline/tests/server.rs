@@ -676,6 +676,7 @@ async fn a_body_announced_over_the_limit_is_refused_before_it_is_sent() {
     stream
         .write_all(
             b"POST /recipes HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\
+              Content-Type: application/json\r\n\
               Content-Length: 1025\r\nExpect: 100-continue\r\n\r\n",
         )
         .await
