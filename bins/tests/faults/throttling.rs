@@ -10,7 +10,7 @@ use std::time::Duration;
 use recipe_aws::sqs::QueueSettings;
 use recipe_aws::{DynamoRecordStore, S3ObjectStore, SqsQueue};
 
-use crate::harness::{Deployment, Pipeline};
+use crate::harness::{Deployment, Pipeline, aws_env};
 use crate::moto::{Moto, unique};
 use crate::proxy::{FaultProxy, Service};
 use crate::scenarios::{PIE, make, make_key};
@@ -48,22 +48,7 @@ async fn deployment(proxy: &FaultProxy) -> Deployment {
     recipe_aws::dynamodb::create_table(&aws.dynamodb(), &table)
         .await
         .expect("the table is created");
-    let env = [
-        ("AWS_ENDPOINT_URL", proxy.url().to_owned()),
-        ("AWS_ACCESS_KEY_ID", "testing".to_owned()),
-        ("AWS_SECRET_ACCESS_KEY", "testing".to_owned()),
-        ("AWS_REGION", "us-east-1".to_owned()),
-        ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
-        ("AWS_CONFIG_FILE", "/dev/null".to_owned()),
-        ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null".to_owned()),
-        ("RECIPE_BUCKET", bucket),
-        ("RECIPE_QUEUE_URL", queue.url().to_owned()),
-        ("RECIPE_DLQ_URL", dead.url().to_owned()),
-        ("RECIPE_TABLE", table.clone()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
+    let env = aws_env(proxy.url(), &bucket, queue.url(), dead.url(), &table);
     let client = aws.sqs();
     let dead_url = dead.url().to_owned();
     Deployment {

@@ -9,7 +9,7 @@ use aws_sdk_sqs::types::QueueAttributeName;
 use recipe_aws::sqs::QueueSettings;
 use recipe_aws::{DynamoRecordStore, S3ObjectStore, SqsQueue};
 
-use crate::harness::{Deployment, Pipeline};
+use crate::harness::{Deployment, Pipeline, aws_env};
 use crate::moto::{Moto, unique};
 use crate::scenarios;
 
@@ -40,23 +40,7 @@ async fn deployment() -> Deployment {
     recipe_aws::dynamodb::create_table(&aws.dynamodb(), &table)
         .await
         .expect("the table is created");
-    let env = [
-        ("AWS_ENDPOINT_URL", moto.url()),
-        ("AWS_ACCESS_KEY_ID", "testing".to_owned()),
-        ("AWS_SECRET_ACCESS_KEY", "testing".to_owned()),
-        ("AWS_REGION", "us-east-1".to_owned()),
-        // Nothing beyond loopback: no instance metadata, no profile files.
-        ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
-        ("AWS_CONFIG_FILE", "/dev/null".to_owned()),
-        ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null".to_owned()),
-        ("RECIPE_BUCKET", bucket),
-        ("RECIPE_QUEUE_URL", queue.url().to_owned()),
-        ("RECIPE_DLQ_URL", dead.url().to_owned()),
-        ("RECIPE_TABLE", table.clone()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v))
-    .collect();
+    let env = aws_env(&moto.url(), &bucket, queue.url(), dead.url(), &table);
     let client = aws.sqs();
     let dead_url = dead.url().to_owned();
     Deployment {

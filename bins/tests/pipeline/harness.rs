@@ -43,6 +43,34 @@ impl Service {
     }
 }
 
+/// The environment of the pipeline's binaries on AWS-compatible services
+/// at `endpoint` (moto, or a proxy in front of it): test credentials and
+/// nothing beyond loopback (no instance metadata, no profile files).
+pub(crate) fn aws_env(
+    endpoint: &str,
+    bucket: &str,
+    queue_url: &str,
+    dead_letter_url: &str,
+    table: &str,
+) -> Vec<(String, String)> {
+    [
+        ("AWS_ENDPOINT_URL", endpoint),
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+        ("AWS_CONFIG_FILE", "/dev/null"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+        ("RECIPE_BUCKET", bucket),
+        ("RECIPE_QUEUE_URL", queue_url),
+        ("RECIPE_DLQ_URL", dead_letter_url),
+        ("RECIPE_TABLE", table),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect()
+}
+
 /// Where the pipeline runs, and how a test reaches its stores directly.
 pub(crate) struct Deployment {
     /// Environment for every binary (backend selection and names).
