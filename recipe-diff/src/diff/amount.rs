@@ -18,6 +18,10 @@ pub(crate) struct AmountComparison {
     pub(crate) same: bool,
     /// Make over original, when both are measured in one dimension.
     pub(crate) ratio: Option<f64>,
+    /// Original over make, computed as the inverse diff computes it: present
+    /// exactly when `ratio` is, so that a decision about a scaling can be
+    /// checked from both sides.
+    pub(crate) inverse_ratio: Option<f64>,
 }
 
 /// Where an amount lives: a convertible dimension, or a literal unit.
@@ -60,12 +64,14 @@ pub(crate) fn compare_in(
             return AmountComparison {
                 same: original_unit == make_unit,
                 ratio: None,
+                inverse_ratio: None,
             };
         }
         _ => {
             return AmountComparison {
                 same: false,
                 ratio: None,
+                inverse_ratio: None,
             };
         }
     };
@@ -80,14 +86,16 @@ pub(crate) fn compare_in(
         return AmountComparison {
             same: false,
             ratio: None,
+            inverse_ratio: None,
         };
     };
-    let ratio = match (ratio_of(m_low, o_low), ratio_of(m_high, o_high)) {
-        (Some(low), Some(high)) if close(low, high, tolerance) => Some(low),
-        _ => None,
-    };
+    let ratios = ratios_between((o_low, o_high), (m_low, m_high), tolerance);
     let same = close(o_low, m_low, tolerance) && close(o_high, m_high, tolerance);
-    AmountComparison { same, ratio }
+    AmountComparison {
+        same,
+        ratio: ratios.map(|(forward, _)| forward),
+        inverse_ratio: ratios.map(|(_, backward)| backward),
+    }
 }
 
 /// Both amounts, low and high ends, on one scale: as written when the
@@ -108,10 +116,27 @@ fn comparable(
     (original_scale == make_scale).then_some(((o_low, o_high), (m_low, m_high)))
 }
 
+/// The factors from an original (low, high) amount to the make's and back,
+/// when both ends move by one factor.
+///
+/// A ratio must exist in both directions or in neither, so that a diff
+/// inverts exactly. Checking each direction on its own is not enough:
+/// `963.75 / 7.5e-306` is a normal float while `7.5e-306 / 963.75` is
+/// subnormal, and rounding can put the two ends of a range within
+/// tolerance one way and not the other. So we ask both ways and keep the
+/// answer only when both agree that there is one.
+fn ratios_between(original: (f64, f64), make: (f64, f64), tolerance: f64) -> Option<(f64, f64)> {
+    let one_way =
+        |from: (f64, f64), to: (f64, f64)| match (ratio_of(to.0, from.0), ratio_of(to.1, from.1)) {
+            (Some(low), Some(high)) if close(low, high, tolerance) => Some(low),
+            _ => None,
+        };
+    Some((one_way(original, make)?, one_way(make, original)?))
+}
+
 /// `make / original`, with zero over zero as one.
 ///
-/// A ratio must exist in both directions, so that a diff inverts exactly:
-/// none when only one side is zero (none of it, or some from nothing, is no
+/// None when only one side is zero (none of it, or some from nothing, is no
 /// multiple), nor when the quotient overflows or underflows.
 fn ratio_of(make: f64, original: f64) -> Option<f64> {
     if original == 0.0 || make == 0.0 {
@@ -168,7 +193,8 @@ mod tests {
             c,
             AmountComparison {
                 same: false,
-                ratio: None
+                ratio: None,
+                inverse_ratio: None,
             }
         );
     }
@@ -207,6 +233,10 @@ mod tests {
             forward
         };
         assert_eq!(ratios(1.297e165, 0.0), None);
+        // Found by the fuzzer in CI: one way the quotient is a normal
+        // float, the other way it is subnormal.
+        assert_eq!(ratios(7.490_663_245_432_436e-306, 963.75), None);
+        assert_eq!(ratios(963.75, 7.490_663_245_432_436e-306), None);
         assert_eq!(ratios(1e300, 1e-300), None);
         assert_eq!(ratios(0.0, 0.0), Some(1.0));
         assert_eq!(ratios(2.0, 3.0), Some(1.5));

@@ -200,8 +200,20 @@ fn fold_note(note: Option<&str>) -> String {
 
 /// One factor for every comparable amount, when there are at least two and
 /// none stayed the same.
+///
+/// The inverse diff asks the same question of the inverse ratios, so we ask
+/// it of both here: the answer is then the same from either side, even where
+/// float rounding puts a ratio on the edge of the tolerance one way only.
 pub(crate) fn detect_scaling(comparisons: &[AmountComparison]) -> Option<Scaling> {
-    let ratios: Vec<f64> = comparisons.iter().filter_map(|c| c.ratio).collect();
+    let forward: Vec<f64> = comparisons.iter().filter_map(|c| c.ratio).collect();
+    let backward: Vec<f64> = comparisons.iter().filter_map(|c| c.inverse_ratio).collect();
+    let factor = common_factor(&forward)?;
+    common_factor(&backward)?;
+    Some(Scaling { factor })
+}
+
+/// The one factor, other than one, that all these ratios share.
+fn common_factor(ratios: &[f64]) -> Option<f64> {
     let (&first, rest) = ratios.split_first()?;
     if rest.is_empty() || close(first, 1.0, CONVERSION_TOLERANCE) || first == 0.0 {
         return None;
@@ -210,9 +222,7 @@ pub(crate) fn detect_scaling(comparisons: &[AmountComparison]) -> Option<Scaling
         return None;
     }
     let mean = ratios.iter().sum::<f64>() / ratios.len() as f64;
-    Some(Scaling {
-        factor: simple_fraction(mean),
-    })
+    Some(simple_fraction(mean))
 }
 
 /// The nearest fraction with a small denominator (2, 3/2, 1/3), when the
@@ -376,6 +386,26 @@ mod tests {
         assert!(diff.changes.is_empty(), "{:?}", diff.changes);
         assert_eq!(diff.restated.len(), 2);
         assert_eq!(diff.scaling, None);
+    }
+
+    #[test]
+    fn a_scaling_is_found_from_both_sides_or_neither() {
+        // Ratios of 0.9157 and 0.8974 sit on the edge of the 2% tolerance:
+        // in floats they agree one way and not the other way round, which
+        // once gave a diff a scaling that its inverse did not have.
+        let original = [
+            ingredient(1, 4.363_629_438_883_559, "cup", "flour"),
+            ingredient(2, 7.257_819_604_250_912, "cup", "sugar"),
+        ];
+        let make = [
+            ingredient(1, 3.995_965_020_033_177, "cup", "flour"),
+            ingredient(2, 6.513_374_655_929_428, "cup", "sugar"),
+        ];
+        let forward = diff_ingredients(&original, &make);
+        let backward = diff_ingredients(&make, &original);
+        assert_eq!(forward.scaling, None);
+        assert_eq!(backward.scaling, None);
+        assert_eq!(forward.changes.len(), 2, "{:?}", forward.changes);
     }
 
     #[test]
