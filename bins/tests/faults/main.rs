@@ -15,6 +15,8 @@ mod harness;
 #[path = "../../../recipe-aws/tests/aws/moto.rs"]
 #[allow(dead_code)]
 mod moto;
+#[path = "../pipeline/on_moto.rs"]
+mod on_moto;
 mod proxy;
 #[path = "../pipeline/scenarios.rs"]
 #[allow(dead_code)]

@@ -4,14 +4,11 @@
 //! The SDK's retries ride it out: every make is stored exactly once,
 //! nothing is dead-lettered.
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use recipe_aws::sqs::QueueSettings;
-use recipe_aws::{DynamoRecordStore, S3ObjectStore, SqsQueue};
-
-use crate::harness::{Deployment, Pipeline, aws_env};
-use crate::moto::{Moto, unique};
+use crate::harness::Pipeline;
+use crate::moto::Moto;
+use crate::on_moto;
 use crate::proxy::{FaultProxy, Service};
 use crate::scenarios::{PIE, make, make_key};
 
@@ -20,74 +17,14 @@ const MAKES: usize = 150;
 /// How long the proxy injects faults once the stream starts.
 const FAULT_WINDOW: Duration = Duration::from_secs(15);
 
-/// A new bucket, claim-check queue (redriving to a dead-letter queue
-/// after 5 receives) and table, made directly on moto; the binaries reach
-/// them through `proxy`.
-async fn deployment(proxy: &FaultProxy) -> Deployment {
-    let aws = Moto::shared().aws().await;
-    let (bucket, queue, dead_letters, table) = (
-        unique("faults"),
-        unique("claims"),
-        unique("claims-dead"),
-        unique("recipes"),
-    );
-    let store = S3ObjectStore::new(aws.s3(), &bucket);
-    store.create_bucket().await.expect("the bucket is created");
-    let settings = QueueSettings {
-        // Short, so a lost ReceiveMessage answer hides its messages only
-        // briefly.
-        visibility_timeout: Duration::from_secs(5),
-        maximum_message_size: None,
-        message_retention: None,
-        dead_letter: None,
-    };
-    let (queue, dead) =
-        SqsQueue::create_with_dead_letter(aws.sqs(), &queue, &dead_letters, 5, &settings)
-            .await
-            .expect("the queues are created");
-    recipe_aws::dynamodb::create_table(&aws.dynamodb(), &table)
-        .await
-        .expect("the table is created");
-    let env = aws_env(proxy.url(), &bucket, queue.url(), dead.url(), &table);
-    let client = aws.sqs();
-    let dead_url = dead.url().to_owned();
-    Deployment {
-        env,
-        bucket: Arc::new(store),
-        records: Arc::new(DynamoRecordStore::new(aws.dynamodb(), table)),
-        dead_letters: Box::new(move || {
-            let (client, url) = (client.clone(), dead_url.clone());
-            Box::pin(async move { count_dead_letters(&client, &url).await })
-        }),
-        scratch: tempfile::tempdir().expect("a temporary directory"),
-    }
-}
-
-/// The dead-letter queue's size, as (body, reason) placeholders: SQS's
-/// approximate counts settle at once on moto.
-async fn count_dead_letters(client: &aws_sdk_sqs::Client, url: &str) -> Vec<(String, String)> {
-    use aws_sdk_sqs::types::QueueAttributeName;
-    let attributes = client
-        .get_queue_attributes()
-        .queue_url(url)
-        .attribute_names(QueueAttributeName::ApproximateNumberOfMessages)
-        .attribute_names(QueueAttributeName::ApproximateNumberOfMessagesNotVisible)
-        .send()
-        .await
-        .expect("moto answers");
-    let total: usize = attributes
-        .attributes()
-        .into_iter()
-        .flat_map(|a| a.values())
-        .filter_map(|v| v.parse::<usize>().ok())
-        .sum();
-    vec![(String::new(), String::new()); total]
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn throttling_and_server_errors_are_ridden_out() {
     let proxy = FaultProxy::start(&Moto::shared().url()).await;
-    let mut pipeline = Pipeline::new(deployment(&proxy).await);
+    let mut pipeline = Pipeline::new(
+        // Short, so a lost ReceiveMessage answer hides its messages only
+        // briefly.
+        on_moto::deployment(proxy.url(), Duration::from_secs(5)).await,
+    );
     pipeline.drop_document("recipes/apple-pie.json", PIE).await;
     pipeline.start_all().await;
     // The recipe first, so no make waits for it: every retry below is a

@@ -1,92 +1,19 @@
 //! The scenarios on AWS's APIs, served by a real moto server on loopback:
 //! S3 for the bucket, SQS for the queues, DynamoDB for the records.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
 
-use aws_sdk_sqs::types::QueueAttributeName;
+use recipe_aws::SqsQueue;
 use recipe_aws::sqs::QueueSettings;
-use recipe_aws::{DynamoRecordStore, S3ObjectStore, SqsQueue};
 
-use crate::harness::{Deployment, Pipeline, aws_env};
+use crate::harness::{Deployment, Pipeline};
 use crate::moto::{Moto, unique};
-use crate::scenarios;
+use crate::{on_moto, scenarios};
 
-/// A bucket, a claim-check queue redriving to a dead-letter queue after 5
-/// receives, and a table, all new; binaries get fake credentials.
+/// A deployment on moto, reached directly.
 async fn deployment() -> Deployment {
-    let moto = Moto::shared();
-    let aws = moto.aws().await;
-    let (bucket, queue, dead_letters, table) = (
-        unique("cookbook"),
-        unique("claims"),
-        unique("claims-dead"),
-        unique("recipes"),
-    );
-    let store = S3ObjectStore::new(aws.s3(), &bucket);
-    store.create_bucket().await.expect("the bucket is created");
-    let settings = QueueSettings {
-        // Short, so a killed sender's messages come back quickly.
-        visibility_timeout: Duration::from_secs(3),
-        maximum_message_size: None,
-        message_retention: None,
-        dead_letter: None,
-    };
-    let (queue, dead) =
-        SqsQueue::create_with_dead_letter(aws.sqs(), &queue, &dead_letters, 5, &settings)
-            .await
-            .expect("the queues are created");
-    recipe_aws::dynamodb::create_table(&aws.dynamodb(), &table)
-        .await
-        .expect("the table is created");
-    let env = aws_env(&moto.url(), &bucket, queue.url(), dead.url(), &table);
-    let client = aws.sqs();
-    let dead_url = dead.url().to_owned();
-    Deployment {
-        env,
-        bucket: Arc::new(store),
-        records: Arc::new(DynamoRecordStore::new(aws.dynamodb(), table)),
-        dead_letters: Box::new(move || {
-            let (client, url) = (client.clone(), dead_url.clone());
-            Box::pin(async move { peek_dead_letters(&client, &url).await })
-        }),
-        scratch: tempfile::tempdir().expect("a temporary directory"),
-    }
-}
-
-/// Reads the dead-letter queue without consuming it: bodies and the
-/// `reason` attribute, each message once.
-async fn peek_dead_letters(client: &aws_sdk_sqs::Client, url: &str) -> Vec<(String, String)> {
-    let mut seen = BTreeMap::new();
-    for _ in 0..5 {
-        let Ok(output) = client
-            .receive_message()
-            .queue_url(url)
-            .max_number_of_messages(10)
-            .visibility_timeout(0)
-            .message_attribute_names("All")
-            .message_system_attribute_names(QueueAttributeName::All.as_str().into())
-            .send()
-            .await
-        else {
-            continue;
-        };
-        for message in output.messages() {
-            let reason = message
-                .message_attributes()
-                .and_then(|a| a.get("reason"))
-                .and_then(|v| v.string_value())
-                .unwrap_or_default()
-                .to_owned();
-            let body = message.body().unwrap_or_default().to_owned();
-            seen.insert(
-                message.message_id().unwrap_or_default().to_owned(),
-                (body, reason),
-            );
-        }
-    }
-    seen.into_values().collect()
+    // Short, so a killed sender's messages come back quickly.
+    on_moto::deployment(&Moto::shared().url(), Duration::from_secs(3)).await
 }
 
 async fn pipeline() -> Pipeline {

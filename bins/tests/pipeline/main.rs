@@ -9,6 +9,7 @@ mod harness;
 #[path = "../../../recipe-aws/tests/aws/moto.rs"]
 #[allow(dead_code)]
 mod moto;
+mod on_moto;
 mod scenarios;
 #[path = "../support/mod.rs"]
 mod support;
