@@ -2,11 +2,11 @@
 //! dropped the way `mv` drops them, the API and the SQLite file read back.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::scenarios;
-use crate::support::Running;
+use crate::support::{Running, up_command};
 
 /// A `recipe up` process and where it logs.
 pub(crate) struct Up {
@@ -24,18 +24,8 @@ pub(crate) async fn start(data: &Path, port: u16, log: &Path) -> Up {
         .open(log)
         .expect("the log file opens");
     let process = Running(
-        Command::new(env!("CARGO_BIN_EXE_recipe"))
-            .args([
-                "up",
-                "--port",
-                &port.to_string(),
-                "--poll-interval-ms",
-                "100",
-            ])
-            .arg("--data")
-            .arg(data)
+        up_command(data, port)
             .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
             .stdout(file.try_clone().expect("the log file clones"))
             .stderr(file)
             .spawn()

@@ -24,20 +24,29 @@ pub(crate) fn free_port() -> u16 {
         .expect("a free loopback port")
 }
 
+/// The command that runs `recipe up` on `data` (seeded on its first run)
+/// and `port`, polling the bucket fast; where its output goes is the
+/// caller's choice.
+pub(crate) fn up_command(data: &Path, port: u16) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_recipe"));
+    command
+        .args([
+            "up",
+            "--port",
+            &port.to_string(),
+            "--poll-interval-ms",
+            "100",
+        ])
+        .arg("--data")
+        .arg(data)
+        .stdin(Stdio::null());
+    command
+}
+
 /// `recipe up` on `data` (seeded on its first run), quiet, polling fast.
 pub(crate) fn start_up(data: &Path, port: u16) -> Running {
     Running(
-        Command::new(env!("CARGO_BIN_EXE_recipe"))
-            .args([
-                "up",
-                "--port",
-                &port.to_string(),
-                "--poll-interval-ms",
-                "100",
-            ])
-            .arg("--data")
-            .arg(data)
-            .stdin(Stdio::null())
+        up_command(data, port)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
