@@ -609,13 +609,46 @@ async fn writes_need_the_token_and_reads_do_not() {
     }
 }
 
-#[tokio::test]
-async fn a_body_over_the_limit_is_a_413() {
+/// A server that takes bodies of up to 1 KiB.
+async fn server_with_a_1_kib_limit() -> TestServer {
     let config = ServerConfig {
         max_body_bytes: 1024,
         ..ServerConfig::default()
     };
-    let server = TestServer::with(Arc::new(InMemoryRecordStore::new()), config).await;
+    TestServer::with(Arc::new(InMemoryRecordStore::new()), config).await
+}
+
+/// Sends `request` as raw bytes, for what an HTTP client will not send (a
+/// chunked body of our making, `Expect: 100-continue` with no body after
+/// it), and reads the answer until the server closes the connection,
+/// within ten seconds.
+async fn raw_exchange(server: &TestServer, request: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let mut stream = tokio::net::TcpStream::connect(server.address)
+        .await
+        .unwrap();
+    stream.write_all(request).await.unwrap();
+    let mut response = String::new();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_string(&mut response),
+    )
+    .await
+    .expect("the server answers and closes the connection")
+    .unwrap();
+    response
+}
+
+/// The JSON error body of a raw answer.
+fn raw_error_body(response: &str) -> Value {
+    let start = response.find("\r\n\r\n").expect("a head and a body") + 4;
+    serde_json::from_str(&response[start..]).unwrap()
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_a_413() {
+    let server = server_with_a_1_kib_limit().await;
     let mut huge = pie();
     huge["steps"][0]["stepText"] = json!("stir ".repeat(400));
     let reply = server.post("/recipes", body(&huge)).await;
@@ -630,72 +663,33 @@ async fn a_body_over_the_limit_is_a_413() {
 
 #[tokio::test]
 async fn a_chunked_body_over_the_limit_is_a_413_too() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-    let config = ServerConfig {
-        max_body_bytes: 1024,
-        ..ServerConfig::default()
-    };
-    let server = TestServer::with(Arc::new(InMemoryRecordStore::new()), config).await;
+    let server = server_with_a_1_kib_limit().await;
     // No Content-Length: the limit can only be found while reading.
-    let mut stream = tokio::net::TcpStream::connect(server.address)
-        .await
-        .unwrap();
     let chunk = "x".repeat(600);
     let request = format!(
         "POST /recipes HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\
          Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n\
          258\r\n{chunk}\r\n258\r\n{chunk}\r\n0\r\n\r\n"
     );
-    stream.write_all(request.as_bytes()).await.unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).await.unwrap();
+    let response = raw_exchange(&server, request.as_bytes()).await;
     assert!(response.starts_with("HTTP/1.1 413"), "{response}");
-    let body = &response[response.find("\r\n\r\n").unwrap() + 4..];
-    assert_eq!(
-        serde_json::from_str::<Value>(body).unwrap()["path"],
-        "/recipes",
-        "{response}"
-    );
+    assert_eq!(raw_error_body(&response)["path"], "/recipes", "{response}");
 }
 
 #[tokio::test]
 async fn a_body_announced_over_the_limit_is_refused_before_it_is_sent() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-    let config = ServerConfig {
-        max_body_bytes: 1024,
-        ..ServerConfig::default()
-    };
-    let server = TestServer::with(Arc::new(InMemoryRecordStore::new()), config).await;
-    let mut stream = tokio::net::TcpStream::connect(server.address)
-        .await
-        .unwrap();
+    let server = server_with_a_1_kib_limit().await;
     // The client waits for `100 Continue` before sending the body; the
     // server must answer 413 instead, from the length alone.
-    stream
-        .write_all(
-            b"POST /recipes HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\
-              Content-Type: application/json\r\n\
-              Content-Length: 1025\r\nExpect: 100-continue\r\n\r\n",
-        )
-        .await
-        .unwrap();
-    let mut response = String::new();
-    tokio::time::timeout(
-        std::time::Duration::from_secs(10),
-        stream.read_to_string(&mut response),
+    let response = raw_exchange(
+        &server,
+        b"POST /recipes HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\
+          Content-Type: application/json\r\n\
+          Content-Length: 1025\r\nExpect: 100-continue\r\n\r\n",
     )
-    .await
-    .expect("answered without the body")
-    .unwrap();
+    .await;
     assert!(response.starts_with("HTTP/1.1 413"), "{response}");
-    let body = &response[response.find("\r\n\r\n").unwrap() + 4..];
-    assert_eq!(
-        serde_json::from_str::<Value>(body).unwrap()["path"],
-        "/recipes",
-        "{response}"
-    );
+    assert_eq!(raw_error_body(&response)["path"], "/recipes", "{response}");
 }
 
 #[tokio::test]
