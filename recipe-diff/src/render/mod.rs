@@ -31,7 +31,9 @@ mod seed;
 mod text;
 
 pub use patch::{PatchOperation, patch};
-pub use seed::{SeedDifference, SeedIngredientField, SeedRecipeField, SeedValues, seed};
+pub use seed::{
+    SeedChange, SeedDifference, SeedIngredientField, SeedRecipeField, SeedValues, seed,
+};
 pub use text::{TextStyle, text};
 
 use crate::changes::RecipeDiff;
@@ -184,13 +186,13 @@ mod tests {
     }
 
     /// Named recipe pairs whose renderings are checked against committed
-    /// snapshots.
-    mod snapshots {
+    /// snapshots; each renderer's own tests use them too.
+    pub(in crate::render) mod snapshots {
         use crate::{Recipe, diff, parse_recipe};
 
         use super::super::{TextStyle, patch, seed, text};
 
-        const APPLE_PIE: &str = r#"{
+        pub(in crate::render) const APPLE_PIE: &str = r#"{
           "recipeName": "Apple Pie", "recipeId": 1, "rating": 5,
           "ingredients": [
             {"ingredientId": 1, "quantity": 1, "measurement": "unit", "ingredientName": "pieCrust"},
@@ -204,7 +206,7 @@ mod tests {
 
         /// The oven step skipped, the crust respelled, the cinnamon written
         /// in teaspoons and a lower rating: exactly two differences.
-        const APPLE_PIE_MADE: &str = r#"{
+        pub(in crate::render) const APPLE_PIE_MADE: &str = r#"{
           "recipeName": "Apple Pie", "recipeId": 1, "rating": 4,
           "ingredients": [
             {"ingredientId": 1, "quantity": 1, "measurement": "unit", "ingredientName": "pie crust"},
@@ -231,7 +233,7 @@ mod tests {
         }"#;
 
         /// Twice the pie: one scaling, not three quantity changes.
-        const APPLE_PIE_DOUBLED: &str = r#"{
+        pub(in crate::render) const APPLE_PIE_DOUBLED: &str = r#"{
           "recipeName": "Apple Pie", "recipeId": 1, "rating": 5,
           "ingredients": [
             {"ingredientId": 1, "quantity": 2, "measurement": "unit", "ingredientName": "pieCrust"},
@@ -243,10 +245,25 @@ mod tests {
             {"stepId": 3, "stepText": "Make the pie"}]
         }"#;
 
-        const CASES: [(&str, &str, &str); 4] = [
+        /// The oven preheated first, and the steps renumbered: one moved
+        /// step, nothing else.
+        pub(in crate::render) const APPLE_PIE_MOVED: &str = r#"{
+          "recipeName": "Apple Pie", "recipeId": 1, "rating": 5,
+          "ingredients": [
+            {"ingredientId": 1, "quantity": 1, "measurement": "unit", "ingredientName": "pieCrust"},
+            {"ingredientId": 2, "quantity": 5, "measurement": "unit", "ingredientName": "apples"},
+            {"ingredientId": 3, "quantity": 0.5, "measurement": "TBS", "ingredientName": "cinnamon"}],
+          "steps": [
+            {"stepId": 1, "stepText": "Pre heat oven to 350 degrees"},
+            {"stepId": 2, "stepText": "Gather ingredients"},
+            {"stepId": 3, "stepText": "Make the pie"}]
+        }"#;
+
+        const CASES: [(&str, &str, &str); 5] = [
             ("apple_pie", APPLE_PIE, APPLE_PIE_MADE),
             ("reworked", APPLE_PIE, APPLE_PIE_REWORKED),
             ("doubled", APPLE_PIE, APPLE_PIE_DOUBLED),
+            ("moved", APPLE_PIE, APPLE_PIE_MOVED),
             ("unchanged", APPLE_PIE, APPLE_PIE),
         ];
 

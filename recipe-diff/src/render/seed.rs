@@ -1,40 +1,122 @@
-//! The original project's flat list of differences.
+//! The original project's flat list of differences: [`seed`].
+//!
+//! The original project stored and served each make's differences as a flat
+//! array of `differenceObject`s. We keep its fields and enums, so a client
+//! generated from its OpenAPI document still reads ours, and add what makes
+//! each item exact and machine-readable on its own: what kind of change it
+//! is ([`SeedChange`]), the step ids on both sides, a scaling's numeric
+//! factor, and a number to name the change by ([`SeedDifference::change_id`]).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{factor, ingredient_line};
 use crate::changes::{IngredientChange, IngredientField, RecipeDiff, StepChange};
 use crate::model::{Ingredient, Step};
 
-/// One difference in the original project's flat schema, as `--format seed`
-/// prints it and its API stored it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One change in the original project's flat schema, as `--format seed`
+/// prints it and the pipeline stores it.
+///
+/// Read on its own, an item says what changed (`change`), where
+/// (`recipeField`, with `ingredientId` and `ingredientField`, or `stepId` and
+/// `makeStepId`) and the plain values on both sides (`difference`). Fields
+/// are camelCase in JSON; an optional field that does not apply is left out,
+/// and reading accepts it missing.
+///
+/// The type is `#[non_exhaustive]`: we may add fields, as this version did;
+/// build lists with [`seed`] and read stored ones with serde.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
+#[non_exhaustive]
 pub struct SeedDifference {
-    /// Which part of the recipe differs.
+    /// The item's number in its list, from 1, in the list's order (name,
+    /// rating, scaling, ingredients, steps).
+    ///
+    /// It exists so a client can name the changes it wants, for instance
+    /// the ones to promote into a new version of the recipe. The pipeline
+    /// stores the list with a make's differences and never renumbers it: a
+    /// stored make's differences never change, so an id keeps naming the
+    /// same change for as long as the make exists. It is unique within one
+    /// list only.
+    pub change_id: u32,
+    /// What kind of change this is, so a client need not infer it from the
+    /// texts (a moved step's texts are equal, a scaling's are not amounts).
+    pub change: SeedChange,
+    /// Which part of the recipe changed: the original schema's required
+    /// field, within its enum except for [`SeedRecipeField::Name`].
     pub recipe_field: SeedRecipeField,
     /// The original recipe's id; omitted for recipes without one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipe_id: Option<i64>,
     /// The make's id; omitted when the diff was not computed for a make.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub make_id: Option<i64>,
-    /// The ingredient's id, for ingredient differences whose ingredient has
-    /// one (a scaling concerns them all, so names none).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The ingredient's id, for ingredient changes: the original's, or the
+    /// make's when the original's line has none (and for an added
+    /// ingredient). Omitted for a scaling, which concerns them all, and for
+    /// ingredients without ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingredient_id: Option<i64>,
-    /// What happened to the ingredient, for ingredient differences.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Which field of the ingredient changed, or what happened to it whole,
+    /// for ingredient changes (a scaling says
+    /// [`SeedIngredientField::Quantity`], so the original enum still
+    /// validates it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingredient_field: Option<SeedIngredientField>,
-    /// The step's id, for step differences whose step has one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The step's `stepId` in the original recipe, for step changes. Omitted
+    /// for an added step (the original has no such step) and for steps
+    /// written without ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_id: Option<i64>,
-    /// Both sides as text.
+    /// The step's `stepId` in the make, for step changes: steps are often
+    /// renumbered when one is skipped or moved, so the make's id can differ
+    /// from [`step_id`](Self::step_id). Omitted for a removed step and for
+    /// steps written without ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub make_step_id: Option<i64>,
+    /// A scaling's factor, make amount over original amount (2 for a
+    /// doubled recipe, 0.5 for a halved one), as a number a program can
+    /// use; `difference.make` has the same factor as a cook writes it.
+    /// Omitted on every other item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub factor: Option<f64>,
+    /// The plain values on both sides.
     pub difference: SeedValues,
 }
 
+/// What kind of change a [`SeedDifference`] is. Lowercase in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum SeedChange {
+    /// An ingredient or a step only the make has; `difference.recipe` is
+    /// empty.
+    Added,
+    /// An ingredient or a step the make leaves out; `difference.make` is
+    /// empty.
+    Removed,
+    /// A step reworded in its place: both texts, which differ.
+    Edited,
+    /// A step done at another point: both texts, equal unless the cook also
+    /// reworded it (see [`seed`]).
+    Moved,
+    /// Another ingredient in the place of the original's: both whole lines.
+    Substituted,
+    /// Every amount multiplied by one factor: the one item without an
+    /// `ingredientId`, with [`SeedDifference::factor`].
+    Scaled,
+    /// A value changed in place: an ingredient's amount, unit, name or note
+    /// (one item per field, as the original schema has them), the rating,
+    /// or the recipe's name.
+    Changed,
+}
+
 /// The part of a recipe a [`SeedDifference`] is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+///
+/// The first three are the original schema's enum, which a client generated
+/// from its OpenAPI document checks on every item; [`SeedRecipeField::Name`]
+/// is our one extension, used only for a renamed recipe, which the original
+/// could not report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum SeedRecipeField {
@@ -44,12 +126,13 @@ pub enum SeedRecipeField {
     Ingredient,
     /// A step of the method.
     Instruction,
-    /// The recipe's name.
+    /// The recipe's name: an extension of the original enum.
     Name,
 }
 
-/// What differs about an ingredient in a [`SeedDifference`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+/// What differs about an ingredient in a [`SeedDifference`]: the original
+/// schema's `ingredientField`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum SeedIngredientField {
@@ -70,9 +153,9 @@ pub enum SeedIngredientField {
     Substituted,
 }
 
-/// The two sides of a [`SeedDifference`] as text; the side that has nothing
-/// is an empty string.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+/// The two sides of a [`SeedDifference`] as plain values, with no prose
+/// around them; the side that has nothing is an empty string.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct SeedValues {
     /// The original recipe's side.
     pub recipe: String,
@@ -89,85 +172,159 @@ impl SeedValues {
     }
 }
 
-/// The differences as the original project's flat list: name, rating,
-/// scaling, ingredients, then steps.
+/// The differences as the original project's flat list: one item per change
+/// the cook made, in reading order (name, rating, scaling, ingredients in
+/// original order, steps in original order), numbered from 1 by
+/// [`changeId`](SeedDifference::change_id).
 ///
-/// - A modified ingredient gives one entry per changed field: quantities as
-///   text (`"0.5"` → `"1"`), measurements as written.
-/// - A scaling is one entry, `ingredientField: "quantity"` with no
-///   `ingredientId` and the factors as text (`"×1"` → `"×2"`).
-/// - Added, removed and substituted ingredients give their whole lines
-///   (`"1 tsp vanilla"`).
-/// - A moved step's texts are prefixed with its positions,
-///   `"step 1: Gather"` → `"moved to step 3: Gather"`, because the flat schema
-///   has no field for a position and the texts alone would look unchanged.
+/// `difference` holds plain values only, never prose:
+///
+/// | the cook… | `recipeField` | `change` | `difference` |
+/// | --- | --- | --- | --- |
+/// | renamed the recipe | `name` | `changed` | both names |
+/// | rated it otherwise | `rating` | `changed` | both ratings, `"5"` → `"4.5"`; `""` for none |
+/// | scaled it | `ingredient` | `scaled` | `"1"` → the factor as a cook writes it (`"2"`, `"½"`, `"1⅓"`) |
+/// | added, left out or swapped an ingredient | `ingredient` | `added`, `removed`, `substituted` | whole lines, `"1 tsp vanilla"` |
+/// | changed an ingredient's amount, unit, name or note | `ingredient` | `changed` | that field's values, `"0.5"` → `"1"`, `"TBS"` → `"tsp"` |
+/// | added or skipped a step | `instruction` | `added`, `removed` | its text |
+/// | reworded a step in its place | `instruction` | `edited` | both texts |
+/// | did a step at another point | `instruction` | `moved` | both texts |
+///
+/// - A scaling has no `ingredientId`, `ingredientField: "quantity"` (so the
+///   original enum validates it) and the numeric
+///   [`factor`](SeedDifference::factor).
+/// - Ingredient items carry `ingredientField` as the original schema has
+///   it: the changed field for a `changed` item (one item per field, the
+///   original's granularity), and `added`, `removed` or `substituted` for a
+///   whole ingredient.
+/// - Step items carry [`stepId`](SeedDifference::step_id) (the step's id in
+///   the recipe) and [`makeStepId`](SeedDifference::make_step_id) (its id in
+///   the make), each where that side has the step and the step has an id.
+/// - A step both moved and reworded is one `moved` item whose two texts
+///   differ, not a `moved` and an `edited` item. The cook changed one step,
+///   the structured diff holds it as one change (it counts once in
+///   [`RecipeDiff::change_count`]), and the step as the make has it, in its
+///   new place and words, is what taking that change means; two items would
+///   count it twice and let a client pick half a change. A client tells a
+///   reworded move by its texts: `difference.recipe != difference.make`.
+///
+/// # Example
+///
+/// The Apple Pie of `examples/data/`: the make skips preheating the oven,
+/// respells the crust and writes the cinnamon in teaspoons (the same
+/// amount), and rates the pie lower. Only the rating and the skipped step
+/// are changes.
 ///
 /// ```
-/// use recipe_diff::render::{SeedRecipeField, seed};
-/// use recipe_diff::{diff, parse_recipe};
+/// use recipe_diff::render::{SeedChange, SeedRecipeField, seed};
+/// use recipe_diff::{diff_make, parse_make, parse_recipe};
 ///
-/// let original = parse_recipe(r#"{"recipeName": "Tea", "recipeId": 7, "rating": 3}"#)?;
-/// let make = parse_recipe(r#"{"recipeName": "Tea", "recipeId": 7, "rating": 4}"#)?;
-/// let flat = seed(&diff(&original, &make));
-/// assert_eq!(flat[0].recipe_field, SeedRecipeField::Rating);
-/// assert_eq!((flat[0].difference.recipe.as_str(), flat[0].difference.make.as_str()), ("3", "4"));
+/// let original = parse_recipe(r#"{
+///   "recipeName": "Apple Pie", "recipeId": 1, "rating": 5,
+///   "ingredients": [
+///     {"ingredientId": 1, "quantity": 1, "measurement": "unit", "ingredientName": "pieCrust"},
+///     {"ingredientId": 2, "quantity": 5, "measurement": "unit", "ingredientName": "apples"},
+///     {"ingredientId": 3, "quantity": 0.5, "measurement": "TBS", "ingredientName": "cinnamon"}],
+///   "steps": [
+///     {"stepId": 1, "stepText": "Gather ingredients"},
+///     {"stepId": 2, "stepText": "Pre heat oven to 350 degrees"},
+///     {"stepId": 3, "stepText": "Make the pie"}]
+/// }"#)?;
+/// let make = parse_make(r#"{
+///   "recipeName": "Apple Pie", "recipeId": 1, "makeId": 1, "rating": 4,
+///   "ingredients": [
+///     {"ingredientId": 1, "quantity": 1, "measurement": "unit", "ingredientName": "pie crust"},
+///     {"ingredientId": 2, "quantity": 5, "measurement": "unit", "ingredientName": "apples"},
+///     {"ingredientId": 3, "quantity": 1.5, "measurement": "tsp", "ingredientName": "cinnamon"}],
+///   "steps": [
+///     {"stepId": 1, "stepText": "Gather ingredients"},
+///     {"stepId": 2, "stepText": "Make the pie"}]
+/// }"#)?;
+///
+/// let flat = seed(&diff_make(&original, &make));
+/// assert_eq!(flat.len(), 2);
+/// assert_eq!((flat[0].recipe_field, flat[0].change), (SeedRecipeField::Rating, SeedChange::Changed));
+/// assert_eq!((flat[1].change, flat[1].step_id), (SeedChange::Removed, Some(2)));
 /// assert_eq!(
-///     serde_json::to_string(&flat)?,
-///     r#"[{"recipeField":"rating","recipeId":7,"difference":{"recipe":"3","make":"4"}}]"#,
+///     serde_json::to_value(&flat)?,
+///     serde_json::json!([
+///         {"changeId": 1, "change": "changed", "recipeField": "rating",
+///          "recipeId": 1, "makeId": 1,
+///          "difference": {"recipe": "5", "make": "4"}},
+///         {"changeId": 2, "change": "removed", "recipeField": "instruction",
+///          "recipeId": 1, "makeId": 1, "stepId": 2,
+///          "difference": {"recipe": "Pre heat oven to 350 degrees", "make": ""}},
+///     ]),
 /// );
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn seed(diff: &RecipeDiff) -> Vec<SeedDifference> {
-    let entry = |recipe_field, difference| SeedDifference {
+    let entry = |change, recipe_field, difference| SeedDifference {
+        // Numbered below, once the list is in its order.
+        change_id: 0,
+        change,
         recipe_field,
         recipe_id: diff.recipe_id,
         make_id: diff.make_id,
         ingredient_id: None,
         ingredient_field: None,
         step_id: None,
+        make_step_id: None,
+        factor: None,
         difference,
     };
-    let ingredient_entry = |id, field, difference| SeedDifference {
+    let ingredient_entry = |change, id, field, difference| SeedDifference {
         ingredient_id: id,
         ingredient_field: Some(field),
-        ..entry(SeedRecipeField::Ingredient, difference)
+        ..entry(change, SeedRecipeField::Ingredient, difference)
     };
-    let step_entry = |id, difference| SeedDifference {
-        step_id: id,
-        ..entry(SeedRecipeField::Instruction, difference)
+    let step_entry = |change, original: Option<&Step>, make: Option<&Step>| SeedDifference {
+        step_id: original.and_then(|step| step.step_id),
+        make_step_id: make.and_then(|step| step.step_id),
+        ..entry(
+            change,
+            SeedRecipeField::Instruction,
+            SeedValues::new(text(original), text(make)),
+        )
     };
 
     let mut list = Vec::new();
     if let Some(name) = &diff.name {
         let values = SeedValues::new(name.original.as_str(), name.make.as_str());
-        list.push(entry(SeedRecipeField::Name, values));
+        list.push(entry(SeedChange::Changed, SeedRecipeField::Name, values));
     }
     if let Some(rating) = &diff.rating {
         let show = |r: Option<f64>| r.map(|r| r.to_string()).unwrap_or_default();
         let values = SeedValues::new(show(rating.original), show(rating.make));
-        list.push(entry(SeedRecipeField::Rating, values));
+        list.push(entry(SeedChange::Changed, SeedRecipeField::Rating, values));
     }
     if let Some(scaling) = &diff.scaling {
-        let values = SeedValues::new("×1", format!("×{}", factor(scaling.factor)));
-        list.push(ingredient_entry(
-            None,
-            SeedIngredientField::Quantity,
-            values,
-        ));
+        list.push(SeedDifference {
+            factor: Some(scaling.factor),
+            ..ingredient_entry(
+                SeedChange::Scaled,
+                None,
+                SeedIngredientField::Quantity,
+                SeedValues::new("1", factor(scaling.factor)),
+            )
+        });
     }
     for change in &diff.ingredients {
         match change {
             IngredientChange::Added { ingredient, .. } => list.push(ingredient_entry(
+                SeedChange::Added,
                 ingredient.ingredient_id,
                 SeedIngredientField::Added,
                 SeedValues::new("", ingredient_line(ingredient)),
             )),
             IngredientChange::Removed { ingredient, .. } => list.push(ingredient_entry(
+                SeedChange::Removed,
                 ingredient.ingredient_id,
                 SeedIngredientField::Removed,
                 SeedValues::new(ingredient_line(ingredient), ""),
             )),
             IngredientChange::Substituted(pair) => list.push(ingredient_entry(
+                SeedChange::Substituted,
                 ingredient_id(&pair.original, &pair.make),
                 SeedIngredientField::Substituted,
                 SeedValues::new(ingredient_line(&pair.original), ingredient_line(&pair.make)),
@@ -177,6 +334,7 @@ pub fn seed(diff: &RecipeDiff) -> Vec<SeedDifference> {
                 for &field in &modified.fields {
                     let (field, values) = modified_field(field, before, after);
                     list.push(ingredient_entry(
+                        SeedChange::Changed,
                         ingredient_id(before, after),
                         field,
                         values,
@@ -186,47 +344,34 @@ pub fn seed(diff: &RecipeDiff) -> Vec<SeedDifference> {
         }
     }
     for change in &diff.steps {
-        match change {
-            StepChange::Added { step, .. } => {
-                list.push(step_entry(
-                    step.step_id,
-                    SeedValues::new("", step.step_text.as_str()),
-                ));
-            }
-            StepChange::Removed { step, .. } => {
-                list.push(step_entry(
-                    step.step_id,
-                    SeedValues::new(step.step_text.as_str(), ""),
-                ));
-            }
-            StepChange::Edited(edit) => {
-                let values = if edit.moved {
-                    moved(
-                        edit.original_index,
-                        &edit.original,
-                        edit.make_index,
-                        &edit.make,
-                    )
+        list.push(match change {
+            StepChange::Added { step, .. } => step_entry(SeedChange::Added, None, Some(step)),
+            StepChange::Removed { step, .. } => step_entry(SeedChange::Removed, Some(step), None),
+            // Moved and reworded is one change of one step: see above.
+            StepChange::Edited(edit) => step_entry(
+                if edit.moved {
+                    SeedChange::Moved
                 } else {
-                    SeedValues::new(
-                        edit.original.step_text.as_str(),
-                        edit.make.step_text.as_str(),
-                    )
-                };
-                list.push(step_entry(step_id(&edit.original, &edit.make), values));
-            }
+                    SeedChange::Edited
+                },
+                Some(&edit.original),
+                Some(&edit.make),
+            ),
             StepChange::Moved(pair) => {
-                let values = moved(
-                    pair.original_index,
-                    &pair.original,
-                    pair.make_index,
-                    &pair.make,
-                );
-                list.push(step_entry(step_id(&pair.original, &pair.make), values));
+                step_entry(SeedChange::Moved, Some(&pair.original), Some(&pair.make))
             }
-        }
+        });
+    }
+    // A u32 numbers any list: 2^32 items would not fit in memory.
+    for (position, item) in (1..).zip(&mut list) {
+        item.change_id = position;
     }
     list
+}
+
+/// A step's text, or the empty string for the side without the step.
+fn text(step: Option<&Step>) -> &str {
+    step.map_or("", |step| step.step_text.as_str())
 }
 
 /// The original's id, which the flat schema's readers look up; the make's
@@ -235,11 +380,7 @@ fn ingredient_id(before: &Ingredient, after: &Ingredient) -> Option<i64> {
     before.ingredient_id.or(after.ingredient_id)
 }
 
-/// The original step's id, or the make's when the original had none.
-fn step_id(before: &Step, after: &Step) -> Option<i64> {
-    before.step_id.or(after.step_id)
-}
-
+/// The changed field's kind and its values on both sides, as written.
 fn modified_field(
     field: IngredientField,
     before: &Ingredient,
@@ -275,19 +416,15 @@ fn modified_field(
     }
 }
 
-/// Both texts, prefixed with the step's positions (from 1).
-fn moved(original_index: usize, before: &Step, make_index: usize, after: &Step) -> SeedValues {
-    SeedValues::new(
-        format!("step {}: {}", original_index + 1, before.step_text),
-        format!("moved to step {}: {}", make_index + 1, after.step_text),
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::changes::{ModifiedIngredient, Paired, Scaling};
+    use crate::changes::{Change, EditedStep, ModifiedIngredient, Paired, Scaling};
     use crate::quantity::Quantity;
+    use crate::render::tests::snapshots::{
+        APPLE_PIE, APPLE_PIE_DOUBLED, APPLE_PIE_MADE, APPLE_PIE_MOVED,
+    };
+    use crate::{diff_make, parse_make, parse_recipe};
 
     fn cinnamon(quantity: f64, measurement: &str) -> Ingredient {
         Ingredient {
@@ -299,8 +436,90 @@ mod tests {
         }
     }
 
+    fn step(id: i64, text: &str) -> Step {
+        Step {
+            step_id: Some(id),
+            step_text: text.to_owned(),
+        }
+    }
+
+    /// The flat list of the Apple Pie and one of its makes.
+    fn apple_pie_and(make: &str) -> Vec<SeedDifference> {
+        let original = parse_recipe(APPLE_PIE).expect("the fixture is a recipe");
+        let make = parse_make(make).expect("the fixture is a make");
+        seed(&diff_make(&original, &make))
+    }
+
     #[test]
-    fn a_modified_ingredient_gives_one_entry_per_field() {
+    fn the_apple_pie_make_is_the_rating_and_the_skipped_step() {
+        let flat = apple_pie_and(APPLE_PIE_MADE);
+        assert_eq!(flat.len(), 2, "{flat:#?}");
+
+        let rating = &flat[0];
+        assert_eq!(rating.change_id, 1);
+        assert_eq!(rating.change, SeedChange::Changed);
+        assert_eq!(rating.recipe_field, SeedRecipeField::Rating);
+        assert_eq!(rating.difference, SeedValues::new("5", "4"));
+
+        let step = &flat[1];
+        assert_eq!(step.change_id, 2);
+        assert_eq!(step.change, SeedChange::Removed);
+        assert_eq!(step.recipe_field, SeedRecipeField::Instruction);
+        assert_eq!((step.step_id, step.make_step_id), (Some(2), None));
+        assert_eq!(
+            step.difference,
+            SeedValues::new("Pre heat oven to 350 degrees", "")
+        );
+        assert!(flat.iter().all(|d| d.factor.is_none()));
+    }
+
+    #[test]
+    fn a_moved_step_is_one_moved_item_with_both_ids_and_its_plain_text() {
+        let flat = apple_pie_and(APPLE_PIE_MOVED);
+        assert_eq!(flat.len(), 1, "{flat:#?}");
+        let moved = &flat[0];
+        assert_eq!(moved.change_id, 1);
+        assert_eq!(moved.change, SeedChange::Moved);
+        assert_eq!(moved.recipe_field, SeedRecipeField::Instruction);
+        // The preheat step, second in the recipe, done first in the make,
+        // which renumbered its steps.
+        assert_eq!((moved.step_id, moved.make_step_id), (Some(2), Some(1)));
+        assert_eq!(
+            moved.difference,
+            SeedValues::new(
+                "Pre heat oven to 350 degrees",
+                "Pre heat oven to 350 degrees"
+            )
+        );
+    }
+
+    #[test]
+    fn a_doubled_recipe_is_one_scaled_item_with_its_factor() {
+        let flat = apple_pie_and(APPLE_PIE_DOUBLED);
+        assert_eq!(flat.len(), 1, "{flat:#?}");
+        let scaled = &flat[0];
+        assert_eq!(scaled.change_id, 1);
+        assert_eq!(scaled.change, SeedChange::Scaled);
+        assert_eq!(scaled.recipe_field, SeedRecipeField::Ingredient);
+        assert_eq!(scaled.ingredient_id, None);
+        assert_eq!(scaled.ingredient_field, Some(SeedIngredientField::Quantity));
+        assert_eq!(scaled.factor, Some(2.0));
+        assert_eq!(scaled.difference, SeedValues::new("1", "2"));
+    }
+
+    #[test]
+    fn a_halved_recipe_writes_its_factor_as_a_cook_would() {
+        let diff = RecipeDiff {
+            scaling: Some(Scaling { factor: 0.5 }),
+            ..RecipeDiff::default()
+        };
+        let flat = seed(&diff);
+        assert_eq!(flat[0].factor, Some(0.5));
+        assert_eq!(flat[0].difference, SeedValues::new("1", "½"));
+    }
+
+    #[test]
+    fn a_modified_ingredient_gives_one_changed_item_per_field() {
         let diff = RecipeDiff {
             recipe_id: Some(1),
             ingredients: vec![IngredientChange::Modified(ModifiedIngredient {
@@ -325,61 +544,158 @@ mod tests {
             Some(SeedIngredientField::Measurement)
         );
         assert_eq!(flat[1].difference, SeedValues::new("TBS", "tsp"));
+        assert!(flat.iter().all(|d| d.change == SeedChange::Changed));
         assert!(flat.iter().all(|d| d.ingredient_id == Some(3)));
         assert!(flat.iter().all(|d| d.make_id.is_none()));
+        assert_eq!(flat.iter().map(|d| d.change_id).collect::<Vec<_>>(), [1, 2]);
     }
 
     #[test]
-    fn a_scaling_is_one_entry_without_an_ingredient() {
+    fn a_moved_and_reworded_step_is_one_moved_item_whose_texts_differ() {
         let diff = RecipeDiff {
-            scaling: Some(Scaling { factor: 2.0 }),
-            ..RecipeDiff::default()
-        };
-        let json = serde_json::to_value(seed(&diff)).unwrap();
-        assert_eq!(
-            json,
-            serde_json::json!([{
-                "recipeField": "ingredient",
-                "ingredientField": "quantity",
-                "difference": {"recipe": "×1", "make": "×2"}
-            }])
-        );
-    }
-
-    #[test]
-    fn steps_carry_their_ids_and_moves_say_so() {
-        let step = |id, text: &str| Step {
-            step_id: Some(id),
-            step_text: text.to_owned(),
-        };
-        let diff = RecipeDiff {
-            make_id: Some(9),
-            steps: vec![
-                StepChange::Removed {
-                    original_index: 1,
-                    step: step(2, "Pre heat oven"),
-                },
-                StepChange::Moved(Paired {
-                    original_index: 0,
-                    make_index: 2,
-                    original: step(1, "Gather"),
-                    make: step(3, "Gather"),
-                }),
-            ],
+            steps: vec![StepChange::Edited(EditedStep {
+                original_index: 0,
+                make_index: 3,
+                original: step(1, "Preheat the oven to 350 degrees"),
+                make: step(4, "Preheat the oven to 375 degrees"),
+                words: Vec::new(),
+                moved: true,
+            })],
             ..RecipeDiff::default()
         };
         let flat = seed(&diff);
-        assert_eq!(flat[0].step_id, Some(2));
-        assert_eq!(flat[0].difference, SeedValues::new("Pre heat oven", ""));
-        assert_eq!(flat[1].step_id, Some(1));
+        assert_eq!(flat.len(), 1);
+        assert_eq!(flat[0].change, SeedChange::Moved);
+        assert_eq!((flat[0].step_id, flat[0].make_step_id), (Some(1), Some(4)));
         assert_eq!(
-            flat[1].difference,
-            SeedValues::new("step 1: Gather", "moved to step 3: Gather")
+            flat[0].difference,
+            SeedValues::new(
+                "Preheat the oven to 350 degrees",
+                "Preheat the oven to 375 degrees"
+            )
         );
-        assert!(flat.iter().all(|d| d.make_id == Some(9)));
-        assert!(
-            flat.iter()
-                .all(|d| d.recipe_field == SeedRecipeField::Instruction)
-        );
+    }
+
+    /// A diff with one change of every kind, in the list's order.
+    fn every_kind() -> RecipeDiff {
+        RecipeDiff {
+            recipe_id: Some(1),
+            make_id: Some(9),
+            name: Some(Change::new("Apple Pie".to_owned(), "Apple Tart".to_owned())),
+            rating: Some(Change::new(Some(5.0), Some(4.5))),
+            scaling: Some(Scaling { factor: 2.0 }),
+            ingredients: vec![
+                IngredientChange::Removed {
+                    original_index: 0,
+                    ingredient: cinnamon(0.5, "TBS"),
+                },
+                IngredientChange::Substituted(Paired {
+                    original_index: 1,
+                    make_index: 0,
+                    original: Ingredient {
+                        ingredient_id: Some(1),
+                        ingredient_name: "butter".to_owned(),
+                        ..cinnamon(2.0, "TBS")
+                    },
+                    make: Ingredient {
+                        ingredient_id: Some(1),
+                        ingredient_name: "margarine".to_owned(),
+                        ..cinnamon(2.0, "TBS")
+                    },
+                }),
+                IngredientChange::Modified(ModifiedIngredient {
+                    original_index: 2,
+                    make_index: 1,
+                    original: Ingredient {
+                        ingredient_id: Some(2),
+                        ..cinnamon(1.0, "cup")
+                    },
+                    make: Ingredient {
+                        ingredient_id: Some(2),
+                        ..cinnamon(1.5, "cup")
+                    },
+                    fields: vec![IngredientField::Quantity],
+                    ratio: Some(1.5),
+                }),
+                IngredientChange::Added {
+                    make_index: 2,
+                    ingredient: Ingredient {
+                        ingredient_id: Some(5),
+                        ingredient_name: "vanilla".to_owned(),
+                        ..cinnamon(1.0, "tsp")
+                    },
+                },
+            ],
+            steps: vec![
+                StepChange::Removed {
+                    original_index: 0,
+                    step: step(1, "Gather ingredients"),
+                },
+                StepChange::Edited(EditedStep {
+                    original_index: 1,
+                    make_index: 0,
+                    original: step(2, "Bake for 20 minutes"),
+                    make: step(1, "Bake for 25 minutes"),
+                    words: Vec::new(),
+                    moved: false,
+                }),
+                StepChange::Moved(Paired {
+                    original_index: 2,
+                    make_index: 2,
+                    original: step(3, "Let it cool"),
+                    make: step(4, "Let it cool"),
+                }),
+                StepChange::Added {
+                    make_index: 2,
+                    step: step(3, "Dust with sugar"),
+                },
+            ],
+            ..RecipeDiff::default()
+        }
+    }
+
+    #[test]
+    fn every_kind_of_item_serializes_exactly() {
+        let lines: Vec<String> = seed(&every_kind())
+            .iter()
+            .map(|item| serde_json::to_string(item).expect("an item serializes"))
+            .collect();
+        let common = r#""recipeId":1,"makeId":9"#;
+        let expected = [
+            r#"{"changeId":1,"change":"changed","recipeField":"name",COMMON,"difference":{"recipe":"Apple Pie","make":"Apple Tart"}}"#,
+            r#"{"changeId":2,"change":"changed","recipeField":"rating",COMMON,"difference":{"recipe":"5","make":"4.5"}}"#,
+            r#"{"changeId":3,"change":"scaled","recipeField":"ingredient",COMMON,"ingredientField":"quantity","factor":2.0,"difference":{"recipe":"1","make":"2"}}"#,
+            r#"{"changeId":4,"change":"removed","recipeField":"ingredient",COMMON,"ingredientId":3,"ingredientField":"removed","difference":{"recipe":"1/2 TBS cinnamon","make":""}}"#,
+            r#"{"changeId":5,"change":"substituted","recipeField":"ingredient",COMMON,"ingredientId":1,"ingredientField":"substituted","difference":{"recipe":"2 TBS butter","make":"2 TBS margarine"}}"#,
+            r#"{"changeId":6,"change":"changed","recipeField":"ingredient",COMMON,"ingredientId":2,"ingredientField":"quantity","difference":{"recipe":"1","make":"1.5"}}"#,
+            r#"{"changeId":7,"change":"added","recipeField":"ingredient",COMMON,"ingredientId":5,"ingredientField":"added","difference":{"recipe":"","make":"1 tsp vanilla"}}"#,
+            r#"{"changeId":8,"change":"removed","recipeField":"instruction",COMMON,"stepId":1,"difference":{"recipe":"Gather ingredients","make":""}}"#,
+            r#"{"changeId":9,"change":"edited","recipeField":"instruction",COMMON,"stepId":2,"makeStepId":1,"difference":{"recipe":"Bake for 20 minutes","make":"Bake for 25 minutes"}}"#,
+            r#"{"changeId":10,"change":"moved","recipeField":"instruction",COMMON,"stepId":3,"makeStepId":4,"difference":{"recipe":"Let it cool","make":"Let it cool"}}"#,
+            r#"{"changeId":11,"change":"added","recipeField":"instruction",COMMON,"makeStepId":3,"difference":{"recipe":"","make":"Dust with sugar"}}"#,
+        ]
+        .map(|line| line.replace("COMMON", common));
+        assert_eq!(lines, expected);
+    }
+
+    #[test]
+    fn a_list_survives_json() {
+        let flat = seed(&every_kind());
+        let text = serde_json::to_string(&flat).expect("a list serializes");
+        let back: Vec<SeedDifference> = serde_json::from_str(&text).expect("and reads back");
+        assert_eq!(back, flat);
+    }
+
+    #[test]
+    fn absent_fields_read_as_none() {
+        let item: SeedDifference = serde_json::from_str(
+            r#"{"changeId": 1, "change": "changed", "recipeField": "rating",
+                "difference": {"recipe": "", "make": "4"}}"#,
+        )
+        .expect("the optional fields may be missing");
+        assert_eq!(item.recipe_id, None);
+        assert_eq!(item.step_id, None);
+        assert_eq!(item.factor, None);
+        assert_eq!(item.difference, SeedValues::new("", "4"));
     }
 }
