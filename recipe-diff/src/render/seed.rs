@@ -173,8 +173,8 @@ impl SeedValues {
 }
 
 /// The differences as the original project's flat list: one item per change
-/// the cook made, in reading order (name, rating, scaling, ingredients in
-/// original order, steps in original order), numbered from 1 by
+/// the cook made, in reading order (name, rating, scaling, ingredients,
+/// steps, each list in the diff's order), numbered from 1 by
 /// [`changeId`](SeedDifference::change_id).
 ///
 /// `difference` holds plain values only, never prose:
