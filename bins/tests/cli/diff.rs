@@ -8,6 +8,10 @@ use super::{recipe, scratch_file, stderr, stdout};
 
 const PIE: &str = "examples/data/apple-pie.json";
 const PIE_MADE: &str = "examples/data/apple-pie.make.json";
+/// Makes of the same pie written for these tests, kept out of
+/// `examples/data/` because `recipe up` seeds its pipeline from there.
+const PIE_MOVED: &str = "bins/tests/cli/data/apple-pie.moved.json";
+const PIE_DOUBLED: &str = "bins/tests/cli/data/apple-pie.doubled.json";
 const FORMATS: [&str; 4] = ["text", "json", "seed", "patch"];
 
 fn json(text: &str) -> Value {
@@ -66,13 +70,42 @@ fn seed_is_the_flat_list_of_the_two_differences() {
         json(&stdout(&output)),
         json(
             r#"[
-              {"recipeField": "rating", "recipeId": 1, "makeId": 1,
+              {"changeId": 1, "change": "changed", "recipeField": "rating",
+               "recipeId": 1, "makeId": 1,
                "difference": {"recipe": "5", "make": "4"}},
-              {"recipeField": "instruction", "recipeId": 1, "makeId": 1, "stepId": 2,
+              {"changeId": 2, "change": "removed", "recipeField": "instruction",
+               "recipeId": 1, "makeId": 1, "stepId": 2,
                "difference": {"recipe": "Pre heat oven to 350 degrees", "make": ""}}
             ]"#
         )
     );
+}
+
+#[test]
+fn seed_gives_a_moved_step_one_item_with_both_step_ids() {
+    let output = recipe(["diff", PIE, PIE_MOVED, "--format", "seed"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+    let flat = json(&stdout(&output));
+    assert_eq!(flat.as_array().map(Vec::len), Some(1), "{flat:#}");
+    assert_eq!(flat[0]["change"], "moved");
+    // The preheat step, second in the recipe, first in the make.
+    assert_eq!(flat[0]["stepId"], 2);
+    assert_eq!(flat[0]["makeStepId"], 1);
+    insta::assert_snapshot!(stdout(&output));
+}
+
+#[test]
+fn seed_gives_a_doubled_recipe_one_scaled_item_with_its_factor() {
+    let output = recipe(["diff", PIE, PIE_DOUBLED, "--format", "seed"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+    let flat = json(&stdout(&output));
+    assert_eq!(flat.as_array().map(Vec::len), Some(1), "{flat:#}");
+    assert_eq!(flat[0]["change"], "scaled");
+    assert_eq!(flat[0]["factor"], 2.0);
+    assert_eq!(flat[0].get("ingredientId"), None);
+    insta::assert_snapshot!(stdout(&output));
 }
 
 #[test]

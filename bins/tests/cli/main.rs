@@ -1,5 +1,6 @@
 //! Integration tests of the `recipe` binary: the real executable, run on the
-//! sample files in `examples/data/` and on files written for each test.
+//! sample files in `examples/data/`, on this suite's own files in
+//! `bins/tests/cli/data/` and on files written for each test.
 
 mod diff;
 
