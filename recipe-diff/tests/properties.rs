@@ -4,6 +4,8 @@
 //! - `apply(a, diff(a, b)) == b`, for any pair;
 //! - `apply(b, diff(a, b).inverted()) == a`: the inverse undoes the diff;
 //! - `diff(b, a)` is `diff(a, b).inverted()`, with as many differences;
+//! - the flat list numbers its items 1, 2, 3…, gives a `factor` to the
+//!   scaling alone, and reads back from its JSON unchanged;
 //! - reading arbitrary JSON or text never panics.
 //!
 //! Makes are generated from originals by the edits cooks make: amounts
@@ -13,6 +15,7 @@
 
 use proptest::prelude::*;
 use recipe_diff::quantity::Quantity;
+use recipe_diff::render::{SeedChange, SeedDifference, seed};
 use recipe_diff::{Ingredient, Recipe, Step, apply, diff, parse_make, parse_recipe};
 
 const NAMES: &[&str] = &[
@@ -325,6 +328,19 @@ proptest! {
         let text = serde_json::to_string(&d).expect("a diff serializes");
         let back: recipe_diff::RecipeDiff = serde_json::from_str(&text).expect("and reads back");
         prop_assert_eq!(apply(&a, &back).expect("the read diff fits"), b);
+    }
+
+    #[test]
+    fn the_flat_list_is_numbered_and_survives_json((a, b) in pair()) {
+        let flat = seed(&diff(&a, &b));
+        let numbers: Vec<u32> = flat.iter().map(|item| item.change_id).collect();
+        prop_assert_eq!(numbers, (1..).take(flat.len()).collect::<Vec<u32>>());
+        for item in &flat {
+            prop_assert_eq!(item.factor.is_some(), item.change == SeedChange::Scaled);
+        }
+        let text = serde_json::to_string(&flat).expect("a flat list serializes");
+        let back: Vec<SeedDifference> = serde_json::from_str(&text).expect("and reads back");
+        prop_assert_eq!(back, flat);
     }
 
     #[test]
