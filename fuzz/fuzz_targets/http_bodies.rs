@@ -85,7 +85,10 @@ async fn exercise(body: &[u8]) {
         key: "makes/pie.json".to_owned(),
         etag: "etag".to_owned(),
     };
-    for source in [None, Some(&bucket)] {
+    // Each way a make can be identified: by nothing (a new make every
+    // time, unless the body names its id), by an idempotency key, by its
+    // object version.
+    for (source, idempotency_key) in [(None, None), (None, Some("retry-1")), (Some(&bucket), None)] {
         // A fresh store each time: the recipe writes above may have replaced
         // recipe 1, and a make's identity must not clash across sources.
         let store = InMemoryRecordStore::new();
@@ -95,7 +98,7 @@ async fn exercise(body: &[u8]) {
         {
             panic!("the fixture recipe is not stored: {error}");
         }
-        match record_make(&store, 1, body, source).await {
+        match record_make(&store, 1, body, source, idempotency_key).await {
             Ok(recorded) => {
                 assert_eq!(recorded.written, Written::Created);
                 let record = recorded.record;
@@ -106,10 +109,22 @@ async fn exercise(body: &[u8]) {
                     ),
                     Err(error) => panic!("the stored differences do not fit the original: {error}"),
                 }
-                match record_make(&store, 1, body, source).await {
+                assert_eq!(
+                    record.flat_differences,
+                    recipe_diff::render::seed(&record.differences),
+                    "the stored flat list is not the differences' own"
+                );
+                match record_make(&store, 1, body, source, idempotency_key).await {
+                    Ok(again) if again.written == Written::AlreadyExists => {
+                        assert_eq!(again.record, record, "a redelivery answers the stored make");
+                    }
                     Ok(again) => {
-                        assert_eq!(again.written, Written::AlreadyExists);
-                        assert_eq!(again.record.make_id, record.make_id);
+                        assert!(
+                            source.is_none() && idempotency_key.is_none(),
+                            "a claimed make was stored twice"
+                        );
+                        assert_eq!(again.written, Written::Created);
+                        assert_eq!(again.record.make_id, record.make_id + 1, "the next id");
                     }
                     Err(error) => panic!("delivering the make again is refused: {error}"),
                 }

@@ -7,13 +7,15 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, KeysAndAttributes,
-    PutRequest, ReturnValue, ScalarAttributeType, TableStatus, WriteRequest,
+    Delete, Put, PutRequest, ReturnValue, ScalarAttributeType, TableStatus, TransactWriteItem,
+    Update, WriteRequest,
 };
 use recipe_diff::Recipe;
 use recipe_pipeline::ports::{AnnouncementLog, ObjectInfo, PutMode, RecordStore, Written};
-use recipe_pipeline::records::{MakeRecord, Rejection};
+use recipe_pipeline::records::{MakeIdentity, MakeRecord, MakeWritten, MigrationReport, Rejection};
 use recipe_pipeline::{Error, Result};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -36,7 +38,16 @@ const BATCH_ROUNDS: u32 = 8;
 const RECIPES_PK: &str = "RECIPES";
 const REJECTIONS_PK: &str = "REJECTIONS";
 const CHECKPOINT_PK: &str = "CHECKPOINT";
-const MAKE_SK_PREFIX: &str = "MAKE#";
+/// Makes under integer ids; every make sort key starts with [`MAKE_SK_STEM`].
+const MAKE_SK_PREFIX: &str = "MAKEID#";
+/// Makes stored before ids were integers (`MAKE#<text id>`), until
+/// [`DynamoRecordStore::migrate_make_ids`] moves them.
+const LEGACY_MAKE_SK_PREFIX: &str = "MAKE#";
+/// What both make sort keys start with, so one query finds old makes too.
+const MAKE_SK_STEM: &str = "MAKE";
+/// The item holding a recipe's largest make id, in its partition.
+const MAKE_COUNTER_SK: &str = "MAKECOUNTER";
+const CLAIM_SK_PREFIX: &str = "CLAIM#";
 
 /// The recipe id as a sort key: the sign bit flipped turns two's
 /// complement order into unsigned order, and 20 digits hold any `u64`, so
@@ -49,8 +60,13 @@ fn make_pk(recipe_id: i64) -> String {
     format!("RECIPE#{recipe_id}")
 }
 
-fn make_sk(make_id: &str) -> String {
-    format!("{MAKE_SK_PREFIX}{make_id}")
+/// A make's sort key: its id, sortable as [`recipe_sk`]'s.
+fn make_sk(make_id: i64) -> String {
+    format!("{MAKE_SK_PREFIX}{:020}", (make_id as u64) ^ (1 << 63))
+}
+
+fn claim_sk(claim_key: &str) -> String {
+    format!("{CLAIM_SK_PREFIX}{claim_key}")
 }
 
 fn rejection_sk(rejection: &Rejection) -> String {
@@ -242,6 +258,46 @@ impl Table {
         }
     }
 
+    /// Writes `writes` in one transaction: all or nothing. `None` when it
+    /// committed; `Some(i)` when it was cancelled because the condition of
+    /// `writes[i]` failed (the first such).
+    ///
+    /// A client request token makes the SDK's own retries of this request
+    /// idempotent: a retry after a reply lost on the way (a 500 after the
+    /// transaction took effect) is answered as the first, rather than
+    /// failing a condition the first attempt itself changed.
+    async fn transact(&self, writes: Vec<TransactWrite>) -> Result<Option<usize>> {
+        let items = writes
+            .into_iter()
+            .map(|write| write.into_sdk(&self.name))
+            .collect::<Result<Vec<_>>>()?;
+        let described = format!("TransactWriteItems of {} items on {}", items.len(), self.name);
+        let outcome = self
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .client_request_token(request_token())
+            .send()
+            .await;
+        match outcome {
+            Ok(_) => Ok(None),
+            Err(error) => {
+                if let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) =
+                    error.as_service_error()
+                {
+                    let failed = cancelled
+                        .cancellation_reasons()
+                        .iter()
+                        .position(|reason| reason.code() == Some("ConditionalCheckFailed"));
+                    if let Some(index) = failed {
+                        return Ok(Some(index));
+                    }
+                }
+                Err(from_sdk(BACKEND, &described, &error))
+            }
+        }
+    }
+
     /// Every item of partition `pk` (whose sort key starts with
     /// `sk_prefix`, when given), in sort-key order, through every page.
     async fn query(&self, pk: &str, sk_prefix: Option<&str>) -> Result<Vec<Item>> {
@@ -413,6 +469,229 @@ impl DynamoRecordStore {
     pub fn table_name(&self) -> &str {
         &self.table.name
     }
+
+    /// One round of [`RecordStore::put_make`]: `None` when another writer
+    /// moved the recipe's counter between its read and this write.
+    async fn try_put_make(
+        &self,
+        identity: &MakeIdentity,
+        record: &MakeRecord,
+    ) -> Result<Option<MakeWritten>> {
+        let recipe_id = record.recipe_id;
+        let last = self.last_make_id(recipe_id).await?;
+        let (make_id, claim) = match identity {
+            MakeIdentity::Named(make_id) => (*make_id, None),
+            MakeIdentity::Claimed(claim) => (next_id(recipe_id, last)?, Some(claim)),
+            MakeIdentity::Next => (next_id(recipe_id, last)?, None),
+        };
+        let record = record.clone().numbered(make_id);
+        let mut writes = vec![TransactWrite::new_item(document_item(
+            make_pk(recipe_id),
+            make_sk(make_id),
+            "make",
+            &record,
+        )?)];
+        // The counter moves past a named id too, so an id given later
+        // never lands on it; ids at or below 0 leave it alone.
+        if make_id > last.unwrap_or(0) {
+            writes.push(TransactWrite::counter(recipe_id, last, make_id));
+        }
+        if let Some(claim) = claim {
+            let mut item = key(make_pk(recipe_id), claim_sk(&claim.key));
+            item.insert("kind".to_owned(), s("claim"));
+            item.insert("makeId".to_owned(), AttributeValue::N(make_id.to_string()));
+            item.insert("fingerprint".to_owned(), s(claim.fingerprint.as_str()));
+            writes.push(TransactWrite::new_item(item));
+        }
+        let Some(failed) = self.table.transact(writes.clone()).await? else {
+            return Ok(Some(MakeWritten::Created(record)));
+        };
+        match &writes[failed] {
+            // The make's slot is taken.
+            TransactWrite::NewItem(_) if failed == 0 => match identity {
+                MakeIdentity::Named(_) => {
+                    let stored = self.make(recipe_id, make_id).await?.ok_or_else(|| {
+                        Error::Unavailable {
+                            backend: BACKEND,
+                            message: format!(
+                                "make {make_id} of recipe {recipe_id} was there and is gone"
+                            ),
+                        }
+                    })?;
+                    Ok(Some(MakeWritten::Existing(stored)))
+                }
+                // A counter behind a stored make cannot happen when every
+                // make moves it in the same transaction; should one be,
+                // move it past the make and go again.
+                MakeIdentity::Claimed(_) | MakeIdentity::Next => {
+                    tracing::warn!(recipe_id, make_id, "a make id counter was behind its makes");
+                    self.table
+                        .transact(vec![TransactWrite::counter(recipe_id, last, make_id)])
+                        .await?;
+                    Ok(None)
+                }
+            },
+            TransactWrite::NewItem(_) => match claim {
+                Some(claim) => self.claimed(recipe_id, &claim.key, &claim.fingerprint).await,
+                None => Ok(None),
+            },
+            TransactWrite::Counter { .. } | TransactWrite::DeleteExisting(_) => Ok(None),
+        }
+    }
+
+    /// The largest make id recipe `recipe_id` has used, `None` before its
+    /// first make.
+    async fn last_make_id(&self, recipe_id: i64) -> Result<Option<i64>> {
+        let item = self
+            .table
+            .get(key(make_pk(recipe_id), MAKE_COUNTER_SK.to_owned()))
+            .await?;
+        item.map(|item| number_attribute(&item, "last")).transpose()
+    }
+
+    /// What a claim made before answers: its make, or a mismatch.
+    async fn claimed(
+        &self,
+        recipe_id: i64,
+        claim_key: &str,
+        fingerprint: &str,
+    ) -> Result<Option<MakeWritten>> {
+        let Some(item) = self
+            .table
+            .get(key(make_pk(recipe_id), claim_sk(claim_key)))
+            .await?
+        else {
+            // The claim was there a moment ago; go round again.
+            return Ok(None);
+        };
+        let make_id = number_attribute(&item, "makeId")?;
+        if string_attribute(&item, "fingerprint") != Some(fingerprint) {
+            return Ok(Some(MakeWritten::ClaimMismatch { make_id }));
+        }
+        match self.make(recipe_id, make_id).await? {
+            Some(stored) => Ok(Some(MakeWritten::Existing(stored))),
+            None => Err(Error::Corrupt {
+                what: describe(&item),
+                message: format!("the claim names make {make_id}, which is not stored"),
+            }),
+        }
+    }
+}
+
+/// A token no other transaction of this process (or, with the process id
+/// and the time in it, of another) uses: at most 36 characters.
+fn request_token() -> String {
+    static SEQUENCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let sequence = SEQUENCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_nanos());
+    let digest = Sha256::new()
+        .chain_update(std::process::id().to_le_bytes())
+        .chain_update(nanos.to_le_bytes())
+        .chain_update(sequence.to_le_bytes())
+        .finalize();
+    digest.iter().take(16).map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// How many rounds [`RecordStore::put_make`] takes before it gives up.
+const TRANSACTION_ROUNDS: u32 = 16;
+
+/// One past `last` for recipe `recipe_id`.
+fn next_id(recipe_id: i64, last: Option<i64>) -> Result<i64> {
+    last.unwrap_or(0).checked_add(1).ok_or_else(|| {
+        refused(BACKEND, format!("recipe {recipe_id} has used every make id"))
+    })
+}
+
+/// The number attribute `name` of `item`.
+fn number_attribute(item: &Item, name: &str) -> Result<i64> {
+    item.get(name)
+        .and_then(|value| value.as_n().ok())
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| Error::Corrupt {
+            what: describe(item),
+            message: format!("no whole-number attribute `{name}`"),
+        })
+}
+
+/// One write of a make transaction.
+#[derive(Debug, Clone)]
+enum TransactWrite {
+    /// Put an item that must not exist yet.
+    NewItem(Item),
+    /// Move recipe `recipe_id`'s make counter from `from` (`None`: no
+    /// counter yet) to `to`, on the condition that it is still `from`.
+    Counter {
+        recipe_id: i64,
+        from: Option<i64>,
+        to: i64,
+    },
+    /// Delete an item that must exist (a migrated make's old item).
+    DeleteExisting(Item),
+}
+
+impl TransactWrite {
+    fn new_item(item: Item) -> Self {
+        TransactWrite::NewItem(item)
+    }
+
+    fn counter(recipe_id: i64, from: Option<i64>, to: i64) -> Self {
+        TransactWrite::Counter {
+            recipe_id,
+            from,
+            to,
+        }
+    }
+
+    fn into_sdk(self, table: &str) -> Result<TransactWriteItem> {
+        let builder = TransactWriteItem::builder();
+        Ok(match self {
+            TransactWrite::NewItem(item) => builder
+                .put(
+                    Put::builder()
+                        .table_name(table)
+                        .set_item(Some(item))
+                        .condition_expression("attribute_not_exists(pk)")
+                        .build()
+                        .map_err(|e| refused(BACKEND, e))?,
+                )
+                .build(),
+            TransactWrite::Counter {
+                recipe_id,
+                from,
+                to,
+            } => {
+                let mut update = Update::builder()
+                    .table_name(table)
+                    .set_key(Some(key(make_pk(recipe_id), MAKE_COUNTER_SK.to_owned())))
+                    .update_expression("SET #last = :to, #kind = :kind")
+                    .expression_attribute_names("#last", "last")
+                    .expression_attribute_names("#kind", "kind")
+                    .expression_attribute_values(":to", AttributeValue::N(to.to_string()))
+                    .expression_attribute_values(":kind", s("counter"));
+                update = match from {
+                    None => update.condition_expression("attribute_not_exists(pk)"),
+                    Some(from) => update
+                        .condition_expression("#last = :from")
+                        .expression_attribute_values(":from", AttributeValue::N(from.to_string())),
+                };
+                builder
+                    .update(update.build().map_err(|e| refused(BACKEND, e))?)
+                    .build()
+            }
+            TransactWrite::DeleteExisting(item_key) => builder
+                .delete(
+                    Delete::builder()
+                        .table_name(table)
+                        .set_key(Some(item_key))
+                        .condition_expression("attribute_exists(pk)")
+                        .build()
+                        .map_err(|e| refused(BACKEND, e))?,
+                )
+                .build(),
+        })
+    }
 }
 
 #[async_trait]
@@ -467,21 +746,30 @@ impl RecordStore for DynamoRecordStore {
             .collect()
     }
 
-    async fn put_make(&self, record: &MakeRecord) -> Result<Written> {
-        let item = document_item(
-            make_pk(record.recipe_id),
-            make_sk(&record.make_id),
-            "make",
-            record,
-        )?;
-        Ok(if self.table.put(item, true).await? {
-            Written::Created
-        } else {
-            Written::AlreadyExists
+    async fn put_make(
+        &self,
+        identity: &MakeIdentity,
+        record: &MakeRecord,
+    ) -> Result<MakeWritten> {
+        // Each round reads the counter and writes in one transaction
+        // conditioned on what it read; a round that lost a race to another
+        // writer reads again. Many writers on one recipe at once may take
+        // several rounds each, never the same id.
+        for _ in 0..TRANSACTION_ROUNDS {
+            if let Some(written) = self.try_put_make(identity, record).await? {
+                return Ok(written);
+            }
+        }
+        Err(Error::Unavailable {
+            backend: BACKEND,
+            message: format!(
+                "make of recipe {}: other writers won the make id {TRANSACTION_ROUNDS} times",
+                record.recipe_id
+            ),
         })
     }
 
-    async fn make(&self, recipe_id: i64, make_id: &str) -> Result<Option<MakeRecord>> {
+    async fn make(&self, recipe_id: i64, make_id: i64) -> Result<Option<MakeRecord>> {
         self.table
             .get(key(make_pk(recipe_id), make_sk(make_id)))
             .await?
@@ -490,17 +778,29 @@ impl RecordStore for DynamoRecordStore {
     }
 
     async fn makes(&self, recipe_id: i64) -> Result<Vec<MakeRecord>> {
-        let mut makes = self
+        let items = self
             .table
-            .query(&make_pk(recipe_id), Some(MAKE_SK_PREFIX))
-            .await?
-            .iter()
-            .map(document::<MakeRecord>)
-            .collect::<Result<Vec<_>>>()?;
+            .query(&make_pk(recipe_id), Some(MAKE_SK_STEM))
+            .await?;
+        let mut makes = Vec::with_capacity(items.len());
+        for item in &items {
+            let sk = string_attribute(item, "sk").unwrap_or_default();
+            if sk.starts_with(LEGACY_MAKE_SK_PREFIX) {
+                // Never skipped silently: an old make must be migrated,
+                // and the operator is told how.
+                return Err(Error::Corrupt {
+                    what: describe(item),
+                    message: "a make stored with a text id; run `recipe migrate-ids` on this table"
+                        .to_owned(),
+                });
+            }
+            if sk.starts_with(MAKE_SK_PREFIX) {
+                makes.push(document::<MakeRecord>(item)?);
+            }
+        }
         // Keys order makes by id; the port wants them oldest first.
         makes.sort_by(|a, b| {
-            (a.recorded_at.as_str(), a.make_id.as_str())
-                .cmp(&(b.recorded_at.as_str(), b.make_id.as_str()))
+            (a.recorded_at.as_str(), a.make_id).cmp(&(b.recorded_at.as_str(), b.make_id))
         });
         Ok(makes)
     }

@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use recipe_pipeline::records::MigrationReport;
 use recipe_pipeline::{Error, Result};
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
@@ -64,12 +65,20 @@ fn write_beside(probe: &Path) -> Result<(), String> {
         .map_err(|e| format!("cannot write {}: {e}", probe.display()))
 }
 
+/// One step of the schema: SQL, or code for what SQL cannot do alone.
+enum Migration {
+    /// Statements run as a batch.
+    Sql(&'static str),
+    /// A step that reads and rewrites rows; it may report what it did.
+    Code(fn(&rusqlite::Transaction<'_>, &mut MigrationReport) -> Result<(), Failure>),
+}
+
 /// The schema, one step per version: `PRAGMA user_version` says how many of
 /// these a file has had. Steps are only ever appended, never edited, so a
 /// file made by an older build migrates forward on open.
-const MIGRATIONS: &[&str] = &[
+const MIGRATIONS: &[Migration] = &[
     // 1: queues, records and the watcher's announcements.
-    "
+    Migration::Sql("
     -- Every named queue in one table, so a work queue and its dead-letter
     -- queue live side by side and redrive is an UPDATE of `queue`.
     -- AUTOINCREMENT: a message id is never reused, even after deletes.
@@ -118,7 +127,12 @@ const MIGRATIONS: &[&str] = &[
         log TEXT PRIMARY KEY,
         key TEXT NOT NULL
     ) WITHOUT ROWID;
-    ",
+    "),
+    // 2: integer make ids, each recipe's counter of them, and the claims
+    // (bucket object versions, idempotency keys) that name makes. Every
+    // make stored with a text id moves to an integer one: see
+    // `crate::records::migrate_make_ids`.
+    Migration::Code(crate::records::migrate_make_ids),
 ];
 
 /// The schema version this build creates and understands (`PRAGMA
@@ -151,6 +165,8 @@ struct Shared {
     /// Wakes receivers of this process as soon as a message is sent, so a
     /// long poll answers at once instead of at its next look at the file.
     sent: Notify,
+    /// What opening the file migrated.
+    migrated: MigrationReport,
 }
 
 impl Database {
@@ -169,7 +185,10 @@ impl Database {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| sqlite_error(&path, &e))?;
-        configure(&mut connection).map_err(|e| e.into_error(&path))?;
+        let migrated = configure(&mut connection).map_err(|e| e.into_error(&path))?;
+        if !migrated.migrated.is_empty() {
+            tracing::warn!(database = %path.display(), "migrated: {migrated}");
+        }
         // After `configure`: the file exists, is in WAL mode and migrated.
         let readers = (0..reader_count())
             .map(|_| open_reader(&path))
@@ -183,6 +202,7 @@ impl Database {
                 },
                 path,
                 sent: Notify::new(),
+                migrated,
             }),
         })
     }
@@ -196,6 +216,13 @@ impl Database {
             message: format!("cannot create {}: {e}", data_dir.display()),
         })?;
         Database::open(data_dir.join(DATABASE_FILE_NAME))
+    }
+
+    /// What opening this file migrated: makes of an older build given
+    /// integer ids, for the caller to tell its user. Empty when the file
+    /// needed no such step.
+    pub fn migrated(&self) -> &MigrationReport {
+        &self.shared.migrated
     }
 
     /// The database file.
@@ -424,7 +451,7 @@ impl Drop for CheckedOut<'_> {
 }
 
 /// Pragmas first, then the schema.
-fn configure(connection: &mut Connection) -> Result<(), Failure> {
+fn configure(connection: &mut Connection) -> Result<MigrationReport, Failure> {
     connection.busy_timeout(BUSY_TIMEOUT)?;
     let mode = wal_journal(connection)?;
     if !mode.eq_ignore_ascii_case("wal") {
@@ -459,8 +486,9 @@ fn wal_journal(connection: &Connection) -> Result<String, Failure> {
 }
 
 /// Brings the schema to [`SCHEMA_VERSION`] in one transaction. IMMEDIATE,
-/// so two processes opening a new file at once migrate it once.
-fn migrate(connection: &mut Connection) -> Result<(), Failure> {
+/// so two processes opening a new file at once migrate it once. Answers
+/// what the steps that rewrite data did.
+fn migrate(connection: &mut Connection) -> Result<MigrationReport, Failure> {
     let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let version: u32 = transaction.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if version > SCHEMA_VERSION {
@@ -472,14 +500,18 @@ fn migrate(connection: &mut Connection) -> Result<(), Failure> {
             ),
         }));
     }
+    let mut report = MigrationReport::default();
     for step in MIGRATIONS.iter().skip(version as usize) {
-        transaction.execute_batch(step)?;
+        match step {
+            Migration::Sql(statements) => transaction.execute_batch(statements)?,
+            Migration::Code(step) => step(&transaction, &mut report)?,
+        }
     }
     if version < SCHEMA_VERSION {
         transaction.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     }
     transaction.commit()?;
-    Ok(())
+    Ok(report)
 }
 
 /// Milliseconds since the Unix epoch: the clock visibility timeouts use. It

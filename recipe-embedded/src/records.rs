@@ -3,18 +3,24 @@
 //!
 //! Documents are stored whole (the same camelCase JSON the API serves), with
 //! the ids they are looked up by as columns beside them. The makes table's
-//! `UNIQUE (recipe_id, make_id)` is what makes a redelivered make a no-op.
+//! `UNIQUE (recipe_id, make_id)` is what makes a redelivered make a no-op;
+//! `make_counters` holds each recipe's largest make id, and `make_claims`
+//! the object versions and idempotency keys that name makes. A make, its
+//! claim and its counter are written in one transaction: there is no
+//! moment when one exists without the others.
 
 use async_trait::async_trait;
 use recipe_diff::Recipe;
 use recipe_pipeline::ports::{PutMode, RecordStore, Written};
-use recipe_pipeline::records::{MakeRecord, Rejection};
+use recipe_pipeline::records::{
+    Claim, LegacyMake, MakeIdentity, MakeRecord, MakeWritten, MigrationReport, Rejection,
+};
 use recipe_pipeline::{Error, Result};
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::database::{BACKEND, Database};
+use crate::database::{BACKEND, Database, Failure, now_ms};
 
 /// The record store over a [`Database`].
 #[derive(Debug, Clone)]
@@ -135,48 +141,35 @@ impl RecordStore for SqliteRecordStore {
             .collect()
     }
 
-    async fn put_make(&self, record: &MakeRecord) -> Result<Written> {
-        let (recipe_id, make_id) = (record.recipe_id, record.make_id.clone());
-        let document = to_json(record, || format!("make {recipe_id}/{make_id}"))?;
+    async fn put_make(
+        &self,
+        identity: &MakeIdentity,
+        record: &MakeRecord,
+    ) -> Result<MakeWritten> {
+        let identity = identity.clone();
+        let record = record.clone();
         self.database
             .call(move |connection| {
-                // DO NOTHING, not REPLACE: the first arrival of a make is
-                // the record; a redelivery must not rewrite it.
-                let inserted = connection.execute(
-                    "INSERT INTO makes (recipe_id, make_id, document) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (recipe_id, make_id) DO NOTHING",
-                    params![recipe_id, make_id, document],
-                )?;
-                Ok(if inserted == 1 {
-                    Written::Created
-                } else {
-                    Written::AlreadyExists
-                })
+                // IMMEDIATE: the look-ups and the writes see the same
+                // tables, whatever other processes do meanwhile, and the
+                // make, its claim and its counter commit together.
+                let transaction =
+                    connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let written = write_make(&transaction, &identity, record)?;
+                transaction.commit()?;
+                Ok(written)
             })
             .await
     }
 
-    async fn make(&self, recipe_id: i64, make_id: &str) -> Result<Option<MakeRecord>> {
-        let make_id = make_id.to_owned();
-        let key = make_id.clone();
-        let document: Option<String> = self
-            .database
-            .lookup(move |connection| {
-                Ok(connection
-                    .prepare_cached(
-                        "SELECT document FROM makes WHERE recipe_id = ?1 AND make_id = ?2",
-                    )?
-                    .query_row(params![recipe_id, key], |row| row.get(0))
-                    .optional()?)
-            })
-            .await?;
-        document
-            .map(|document| from_json(&document, || format!("make {recipe_id}/{make_id}")))
-            .transpose()
+    async fn make(&self, recipe_id: i64, make_id: i64) -> Result<Option<MakeRecord>> {
+        self.database
+            .lookup(move |connection| stored_make(connection, recipe_id, make_id))
+            .await
     }
 
     async fn makes(&self, recipe_id: i64) -> Result<Vec<MakeRecord>> {
-        let rows: Vec<(String, String)> = self
+        let rows: Vec<(i64, String)> = self
             .database
             .read(move |connection| {
                 let mut statement = connection.prepare_cached(
@@ -224,4 +217,216 @@ impl RecordStore for SqliteRecordStore {
             })
             .await
     }
+}
+
+/// The make `make_id` of recipe `recipe_id`, read through `connection`.
+fn stored_make(
+    connection: &Connection,
+    recipe_id: i64,
+    make_id: i64,
+) -> Result<Option<MakeRecord>, Failure> {
+    let document: Option<String> = connection
+        .prepare_cached("SELECT document FROM makes WHERE recipe_id = ?1 AND make_id = ?2")?
+        .query_row(params![recipe_id, make_id], |row| row.get(0))
+        .optional()?;
+    Ok(document
+        .map(|document| from_json(&document, || format!("make {recipe_id}/{make_id}")))
+        .transpose()?)
+}
+
+/// Stores `record` under `identity` within `transaction` (see
+/// [`RecordStore::put_make`]).
+fn write_make(
+    transaction: &rusqlite::Transaction<'_>,
+    identity: &MakeIdentity,
+    record: MakeRecord,
+) -> Result<MakeWritten, Failure> {
+    let recipe_id = record.recipe_id;
+    let make_id = match identity {
+        MakeIdentity::Named(make_id) => {
+            if let Some(stored) = stored_make(transaction, recipe_id, *make_id)? {
+                return Ok(MakeWritten::Existing(stored));
+            }
+            *make_id
+        }
+        MakeIdentity::Claimed(claim) => {
+            if let Some(found) = claimed(transaction, recipe_id, claim)? {
+                return Ok(found);
+            }
+            let make_id = next_make_id(transaction, recipe_id)?;
+            insert_claim(transaction, recipe_id, claim, make_id)?;
+            make_id
+        }
+        MakeIdentity::Next => next_make_id(transaction, recipe_id)?,
+    };
+    let record = record.numbered(make_id);
+    insert_make(transaction, &record, None)?;
+    Ok(MakeWritten::Created(record))
+}
+
+/// What an earlier claim of `claim` answers, or `None` when it is new.
+fn claimed(
+    transaction: &rusqlite::Transaction<'_>,
+    recipe_id: i64,
+    claim: &Claim,
+) -> Result<Option<MakeWritten>, Failure> {
+    let earlier: Option<(String, i64)> = transaction
+        .prepare_cached(
+            "SELECT fingerprint, make_id FROM make_claims WHERE recipe_id = ?1 AND claim = ?2",
+        )?
+        .query_row(params![recipe_id, claim.key], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?;
+    let Some((fingerprint, make_id)) = earlier else {
+        return Ok(None);
+    };
+    if fingerprint != claim.fingerprint {
+        return Ok(Some(MakeWritten::ClaimMismatch { make_id }));
+    }
+    match stored_make(transaction, recipe_id, make_id)? {
+        Some(stored) => Ok(Some(MakeWritten::Existing(stored))),
+        None => Err(Failure::Pipeline(Error::Corrupt {
+            what: format!("claim {} of recipe {recipe_id}", claim.key),
+            message: format!("it names make {make_id}, which is not stored"),
+        })),
+    }
+}
+
+/// One past the largest make id recipe `recipe_id` has used.
+fn next_make_id(transaction: &rusqlite::Transaction<'_>, recipe_id: i64) -> Result<i64, Failure> {
+    let last: i64 = transaction
+        .prepare_cached("SELECT last_make_id FROM make_counters WHERE recipe_id = ?1")?
+        .query_row([recipe_id], |row| row.get(0))
+        .optional()?
+        .unwrap_or(0);
+    last.checked_add(1).ok_or_else(|| {
+        Failure::Pipeline(Error::Refused {
+            backend: BACKEND,
+            message: format!("recipe {recipe_id} has used every make id"),
+        })
+    })
+}
+
+fn insert_claim(
+    transaction: &rusqlite::Transaction<'_>,
+    recipe_id: i64,
+    claim: &Claim,
+    make_id: i64,
+) -> Result<(), Failure> {
+    transaction
+        .prepare_cached(
+            "INSERT INTO make_claims (recipe_id, claim, fingerprint, make_id, claimed_at_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?
+        .execute(params![recipe_id, claim.key, claim.fingerprint, make_id, now_ms()])?;
+    Ok(())
+}
+
+/// Inserts `record` (at `seq`, when given: a migrated make keeps its place)
+/// and moves its recipe's counter past its id.
+fn insert_make(
+    transaction: &rusqlite::Transaction<'_>,
+    record: &MakeRecord,
+    seq: Option<i64>,
+) -> Result<(), Failure> {
+    let (recipe_id, make_id) = (record.recipe_id, record.make_id);
+    let document = to_json(record, || format!("make {recipe_id}/{make_id}"))?;
+    transaction
+        .prepare_cached(
+            "INSERT INTO makes (seq, recipe_id, make_id, document) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![seq, recipe_id, make_id, document])?;
+    transaction
+        .prepare_cached(
+            "INSERT INTO make_counters (recipe_id, last_make_id) VALUES (?1, ?2)
+             ON CONFLICT (recipe_id) DO UPDATE
+             SET last_make_id = max(last_make_id, excluded.last_make_id)",
+        )?
+        // Given ids start at 1 whatever named ids below it were used.
+        .execute(params![recipe_id, make_id.max(0)])?;
+    Ok(())
+}
+
+/// Schema step 2: makes get integer ids, recipes a counter of them, and
+/// makes their claims.
+///
+/// Every make keeps its place (`seq`) and its contents. A number written
+/// as text keeps its number; any other text id (`s3-…` from a bucket
+/// object, `body-…` from a posted body) gets the next id of its recipe, in
+/// arrival order, after every kept number; an object's make keeps its old
+/// id as its claim, so a redelivery of a message sent before the
+/// migration finds it. It runs inside the migration's transaction: a
+/// crash leaves the file as it was, and the next open runs it again.
+pub(crate) fn migrate_make_ids(
+    transaction: &rusqlite::Transaction<'_>,
+    report: &mut MigrationReport,
+) -> Result<(), Failure> {
+    transaction.execute_batch(
+        "
+        CREATE TABLE make_counters (
+            recipe_id    INTEGER PRIMARY KEY,
+            last_make_id INTEGER NOT NULL
+        );
+        CREATE TABLE make_claims (
+            recipe_id     INTEGER NOT NULL,
+            claim         TEXT    NOT NULL,
+            fingerprint   TEXT    NOT NULL,
+            make_id       INTEGER NOT NULL,
+            claimed_at_ms INTEGER NOT NULL,
+            PRIMARY KEY (recipe_id, claim)
+        ) WITHOUT ROWID;
+        ALTER TABLE makes RENAME TO makes_with_text_ids;
+        CREATE TABLE makes (
+            seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+            recipe_id INTEGER NOT NULL,
+            make_id   INTEGER NOT NULL,
+            document  TEXT    NOT NULL,
+            UNIQUE (recipe_id, make_id)
+        );
+        ",
+    )?;
+    let rows: Vec<(i64, i64, String)> = {
+        let mut statement = transaction
+            .prepare("SELECT seq, recipe_id, document FROM makes_with_text_ids ORDER BY seq")?;
+        let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut legacy = Vec::with_capacity(rows.len());
+    for (seq, recipe_id, document) in rows {
+        let make = LegacyMake::from_document(&document)
+            .map_err(|message| Error::Corrupt {
+                what: format!("make {seq} of recipe {recipe_id}"),
+                message,
+            })?
+            .ok_or_else(|| Error::Corrupt {
+                what: format!("make {seq} of recipe {recipe_id}"),
+                message: "a make of the old schema without a text makeId".to_owned(),
+            })?;
+        legacy.push((seq, recipe_id, make));
+    }
+    // Kept numbers first, so an id given below never takes one of them.
+    for (_, recipe_id, make) in &legacy {
+        if let Some(make_id) = make.kept_id() {
+            transaction.execute(
+                "INSERT INTO make_counters (recipe_id, last_make_id) VALUES (?1, ?2)
+                 ON CONFLICT (recipe_id) DO UPDATE
+                 SET last_make_id = max(last_make_id, excluded.last_make_id)",
+                params![recipe_id, make_id.max(0)],
+            )?;
+        }
+    }
+    for (seq, recipe_id, make) in legacy {
+        let make_id = match make.kept_id() {
+            Some(make_id) => make_id,
+            None => next_make_id(transaction, recipe_id)?,
+        };
+        if let Some(claim) = make.claim() {
+            insert_claim(transaction, recipe_id, &claim, make_id)?;
+        }
+        insert_make(transaction, &make.record.clone().numbered(make_id), Some(seq))?;
+        report.add(recipe_id, &make, make_id);
+    }
+    transaction.execute_batch("DROP TABLE makes_with_text_ids;")?;
+    Ok(())
 }

@@ -635,7 +635,7 @@ async function makePage(id, makeId) {
       stat("Differences", String(count)),
       stat(
         "Rating",
-        diff.rating ? `${rating(diff.rating.original)} → ${rating(diff.rating.make)}` : rating(make.recipe.rating),
+        diff.rating ? `${rating(diff.rating.original)} → ${rating(diff.rating.make)}` : rating(make.rating),
         diff.rating && diff.rating.make !== null && diff.rating.original !== null
           ? diff.rating.make > diff.rating.original
             ? badge("better", "higher than the original")

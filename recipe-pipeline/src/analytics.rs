@@ -90,7 +90,7 @@ pub struct RecipeAnalytics {
 #[serde(rename_all = "camelCase")]
 pub struct RatingPoint {
     /// The make's id.
-    pub make_id: String,
+    pub make_id: i64,
     /// When it was cooked: its `madeAt`, or when it was recorded when the
     /// cook gave no date (RFC 3339).
     pub made_at: String,
@@ -265,7 +265,7 @@ pub struct RecentMake {
     /// The recipe's title.
     pub recipe_name: String,
     /// The make's id.
-    pub make_id: String,
+    pub make_id: i64,
     /// When it was cooked (its `madeAt`, else when it was recorded).
     pub made_at: String,
     /// Its rating.
@@ -307,7 +307,7 @@ pub fn recipe_analytics(recipe: &Recipe, makes: &[MakeRecord]) -> RecipeAnalytic
     let ratings = ordered
         .iter()
         .map(|make| RatingPoint {
-            make_id: make.make_id.clone(),
+            make_id: make.make_id,
             made_at: made_at(make).to_owned(),
             rating: make.recipe.rating,
             change_count: make.differences.change_count(),
@@ -695,7 +695,7 @@ pub fn overview<'a>(recipes: impl IntoIterator<Item = (&'a Recipe, &'a [MakeReco
             .map(|(recipe, make)| RecentMake {
                 recipe_id: make.recipe_id,
                 recipe_name: recipe.recipe_name.clone(),
-                make_id: make.make_id.clone(),
+                make_id: make.make_id,
                 made_at: made_at(make).to_owned(),
                 rating: make.recipe.rating,
                 change_count: make.differences.change_count(),

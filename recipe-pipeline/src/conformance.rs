@@ -13,7 +13,9 @@ use recipe_diff::{Recipe, RecipeDiff, Step};
 use crate::ports::{
     AnnouncementLog, ListRequest, ObjectInfo, ObjectStore, PutMode, Queue, RecordStore, Written,
 };
-use crate::records::{MakeRecord, Rejection};
+use crate::records::{
+    Claim, MakeIdentity, MakeRecord, MakeWritten, Rejection, idempotency_claim, object_claim,
+};
 
 /// Put, get, replace, and list with prefixes, `StartAfter` and pages.
 pub async fn object_store(store: &dyn ObjectStore) {
@@ -195,16 +197,33 @@ fn recipe(id: i64, name: &str) -> Recipe {
     }
 }
 
-fn make(recipe_id: i64, make_id: &str, recorded_at: &str) -> MakeRecord {
+fn make(recipe_id: i64, notes: &str, recorded_at: &str) -> MakeRecord {
     MakeRecord {
         recipe_id,
-        make_id: make_id.to_owned(),
+        make_id: 0,
         made_at: Some("2026-11-20T18:30:00Z".to_owned()),
-        notes: None,
+        notes: Some(notes.to_owned()),
         recipe: recipe(recipe_id, "Pie"),
         differences: RecipeDiff::default(),
-        source: Some(format!("s3://bucket/makes/{make_id}.json")),
+        flat_differences: Vec::new(),
+        source: Some(format!("s3://bucket/makes/{notes}.json")),
         recorded_at: recorded_at.to_owned(),
+    }
+}
+
+/// The record a write created; panics naming `what` otherwise.
+fn created(written: MakeWritten, what: &str) -> MakeRecord {
+    match written {
+        MakeWritten::Created(record) => record,
+        other => panic!("{what}: expected a new make, got {other:?}"),
+    }
+}
+
+/// The record a write found stored; panics naming `what` otherwise.
+fn existing(written: MakeWritten, what: &str) -> MakeRecord {
+    match written {
+        MakeWritten::Existing(record) => record,
+        other => panic!("{what}: expected the stored make, got {other:?}"),
     }
 }
 
@@ -252,31 +271,7 @@ pub async fn record_store(store: &dyn RecordStore) {
         .collect();
     assert_eq!(names, ["Apple Pie", "Bread"], "recipes list by id");
 
-    let first = make(1, "7", "2026-11-21T10:00:00Z");
-    assert_eq!(store.put_make(&first).await.unwrap(), Written::Created);
-    let mut changed = first.clone();
-    changed.notes = Some("a redelivery must not overwrite".to_owned());
-    assert_eq!(
-        store.put_make(&changed).await.unwrap(),
-        Written::AlreadyExists
-    );
-    assert_eq!(store.make(1, "7").await.unwrap(), Some(first.clone()));
-    let second = make(1, "s3-0123456789abcdef", "2026-11-22T10:00:00Z");
-    assert_eq!(store.put_make(&second).await.unwrap(), Written::Created);
-    assert_eq!(
-        store
-            .put_make(&make(2, "7", "2026-11-22T11:00:00Z"))
-            .await
-            .unwrap(),
-        Written::Created
-    );
-    assert_eq!(
-        store.makes(1).await.unwrap(),
-        [first, second],
-        "makes list oldest first"
-    );
-    assert!(store.make(1, "8").await.unwrap().is_none());
-    assert!(store.makes(3).await.unwrap().is_empty());
+    makes(store).await;
 
     let rejection = Rejection {
         source: "s3://bucket/makes/bad.json@e1".to_owned(),
@@ -285,6 +280,146 @@ pub async fn record_store(store: &dyn RecordStore) {
     };
     store.put_rejection(&rejection).await.unwrap();
     assert_eq!(store.rejections().await.unwrap(), [rejection]);
+}
+
+/// Make ids: named ids kept, the next id given atomically and past every
+/// id used, claims found again, makes never overwritten.
+async fn makes(store: &dyn RecordStore) {
+    use MakeIdentity::{Claimed, Named, Next};
+
+    let first = created(
+        store
+            .put_make(&Next, &make(1, "first", "2026-11-21T10:00:00Z"))
+            .await
+            .unwrap(),
+        "a make without an id",
+    );
+    assert_eq!(first.make_id, 1, "a recipe's first make is make 1");
+    assert_eq!(first.differences.make_id, Some(1), "the id is in the diff");
+    let again = created(
+        store
+            .put_make(&Next, &make(1, "first", "2026-11-21T10:00:00Z"))
+            .await
+            .unwrap(),
+        "the same make again, without an id",
+    );
+    assert_eq!(again.make_id, 2, "the same body twice is two makes");
+
+    let named = created(
+        store
+            .put_make(&Named(7), &make(1, "named", "2026-11-21T11:00:00Z"))
+            .await
+            .unwrap(),
+        "a named make",
+    );
+    assert_eq!(named.make_id, 7);
+    let redelivered = existing(
+        store
+            .put_make(&Named(7), &make(1, "other", "2026-11-21T12:00:00Z"))
+            .await
+            .unwrap(),
+        "a make with a taken id",
+    );
+    assert_eq!(redelivered, named, "a stored make is never overwritten");
+    let after_named = created(
+        store
+            .put_make(&Next, &make(1, "after", "2026-11-21T13:00:00Z"))
+            .await
+            .unwrap(),
+        "a make after a named one",
+    );
+    assert_eq!(after_named.make_id, 8, "the next id moves past named ids");
+    let below = created(
+        store
+            .put_make(&Named(5), &make(1, "below", "2026-11-21T14:00:00Z"))
+            .await
+            .unwrap(),
+        "a named id below the last",
+    );
+    assert_eq!(below.make_id, 5);
+
+    let object = object_claim("bucket", "makes/pie.json", "e1");
+    let claimed = created(
+        store
+            .put_make(
+                &Claimed(object.clone()),
+                &make(1, "object", "2026-11-21T15:00:00Z"),
+            )
+            .await
+            .unwrap(),
+        "a bucket object's make",
+    );
+    assert_eq!(claimed.make_id, 9, "a claimed make takes the next id");
+    let found = existing(
+        store
+            .put_make(
+                &Claimed(object),
+                &make(1, "object again", "2026-11-21T16:00:00Z"),
+            )
+            .await
+            .unwrap(),
+        "a redelivered object",
+    );
+    assert_eq!(found, claimed, "a claim finds its make");
+    let retry = idempotency_claim("key-1", b"body");
+    let keyed = created(
+        store
+            .put_make(&Claimed(retry.clone()), &make(1, "keyed", "2026-11-21T17:00:00Z"))
+            .await
+            .unwrap(),
+        "a make with an idempotency key",
+    );
+    let other_body = idempotency_claim("key-1", b"another body");
+    assert_eq!(
+        store
+            .put_make(&Claimed(other_body), &make(1, "other", "2026-11-21T18:00:00Z"))
+            .await
+            .unwrap(),
+        MakeWritten::ClaimMismatch {
+            make_id: keyed.make_id
+        },
+        "a claim reused with another fingerprint"
+    );
+    let same_key_other_recipe = Claim {
+        key: retry.key.clone(),
+        fingerprint: retry.fingerprint.clone(),
+    };
+    let elsewhere = created(
+        store
+            .put_make(
+                &Claimed(same_key_other_recipe),
+                &make(2, "keyed", "2026-11-22T11:00:00Z"),
+            )
+            .await
+            .unwrap(),
+        "a claim is the recipe's own",
+    );
+    assert_eq!(elsewhere.make_id, 1, "each recipe counts its own makes");
+
+    let listed: Vec<i64> = store
+        .makes(1)
+        .await
+        .unwrap()
+        .iter()
+        .map(|make| make.make_id)
+        .collect();
+    assert_eq!(listed, [1, 2, 7, 8, 5, 9, 10], "makes list oldest first");
+    assert_eq!(store.make(1, 7).await.unwrap(), Some(named));
+    assert!(store.make(1, 6).await.unwrap().is_none());
+    assert!(store.makes(3).await.unwrap().is_empty());
+
+    // Concurrent writers never share an id.
+    let writes = (0..8).map(|n| {
+        let record = make(4, &format!("concurrent {n}"), "2026-11-23T10:00:00Z");
+        async move { store.put_make(&Next, &record).await }
+    });
+    let mut ids: Vec<i64> = futures_util::future::join_all(writes)
+        .await
+        .into_iter()
+        .map(|written| created(written.unwrap(), "a concurrent make").make_id)
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, (1..=8).collect::<Vec<_>>(), "concurrent ids are distinct");
 }
 
 /// Announced versions, etag changes, and the sorted-keys checkpoint. The

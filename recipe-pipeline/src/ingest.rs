@@ -5,10 +5,14 @@
 //! turn the outcome into a response. Keeping the logic here means a test or
 //! a fuzzer can feed bytes to exactly what a request reaches.
 //!
-//! - A make's identity is its `makeId`; without one, it is derived from
-//!   the bucket, key and etag it came from ([`derived_make_id`]); a make
-//!   posted by hand with neither gets one derived from its bytes
-//!   ([`body_make_id`]). Writing the same make twice stores it once.
+//! - A make's identity is `(recipeId, makeId)`. A make that names its
+//!   `makeId` keeps it; one that names none gets the next integer of its
+//!   recipe from the store. A make from the bucket is claimed by its
+//!   object version ([`object_claim`]), and one posted with an
+//!   `Idempotency-Key` by that key ([`idempotency_claim`]), so a
+//!   redelivery or a retry finds the make it created; a make posted with
+//!   neither is a new make every time (a cook may cook the same thing
+//!   twice).
 //! - A document that came through the bucket and is refused is kept as a
 //!   [`Rejection`], so nothing the cook dropped in the bucket disappears
 //!   without a trace; a client posting by hand reads the refusal in the
@@ -17,11 +21,12 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use recipe_diff::{Make, Recipe, diff_make, parse_make, parse_recipe};
-use sha2::{Digest, Sha256};
 
 use crate::error::Error;
 use crate::ports::{PutMode, RecordStore, Written};
-use crate::records::{MakeRecord, Rejection, derived_make_id};
+use crate::records::{
+    MakeIdentity, MakeRecord, MakeWritten, Rejection, idempotency_claim, object_claim,
+};
 
 /// Where a document came from when the sender fetched it from the bucket.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -99,7 +104,18 @@ pub enum IngestError {
         /// The recipe.
         recipe_id: i64,
         /// The make id both documents claim.
-        make_id: String,
+        make_id: i64,
+    },
+    /// An `Idempotency-Key` that recorded a make was sent again with
+    /// another body: a client bug, or two requests sharing a key.
+    #[error(
+        "Idempotency-Key: this key recorded make {make_id} of recipe {recipe_id} with another body"
+    )]
+    IdempotencyKeyReused {
+        /// The recipe.
+        recipe_id: i64,
+        /// The make the key recorded.
+        make_id: i64,
     },
     /// The store failed; the document was not judged.
     #[error(transparent)]
@@ -125,6 +141,7 @@ impl IngestError {
             IngestError::UnknownRecipe(_)
             | IngestError::RecipeExists(_)
             | IngestError::MakeConflict { .. }
+            | IngestError::IdempotencyKeyReused { .. }
             | IngestError::Store(_) => None,
         }
     }
@@ -202,16 +219,18 @@ async fn store_recipe(
 /// Reads a make of recipe `recipe_id`, computes its differences from the
 /// stored original, and stores it once.
 ///
-/// `source` is set when the make came from the bucket: it then names the
-/// make when the document has no `makeId`, and a refusal is recorded as a
-/// [`Rejection`].
+/// `source` is set when the make came from the bucket: its object version
+/// then claims the make, and a refusal is recorded as a [`Rejection`].
+/// `idempotency_key` is a client's `Idempotency-Key` header, which claims
+/// the make for retries of the same request.
 pub async fn record_make(
     store: &dyn RecordStore,
     recipe_id: i64,
     body: &[u8],
     source: Option<&Source>,
+    idempotency_key: Option<&str>,
 ) -> Result<RecordedMake, IngestError> {
-    let outcome = store_make(store, recipe_id, body, source).await;
+    let outcome = store_make(store, recipe_id, body, source, idempotency_key).await;
     refused_if_bucket(store, source, outcome).await
 }
 
@@ -220,75 +239,70 @@ async fn store_make(
     recipe_id: i64,
     body: &[u8],
     source: Option<&Source>,
+    idempotency_key: Option<&str>,
 ) -> Result<RecordedMake, IngestError> {
-    let mut make = parse_make(text(body)?)?;
-    make.recipe.recipe_id = Some(agreeing_id(recipe_id, make.recipe.recipe_id)?);
-    let make_id = match (make.make_id, source) {
-        (Some(id), _) => id.to_string(),
-        (None, Some(source)) => derived_make_id(&source.bucket, &source.key, &source.etag),
-        (None, None) => body_make_id(body),
-    };
+    // The recipe first: a make of a recipe that does not exist is not
+    // found, whatever its body says.
     let original = store
         .recipe(recipe_id)
         .await
         .map_err(IngestError::Store)?
         .ok_or(IngestError::UnknownRecipe(recipe_id))?;
-    // No look-up first: the conditional write itself tells a redelivery
-    // apart, so a new make costs one write, and a redelivery one write and
-    // one read.
+    let mut make = parse_make(text(body)?)?;
+    make.recipe.recipe_id = Some(agreeing_id(recipe_id, make.recipe.recipe_id)?);
+    let identity = match (make.make_id, source, idempotency_key) {
+        (Some(make_id), ..) => MakeIdentity::Named(make_id),
+        (None, Some(source), _) => {
+            MakeIdentity::Claimed(object_claim(&source.bucket, &source.key, &source.etag))
+        }
+        (None, None, Some(key)) => MakeIdentity::Claimed(idempotency_claim(key, body)),
+        (None, None, None) => MakeIdentity::Next,
+    };
+    // No look-up first: the store's conditional write itself tells a
+    // redelivery apart, so a new make costs one write.
     let started = Instant::now();
     let differences = diff_make(&original, &make);
     let diff_time = started.elapsed();
     let record = MakeRecord {
         recipe_id,
-        make_id,
+        make_id: make.make_id.unwrap_or_default(),
         made_at: make.made_at.clone(),
         notes: make.notes.clone(),
         recipe: make.recipe.clone(),
         differences,
+        flat_differences: Vec::new(),
         source: source.map(Source::location),
         recorded_at: now(),
     };
-    match store.put_make(&record).await.map_err(IngestError::Store)? {
-        Written::AlreadyExists => {
-            // A concurrent delivery of the same make won the race between
-            // our look-up and our write; the store kept one record.
-            match stored_make(store, recipe_id, &record.make_id).await? {
-                Some(existing) => already_stored(existing, &make),
-                None => Err(IngestError::Store(Error::Corrupt {
-                    what: format!("make {} of recipe {recipe_id}", record.make_id),
-                    message: "the store reported it exists but cannot read it".to_owned(),
-                })),
-            }
-        }
-        written => Ok(RecordedMake {
-            written,
+    match store
+        .put_make(&identity, &record)
+        .await
+        .map_err(IngestError::Store)?
+    {
+        MakeWritten::Created(record) => Ok(RecordedMake {
+            written: Written::Created,
             record,
             diff_time: Some(diff_time),
         }),
+        MakeWritten::Existing(existing) => already_stored(existing, &make, &identity),
+        MakeWritten::ClaimMismatch { make_id } => {
+            Err(IngestError::IdempotencyKeyReused { recipe_id, make_id })
+        }
     }
 }
 
-async fn stored_make(
-    store: &dyn RecordStore,
-    recipe_id: i64,
-    make_id: &str,
-) -> Result<Option<MakeRecord>, IngestError> {
-    store
-        .make(recipe_id, make_id)
-        .await
-        .map_err(IngestError::Store)
-}
-
-/// The answer to a make whose id is stored already: the stored record when
-/// it is the same make (a redelivery), a conflict when another make claims
-/// its id.
-fn already_stored(existing: MakeRecord, make: &Make) -> Result<RecordedMake, IngestError> {
-    // Compared in serialized form: that is what a store keeps, and a
-    // store that round-trips through JSON gives back equal values.
-    let same_recipe =
-        serde_json::to_value(&existing.recipe).ok() == serde_json::to_value(&make.recipe).ok();
-    if same_recipe && existing.made_at == make.made_at && existing.notes == make.notes {
+/// The answer to a make whose identity is stored already: the stored
+/// record when it is the same make (a redelivery, a retry), a conflict
+/// when another make claims its id.
+fn already_stored(
+    existing: MakeRecord,
+    make: &Make,
+    identity: &MakeIdentity,
+) -> Result<RecordedMake, IngestError> {
+    // A claim with the same fingerprint is the same request again: an
+    // object version's bytes, or a retried body, do not change.
+    let same = matches!(identity, MakeIdentity::Claimed(_)) || same_make(&existing, make);
+    if same {
         Ok(RecordedMake {
             written: Written::AlreadyExists,
             record: existing,
@@ -302,16 +316,13 @@ fn already_stored(existing: MakeRecord, make: &Make) -> Result<RecordedMake, Ing
     }
 }
 
-/// The identity of a make posted by hand with no `makeId`: posting the same
-/// bytes again names the same make, so a retried request stores it once.
-pub fn body_make_id(body: &[u8]) -> String {
-    let digest = Sha256::digest(body);
-    let hex: String = digest
-        .iter()
-        .take(8)
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
-    format!("body-{hex}")
+/// Whether `make` is the make `existing` stores: compared in serialized
+/// form, which is what a store keeps (a store that round-trips through
+/// JSON gives back equal values).
+fn same_make(existing: &MakeRecord, make: &Make) -> bool {
+    serde_json::to_value(&existing.recipe).ok() == serde_json::to_value(&make.recipe).ok()
+        && existing.made_at == make.made_at
+        && existing.notes == make.notes
 }
 
 /// The id a document is stored under when the path names one: the path's,
@@ -459,12 +470,13 @@ mod tests {
         let body = br#"{"recipeName": "Pie", "recipeId": 1, "rating": 5, "makeId": 7,
             "ingredients": [{"ingredientId": 1, "quantity": 3, "measurement": "cup", "ingredientName": "flour"}],
             "steps": [{"stepId": 1, "stepText": "Bake"}]}"#;
-        let first = record_make(&store, 1, body, Some(&source("e1")))
+        let first = record_make(&store, 1, body, Some(&source("e1")), None)
             .await
             .unwrap();
         assert_eq!(first.written, Written::Created);
-        assert_eq!(first.record.make_id, "7");
+        assert_eq!(first.record.make_id, 7);
         assert_eq!(first.record.differences.change_count(), 2);
+        assert_eq!(first.record.flat_differences.len(), 2);
         assert_eq!(
             first.record.source.as_deref(),
             Some("s3://bucket/makes/pie.json")
@@ -472,7 +484,7 @@ mod tests {
         assert!(first.diff_time.is_some());
         assert!(first.record.recorded_at.ends_with('Z'));
 
-        let again = record_make(&store, 1, body, Some(&source("e1")))
+        let again = record_make(&store, 1, body, Some(&source("e1")), None)
             .await
             .unwrap();
         assert_eq!(again.written, Written::AlreadyExists);
@@ -482,47 +494,107 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn make_ids_come_from_the_document_the_source_or_the_body() {
+    async fn the_same_body_twice_without_an_id_is_two_makes() {
         let store = store_with_pie().await;
         let body = br#"{"recipeName": "Pie", "notes": "as written"}"#;
-        let from_bucket = record_make(&store, 1, body, Some(&source("e1")))
+        let first = record_make(&store, 1, body, None, None).await.unwrap();
+        let second = record_make(&store, 1, body, None, None).await.unwrap();
+        assert_eq!(
+            (first.written, second.written),
+            (Written::Created, Written::Created)
+        );
+        assert_eq!((first.record.make_id, second.record.make_id), (1, 2));
+        assert_eq!(first.record.recipe.recipe_id, Some(1));
+    }
+
+    #[tokio::test]
+    async fn an_object_version_is_one_make() {
+        let store = store_with_pie().await;
+        let body = br#"{"recipeName": "Pie", "notes": "as written"}"#;
+        let first = record_make(&store, 1, body, Some(&source("e1")), None)
             .await
             .unwrap();
-        assert_eq!(
-            from_bucket.record.make_id,
-            derived_make_id("bucket", "makes/pie.json", "e1")
-        );
-        assert_eq!(from_bucket.record.recipe.recipe_id, Some(1));
-        let new_version = record_make(&store, 1, body, Some(&source("e2")))
+        let redelivered = record_make(&store, 1, body, Some(&source("e1")), None)
+            .await
+            .unwrap();
+        assert_eq!(redelivered.written, Written::AlreadyExists);
+        assert_eq!(redelivered.record, first.record);
+        let new_version = record_make(&store, 1, body, Some(&source("e2")), None)
             .await
             .unwrap();
         assert_eq!(new_version.written, Written::Created);
+        assert_eq!(new_version.record.make_id, first.record.make_id + 1);
+    }
 
-        let by_hand = record_make(&store, 1, body, None).await.unwrap();
-        assert_eq!(by_hand.record.make_id, body_make_id(body));
-        assert!(by_hand.record.make_id.starts_with("body-"));
-        let retried = record_make(&store, 1, body, None).await.unwrap();
+    #[tokio::test]
+    async fn an_idempotency_key_makes_a_retry_find_its_make() {
+        let store = store_with_pie().await;
+        let body = br#"{"recipeName": "Pie", "notes": "as written"}"#;
+        let first = record_make(&store, 1, body, None, Some("retry-1"))
+            .await
+            .unwrap();
+        let retried = record_make(&store, 1, body, None, Some("retry-1"))
+            .await
+            .unwrap();
         assert_eq!(retried.written, Written::AlreadyExists);
-        assert_eq!(store.makes(1).await.unwrap().len(), 3);
+        assert_eq!(retried.record, first.record);
+        let other = br#"{"recipeName": "Pie", "notes": "another day"}"#;
+        let reused = record_make(&store, 1, other, None, Some("retry-1"))
+            .await
+            .unwrap_err();
+        assert!(matches!(
+            reused,
+            IngestError::IdempotencyKeyReused {
+                recipe_id: 1,
+                make_id: 1
+            }
+        ));
+        let fresh = record_make(&store, 1, body, None, Some("retry-2"))
+            .await
+            .unwrap();
+        assert_eq!(fresh.record.make_id, 2);
+        assert_eq!(store.makes(1).await.unwrap().len(), 2);
     }
 
     #[tokio::test]
     async fn another_make_with_a_taken_id_is_a_conflict() {
         let store = store_with_pie().await;
-        record_make(&store, 1, br#"{"recipeName": "Pie", "makeId": 3}"#, None)
+        record_make(&store, 1, br#"{"recipeName": "Pie", "makeId": 3}"#, None, None)
             .await
             .unwrap();
         let other = br#"{"recipeName": "Pie", "makeId": 3, "notes": "different"}"#;
-        let error = record_make(&store, 1, other, None).await.unwrap_err();
-        assert!(
-            matches!(error, IngestError::MakeConflict { recipe_id: 1, ref make_id } if make_id == "3")
-        );
+        let error = record_make(&store, 1, other, None, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(
+            error,
+            IngestError::MakeConflict {
+                recipe_id: 1,
+                make_id: 3
+            }
+        ));
+        let from_bucket = record_make(&store, 1, other, Some(&source("e9")), None)
+            .await
+            .unwrap_err();
+        assert!(from_bucket.is_refusal());
+        let rejections = store.rejections().await.unwrap();
+        assert_eq!(rejections.len(), 1, "a conflict from the bucket is recorded");
+        assert!(rejections[0].reason.contains("make 3 of recipe 1"), "{rejections:?}");
+    }
+
+    #[tokio::test]
+    async fn a_make_of_an_unknown_recipe_is_not_found_whatever_its_body() {
+        let store = store_with_pie().await;
+        for body in [&br#"{"recipeName": "Pie", "recipeId": 1}"#[..], b"{"] {
+            let error = record_make(&store, 2, body, None, None).await.unwrap_err();
+            assert!(matches!(error, IngestError::UnknownRecipe(2)), "{error}");
+        }
     }
 
     #[tokio::test]
     async fn refusals_from_the_bucket_are_recorded() {
         let store = store_with_pie().await;
-        let unknown = record_make(&store, 2, br#"{"recipeName": "Pie"}"#, Some(&source("e1")))
+        let unknown = record_make(&store, 2, br#"{"recipeName": "Pie"}"#, Some(&source("e1")), None)
             .await
             .unwrap_err();
         assert!(matches!(unknown, IngestError::UnknownRecipe(2)));
@@ -532,9 +604,10 @@ mod tests {
         assert!(!unknown.is_refusal());
         let mismatch = record_make(
             &store,
-            2,
-            br#"{"recipeName": "Pie", "recipeId": 1}"#,
+            1,
+            br#"{"recipeName": "Pie", "recipeId": 2}"#,
             Some(&source("e2")),
+            None,
         )
         .await
         .unwrap_err();
@@ -554,7 +627,7 @@ mod tests {
         );
         assert_eq!(
             rejections[0].reason,
-            "recipeId: the document says 1, the path says 2"
+            "recipeId: the document says 2, the path says 1"
         );
         assert!(rejections[1].reason.contains("line 1"), "{rejections:?}");
     }

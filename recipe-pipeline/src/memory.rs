@@ -15,7 +15,7 @@ use recipe_diff::Recipe;
 
 use crate::error::{Error, Result};
 use crate::ports::{PutMode, RecordStore, Written};
-use crate::records::{MakeRecord, Rejection};
+use crate::records::{MakeIdentity, MakeRecord, MakeWritten, Rejection};
 
 /// Recipes, makes and rejections held in maps behind one lock.
 ///
@@ -32,6 +32,10 @@ struct Contents {
     recipes: BTreeMap<i64, Recipe>,
     /// Per recipe, makes in arrival order; a make id appears once.
     makes: BTreeMap<i64, Vec<MakeRecord>>,
+    /// Per recipe, the largest make id ever used.
+    last_make_ids: BTreeMap<i64, i64>,
+    /// Per recipe and claim key: the fingerprint and the make it names.
+    claims: BTreeMap<(i64, String), (String, i64)>,
     /// In arrival order.
     rejections: Vec<Rejection>,
 }
@@ -87,17 +91,68 @@ impl RecordStore for InMemoryRecordStore {
         Ok(self.contents().recipes.values().cloned().collect())
     }
 
-    async fn put_make(&self, record: &MakeRecord) -> Result<Written> {
+    async fn put_make(
+        &self,
+        identity: &MakeIdentity,
+        record: &MakeRecord,
+    ) -> Result<MakeWritten> {
+        let recipe_id = record.recipe_id;
         let mut contents = self.contents();
-        let makes = contents.makes.entry(record.recipe_id).or_default();
-        if makes.iter().any(|make| make.make_id == record.make_id) {
-            return Ok(Written::AlreadyExists);
+        let existing = |contents: &Contents, make_id: i64| {
+            contents
+                .makes
+                .get(&recipe_id)
+                .and_then(|makes| makes.iter().find(|make| make.make_id == make_id))
+                .cloned()
+        };
+        let claimed = match identity {
+            MakeIdentity::Named(make_id) => {
+                if let Some(stored) = existing(&contents, *make_id) {
+                    return Ok(MakeWritten::Existing(stored));
+                }
+                None
+            }
+            MakeIdentity::Claimed(claim) => {
+                let claim_key = (recipe_id, claim.key.clone());
+                if let Some((fingerprint, make_id)) = contents.claims.get(&claim_key) {
+                    if *fingerprint != claim.fingerprint {
+                        return Ok(MakeWritten::ClaimMismatch { make_id: *make_id });
+                    }
+                    return existing(&contents, *make_id)
+                        .map(MakeWritten::Existing)
+                        .ok_or_else(|| Error::Corrupt {
+                            what: format!("claim {} of recipe {recipe_id}", claim.key),
+                            message: format!("it names make {make_id}, which is not stored"),
+                        });
+                }
+                Some((claim_key, claim.fingerprint.clone()))
+            }
+            MakeIdentity::Next => None,
+        };
+        let last = contents.last_make_ids.entry(recipe_id).or_insert(0);
+        let make_id = match identity {
+            MakeIdentity::Named(make_id) => *make_id,
+            MakeIdentity::Claimed(_) | MakeIdentity::Next => last.checked_add(1).ok_or_else(|| {
+                Error::Refused {
+                    backend: "memory",
+                    message: format!("recipe {recipe_id} has used every make id"),
+                }
+            })?,
+        };
+        *last = (*last).max(make_id);
+        if let Some((claim_key, fingerprint)) = claimed {
+            contents.claims.insert(claim_key, (fingerprint, make_id));
         }
-        makes.push(record.clone());
-        Ok(Written::Created)
+        let record = record.clone().numbered(make_id);
+        contents
+            .makes
+            .entry(recipe_id)
+            .or_default()
+            .push(record.clone());
+        Ok(MakeWritten::Created(record))
     }
 
-    async fn make(&self, recipe_id: i64, make_id: &str) -> Result<Option<MakeRecord>> {
+    async fn make(&self, recipe_id: i64, make_id: i64) -> Result<Option<MakeRecord>> {
         Ok(self
             .contents()
             .makes

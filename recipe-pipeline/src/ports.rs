@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use recipe_diff::Recipe;
 
 use crate::error::Result;
-use crate::records::{MakeRecord, Rejection};
+use crate::records::{MakeIdentity, MakeRecord, MakeWritten, Rejection};
 
 /// One object in the bucket, as a listing or an event describes it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -153,12 +153,28 @@ pub trait RecordStore: Send + Sync {
     /// Every recipe, by id.
     async fn recipes(&self) -> Result<Vec<Recipe>>;
 
-    /// Stores a make once: a second write with the same recipe and make id
-    /// changes nothing and answers [`Written::AlreadyExists`].
-    async fn put_make(&self, record: &MakeRecord) -> Result<Written>;
+    /// Stores a make under `identity`, once.
+    ///
+    /// - [`MakeIdentity::Named`]: stored under that id, unless the recipe
+    ///   has a make with that id already, which is answered unchanged
+    ///   ([`MakeWritten::Existing`]; the caller tells a redelivery from a
+    ///   conflict by its content).
+    /// - [`MakeIdentity::Claimed`]: when the claim was made before, the
+    ///   make it names is answered ([`MakeWritten::Existing`], or
+    ///   [`MakeWritten::ClaimMismatch`] for another fingerprint); otherwise
+    ///   the make is stored under the next id of its recipe and the claim
+    ///   with it, atomically: never one without the other.
+    /// - [`MakeIdentity::Next`]: stored under the next id of its recipe.
+    ///
+    /// The next id is one past the largest ever used in the recipe, named
+    /// or given, taken atomically, so concurrent writers never share one
+    /// and a given id never lands on a named one. The id is set in the
+    /// record with [`MakeRecord::numbered`]; `record.make_id` is ignored.
+    async fn put_make(&self, identity: &MakeIdentity, record: &MakeRecord)
+    -> Result<MakeWritten>;
 
     /// One make of a recipe.
-    async fn make(&self, recipe_id: i64, make_id: &str) -> Result<Option<MakeRecord>>;
+    async fn make(&self, recipe_id: i64, make_id: i64) -> Result<Option<MakeRecord>>;
 
     /// Every make of a recipe, oldest first.
     async fn makes(&self, recipe_id: i64) -> Result<Vec<MakeRecord>>;
@@ -169,6 +185,7 @@ pub trait RecordStore: Send + Sync {
     /// Every recorded rejection, oldest first.
     async fn rejections(&self) -> Result<Vec<Rejection>>;
 }
+
 
 /// The watcher's durable memory in poll mode: what it announced, and how
 /// far a sorted-keys listing got.

@@ -17,7 +17,7 @@ use tokio::time::Instant;
 
 use crate::error::Result;
 use crate::ports::{PutMode, RecordStore, Written};
-use crate::records::{MakeRecord, Rejection};
+use crate::records::{MakeIdentity, MakeRecord, MakeWritten, Rejection};
 
 /// A [`RecordStore`] with recipe reads cached for a time to live.
 pub struct CachedRecipes {
@@ -84,11 +84,15 @@ impl RecordStore for CachedRecipes {
         self.inner.recipes().await
     }
 
-    async fn put_make(&self, record: &MakeRecord) -> Result<Written> {
-        self.inner.put_make(record).await
+    async fn put_make(
+        &self,
+        identity: &MakeIdentity,
+        record: &MakeRecord,
+    ) -> Result<MakeWritten> {
+        self.inner.put_make(identity, record).await
     }
 
-    async fn make(&self, recipe_id: i64, make_id: &str) -> Result<Option<MakeRecord>> {
+    async fn make(&self, recipe_id: i64, make_id: i64) -> Result<Option<MakeRecord>> {
         self.inner.make(recipe_id, make_id).await
     }
 

@@ -1,6 +1,7 @@
 //! What the record store keeps: makes with their differences, and
-//! rejections.
+//! rejections; and what identifies a make.
 
+use recipe_diff::render::{SeedDifference, seed};
 use recipe_diff::{Recipe, RecipeDiff};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -11,9 +12,9 @@ use sha2::{Digest, Sha256};
 pub struct MakeRecord {
     /// The original recipe's id.
     pub recipe_id: i64,
-    /// The make's identity: its `makeId`, or one derived from where it came
-    /// from (see [`derived_make_id`]).
-    pub make_id: String,
+    /// The make's id, unique within its recipe: the document's `makeId`,
+    /// or the next integer of its recipe, given by the store.
+    pub make_id: i64,
     /// When it was cooked, as the cook wrote it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub made_at: Option<String>,
@@ -24,12 +25,107 @@ pub struct MakeRecord {
     pub recipe: Recipe,
     /// The differences from the original at the time the make arrived.
     pub differences: RecipeDiff,
+    /// The same differences as the original project's flat list, each
+    /// with the `changeId` it keeps for the life of the make: stored, not
+    /// recomputed on read, so a later change to how the list is built
+    /// never renumbers the changes a client has named.
+    #[serde(default)]
+    pub flat_differences: Vec<SeedDifference>,
     /// Where the make came from (`s3://bucket/key`), when it came through
     /// the bucket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// When the server stored it (RFC 3339).
     pub recorded_at: String,
+}
+
+impl MakeRecord {
+    /// The record under `make_id`: the id set wherever the record names
+    /// it (the record, its differences) and the flat list built from the
+    /// differences with that id. A store calls this once it has decided
+    /// the id of a new make.
+    #[must_use]
+    pub fn numbered(mut self, make_id: i64) -> Self {
+        self.make_id = make_id;
+        self.differences.make_id = Some(make_id);
+        self.flat_differences = seed(&self.differences);
+        self
+    }
+}
+
+/// How a make to be stored is identified, so that storing it again finds
+/// the make stored the first time instead of making a second.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MakeIdentity {
+    /// The document names its `makeId`: `(recipeId, makeId)` is the make.
+    Named(i64),
+    /// No `makeId`, but a claim that names this make for good: a version
+    /// of a bucket object, or a client's `Idempotency-Key`. The make gets
+    /// the next id of its recipe, and the claim is kept with it, in the
+    /// same transaction, so a redelivery finds it.
+    Claimed(Claim),
+    /// Nothing names it: a new make with the next id of its recipe, every
+    /// time.
+    Next,
+}
+
+/// A claim on a make's id: see [`MakeIdentity::Claimed`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    /// What is claimed, unique within the recipe: [`object_claim`] or
+    /// [`idempotency_claim`].
+    pub key: String,
+    /// What the claim was made with (a digest of the request's body for an
+    /// idempotency key), so the same key with other content is told apart
+    /// from a retry.
+    pub fingerprint: String,
+}
+
+/// The claim of one version of one bucket object: one object version is
+/// one make, however often it is delivered.
+///
+/// The key is the digest that named such makes before make ids were
+/// integers (`s3-` and 16 hex digits), so a migrated store's claims are
+/// found by redeliveries of messages sent before the migration.
+pub fn object_claim(bucket: &str, key: &str, etag: &str) -> Claim {
+    let digest = Sha256::new()
+        .chain_update(bucket.as_bytes())
+        .chain_update([0])
+        .chain_update(key.as_bytes())
+        .chain_update([0])
+        .chain_update(etag.as_bytes())
+        .finalize();
+    // No fingerprint: the etag is in the key, so the same key is always
+    // the same bytes.
+    Claim {
+        key: format!("s3-{}", hex16(&digest)),
+        fingerprint: String::new(),
+    }
+}
+
+/// The claim of a client's `Idempotency-Key` on a make posted with `body`.
+pub fn idempotency_claim(idempotency_key: &str, body: &[u8]) -> Claim {
+    let key = Sha256::digest(idempotency_key.as_bytes());
+    Claim {
+        key: format!("key-{}", hex16(&key)),
+        fingerprint: format!("sha256-{}", hex(&Sha256::digest(body))),
+    }
+}
+
+/// What a make write did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MakeWritten {
+    /// A new make, stored under the id it now has.
+    Created(MakeRecord),
+    /// A make with this identity was stored before (the named id, or the
+    /// claim with the same fingerprint): the stored record, unchanged.
+    Existing(MakeRecord),
+    /// The claim was made before with another fingerprint (an
+    /// idempotency key reused for another body): nothing was stored.
+    ClaimMismatch {
+        /// The make the claim names.
+        make_id: i64,
+    },
 }
 
 /// A document the server refused, and why.
@@ -44,39 +140,164 @@ pub struct Rejection {
     pub rejected_at: String,
 }
 
-/// The identity of a make that has no `makeId`: stable for one version of
-/// one object, so a redelivered make is recognised and a changed one is new.
-pub fn derived_make_id(bucket: &str, key: &str, etag: &str) -> String {
-    let digest = Sha256::new()
-        .chain_update(bucket.as_bytes())
-        .chain_update([0])
-        .chain_update(key.as_bytes())
-        .chain_update([0])
-        .chain_update(etag.as_bytes())
-        .finalize();
-    let hex: String = digest
-        .iter()
-        .take(8)
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
-    format!("s3-{hex}")
+/// A make stored before make ids were integers, read for migration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LegacyMake {
+    /// Its text id: a number written as text (`"7"`, a document's own
+    /// `makeId`), `s3-…` (derived from a bucket object), or `body-…`
+    /// (derived from a posted body).
+    pub legacy_id: String,
+    /// The record, with the make id still to be given
+    /// ([`MakeRecord::numbered`]).
+    pub record: MakeRecord,
+}
+
+impl LegacyMake {
+    /// Reads a stored make document whose `makeId` is text; `None` when the
+    /// document is not of that old form (its `makeId` is a number already).
+    ///
+    /// # Errors
+    /// A document that is neither old nor new: its text, for the report.
+    pub fn from_document(document: &str) -> Result<Option<LegacyMake>, String> {
+        let mut value: serde_json::Value =
+            serde_json::from_str(document).map_err(|e| e.to_string())?;
+        let Some(legacy_id) = value
+            .get("makeId")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned)
+        else {
+            return Ok(None);
+        };
+        value["makeId"] = serde_json::Value::from(0);
+        let record: MakeRecord = serde_json::from_value(value).map_err(|e| e.to_string())?;
+        Ok(Some(LegacyMake { legacy_id, record }))
+    }
+
+    /// The id it keeps: a number written as text keeps its number.
+    pub fn kept_id(&self) -> Option<i64> {
+        self.legacy_id.parse().ok()
+    }
+
+    /// The claim it leaves for redeliveries: an object's make keeps its
+    /// derived id as the key of its object claim (see [`object_claim`]).
+    pub fn claim(&self) -> Option<Claim> {
+        self.legacy_id.starts_with("s3-").then(|| Claim {
+            key: self.legacy_id.clone(),
+            fingerprint: String::new(),
+        })
+    }
+}
+
+/// What a migration of make ids did: each make that had a text id, and
+/// the integer id it has now.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MigrationReport {
+    /// Each migrated make: its recipe, its old id, its new id.
+    pub migrated: Vec<(i64, String, i64)>,
+}
+
+impl MigrationReport {
+    /// Adds one migrated make.
+    pub fn add(&mut self, recipe_id: i64, legacy: &LegacyMake, make_id: i64) {
+        self.migrated
+            .push((recipe_id, legacy.legacy_id.clone(), make_id));
+    }
+}
+
+impl std::fmt::Display for MigrationReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let recipes: std::collections::BTreeSet<i64> =
+            self.migrated.iter().map(|(recipe, ..)| *recipe).collect();
+        write!(
+            f,
+            "gave {} make(s) of {} recipe(s) integer ids",
+            self.migrated.len(),
+            recipes.len()
+        )?;
+        for (recipe, old, new) in &self.migrated {
+            write!(f, "; recipe {recipe}: {old:?} -> {new}")?;
+        }
+        Ok(())
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+fn hex16(digest: &[u8]) -> String {
+    hex(&digest[..8])
 }
 
 #[cfg(test)]
 mod tests {
-    use super::derived_make_id;
+    use super::*;
 
     #[test]
-    fn derived_ids_are_stable_and_distinct() {
-        let id = derived_make_id("b", "makes/1.json", "abc");
-        assert_eq!(id, derived_make_id("b", "makes/1.json", "abc"));
-        assert_eq!(id.len(), 3 + 16);
-        assert_ne!(id, derived_make_id("b", "makes/1.json", "abd"));
-        assert_ne!(id, derived_make_id("b", "makes/2.json", "abc"));
+    fn object_claims_are_stable_and_distinct() {
+        let claim = object_claim("b", "makes/1.json", "abc");
+        assert_eq!(claim, object_claim("b", "makes/1.json", "abc"));
+        assert_eq!(claim.key.len(), 3 + 16);
+        assert_ne!(claim.key, object_claim("b", "makes/1.json", "abd").key);
+        assert_ne!(claim.key, object_claim("b", "makes/2.json", "abc").key);
         // The separator keeps ("ab", "c") apart from ("a", "bc").
         assert_ne!(
-            derived_make_id("ab", "c", "e"),
-            derived_make_id("a", "bc", "e")
+            object_claim("ab", "c", "e").key,
+            object_claim("a", "bc", "e").key
         );
+    }
+
+    #[test]
+    fn idempotency_claims_name_the_key_and_fingerprint_the_body() {
+        let first = idempotency_claim("k-1", b"{}");
+        assert_eq!(first, idempotency_claim("k-1", b"{}"));
+        let other_body = idempotency_claim("k-1", b"{ }");
+        assert_eq!(first.key, other_body.key);
+        assert_ne!(first.fingerprint, other_body.fingerprint);
+        assert_ne!(first.key, idempotency_claim("k-2", b"{}").key);
+        assert!(first.key.starts_with("key-"));
+    }
+
+    #[test]
+    fn numbering_sets_the_id_everywhere() {
+        let original: Recipe =
+            recipe_diff::parse_recipe(r#"{"recipeName": "Tea", "recipeId": 3, "rating": 3}"#)
+                .unwrap();
+        let mut cooked = original.clone();
+        cooked.rating = Some(4.0);
+        let record = MakeRecord {
+            recipe_id: 3,
+            make_id: 0,
+            made_at: None,
+            notes: None,
+            differences: recipe_diff::diff(&original, &cooked),
+            recipe: cooked,
+            flat_differences: Vec::new(),
+            source: None,
+            recorded_at: "2026-12-03T00:00:00.000Z".to_owned(),
+        }
+        .numbered(12);
+        assert_eq!(record.make_id, 12);
+        assert_eq!(record.differences.make_id, Some(12));
+        assert_eq!(record.flat_differences.len(), 1);
+        assert_eq!(record.flat_differences[0].make_id, Some(12));
+    }
+
+    #[test]
+    fn legacy_documents_are_read_with_their_text_ids() {
+        let document = r#"{"recipeId": 1, "makeId": "s3-0123456789abcdef",
+            "recipe": {"recipeName": "Pie", "recipeId": 1, "ingredients": [], "steps": []},
+            "differences": {"recipeId": 1}, "recordedAt": "2026-11-01T00:00:00Z"}"#;
+        let legacy = LegacyMake::from_document(document).unwrap().unwrap();
+        assert_eq!(legacy.legacy_id, "s3-0123456789abcdef");
+        assert_eq!(legacy.kept_id(), None);
+        assert_eq!(legacy.claim().unwrap().key, "s3-0123456789abcdef");
+        let numbered = document.replace("\"s3-0123456789abcdef\"", "\"7\"");
+        let legacy = LegacyMake::from_document(&numbered).unwrap().unwrap();
+        assert_eq!(legacy.kept_id(), Some(7));
+        assert_eq!(legacy.claim(), None);
+        let new = document.replace("\"s3-0123456789abcdef\"", "7");
+        assert_eq!(LegacyMake::from_document(&new).unwrap(), None);
+        assert!(LegacyMake::from_document("{").is_err());
     }
 }

@@ -53,7 +53,7 @@ async fn throttling_and_server_errors_are_ridden_out() {
     let makes = pipeline
         .expect_makes(1, MAKES, Duration::from_secs(120))
         .await;
-    let ids: std::collections::BTreeSet<&str> = makes.iter().map(|m| m.make_id.as_str()).collect();
+    let ids: std::collections::BTreeSet<i64> = makes.iter().map(|m| m.make_id).collect();
     assert_eq!(ids.len(), MAKES, "no make is stored twice");
     // The SDK's retries absorbed every fault: no failed AWS call reached
     // the pipeline, which would have answered 503 (server) or put a claim

@@ -43,7 +43,7 @@ async fn drop_makes(pipeline: &Pipeline, range: std::ops::Range<usize>) {
 
 /// Every stored make is distinct and carries its differences.
 fn assert_distinct_with_differences(makes: &[recipe_pipeline::records::MakeRecord]) {
-    let ids: BTreeSet<&str> = makes.iter().map(|m| m.make_id.as_str()).collect();
+    let ids: BTreeSet<i64> = makes.iter().map(|m| m.make_id).collect();
     assert_eq!(ids.len(), makes.len(), "no make is stored twice");
     for make in makes {
         // The skipped oven step, the rating and the cinnamon, every time.

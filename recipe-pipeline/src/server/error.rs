@@ -50,6 +50,10 @@ pub enum ApiError {
     /// 409: the request contradicts what is stored.
     #[error("{0}")]
     Conflict(String),
+    /// 422: the request is well formed but cannot be taken as it is (an
+    /// `Idempotency-Key` sent again with another body).
+    #[error("{0}")]
+    Unprocessable(String),
     /// 415: a write whose body is not declared as JSON.
     #[error("the body must be sent as `Content-Type: application/json`")]
     UnsupportedMediaType,
@@ -78,6 +82,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::RequestTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -111,6 +116,7 @@ impl From<IngestError> for ApiError {
             IngestError::RecipeExists(_) | IngestError::MakeConflict { .. } => {
                 ApiError::Conflict(error.to_string())
             }
+            IngestError::IdempotencyKeyReused { .. } => ApiError::Unprocessable(error.to_string()),
             IngestError::Store(error) => error.into(),
             // Every other refusal names a path in the body (above); a new
             // variant without one is still the client's fault.

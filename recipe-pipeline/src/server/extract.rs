@@ -19,6 +19,40 @@ pub(super) const SOURCE_KEY: &str = "x-recipe-source-key";
 /// See [`SOURCE_BUCKET`].
 pub(super) const SOURCE_ETAG: &str = "x-recipe-source-etag";
 
+/// The header a client sets so that a retried `POST` of a make finds the
+/// make the first attempt recorded.
+pub(super) const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// The longest `Idempotency-Key` taken: room for a UUID or a hash with a
+/// prefix, and a bound on what is hashed per request.
+const IDEMPOTENCY_KEY_MAX: usize = 255;
+
+/// A client's `Idempotency-Key`, when it sent one: 1 to 255 visible ASCII
+/// characters.
+pub(super) struct IdempotencyKey(pub(super) Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get(IDEMPOTENCY_KEY) else {
+            return Ok(IdempotencyKey(None));
+        };
+        let bytes = value.as_bytes();
+        if bytes.is_empty()
+            || bytes.len() > IDEMPOTENCY_KEY_MAX
+            || !bytes.iter().all(u8::is_ascii_graphic)
+        {
+            return Err(ApiError::InvalidRequest(format!(
+                "header Idempotency-Key must be 1 to {IDEMPOTENCY_KEY_MAX} visible ASCII characters"
+            )));
+        }
+        Ok(IdempotencyKey(Some(
+            String::from_utf8_lossy(bytes).into_owned(),
+        )))
+    }
+}
+
 /// Path parameters, as [`Path`] reads them.
 pub(super) struct ApiPath<T>(pub(super) T);
 

@@ -1,44 +1,85 @@
 //! `/recipes/{recipeId}/makes` and below.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use recipe_diff::{Recipe, RecipeDiff};
+use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::{ApiBody, ApiPath, PathId, SourceHeaders};
+use super::extract::{ApiBody, ApiPath, IdempotencyKey, PathId, SourceHeaders};
 use super::recipes::unknown_recipe;
 use super::schema;
 use crate::ingest::record_make;
 use crate::ports::Written;
 use crate::records::MakeRecord;
 
+/// A make as the API answers it: the make document itself (the recipe as
+/// cooked, with its `makeId`, `madeAt` and `notes` at the top level, so a
+/// client generated from the original project's `recipe` schema reads it),
+/// and what the server knows of it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct MakeView<'a> {
+    #[serde(flatten)]
+    recipe: &'a Recipe,
+    make_id: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    made_at: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notes: Option<&'a str>,
+    differences: &'a RecipeDiff,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a str>,
+    recorded_at: &'a str,
+}
+
+impl<'a> From<&'a MakeRecord> for MakeView<'a> {
+    fn from(record: &'a MakeRecord) -> Self {
+        MakeView {
+            recipe: &record.recipe,
+            make_id: record.make_id,
+            made_at: record.made_at.as_deref(),
+            notes: record.notes.as_deref(),
+            differences: &record.differences,
+            source: record.source.as_deref(),
+            recorded_at: &record.recorded_at,
+        }
+    }
+}
+
 /// Records a make: computes its differences from the recipe and stores
-/// both, once.
+/// both, once. Answers the make with its integer `makeId`.
 ///
-/// Idempotent: delivering the same make again (same `makeId`, or same
-/// bucket, key and etag, or the same body posted by hand) answers 200 with
-/// the record stored the first time. A different make claiming a stored
-/// `makeId` is a 409.
+/// A make that names its `makeId` keeps it; one that names none gets the
+/// next integer of its recipe, so the same body posted twice is two makes.
+/// Delivering the same make again answers 200 with the record stored the
+/// first time: the same `makeId` and contents, the same bucket object
+/// version, or the same `Idempotency-Key` and body. A different make
+/// claiming a stored `makeId` is a 409; an `Idempotency-Key` reused with
+/// another body is a 422.
 #[utoipa::path(
     post,
     path = "/recipes/{recipeId}/makes",
-    operation_id = "createMake",
+    operation_id = "addRecipeMake",
     tag = "makes",
     params(
         ("recipeId" = i64, Path, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1, description = "The original recipe's id"),
-        ("X-Recipe-Source-Bucket" = Option<String>, Header, nullable = false, description = "The bucket the sender fetched the make from; the three source headers go together, and name the make when it has no `makeId`"),
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, pattern = "^[!-~]{1,255}$", description = "Makes a retry of this request find the make it recorded: the same key with the same body answers that make (200); with another body, a 422. Keys are kept at least 24 hours"),
+        ("X-Recipe-Source-Bucket" = Option<String>, Header, nullable = false, description = "The bucket the sender fetched the make from; the three source headers go together, and make one make of one object version"),
         ("X-Recipe-Source-Key" = Option<String>, Header, nullable = false, description = "The object's key, percent-encoded UTF-8"),
         ("X-Recipe-Source-Etag" = Option<String>, Header, nullable = false, description = "The version fetched, without quotes"),
     ),
     request_body(content = schema::MakeDocument, description = "A make in the native format or as schema.org JSON-LD"),
     responses(
-        (status = 201, description = "Recorded", body = schema::MakeRecord, headers(("Location" = String, description = "The make's URL"))),
-        (status = 200, description = "Delivered before: the record stored then", body = schema::MakeRecord),
-        (status = 400, description = "The id in the path is not a whole number, the body is not a make or names another recipe, or the source headers are incomplete; `path` is the JSON path at fault, or the request path", body = ErrorBody),
+        (status = 201, description = "Recorded", body = schema::Make, headers(("Location" = String, description = "The make's URL"))),
+        (status = 200, description = "Delivered before: the record stored then", body = schema::Make),
+        (status = 400, description = "The id in the path is not a whole number, the body is not a make or names another recipe, or a header is malformed; `path` is the JSON path at fault, or the request path", body = ErrorBody),
         (status = 404, description = "No such recipe", body = ErrorBody),
         (status = 409, description = "Another make has this `makeId`", body = ErrorBody),
+        (status = 422, description = "The `Idempotency-Key` recorded a make with another body", body = ErrorBody),
         schema::WriteRefusal,
         schema::StoreFailure,
     ),
@@ -48,9 +89,18 @@ pub(super) async fn create(
     State(state): State<AppState>,
     ApiPath(PathId(recipe_id)): ApiPath<PathId>,
     SourceHeaders(source): SourceHeaders,
+    IdempotencyKey(idempotency_key): IdempotencyKey,
     ApiBody(body): ApiBody,
 ) -> Result<Response, ApiError> {
-    match record_make(state.store.as_ref(), recipe_id, &body, source.as_ref()).await {
+    let recorded = record_make(
+        state.store.as_ref(),
+        recipe_id,
+        &body,
+        source.as_ref(),
+        idempotency_key.as_deref(),
+    )
+    .await;
+    match recorded {
         Ok(recorded) => {
             state
                 .metrics
@@ -58,7 +108,7 @@ pub(super) async fn create(
             let record = recorded.record;
             tracing::info!(
                 recipe_id,
-                make_id = %record.make_id,
+                make_id = record.make_id,
                 written = ?recorded.written,
                 "make recorded"
             );
@@ -68,11 +118,11 @@ pub(super) async fn create(
                     (
                         StatusCode::CREATED,
                         [(header::LOCATION, location)],
-                        Json(record),
+                        Json(MakeView::from(&record)),
                     )
                         .into_response()
                 }
-                _ => Json(record).into_response(),
+                _ => Json(MakeView::from(&record)).into_response(),
             })
         }
         Err(error) => {
@@ -92,7 +142,7 @@ pub(super) async fn create(
     tag = "makes",
     params(("recipeId" = i64, Path, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1, description = "The original recipe's id")),
     responses(
-        (status = 200, description = "The makes, oldest first", body = Vec<schema::MakeRecord>),
+        (status = 200, description = "The makes, oldest first", body = Vec<schema::Make>),
         (status = 400, description = "The id in the path is not a whole number", body = ErrorBody),
         (status = 404, description = "No such recipe", body = ErrorBody),
         schema::StoreFailure,
@@ -107,67 +157,94 @@ pub(super) async fn list(
     if state.store.recipe(recipe_id).await?.is_none() {
         return Err(unknown_recipe(recipe_id));
     }
-    Ok(Json(state.store.makes(recipe_id).await?).into_response())
+    let makes = state.store.makes(recipe_id).await?;
+    Ok(Json(makes.iter().map(MakeView::from).collect::<Vec<_>>()).into_response())
 }
 
 /// One make, with its differences.
 #[utoipa::path(
     get,
     path = "/recipes/{recipeId}/makes/{makeId}",
-    operation_id = "readMake",
+    operation_id = "getRecipeMake",
     tag = "makes",
     params(
         ("recipeId" = i64, Path, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1, description = "The original recipe's id"),
-        ("makeId" = String, Path, example = "1", description = "The make's id"),
+        ("makeId" = i64, Path, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1, description = "The make's id"),
     ),
     responses(
-        (status = 200, description = "The make", body = schema::MakeRecord),
-        (status = 400, description = "The recipe id in the path is not a whole number", body = ErrorBody),
+        (status = 200, description = "The make", body = schema::Make),
+        (status = 400, description = "An id in the path is not a whole number", body = ErrorBody),
         (status = 404, description = "No such make", body = ErrorBody),
         schema::StoreFailure,
     )
 )]
 pub(super) async fn read(
     State(state): State<AppState>,
-    ApiPath((PathId(recipe_id), make_id)): ApiPath<(PathId, String)>,
+    ApiPath((PathId(recipe_id), PathId(make_id))): ApiPath<(PathId, PathId)>,
 ) -> Result<Response, ApiError> {
-    Ok(Json(stored_make(&state, recipe_id, &make_id).await?).into_response())
+    let record = stored_make(&state, recipe_id, make_id).await?;
+    Ok(Json(MakeView::from(&record)).into_response())
 }
 
-/// The differences stored with a make.
+/// How `GET …/differences` answers.
+#[derive(Debug, Clone, Copy, Default, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum DifferencesFormat {
+    /// The original project's flat list of `differenceObject`s.
+    #[default]
+    Flat,
+    /// The structured diff (`RecipeDiff`), as the dashboard reads it.
+    Full,
+}
+
+/// The query of `GET …/differences`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct DifferencesQuery {
+    /// `flat` (the default): the original project's list of
+    /// `differenceObject`s; `full`: the structured diff.
+    #[serde(default)]
+    format: DifferencesFormat,
+}
+
+/// The differences stored with a make: by default the original project's
+/// flat list, each item with the `changeId` it keeps for the life of the
+/// make; `?format=full` the structured diff.
 #[utoipa::path(
     get,
     path = "/recipes/{recipeId}/makes/{makeId}/differences",
-    operation_id = "readDifferences",
+    operation_id = "getRecipeMakeDifferences",
     tag = "makes",
     params(
         ("recipeId" = i64, Path, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1, description = "The original recipe's id"),
-        ("makeId" = String, Path, example = "1", description = "The make's id"),
+        ("makeId" = i64, Path, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1, description = "The make's id"),
+        DifferencesQuery,
     ),
     responses(
-        (status = 200, description = "The differences computed when the make arrived", body = schema::RecipeDiff),
-        (status = 400, description = "The recipe id in the path is not a whole number", body = ErrorBody),
+        (status = 200, description = "The differences computed when the make arrived: a list of `differenceObject`s, or with `?format=full` the structured diff", body = schema::Differences),
+        (status = 400, description = "An id in the path is not a whole number, or the format is unknown", body = ErrorBody),
         (status = 404, description = "No such make", body = ErrorBody),
         schema::StoreFailure,
     )
 )]
 pub(super) async fn differences(
     State(state): State<AppState>,
-    ApiPath((PathId(recipe_id), make_id)): ApiPath<(PathId, String)>,
+    ApiPath((PathId(recipe_id), PathId(make_id))): ApiPath<(PathId, PathId)>,
+    query: Result<Query<DifferencesQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let record = stored_make(&state, recipe_id, &make_id).await?;
-    Ok(Json(record.differences).into_response())
+    let Query(query) = query.map_err(|rejection| ApiError::InvalidRequest(rejection.body_text()))?;
+    let record = stored_make(&state, recipe_id, make_id).await?;
+    Ok(match query.format {
+        DifferencesFormat::Flat => Json(record.flat_differences).into_response(),
+        DifferencesFormat::Full => Json(record.differences).into_response(),
+    })
 }
 
 /// The stored make, or a 404 naming it.
-async fn stored_make(
-    state: &AppState,
-    recipe_id: i64,
-    make_id: &str,
-) -> Result<MakeRecord, ApiError> {
+async fn stored_make(state: &AppState, recipe_id: i64, make_id: i64) -> Result<MakeRecord, ApiError> {
     state
         .store
         .make(recipe_id, make_id)
         .await?
-        .ok_or_else(|| ApiError::NotFound(format!("recipe {recipe_id} has no make {make_id:?}")))
+        .ok_or_else(|| ApiError::NotFound(format!("recipe {recipe_id} has no make {make_id}")))
 }

@@ -202,7 +202,7 @@ fn split_api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 /// document cannot disagree.
 fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(recipes::create, recipes::list))
+        .routes(routes!(recipes::create, recipes::update, recipes::list))
         .routes(routes!(recipes::replace, recipes::read))
         .routes(routes!(makes::create, makes::list))
         .routes(routes!(makes::read))

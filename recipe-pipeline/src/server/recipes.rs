@@ -21,7 +21,7 @@ use crate::ports::Written;
 #[utoipa::path(
     post,
     path = "/recipes",
-    operation_id = "createRecipe",
+    operation_id = "addRecipe",
     tag = "recipes",
     request_body(content = schema::NewRecipe, description = "A recipe in the native format or as schema.org JSON-LD, with its `recipeId`"),
     params(
@@ -90,6 +90,32 @@ pub(super) async fn replace(
     Ok(respond(recorded))
 }
 
+/// Replaces the recipe the document names by its `recipeId`, or creates
+/// it: the original project's update, with the id in the body, as `PUT
+/// /recipes/{recipeId}` does with the id in the path.
+#[utoipa::path(
+    put,
+    path = "/recipes",
+    operation_id = "updateRecipe",
+    tag = "recipes",
+    request_body(content = schema::NewRecipe, description = "A recipe in the native format or as schema.org JSON-LD, with its `recipeId`"),
+    responses(
+        (status = 200, description = "Replaced", body = schema::Recipe),
+        (status = 201, description = "Created", body = schema::Recipe, headers(("Location" = String, description = "The recipe's URL"))),
+        (status = 400, description = "The body is not a recipe, or has no `recipeId`; `path` is the JSON path at fault", body = ErrorBody),
+        schema::WriteRefusal,
+        schema::StoreFailure,
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn update(
+    State(state): State<AppState>,
+    ApiBody(body): ApiBody,
+) -> Result<Response, ApiError> {
+    let recorded = record_recipe(state.store.as_ref(), &body, RecipeWrite::Upsert, None).await?;
+    Ok(respond(recorded))
+}
+
 /// Every recipe, by id.
 #[utoipa::path(
     get,
@@ -109,7 +135,7 @@ pub(super) async fn list(State(state): State<AppState>) -> Result<Response, ApiE
 #[utoipa::path(
     get,
     path = "/recipes/{recipeId}",
-    operation_id = "readRecipe",
+    operation_id = "getRecipe",
     tag = "recipes",
     params(("recipeId" = i64, Path, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1, description = "The recipe's id")),
     responses(

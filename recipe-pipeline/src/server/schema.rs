@@ -201,9 +201,10 @@ pub(super) struct Step {
 pub(super) struct MakeDocument {
     #[serde(flatten)]
     recipe: RecipeDocument,
-    /// The make's identity. Without it, a make from the bucket is named by
-    /// its bucket, key and etag (`s3-…`), and one posted by hand by a hash
-    /// of its body (`body-…`).
+    /// The make's id, unique within its recipe. Without it, the make is
+    /// given the next integer of its recipe; a make from the bucket is one
+    /// make per object version, and one posted with an `Idempotency-Key`
+    /// one make per key.
     #[serde(default)]
     make_id: Option<i64>,
     /// When it was cooked (RFC 3339).
@@ -214,29 +215,134 @@ pub(super) struct MakeDocument {
     notes: Option<String>,
 }
 
-/// A make as stored, with its differences from the original.
+/// A make as the API answers it: the make document itself, the recipe as
+/// cooked with its `makeId` (so a client of the original project's
+/// `recipe` schema reads it), and what the server knows of it.
 #[derive(ToSchema)]
 #[serde(rename_all = "camelCase")]
-pub(super) struct MakeRecord {
-    /// The original recipe's id.
-    recipe_id: i64,
-    /// The make's identity: its `makeId`, `s3-…` or `body-…`.
-    make_id: String,
+pub(super) struct Make {
+    #[serde(flatten)]
+    recipe: Recipe,
+    /// The make's id, unique within its recipe: its `makeId`, or the next
+    /// integer of its recipe when it named none.
+    make_id: i64,
     /// When it was cooked, as the cook wrote it.
     #[serde(default)]
     made_at: Option<String>,
     /// The cook's remarks.
     #[serde(default)]
     notes: Option<String>,
-    /// The recipe as cooked.
-    recipe: Recipe,
-    /// The differences from the original when the make arrived.
+    /// The differences from the original when the make arrived (the flat
+    /// list is at `…/differences`).
     differences: RecipeDiff,
     /// `s3://bucket/key` when the make came through the bucket.
     #[serde(default)]
     source: Option<String>,
     /// When the server stored it (RFC 3339, UTC).
     recorded_at: String,
+}
+
+/// A make's differences: the flat list (the default), or the structured
+/// diff (`?format=full`).
+#[derive(ToSchema)]
+#[serde(untagged)]
+pub(super) enum Differences {
+    /// The original project's flat list.
+    Flat(Vec<DifferenceObject>),
+    /// The structured diff.
+    Full(RecipeDiff),
+}
+
+/// One difference in the original project's flat list (its
+/// `differenceObject`), as `GET …/differences` and `recipe diff --format
+/// seed` answer it. `recipeField`, `recipeId`, `makeId`, `ingredientId`,
+/// `ingredientField`, `stepId` and `difference` are the original's;
+/// `changeId`, `change`, `makeStepId` and `factor` are ours, as are the
+/// `recipeField` value `name` and the `ingredientField` values `note`,
+/// `added`, `removed` and `substituted`.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct DifferenceObject {
+    /// The change's number within the make, from 1, stored with the make
+    /// and never renumbered.
+    #[schema(minimum = 1)]
+    change_id: u32,
+    /// Which part of the recipe differs.
+    recipe_field: RecipeField,
+    /// The original recipe's id.
+    #[serde(default)]
+    recipe_id: Option<i64>,
+    /// The make's id.
+    #[serde(default)]
+    make_id: Option<i64>,
+    /// The ingredient's id (absent for a scaling, which concerns them all).
+    #[serde(default)]
+    ingredient_id: Option<i64>,
+    /// What differs about the ingredient.
+    #[serde(default)]
+    ingredient_field: Option<FlatIngredientField>,
+    /// The step's `stepId` in the recipe (absent for an added step).
+    #[serde(default)]
+    step_id: Option<i64>,
+    /// The step's `stepId` in the make (absent for a removed step).
+    #[serde(default)]
+    make_step_id: Option<i64>,
+    /// What kind of change it is.
+    change: FlatChange,
+    /// A scaling's factor (`2` for a doubled recipe).
+    #[serde(default)]
+    factor: Option<f64>,
+    /// Both sides as plain values; the side that has nothing is `""`.
+    difference: FlatValues,
+}
+
+/// The part of a recipe a flat difference is about; `name` is our one
+/// extension of the original enum.
+#[derive(ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum RecipeField {
+    Rating,
+    Ingredient,
+    Instruction,
+    Name,
+}
+
+/// What differs about an ingredient: the original's `quantity`,
+/// `measurement` and `ingredientName`, and our `note`, `added`, `removed`
+/// and `substituted`.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) enum FlatIngredientField {
+    Quantity,
+    Measurement,
+    IngredientName,
+    Note,
+    Added,
+    Removed,
+    Substituted,
+}
+
+/// The kind of a flat difference: `edited` is a step's text; `changed`
+/// an ingredient's amount, unit, name or note, a rating or a name.
+#[derive(ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum FlatChange {
+    Added,
+    Removed,
+    Edited,
+    Moved,
+    Substituted,
+    Scaled,
+    Changed,
+}
+
+/// The recipe's side and the make's, as text.
+#[derive(ToSchema)]
+pub(super) struct FlatValues {
+    /// The recipe's value: a step's text, an amount as written, a rating.
+    recipe: String,
+    /// The make's value.
+    make: String,
 }
 
 /// A document the server refused, and why.
@@ -815,15 +921,23 @@ mod tests {
         conforms(&RecipeDiff::default(), "RecipeDiff");
         let record = MakeRecord {
             recipe_id: 1,
-            make_id: "s3-0123456789abcdef".into(),
+            make_id: 0,
             made_at: Some("2026-11-20T18:30:00Z".into()),
             notes: Some("oven runs hot".into()),
             recipe: recipe(),
             differences: full_diff(),
+            flat_differences: Vec::new(),
             source: Some("s3://bucket/makes/pie.json".into()),
             recorded_at: "2026-11-21T10:00:00.000Z".into(),
-        };
-        conforms(&record, "MakeRecord");
+        }
+        .numbered(3);
+        conforms(&super::super::makes::MakeView::from(&record), "Make");
+        assert!(record.flat_differences.len() > 5);
+        for item in &record.flat_differences {
+            conforms(item, "DifferenceObject");
+        }
+        conforms(&record.flat_differences, "Differences");
+        conforms(&record.differences, "Differences");
         let rejection = Rejection {
             source: "s3://bucket/makes/bad.json@e1".into(),
             reason: "steps[0].stepText: invalid type".into(),
@@ -840,14 +954,16 @@ mod tests {
         cooked.steps.clear();
         let make = MakeRecord {
             recipe_id: 1,
-            make_id: "1".into(),
+            make_id: 0,
             made_at: None,
             notes: Some("no oven".into()),
             differences: recipe_diff::diff(&original, &cooked),
             recipe: cooked,
+            flat_differences: Vec::new(),
             source: None,
             recorded_at: "2026-11-21T10:00:00.000Z".into(),
-        };
+        }
+        .numbered(1);
         let makes = [make];
         let analytics = crate::analytics::recipe_analytics(&original, &makes);
         assert!(!analytics.changes_and_ratings.is_empty());
