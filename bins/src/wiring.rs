@@ -67,6 +67,18 @@ impl Wiring {
         })
     }
 
+    /// What opening the embedded database migrated (makes of an older
+    /// build given integer ids); `None` on AWS, whose table is migrated by
+    /// `recipe migrate-ids`, or when nothing was migrated.
+    pub fn migrated(&self) -> Option<&recipe_pipeline::records::MigrationReport> {
+        match &self.backend {
+            Backend::Embedded { database, .. } if !database.migrated().migrated.is_empty() => {
+                Some(database.migrated())
+            }
+            _ => None,
+        }
+    }
+
     /// The AWS configuration, when the backend is AWS (for its request
     /// counter).
     pub fn aws(&self) -> Option<&Aws> {

@@ -2,10 +2,12 @@
 //! make into the bucket folder, read its differences, stop it with a
 //! signal, start it again on the same data.
 
-use std::process::Command;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::{Running, free_port, start_up};
+use support::{Running, free_port, start_up, up_command};
 
 mod support;
 
@@ -71,7 +73,11 @@ async fn seeds_serves_a_dropped_make_and_resumes() {
         .unwrap()
         .replace("\"makeId\": 1", "\"makeId\": 77");
     std::fs::write(data.join("bucket/makes/dropped.json"), make).unwrap();
-    let differences = eventually(&format!("{base}/recipes/1/makes/77/differences"), |_| true).await;
+    let differences = eventually(
+        &format!("{base}/recipes/1/makes/77/differences?format=full"),
+        |_| true,
+    )
+    .await;
     assert_eq!(differences["rating"]["make"], 4.0);
     assert_eq!(differences["steps"][0]["kind"], "removed");
     assert_eq!(
@@ -87,5 +93,122 @@ async fn seeds_serves_a_dropped_make_and_resumes() {
     let again = get_json(&format!("{base}/recipes/1/makes")).await.unwrap();
     assert_eq!(count(&makes), 2, "{makes}");
     assert_eq!(count(&again), 2, "{again}");
+    stop(up);
+}
+
+/// Copies the directory `from` into `to`, recursively.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// `recipe up` on `data`, and what it printed up to its "Press Ctrl-C"
+/// line.
+fn start_up_reading_banner(data: &Path, port: u16) -> (Running, Vec<String>) {
+    let mut child = up_command(data, port)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("recipe up starts");
+    let stdout = child.stdout.take().unwrap();
+    let up = Running(child);
+    let mut lines = BufReader::new(stdout).lines();
+    let mut banner = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        let done = line.starts_with("Press Ctrl-C");
+        banner.push(line);
+        if done {
+            break;
+        }
+    }
+    // The rest is read too, so `recipe up` never writes to a closed pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    (up, banner)
+}
+
+fn make_ids(makes: &serde_json::Value) -> Vec<i64> {
+    makes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|make| make["makeId"].as_i64().expect("an integer makeId"))
+        .collect()
+}
+
+/// A data directory written by the build before make ids were integers
+/// (`recipe up` seeded, two makes posted by hand, two dropped without an
+/// id; `bins/tests/data/legacy-data-dir`): every make is kept, each with an
+/// integer id, and `recipe up` says what it migrated, once.
+#[tokio::test]
+async fn an_old_data_directory_keeps_every_make_with_an_integer_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    copy_dir(Path::new("tests/data/legacy-data-dir"), &data);
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+
+    let (up, banner) = start_up_reading_banner(&data, port);
+    let migrated = banner
+        .iter()
+        .find(|line| line.contains("migrated this data directory"))
+        .unwrap_or_else(|| panic!("no migration reported: {banner:?}"));
+    assert!(
+        migrated.contains("gave 8 make(s) of 3 recipe(s) integer ids"),
+        "{migrated}"
+    );
+    assert!(
+        migrated.contains(r#"recipe 1: "body-23b104e2ea385021" -> 6"#),
+        "{migrated}"
+    );
+
+    // Numbers written as text keep their number; the others follow the
+    // largest, in the order they arrived.
+    let pie = eventually(&format!("{base}/recipes/1/makes"), |v| count(v) == 5).await;
+    assert_eq!(make_ids(&pie), [1, 6, 5, 7, 8]);
+    assert_eq!(pie[1]["notes"], "posted by hand");
+    assert_eq!(pie[3]["notes"], "dropped in the bucket, no id");
+    let pancakes = get_json(&format!("{base}/recipes/2/makes")).await.unwrap();
+    assert_eq!(make_ids(&pancakes), [1, 2]);
+    let soup = get_json(&format!("{base}/recipes/3/makes")).await.unwrap();
+    assert_eq!(make_ids(&soup), [1]);
+    // Their differences are kept, and readable as the flat list.
+    let flat = get_json(&format!("{base}/recipes/1/makes/7/differences"))
+        .await
+        .unwrap();
+    assert!(count(&flat) > 0, "{flat}");
+    assert!(flat.as_array().unwrap().iter().all(|item| item["makeId"] == 7));
+
+    // A new make takes the next id of its recipe.
+    let mut dropped: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(data.join("bucket/makes/2026-11-25-apple-pie.json")).unwrap(),
+    )
+    .unwrap();
+    dropped["notes"] = "dropped after the migration".into();
+    std::fs::write(
+        data.join("bucket/makes/2026-12-03-apple-pie.json"),
+        dropped.to_string(),
+    )
+    .unwrap();
+    let pie = eventually(&format!("{base}/recipes/1/makes"), |v| count(v) == 6).await;
+    assert_eq!(make_ids(&pie), [1, 6, 5, 7, 8, 9]);
+    stop(up);
+
+    // Migrated once: a second start reports nothing and changes nothing.
+    let (up, banner) = start_up_reading_banner(&data, port);
+    assert!(
+        !banner.iter().any(|line| line.contains("migrated")),
+        "{banner:?}"
+    );
+    let again = eventually(&format!("{base}/recipes/1/makes"), |v| count(v) == 6).await;
+    assert_eq!(again, pie);
     stop(up);
 }

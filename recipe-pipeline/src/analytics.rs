@@ -24,11 +24,12 @@
 //!     "steps": [{"stepText": "Boil water"}]}"#)?;
 //! let make = MakeRecord {
 //!     recipe_id: 1,
-//!     make_id: "1".into(),
+//!     make_id: 1,
 //!     made_at: Some("2026-11-20T08:00:00Z".into()),
 //!     notes: None,
 //!     differences: recipe_diff::diff(&original, &cooked),
 //!     recipe: cooked,
+//!     flat_differences: Vec::new(),
 //!     source: None,
 //!     recorded_at: "2026-11-20T08:01:00Z".into(),
 //! };
@@ -753,16 +754,17 @@ mod tests {
         }
     }
 
-    fn make(original: &Recipe, id: &str, at: &str, edit: impl FnOnce(&mut Recipe)) -> MakeRecord {
+    fn make(original: &Recipe, id: i64, at: &str, edit: impl FnOnce(&mut Recipe)) -> MakeRecord {
         let mut cooked = original.clone();
         edit(&mut cooked);
         MakeRecord {
             recipe_id: 2,
-            make_id: id.into(),
+            make_id: id,
             made_at: Some(at.into()),
             notes: None,
             differences: diff(original, &cooked),
             recipe: cooked,
+            flat_differences: Vec::new(),
             source: None,
             recorded_at: "2026-12-01T00:00:00Z".into(),
         }
@@ -771,22 +773,22 @@ mod tests {
     fn makes(original: &Recipe) -> Vec<MakeRecord> {
         vec![
             // Listed out of order: the timeline sorts by date.
-            make(original, "b", "2026-11-22T08:00:00Z", |r| {
+            make(original, 2, "2026-11-22T08:00:00Z", |r| {
                 r.rating = Some(5.0);
                 r.ingredients[1].quantity = Some(recipe_diff::quantity::Quantity::new(3.0));
                 r.steps.remove(1);
             }),
-            make(original, "a", "2026-11-21T08:00:00Z", |r| {
+            make(original, 1, "2026-11-21T08:00:00Z", |r| {
                 r.rating = Some(3.0);
                 r.ingredients[2] = ingredient(3, 2.0, "cup", "milk");
             }),
-            make(original, "c", "2026-11-23T08:00:00Z", |r| {
+            make(original, 3, "2026-11-23T08:00:00Z", |r| {
                 r.rating = Some(5.0);
                 r.ingredients[1].quantity = Some(recipe_diff::quantity::Quantity::new(1.0));
                 r.steps.remove(1);
                 r.steps[1].step_text = "Cook on a very hot griddle".into();
             }),
-            make(original, "d", "2026-11-24T08:00:00Z", |_| {}),
+            make(original, 4, "2026-11-24T08:00:00Z", |_| {}),
         ]
     }
 
@@ -796,12 +798,12 @@ mod tests {
         let analytics = recipe_analytics(&recipe, &makes(&recipe));
         assert_eq!(analytics.make_count, 4);
         assert_eq!(analytics.original_rating, Some(4.0));
-        let order: Vec<&str> = analytics
+        let order: Vec<i64> = analytics
             .ratings
             .iter()
-            .map(|p| p.make_id.as_str())
+            .map(|p| p.make_id)
             .collect();
-        assert_eq!(order, ["a", "b", "c", "d"]);
+        assert_eq!(order, [1, 2, 3, 4]);
         let ratings: Vec<Option<f64>> = analytics.ratings.iter().map(|p| p.rating).collect();
         assert_eq!(ratings, [Some(3.0), Some(5.0), Some(5.0), Some(4.0)]);
         assert_eq!(analytics.average_rating, Some(4.25));
@@ -872,7 +874,7 @@ mod tests {
     fn restatements_are_not_changes() {
         let recipe = pancakes();
         // 2 tbsp of sugar written as 6 tsp.
-        let same = make(&recipe, "x", "2026-11-21T08:00:00Z", |r| {
+        let same = make(&recipe, 9, "2026-11-21T08:00:00Z", |r| {
             r.ingredients[1] = ingredient(2, 6.0, "tsp", "sugar");
         });
         let analytics = recipe_analytics(&recipe, &[same]);
@@ -903,12 +905,12 @@ mod tests {
             Some("2026-11-24T08:00:00Z")
         );
         assert_eq!(overview.recipes[1].make_count, 0);
-        let recent: Vec<&str> = overview
+        let recent: Vec<i64> = overview
             .recent_makes
             .iter()
-            .map(|m| m.make_id.as_str())
+            .map(|m| m.make_id)
             .collect();
-        assert_eq!(recent, ["d", "c", "b", "a"]);
+        assert_eq!(recent, [4, 3, 2, 1]);
         assert_eq!(overview.recent_makes[0].recipe_name, "Pancakes");
     }
 
@@ -922,7 +924,7 @@ mod tests {
         let many: Vec<MakeRecord> = (0..5_000)
             .map(|i| {
                 let mut make = variants[i % variants.len()].clone();
-                make.make_id = i.to_string();
+                make.make_id = i as i64;
                 make.made_at = Some(format!(
                     "2026-{:02}-{:02}T08:00:00Z",
                     1 + i % 12,

@@ -137,10 +137,14 @@ mod tests {
         async fn recipes(&self) -> Result<Vec<Recipe>> {
             self.inner.recipes().await
         }
-        async fn put_make(&self, record: &MakeRecord) -> Result<Written> {
-            self.inner.put_make(record).await
+        async fn put_make(
+            &self,
+            identity: &MakeIdentity,
+            record: &MakeRecord,
+        ) -> Result<MakeWritten> {
+            self.inner.put_make(identity, record).await
         }
-        async fn make(&self, recipe_id: i64, make_id: &str) -> Result<Option<MakeRecord>> {
+        async fn make(&self, recipe_id: i64, make_id: i64) -> Result<Option<MakeRecord>> {
             self.inner.make(recipe_id, make_id).await
         }
         async fn makes(&self, recipe_id: i64) -> Result<Vec<MakeRecord>> {

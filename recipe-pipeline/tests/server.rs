@@ -22,7 +22,7 @@ use hyper_util::rt::TokioExecutor;
 use recipe_diff::Recipe;
 use recipe_pipeline::memory::InMemoryRecordStore;
 use recipe_pipeline::ports::{PutMode, RecordStore, Written};
-use recipe_pipeline::records::{MakeRecord, Rejection, derived_make_id};
+use recipe_pipeline::records::{MakeIdentity, MakeRecord, MakeWritten, Rejection};
 use recipe_pipeline::server::{ApiToken, AppState, ServerConfig, serve};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
@@ -265,6 +265,19 @@ async fn recipes_are_created_read_replaced_and_listed() {
     assert_eq!(put_new.headers[header::LOCATION], "/recipes/7");
     assert_eq!(put_new.json()["recipeId"], 7);
 
+    // The original project's update: the id in the body.
+    let mut lighter = renamed.clone();
+    lighter["rating"] = json!(4);
+    let updated = server
+        .write(Method::PUT, "/recipes", &[], body(&lighter))
+        .await;
+    assert_eq!(updated.status, StatusCode::OK, "{}", updated.text());
+    assert_eq!(server.get("/recipes/1").await.json()["rating"], 4.0);
+    let no_id = server
+        .write(Method::PUT, "/recipes", &[], body(&toast))
+        .await;
+    assert_eq!(no_id.error_path(StatusCode::BAD_REQUEST), "recipeId");
+
     let contradicting = server
         .write(Method::PUT, "/recipes/8", &[], body(&pie()))
         .await;
@@ -339,8 +352,12 @@ async fn makes_are_diffed_stored_and_read() {
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
     assert_eq!(created.headers[header::LOCATION], "/recipes/1/makes/12");
     let record = created.json();
-    assert_eq!(record["makeId"], "12");
+    // The make document itself, as the original project's `recipe`.
+    assert_eq!(record["makeId"], 12);
     assert_eq!(record["recipeId"], 1);
+    assert_eq!(record["recipeName"], "Apple Pie");
+    assert_eq!(record["rating"], 4.0);
+    assert_eq!(record["steps"].as_array().map(Vec::len), Some(2));
     assert_eq!(record["notes"], "oven runs hot");
     assert!(record["recordedAt"].as_str().unwrap().ends_with('Z'));
     let differences = &record["differences"];
@@ -350,11 +367,33 @@ async fn makes_are_diffed_stored_and_read() {
     let read = server.get("/recipes/1/makes/12").await;
     assert_eq!(read.status, StatusCode::OK);
     assert_eq!(read.json(), record);
-    let diff = server.get("/recipes/1/makes/12/differences").await;
-    assert_eq!(diff.status, StatusCode::OK);
-    assert_eq!(&diff.json(), differences);
     let list = server.get("/recipes/1/makes").await;
     assert_eq!(list.json(), json!([record]));
+
+    // The differences: the original project's flat list by default.
+    let flat = server.get("/recipes/1/makes/12/differences").await;
+    assert_eq!(flat.status, StatusCode::OK);
+    assert_eq!(
+        flat.json(),
+        json!([
+            {"changeId": 1, "recipeField": "rating", "recipeId": 1, "makeId": 12,
+             "change": "changed", "difference": {"recipe": "5", "make": "4"}},
+            {"changeId": 2, "recipeField": "instruction", "recipeId": 1, "makeId": 12,
+             "stepId": 2, "change": "removed",
+             "difference": {"recipe": "Pre heat oven to 350 degrees", "make": ""}}
+        ])
+    );
+    let full = server
+        .get("/recipes/1/makes/12/differences?format=full")
+        .await;
+    assert_eq!(&full.json(), differences);
+    let unknown_format = server
+        .get("/recipes/1/makes/12/differences?format=xml")
+        .await;
+    assert_eq!(
+        unknown_format.error_path(StatusCode::BAD_REQUEST),
+        "/recipes/1/makes/12/differences"
+    );
 
     // A make naming another recipe than its path.
     let mut elsewhere = make(Some(13));
@@ -367,6 +406,10 @@ async fn makes_are_diffed_stored_and_read() {
     impostor["notes"] = json!("not the same make");
     let reply = server.post("/recipes/1/makes", body(&impostor)).await;
     assert_eq!(reply.error_path(StatusCode::CONFLICT), "/recipes/1/makes");
+    // The same make again is a redelivery.
+    let again = server.post("/recipes/1/makes", body(&make(Some(12)))).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(again.json(), record);
 }
 
 #[tokio::test]
@@ -385,10 +428,16 @@ async fn unknown_recipes_and_makes_are_404s() {
             path
         );
     }
-    let reply = server
-        .post("/recipes/2/makes", body(&make_of(2, Some(1))))
-        .await;
-    assert_eq!(reply.error_path(StatusCode::NOT_FOUND), "/recipes/2/makes");
+    // The path's recipe is not found, whatever the body names.
+    for make in [make_of(2, Some(1)), make_of(1, Some(1)), json!("not a make")] {
+        let reply = server.post("/recipes/2/makes", body(&make)).await;
+        assert_eq!(reply.error_path(StatusCode::NOT_FOUND), "/recipes/2/makes");
+    }
+    let not_an_id = server.get("/recipes/1/makes/first").await;
+    assert_eq!(
+        not_an_id.error_path(StatusCode::BAD_REQUEST),
+        "/recipes/1/makes/first"
+    );
     let reply = server
         .send(Method::DELETE, "/recipes/1", &[], Bytes::new())
         .await;
@@ -424,8 +473,7 @@ async fn source_headers_are_percent_decoded() {
         reply.json()["source"],
         "s3://kitchen/makes/tarte tatin é.json"
     );
-    let derived = derived_make_id("kitchen", "makes/tarte tatin é.json", "e-1");
-    assert_eq!(reply.json()["makeId"], derived.as_str());
+    assert_eq!(reply.json()["makeId"], 1);
 }
 
 #[tokio::test]
@@ -434,7 +482,7 @@ async fn a_redelivered_make_is_stored_once() {
     server.post("/recipes", body(&pie())).await;
     let headers = source_headers("etag-1");
 
-    // No makeId: the identity comes from bucket, key and etag.
+    // No makeId: the next id, claimed by the object version.
     let first = server
         .write(
             Method::POST,
@@ -444,8 +492,7 @@ async fn a_redelivered_make_is_stored_once() {
         )
         .await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.text());
-    let derived = derived_make_id("kitchen", "makes/pie.json", "etag-1");
-    assert_eq!(first.json()["makeId"], derived.as_str());
+    assert_eq!(first.json()["makeId"], 1);
     assert_eq!(first.json()["source"], "s3://kitchen/makes/pie.json");
 
     let second = server
@@ -458,15 +505,15 @@ async fn a_redelivered_make_is_stored_once() {
         .await;
     assert_eq!(second.status, StatusCode::OK, "a redelivery is not new");
     assert_eq!(second.json(), first.json());
-    assert_eq!(
+    let count = || async {
         server
             .get("/recipes/1/makes")
             .await
             .json()
             .as_array()
-            .map(Vec::len),
-        Some(1)
-    );
+            .map(Vec::len)
+    };
+    assert_eq!(count().await, Some(1));
 
     // A new version of the object is a new make.
     let changed = server
@@ -478,20 +525,7 @@ async fn a_redelivered_make_is_stored_once() {
         )
         .await;
     assert_eq!(changed.status, StatusCode::CREATED);
-
-    // Posted by hand without makeId: named by its bytes, so a retry of the
-    // same request is recognised too.
-    let by_hand = server.post("/recipes/1/makes", body(&make(None))).await;
-    assert_eq!(by_hand.status, StatusCode::CREATED);
-    assert!(
-        by_hand.json()["makeId"]
-            .as_str()
-            .unwrap()
-            .starts_with("body-")
-    );
-    let retried = server.post("/recipes/1/makes", body(&make(None))).await;
-    assert_eq!(retried.status, StatusCode::OK);
-    assert_eq!(retried.json()["makeId"], by_hand.json()["makeId"]);
+    assert_eq!(changed.json()["makeId"], 2);
 
     let half = server
         .write(
@@ -502,6 +536,70 @@ async fn a_redelivered_make_is_stored_once() {
         )
         .await;
     assert_eq!(half.error_path(StatusCode::BAD_REQUEST), "/recipes/1/makes");
+}
+
+#[tokio::test]
+async fn the_same_make_posted_twice_is_two_makes_unless_a_key_says_it_is_a_retry() {
+    let server = TestServer::start().await;
+    server.post("/recipes", body(&pie())).await;
+
+    // A cook who cooks the pie the same way on two days.
+    let monday = server.post("/recipes/1/makes", body(&make(None))).await;
+    let tuesday = server.post("/recipes/1/makes", body(&make(None))).await;
+    assert_eq!(
+        (monday.status, tuesday.status),
+        (StatusCode::CREATED, StatusCode::CREATED)
+    );
+    assert_eq!(monday.json()["makeId"], 1);
+    assert_eq!(tuesday.json()["makeId"], 2);
+    assert_eq!(tuesday.headers[header::LOCATION], "/recipes/1/makes/2");
+
+    // A client retrying one request with its Idempotency-Key.
+    let key = [("Idempotency-Key", "b1946ac9-2a7f-4a5e-9d4e-7c1f0f1e2d3c")];
+    let sent = server
+        .write(Method::POST, "/recipes/1/makes", &key, body(&make(None)))
+        .await;
+    assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.text());
+    assert_eq!(sent.json()["makeId"], 3);
+    let retried = server
+        .write(Method::POST, "/recipes/1/makes", &key, body(&make(None)))
+        .await;
+    assert_eq!(retried.status, StatusCode::OK);
+    assert_eq!(retried.json(), sent.json());
+    let mut other = make(None);
+    other["notes"] = json!("another day");
+    let reused = server
+        .write(Method::POST, "/recipes/1/makes", &key, body(&other))
+        .await;
+    assert_eq!(
+        reused.error_path(StatusCode::UNPROCESSABLE_ENTITY),
+        "/recipes/1/makes"
+    );
+    assert!(reused.text().contains("make 3"), "{}", reused.text());
+    let makes = server.get("/recipes/1/makes").await.json();
+    let ids: Vec<&Value> = makes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|make| &make["makeId"])
+        .collect();
+    assert_eq!(ids, [&json!(1), &json!(2), &json!(3)]);
+
+    for bad_key in ["", "has space", &"k".repeat(256)] {
+        let reply = server
+            .write(
+                Method::POST,
+                "/recipes/1/makes",
+                &[("Idempotency-Key", bad_key)],
+                body(&make(None)),
+            )
+            .await;
+        assert_eq!(
+            reply.error_path(StatusCode::BAD_REQUEST),
+            "/recipes/1/makes",
+            "{bad_key:?}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -802,7 +900,7 @@ async fn the_openapi_document_lists_every_path() {
     assert!(doc["info"]["title"].is_string() && doc["info"]["version"].is_string());
 
     let expected = [
-        ("/recipes", &["get", "post"][..]),
+        ("/recipes", &["get", "post", "put"][..]),
         ("/recipes/{recipeId}", &["get", "put"]),
         ("/recipes/{recipeId}/makes", &["get", "post"]),
         ("/recipes/{recipeId}/makes/{makeId}", &["get"]),
@@ -888,6 +986,29 @@ async fn the_openapi_document_lists_every_path() {
     let count = operation_ids.len();
     operation_ids.dedup();
     assert_eq!(operation_ids.len(), count, "operation ids are unique");
+    // The original project's operations keep its operation ids, so a
+    // client generated from either document names them alike.
+    for (path, method, id) in [
+        ("/recipes", "post", "addRecipe"),
+        ("/recipes", "put", "updateRecipe"),
+        ("/recipes/{recipeId}", "get", "getRecipe"),
+        ("/recipes/{recipeId}/makes", "post", "addRecipeMake"),
+        ("/recipes/{recipeId}/makes/{makeId}", "get", "getRecipeMake"),
+        (
+            "/recipes/{recipeId}/makes/{makeId}/differences",
+            "get",
+            "getRecipeMakeDifferences",
+        ),
+    ] {
+        assert_eq!(paths[path][method]["operationId"], id, "{method} {path}");
+    }
+    let make_id = doc["paths"]["/recipes/{recipeId}/makes/{makeId}"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "makeId")
+        .unwrap();
+    assert_eq!(make_id["schema"]["type"], "integer", "{make_id}");
     assert_eq!(
         doc["components"]["securitySchemes"]["bearer"]["scheme"],
         "bearer"
@@ -903,13 +1024,14 @@ async fn the_openapi_document_lists_every_path() {
     assert_eq!(
         make_headers,
         [
+            "Idempotency-Key",
             "X-Recipe-Source-Bucket",
             "X-Recipe-Source-Key",
             "X-Recipe-Source-Etag",
             "x-request-id"
         ]
     );
-    let key = &doc["paths"]["/recipes/{recipeId}/makes"]["post"]["parameters"][2];
+    let key = &doc["paths"]["/recipes/{recipeId}/makes"]["post"]["parameters"][3];
     assert!(
         key["schema"]["pattern"]
             .as_str()
@@ -1440,10 +1562,14 @@ impl RecordStore for UnavailableStore {
     async fn recipes(&self) -> recipe_pipeline::Result<Vec<Recipe>> {
         down()
     }
-    async fn put_make(&self, _: &MakeRecord) -> recipe_pipeline::Result<Written> {
+    async fn put_make(
+        &self,
+        _: &MakeIdentity,
+        _: &MakeRecord,
+    ) -> recipe_pipeline::Result<MakeWritten> {
         down()
     }
-    async fn make(&self, _: i64, _: &str) -> recipe_pipeline::Result<Option<MakeRecord>> {
+    async fn make(&self, _: i64, _: i64) -> recipe_pipeline::Result<Option<MakeRecord>> {
         down()
     }
     async fn makes(&self, _: i64) -> recipe_pipeline::Result<Vec<MakeRecord>> {

@@ -168,6 +168,9 @@ async fn up(args: &UpArgs) -> Result<()> {
             SEED.len()
         );
     }
+    if let Some(migrated) = wiring.migrated() {
+        println!("  migrated this data directory: {migrated}");
+    }
     println!("Press Ctrl-C to stop.");
 
     let (served, _, _) = tokio::join!(server, watching, sending);

@@ -204,6 +204,7 @@ pub(super) struct DifferencesQuery {
     /// `flat` (the default): the original project's list of
     /// `differenceObject`s; `full`: the structured diff.
     #[serde(default)]
+    #[param(inline)]
     format: DifferencesFormat,
 }
 
