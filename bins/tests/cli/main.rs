@@ -2,6 +2,7 @@
 //! sample files in `examples/data/`, on this suite's own files in
 //! `bins/tests/cli/data/` and on files written for each test.
 
+mod agreement;
 mod diff;
 
 use std::path::{Path, PathBuf};

@@ -9,6 +9,7 @@ mod bucket;
 mod conformance;
 mod database;
 mod queue;
+mod records;
 
 use std::path::Path;
 use std::time::Duration;
