@@ -185,7 +185,12 @@ async fn an_old_data_directory_keeps_every_make_with_an_integer_id() {
         .await
         .unwrap();
     assert!(count(&flat) > 0, "{flat}");
-    assert!(flat.as_array().unwrap().iter().all(|item| item["makeId"] == 7));
+    assert!(
+        flat.as_array()
+            .unwrap()
+            .iter()
+            .all(|item| item["makeId"] == 7)
+    );
 
     // A new make takes the next id of its recipe.
     let mut dropped: serde_json::Value = serde_json::from_str(

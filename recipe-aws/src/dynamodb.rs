@@ -9,9 +9,9 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType, KeysAndAttributes,
-    Delete, Put, PutRequest, ReturnValue, ScalarAttributeType, TableStatus, TransactWriteItem,
-    Update, WriteRequest,
+    AttributeDefinition, AttributeValue, BillingMode, Delete, KeySchemaElement, KeyType,
+    KeysAndAttributes, Put, PutRequest, ReturnValue, ScalarAttributeType, TableStatus,
+    TransactWriteItem, Update, WriteRequest,
 };
 use recipe_diff::Recipe;
 use recipe_pipeline::ports::{AnnouncementLog, ObjectInfo, PutMode, RecordStore, Written};
@@ -271,7 +271,11 @@ impl Table {
             .into_iter()
             .map(|write| write.into_sdk(&self.name))
             .collect::<Result<Vec<_>>>()?;
-        let described = format!("TransactWriteItems of {} items on {}", items.len(), self.name);
+        let described = format!(
+            "TransactWriteItems of {} items on {}",
+            items.len(),
+            self.name
+        );
         let outcome = self
             .client
             .transact_write_items()
@@ -510,14 +514,15 @@ impl DynamoRecordStore {
             // The make's slot is taken.
             TransactWrite::NewItem(_) if failed == 0 => match identity {
                 MakeIdentity::Named(_) => {
-                    let stored = self.make(recipe_id, make_id).await?.ok_or_else(|| {
-                        Error::Unavailable {
-                            backend: BACKEND,
-                            message: format!(
-                                "make {make_id} of recipe {recipe_id} was there and is gone"
-                            ),
-                        }
-                    })?;
+                    let stored =
+                        self.make(recipe_id, make_id)
+                            .await?
+                            .ok_or_else(|| Error::Unavailable {
+                                backend: BACKEND,
+                                message: format!(
+                                    "make {make_id} of recipe {recipe_id} was there and is gone"
+                                ),
+                            })?;
                     Ok(Some(MakeWritten::Existing(stored)))
                 }
                 // A counter behind a stored make cannot happen when every
@@ -532,7 +537,10 @@ impl DynamoRecordStore {
                 }
             },
             TransactWrite::NewItem(_) => match claim {
-                Some(claim) => self.claimed(recipe_id, &claim.key, &claim.fingerprint).await,
+                Some(claim) => {
+                    self.claimed(recipe_id, &claim.key, &claim.fingerprint)
+                        .await
+                }
                 None => Ok(None),
             },
             TransactWrite::Counter { .. } | TransactWrite::DeleteExisting(_) => Ok(None),
@@ -591,7 +599,11 @@ fn request_token() -> String {
         .chain_update(nanos.to_le_bytes())
         .chain_update(sequence.to_le_bytes())
         .finalize();
-    digest.iter().take(16).map(|byte| format!("{byte:02x}")).collect()
+    digest
+        .iter()
+        .take(16)
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// How many rounds [`RecordStore::put_make`] takes before it gives up.
@@ -600,7 +612,10 @@ const TRANSACTION_ROUNDS: u32 = 16;
 /// One past `last` for recipe `recipe_id`.
 fn next_id(recipe_id: i64, last: Option<i64>) -> Result<i64> {
     last.unwrap_or(0).checked_add(1).ok_or_else(|| {
-        refused(BACKEND, format!("recipe {recipe_id} has used every make id"))
+        refused(
+            BACKEND,
+            format!("recipe {recipe_id} has used every make id"),
+        )
     })
 }
 
@@ -746,11 +761,7 @@ impl RecordStore for DynamoRecordStore {
             .collect()
     }
 
-    async fn put_make(
-        &self,
-        identity: &MakeIdentity,
-        record: &MakeRecord,
-    ) -> Result<MakeWritten> {
+    async fn put_make(&self, identity: &MakeIdentity, record: &MakeRecord) -> Result<MakeWritten> {
         // Each round reads the counter and writes in one transaction
         // conditioned on what it read; a round that lost a race to another
         // writer reads again. Many writers on one recipe at once may take

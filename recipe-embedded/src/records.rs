@@ -14,6 +14,7 @@ use recipe_diff::Recipe;
 use recipe_pipeline::ports::{PutMode, RecordStore, Written};
 use recipe_pipeline::records::{
     Claim, LegacyMake, MakeIdentity, MakeRecord, MakeWritten, MigrationReport, Rejection,
+    next_make_id,
 };
 use recipe_pipeline::{Error, Result};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -141,11 +142,7 @@ impl RecordStore for SqliteRecordStore {
             .collect()
     }
 
-    async fn put_make(
-        &self,
-        identity: &MakeIdentity,
-        record: &MakeRecord,
-    ) -> Result<MakeWritten> {
+    async fn put_make(&self, identity: &MakeIdentity, record: &MakeRecord) -> Result<MakeWritten> {
         let identity = identity.clone();
         let record = record.clone();
         self.database
@@ -253,11 +250,16 @@ fn write_make(
             if let Some(found) = claimed(transaction, recipe_id, claim)? {
                 return Ok(found);
             }
-            let make_id = next_make_id(transaction, recipe_id)?;
+            let Some(make_id) = next_id(transaction, recipe_id)? else {
+                return Ok(MakeWritten::Exhausted);
+            };
             insert_claim(transaction, recipe_id, claim, make_id)?;
             make_id
         }
-        MakeIdentity::Next => next_make_id(transaction, recipe_id)?,
+        MakeIdentity::Next => match next_id(transaction, recipe_id)? {
+            Some(make_id) => make_id,
+            None => return Ok(MakeWritten::Exhausted),
+        },
     };
     let record = record.numbered(make_id);
     insert_make(transaction, &record, None)?;
@@ -293,19 +295,17 @@ fn claimed(
     }
 }
 
-/// One past the largest make id recipe `recipe_id` has used.
-fn next_make_id(transaction: &rusqlite::Transaction<'_>, recipe_id: i64) -> Result<i64, Failure> {
+/// The id recipe `recipe_id` gives next (see [`next_make_id`]).
+fn next_id(
+    transaction: &rusqlite::Transaction<'_>,
+    recipe_id: i64,
+) -> Result<Option<i64>, Failure> {
     let last: i64 = transaction
         .prepare_cached("SELECT last_make_id FROM make_counters WHERE recipe_id = ?1")?
         .query_row([recipe_id], |row| row.get(0))
         .optional()?
         .unwrap_or(0);
-    last.checked_add(1).ok_or_else(|| {
-        Failure::Pipeline(Error::Refused {
-            backend: BACKEND,
-            message: format!("recipe {recipe_id} has used every make id"),
-        })
-    })
+    Ok(next_make_id(last))
 }
 
 fn insert_claim(
@@ -319,7 +319,13 @@ fn insert_claim(
             "INSERT INTO make_claims (recipe_id, claim, fingerprint, make_id, claimed_at_ms)
              VALUES (?1, ?2, ?3, ?4, ?5)",
         )?
-        .execute(params![recipe_id, claim.key, claim.fingerprint, make_id, now_ms()])?;
+        .execute(params![
+            recipe_id,
+            claim.key,
+            claim.fingerprint,
+            make_id,
+            now_ms()
+        ])?;
     Ok(())
 }
 
@@ -419,12 +425,23 @@ pub(crate) fn migrate_make_ids(
     for (seq, recipe_id, make) in legacy {
         let make_id = match make.kept_id() {
             Some(make_id) => make_id,
-            None => next_make_id(transaction, recipe_id)?,
+            None => next_id(transaction, recipe_id)?.ok_or_else(|| Error::Refused {
+                backend: BACKEND,
+                message: format!(
+                    "recipe {recipe_id} has a make numbered past the largest id; \
+                     make {:?} cannot be given one",
+                    make.legacy_id
+                ),
+            })?,
         };
         if let Some(claim) = make.claim() {
             insert_claim(transaction, recipe_id, &claim, make_id)?;
         }
-        insert_make(transaction, &make.record.clone().numbered(make_id), Some(seq))?;
+        insert_make(
+            transaction,
+            &make.record.clone().numbered(make_id),
+            Some(seq),
+        )?;
         report.add(recipe_id, &make, make_id);
     }
     transaction.execute_batch("DROP TABLE makes_with_text_ids;")?;

@@ -798,11 +798,7 @@ mod tests {
         let analytics = recipe_analytics(&recipe, &makes(&recipe));
         assert_eq!(analytics.make_count, 4);
         assert_eq!(analytics.original_rating, Some(4.0));
-        let order: Vec<i64> = analytics
-            .ratings
-            .iter()
-            .map(|p| p.make_id)
-            .collect();
+        let order: Vec<i64> = analytics.ratings.iter().map(|p| p.make_id).collect();
         assert_eq!(order, [1, 2, 3, 4]);
         let ratings: Vec<Option<f64>> = analytics.ratings.iter().map(|p| p.rating).collect();
         assert_eq!(ratings, [Some(3.0), Some(5.0), Some(5.0), Some(4.0)]);
@@ -905,11 +901,7 @@ mod tests {
             Some("2026-11-24T08:00:00Z")
         );
         assert_eq!(overview.recipes[1].make_count, 0);
-        let recent: Vec<i64> = overview
-            .recent_makes
-            .iter()
-            .map(|m| m.make_id)
-            .collect();
+        let recent: Vec<i64> = overview.recent_makes.iter().map(|m| m.make_id).collect();
         assert_eq!(recent, [4, 3, 2, 1]);
         assert_eq!(overview.recent_makes[0].recipe_name, "Pancakes");
     }

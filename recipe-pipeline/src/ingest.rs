@@ -25,7 +25,7 @@ use recipe_diff::{Make, Recipe, diff_make, parse_make, parse_recipe};
 use crate::error::Error;
 use crate::ports::{PutMode, RecordStore, Written};
 use crate::records::{
-    MakeIdentity, MakeRecord, MakeWritten, Rejection, idempotency_claim, object_claim,
+    MAX_MAKE_ID, MakeIdentity, MakeRecord, MakeWritten, Rejection, idempotency_claim, object_claim,
 };
 
 /// Where a document came from when the sender fetched it from the bucket.
@@ -106,6 +106,17 @@ pub enum IngestError {
         /// The make id both documents claim.
         make_id: i64,
     },
+    /// A make names a `makeId` past [`MAX_MAKE_ID`] (either way).
+    #[error(
+        "makeId: {0} is out of range: a make id is at most 9007199254740991 (2^53 - 1) either way"
+    )]
+    MakeIdOutOfRange(i64),
+    /// A make needs an id given and its recipe has used the last one
+    /// (a make named [`MAX_MAKE_ID`]).
+    #[error(
+        "recipe {0} has used make id 9007199254740991, the last one: a make must name its makeId"
+    )]
+    MakeIdsExhausted(i64),
     /// An `Idempotency-Key` that recorded a make was sent again with
     /// another body: a client bug, or two requests sharing a key.
     #[error(
@@ -138,10 +149,12 @@ impl IngestError {
             IngestError::MissingRecipeId | IngestError::RecipeIdMismatch { .. } => {
                 Some("recipeId".to_owned())
             }
+            IngestError::MakeIdOutOfRange(_) => Some("makeId".to_owned()),
             IngestError::UnknownRecipe(_)
             | IngestError::RecipeExists(_)
             | IngestError::MakeConflict { .. }
             | IngestError::IdempotencyKeyReused { .. }
+            | IngestError::MakeIdsExhausted(_)
             | IngestError::Store(_) => None,
         }
     }
@@ -251,6 +264,9 @@ async fn store_make(
     let mut make = parse_make(text(body)?)?;
     make.recipe.recipe_id = Some(agreeing_id(recipe_id, make.recipe.recipe_id)?);
     let identity = match (make.make_id, source, idempotency_key) {
+        (Some(make_id), ..) if make_id.unsigned_abs() > MAX_MAKE_ID.unsigned_abs() => {
+            return Err(IngestError::MakeIdOutOfRange(make_id));
+        }
         (Some(make_id), ..) => MakeIdentity::Named(make_id),
         (None, Some(source), _) => {
             MakeIdentity::Claimed(object_claim(&source.bucket, &source.key, &source.etag))
@@ -288,6 +304,7 @@ async fn store_make(
         MakeWritten::ClaimMismatch { make_id } => {
             Err(IngestError::IdempotencyKeyReused { recipe_id, make_id })
         }
+        MakeWritten::Exhausted => Err(IngestError::MakeIdsExhausted(recipe_id)),
     }
 }
 
@@ -559,13 +576,17 @@ mod tests {
     #[tokio::test]
     async fn another_make_with_a_taken_id_is_a_conflict() {
         let store = store_with_pie().await;
-        record_make(&store, 1, br#"{"recipeName": "Pie", "makeId": 3}"#, None, None)
-            .await
-            .unwrap();
+        record_make(
+            &store,
+            1,
+            br#"{"recipeName": "Pie", "makeId": 3}"#,
+            None,
+            None,
+        )
+        .await
+        .unwrap();
         let other = br#"{"recipeName": "Pie", "makeId": 3, "notes": "different"}"#;
-        let error = record_make(&store, 1, other, None, None)
-            .await
-            .unwrap_err();
+        let error = record_make(&store, 1, other, None, None).await.unwrap_err();
         assert!(matches!(
             error,
             IngestError::MakeConflict {
@@ -578,8 +599,38 @@ mod tests {
             .unwrap_err();
         assert!(from_bucket.is_refusal());
         let rejections = store.rejections().await.unwrap();
-        assert_eq!(rejections.len(), 1, "a conflict from the bucket is recorded");
-        assert!(rejections[0].reason.contains("make 3 of recipe 1"), "{rejections:?}");
+        assert_eq!(
+            rejections.len(),
+            1,
+            "a conflict from the bucket is recorded"
+        );
+        assert!(
+            rejections[0].reason.contains("make 3 of recipe 1"),
+            "{rejections:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn make_ids_stay_within_what_json_reads_exactly() {
+        let store = store_with_pie().await;
+        let named = |id: i64| format!(r#"{{"recipeName": "Pie", "makeId": {id}}}"#);
+        let too_large = record_make(&store, 1, named(MAX_MAKE_ID + 1).as_bytes(), None, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(too_large, IngestError::MakeIdOutOfRange(_)));
+        assert_eq!(too_large.json_path().as_deref(), Some("makeId"));
+        let last = record_make(&store, 1, named(MAX_MAKE_ID).as_bytes(), None, None)
+            .await
+            .unwrap();
+        assert_eq!(last.record.make_id, MAX_MAKE_ID);
+        // After the last id, a make must name its own.
+        let body = br#"{"recipeName": "Pie"}"#;
+        let exhausted = record_make(&store, 1, body, None, None).await.unwrap_err();
+        assert!(matches!(exhausted, IngestError::MakeIdsExhausted(1)));
+        let named_below = record_make(&store, 1, named(-4).as_bytes(), None, None)
+            .await
+            .unwrap();
+        assert_eq!(named_below.record.make_id, -4);
     }
 
     #[tokio::test]
@@ -594,9 +645,15 @@ mod tests {
     #[tokio::test]
     async fn refusals_from_the_bucket_are_recorded() {
         let store = store_with_pie().await;
-        let unknown = record_make(&store, 2, br#"{"recipeName": "Pie"}"#, Some(&source("e1")), None)
-            .await
-            .unwrap_err();
+        let unknown = record_make(
+            &store,
+            2,
+            br#"{"recipeName": "Pie"}"#,
+            Some(&source("e1")),
+            None,
+        )
+        .await
+        .unwrap_err();
         assert!(matches!(unknown, IngestError::UnknownRecipe(2)));
         assert_eq!(unknown.json_path(), None);
         // The recipe may still arrive (queues keep no order) and the sender

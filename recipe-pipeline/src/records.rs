@@ -53,6 +53,17 @@ impl MakeRecord {
     }
 }
 
+/// The largest make id: 2^53 − 1, the largest integer every JSON reader
+/// (JavaScript's included) reads exactly. A make may name an id up to it,
+/// or down to its negative; the ids a store gives run from 1 to it.
+pub const MAX_MAKE_ID: i64 = (1 << 53) - 1;
+
+/// The id a store gives after `last`, the largest its recipe has used;
+/// `None` once [`MAX_MAKE_ID`] is used (only a make naming it gets there).
+pub fn next_make_id(last: i64) -> Option<i64> {
+    (last < MAX_MAKE_ID).then(|| last.max(0) + 1)
+}
+
 /// How a make to be stored is identified, so that storing it again finds
 /// the make stored the first time instead of making a second.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +137,9 @@ pub enum MakeWritten {
         /// The make the claim names.
         make_id: i64,
     },
+    /// The make needs an id given and its recipe has used
+    /// [`MAX_MAKE_ID`]: nothing was stored.
+    Exhausted,
 }
 
 /// A document the server refused, and why.

@@ -429,7 +429,11 @@ async fn unknown_recipes_and_makes_are_404s() {
         );
     }
     // The path's recipe is not found, whatever the body names.
-    for make in [make_of(2, Some(1)), make_of(1, Some(1)), json!("not a make")] {
+    for make in [
+        make_of(2, Some(1)),
+        make_of(1, Some(1)),
+        json!("not a make"),
+    ] {
         let reply = server.post("/recipes/2/makes", body(&make)).await;
         assert_eq!(reply.error_path(StatusCode::NOT_FOUND), "/recipes/2/makes");
     }

@@ -67,9 +67,14 @@ async fn the_cli_and_the_pipeline_give_the_same_flat_list() {
             .unwrap_or_else(|e| panic!("{name}: the CLI's list is not JSON: {e}"));
 
         let store = InMemoryRecordStore::new();
-        record_recipe(&store, original.to_string().as_bytes(), RecipeWrite::Create, None)
-            .await
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        record_recipe(
+            &store,
+            original.to_string().as_bytes(),
+            RecipeWrite::Create,
+            None,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
         let stored = record_make(&store, recipe_id, make.to_string().as_bytes(), None, None)
             .await
             .unwrap_or_else(|e| panic!("{name}: {e}"))

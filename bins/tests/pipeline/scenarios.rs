@@ -8,11 +8,16 @@ use crate::harness::{Pipeline, Service};
 /// The original every make below is cooked from: the bundled Apple Pie.
 pub(crate) const PIE: &str = include_str!("../../../examples/data/apple-pie.json");
 
-/// Make number `n`: odd ones carry a `makeId`, even ones are named by
-/// where they came from. Each has a different amount of cinnamon.
+/// Make number `n`: odd ones name their `makeId`, even ones are given the
+/// next id of the recipe and are one make per object version. Each has a
+/// different amount of cinnamon.
+///
+/// The named ids are a million apart: ids given meanwhile to even makes
+/// fill the gaps, and never take an id that a make still to arrive names
+/// (which would be a conflict, refused as it should be).
 pub(crate) fn make(n: usize) -> String {
     let id = if n % 2 == 1 {
-        format!(r#""makeId": {n},"#)
+        format!(r#""makeId": {},"#, (n + 1) * 1_000_000)
     } else {
         String::new()
     };
@@ -155,6 +160,14 @@ pub(crate) async fn bad_documents_are_set_aside_with_reasons(mut pipeline: Pipel
             make(7).replace("\"recipeId\": 1", "\"recipeId\": 999"),
         )
         .await;
+    // Another make under the `makeId` of make 1: whichever of the two
+    // arrives second is refused, never merged into the first.
+    pipeline
+        .drop_document(
+            "makes/impostor.json",
+            make(1).replace("\"rating\": 4", "\"rating\": 1"),
+        )
+        .await;
     drop_makes(&pipeline, 0..10).await;
     pipeline.expect_makes(1, 10, Duration::from_secs(60)).await;
     // The orphan is retried with a backoff (its recipe may still arrive),
@@ -162,6 +175,35 @@ pub(crate) async fn bad_documents_are_set_aside_with_reasons(mut pipeline: Pipel
     let letters = pipeline
         .expect_dead_letters(3, Duration::from_secs(90))
         .await;
+    let rejections: serde_json::Value = serde_json::from_str(
+        &reqwest::get(format!("{}/rejections", pipeline.base_url()))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    // The server refused it for good and recorded why; the sender settled
+    // the message rather than dead-letter it.
+    let conflict = rejections
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| {
+            r["reason"]
+                .as_str()
+                .unwrap_or("")
+                .contains("exists already")
+        })
+        .unwrap_or_else(|| panic!("the server recorded the refusal: {rejections}"));
+    assert!(
+        conflict["reason"]
+            .as_str()
+            .unwrap()
+            .contains("make 2000000 of recipe 1 exists already with other contents"),
+        "{conflict}"
+    );
     let reason = |key: &str| {
         letters
             .iter()
@@ -265,29 +307,61 @@ pub(crate) async fn api_over_the_store(mut pipeline: Pipeline) {
 
     let (status, body) = send(Method::POST, "/recipes/1/makes", Some(make(3)), true).await;
     assert_eq!(status, 201, "{body}");
+    assert_eq!(json(&body)["makeId"], 4_000_000, "{body}");
     let (status, _) = send(Method::POST, "/recipes/1/makes", Some(make(3)), true).await;
     assert_eq!(status, 200, "a redelivered make is the same make");
     assert_eq!(pipeline.makes(1).await.len(), 1, "stored once");
-    let (status, body) = send(Method::GET, "/recipes/1/makes/3/differences", None, false).await;
+    let impostor = make(3).replace("\"rating\": 4", "\"rating\": 1");
+    let (status, body) = send(Method::POST, "/recipes/1/makes", Some(impostor), true).await;
+    assert_eq!(status, 409, "another make under a taken id: {body}");
+    // The same make cooked twice, posted without an id: two makes.
+    for expected in [4_000_001, 4_000_002] {
+        let (status, body) = send(Method::POST, "/recipes/1/makes", Some(make(2)), true).await;
+        assert_eq!(status, 201, "{body}");
+        assert_eq!(json(&body)["makeId"], expected, "{body}");
+    }
+    assert_eq!(pipeline.makes(1).await.len(), 3);
+    let (status, body) = send(
+        Method::GET,
+        "/recipes/1/makes/4000000/differences?format=full",
+        None,
+        false,
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(json(&body)["rating"]["make"], 4.0, "{body}");
+    let (status, body) = send(
+        Method::GET,
+        "/recipes/1/makes/4000000/differences",
+        None,
+        false,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        json(&body)[1]["recipeField"],
+        "rating",
+        "the flat list: {body}"
+    );
     let (status, body) = send(Method::GET, "/recipes/1/analytics", None, false).await;
     assert_eq!(status, 200, "{body}");
     let analytics = json(&body);
-    assert_eq!(analytics["makeCount"], 1, "{body}");
+    assert_eq!(analytics["makeCount"], 3, "{body}");
     assert_eq!(
-        analytics["ingredients"][0]["more"], 1,
+        analytics["ingredients"][0]["more"], 3,
         "more cinnamon: {body}"
     );
-    assert_eq!(analytics["steps"][0]["skipped"], 1, "the oven step: {body}");
+    assert_eq!(analytics["steps"][0]["skipped"], 3, "the oven step: {body}");
     let (_, body) = send(Method::GET, "/analytics", None, false).await;
-    assert_eq!(json(&body)["makeCount"], 1, "{body}");
+    assert_eq!(json(&body)["makeCount"], 3, "{body}");
     assert_eq!(
         send(Method::GET, "/recipes/1/makes", None, false).await.0,
         200
     );
     assert_eq!(
-        send(Method::GET, "/recipes/1/makes/3", None, false).await.0,
+        send(Method::GET, "/recipes/1/makes/4000000", None, false)
+            .await
+            .0,
         200
     );
     assert_eq!(

@@ -28,7 +28,9 @@ fn make() -> MakeRecord {
 fn count(dir: &std::path::Path, table: &str) -> i64 {
     rusqlite::Connection::open(dir.join(DATABASE_FILE_NAME))
         .unwrap()
-        .query_row(&format!("SELECT count(*) FROM {table}"), [], |row| row.get(0))
+        .query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
+            row.get(0)
+        })
         .unwrap()
 }
 
@@ -51,7 +53,11 @@ async fn a_failure_between_the_claim_and_the_make_leaves_neither() {
         .unwrap();
     let error = store.put_make(&claimed, &make()).await.unwrap_err();
     assert!(error.to_string().contains("the disk gave out"), "{error}");
-    assert_eq!(count(dir.path(), "make_claims"), 0, "no claim without its make");
+    assert_eq!(
+        count(dir.path(), "make_claims"),
+        0,
+        "no claim without its make"
+    );
     assert_eq!(count(dir.path(), "makes"), 0);
     assert_eq!(count(dir.path(), "make_counters"), 0, "no id used up");
 

@@ -126,7 +126,7 @@ fn classify(kind: KeyKind, status: u16, body: &str) -> Outcome {
         200..=299 => Outcome::Accepted,
         // A make may arrive before its recipe: wait for it, then give up
         // through the dead-letter queue.
-        404 | 422 if kind == KeyKind::Make => Outcome::RetryLater(reason()),
+        404 if kind == KeyKind::Make => Outcome::RetryLater(reason()),
         // Bad credentials are our configuration, not the document's fault:
         // keep the document until an operator fixes them.
         401 | 403 | 408 | 429 => Outcome::RetryLater(reason()),
@@ -164,6 +164,16 @@ mod tests {
         assert!(matches!(
             classify(KeyKind::Recipe, 404, ""),
             Outcome::Rejected { .. }
+        ));
+        // Another make under a stored make's id: refused for good, and
+        // recorded by the server as a rejection.
+        assert!(matches!(
+            classify(
+                KeyKind::Make,
+                409,
+                r#"{"error": "make 3 of recipe 1 exists already"}"#
+            ),
+            Outcome::Rejected { status: 409, .. }
         ));
         assert!(matches!(
             classify(KeyKind::Make, 401, ""),

@@ -113,9 +113,9 @@ impl From<IngestError> for ApiError {
         }
         match error {
             IngestError::UnknownRecipe(_) => ApiError::NotFound(error.to_string()),
-            IngestError::RecipeExists(_) | IngestError::MakeConflict { .. } => {
-                ApiError::Conflict(error.to_string())
-            }
+            IngestError::RecipeExists(_)
+            | IngestError::MakeConflict { .. }
+            | IngestError::MakeIdsExhausted(_) => ApiError::Conflict(error.to_string()),
             IngestError::IdempotencyKeyReused { .. } => ApiError::Unprocessable(error.to_string()),
             IngestError::Store(error) => error.into(),
             // Every other refusal names a path in the body (above); a new

@@ -78,7 +78,7 @@ impl<'a> From<&'a MakeRecord> for MakeView<'a> {
         (status = 200, description = "Delivered before: the record stored then", body = schema::Make),
         (status = 400, description = "The id in the path is not a whole number, the body is not a make or names another recipe, or a header is malformed; `path` is the JSON path at fault, or the request path", body = ErrorBody),
         (status = 404, description = "No such recipe", body = ErrorBody),
-        (status = 409, description = "Another make has this `makeId`", body = ErrorBody),
+        (status = 409, description = "Another make has this `makeId`, or the recipe has given its last make id (2^53 − 1) and the make names none", body = ErrorBody),
         (status = 422, description = "The `Idempotency-Key` recorded a make with another body", body = ErrorBody),
         schema::WriteRefusal,
         schema::StoreFailure,
@@ -233,7 +233,8 @@ pub(super) async fn differences(
     ApiPath((PathId(recipe_id), PathId(make_id))): ApiPath<(PathId, PathId)>,
     query: Result<Query<DifferencesQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let Query(query) = query.map_err(|rejection| ApiError::InvalidRequest(rejection.body_text()))?;
+    let Query(query) =
+        query.map_err(|rejection| ApiError::InvalidRequest(rejection.body_text()))?;
     let record = stored_make(&state, recipe_id, make_id).await?;
     Ok(match query.format {
         DifferencesFormat::Flat => Json(record.flat_differences).into_response(),
@@ -242,7 +243,11 @@ pub(super) async fn differences(
 }
 
 /// The stored make, or a 404 naming it.
-async fn stored_make(state: &AppState, recipe_id: i64, make_id: i64) -> Result<MakeRecord, ApiError> {
+async fn stored_make(
+    state: &AppState,
+    recipe_id: i64,
+    make_id: i64,
+) -> Result<MakeRecord, ApiError> {
     state
         .store
         .make(recipe_id, make_id)

@@ -204,8 +204,10 @@ pub(super) struct MakeDocument {
     /// The make's id, unique within its recipe. Without it, the make is
     /// given the next integer of its recipe; a make from the bucket is one
     /// make per object version, and one posted with an `Idempotency-Key`
-    /// one make per key.
+    /// one make per key. At most 2^53 − 1 either way, which every JSON
+    /// reader reads exactly.
     #[serde(default)]
+    #[schema(minimum = -9007199254740991i64, maximum = 9007199254740991i64)]
     make_id: Option<i64>,
     /// When it was cooked (RFC 3339).
     #[serde(default)]
@@ -250,7 +252,7 @@ pub(super) enum Differences {
     /// The original project's flat list.
     Flat(Vec<DifferenceObject>),
     /// The structured diff.
-    Full(RecipeDiff),
+    Full(Box<RecipeDiff>),
 }
 
 /// One difference in the original project's flat list (its
