@@ -88,7 +88,8 @@ async fn exercise(body: &[u8]) {
     // Each way a make can be identified: by nothing (a new make every
     // time, unless the body names its id), by an idempotency key, by its
     // object version.
-    for (source, idempotency_key) in [(None, None), (None, Some("retry-1")), (Some(&bucket), None)] {
+    for (source, idempotency_key) in [(None, None), (None, Some("retry-1")), (Some(&bucket), None)]
+    {
         // A fresh store each time: the recipe writes above may have replaced
         // recipe 1, and a make's identity must not clash across sources.
         let store = InMemoryRecordStore::new();

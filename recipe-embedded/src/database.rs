@@ -78,7 +78,8 @@ enum Migration {
 /// file made by an older build migrates forward on open.
 const MIGRATIONS: &[Migration] = &[
     // 1: queues, records and the watcher's announcements.
-    Migration::Sql("
+    Migration::Sql(
+        "
     -- Every named queue in one table, so a work queue and its dead-letter
     -- queue live side by side and redrive is an UPDATE of `queue`.
     -- AUTOINCREMENT: a message id is never reused, even after deletes.
@@ -127,7 +128,8 @@ const MIGRATIONS: &[Migration] = &[
         log TEXT PRIMARY KEY,
         key TEXT NOT NULL
     ) WITHOUT ROWID;
-    "),
+    ",
+    ),
     // 2: integer make ids, each recipe's counter of them, and the claims
     // (bucket object versions, idempotency keys) that name makes. Every
     // make stored with a text id moves to an integer one: see

@@ -141,11 +141,7 @@ impl RecordStore for SqliteRecordStore {
             .collect()
     }
 
-    async fn put_make(
-        &self,
-        identity: &MakeIdentity,
-        record: &MakeRecord,
-    ) -> Result<MakeWritten> {
+    async fn put_make(&self, identity: &MakeIdentity, record: &MakeRecord) -> Result<MakeWritten> {
         let identity = identity.clone();
         let record = record.clone();
         self.database
@@ -319,7 +315,13 @@ fn insert_claim(
             "INSERT INTO make_claims (recipe_id, claim, fingerprint, make_id, claimed_at_ms)
              VALUES (?1, ?2, ?3, ?4, ?5)",
         )?
-        .execute(params![recipe_id, claim.key, claim.fingerprint, make_id, now_ms()])?;
+        .execute(params![
+            recipe_id,
+            claim.key,
+            claim.fingerprint,
+            make_id,
+            now_ms()
+        ])?;
     Ok(())
 }
 
@@ -424,7 +426,11 @@ pub(crate) fn migrate_make_ids(
         if let Some(claim) = make.claim() {
             insert_claim(transaction, recipe_id, &claim, make_id)?;
         }
-        insert_make(transaction, &make.record.clone().numbered(make_id), Some(seq))?;
+        insert_make(
+            transaction,
+            &make.record.clone().numbered(make_id),
+            Some(seq),
+        )?;
         report.add(recipe_id, &make, make_id);
     }
     transaction.execute_batch("DROP TABLE makes_with_text_ids;")?;

@@ -364,7 +364,10 @@ async fn makes(store: &dyn RecordStore) {
     let retry = idempotency_claim("key-1", b"body");
     let keyed = created(
         store
-            .put_make(&Claimed(retry.clone()), &make(1, "keyed", "2026-11-21T17:00:00Z"))
+            .put_make(
+                &Claimed(retry.clone()),
+                &make(1, "keyed", "2026-11-21T17:00:00Z"),
+            )
             .await
             .unwrap(),
         "a make with an idempotency key",
@@ -372,7 +375,10 @@ async fn makes(store: &dyn RecordStore) {
     let other_body = idempotency_claim("key-1", b"another body");
     assert_eq!(
         store
-            .put_make(&Claimed(other_body), &make(1, "other", "2026-11-21T18:00:00Z"))
+            .put_make(
+                &Claimed(other_body),
+                &make(1, "other", "2026-11-21T18:00:00Z")
+            )
             .await
             .unwrap(),
         MakeWritten::ClaimMismatch {
@@ -419,7 +425,11 @@ async fn makes(store: &dyn RecordStore) {
         .map(|written| created(written.unwrap(), "a concurrent make").make_id)
         .collect();
     ids.sort_unstable();
-    assert_eq!(ids, (1..=8).collect::<Vec<_>>(), "concurrent ids are distinct");
+    assert_eq!(
+        ids,
+        (1..=8).collect::<Vec<_>>(),
+        "concurrent ids are distinct"
+    );
 }
 
 /// Announced versions, etag changes, and the sorted-keys checkpoint. The

@@ -559,13 +559,17 @@ mod tests {
     #[tokio::test]
     async fn another_make_with_a_taken_id_is_a_conflict() {
         let store = store_with_pie().await;
-        record_make(&store, 1, br#"{"recipeName": "Pie", "makeId": 3}"#, None, None)
-            .await
-            .unwrap();
+        record_make(
+            &store,
+            1,
+            br#"{"recipeName": "Pie", "makeId": 3}"#,
+            None,
+            None,
+        )
+        .await
+        .unwrap();
         let other = br#"{"recipeName": "Pie", "makeId": 3, "notes": "different"}"#;
-        let error = record_make(&store, 1, other, None, None)
-            .await
-            .unwrap_err();
+        let error = record_make(&store, 1, other, None, None).await.unwrap_err();
         assert!(matches!(
             error,
             IngestError::MakeConflict {
@@ -578,8 +582,15 @@ mod tests {
             .unwrap_err();
         assert!(from_bucket.is_refusal());
         let rejections = store.rejections().await.unwrap();
-        assert_eq!(rejections.len(), 1, "a conflict from the bucket is recorded");
-        assert!(rejections[0].reason.contains("make 3 of recipe 1"), "{rejections:?}");
+        assert_eq!(
+            rejections.len(),
+            1,
+            "a conflict from the bucket is recorded"
+        );
+        assert!(
+            rejections[0].reason.contains("make 3 of recipe 1"),
+            "{rejections:?}"
+        );
     }
 
     #[tokio::test]
@@ -594,9 +605,15 @@ mod tests {
     #[tokio::test]
     async fn refusals_from_the_bucket_are_recorded() {
         let store = store_with_pie().await;
-        let unknown = record_make(&store, 2, br#"{"recipeName": "Pie"}"#, Some(&source("e1")), None)
-            .await
-            .unwrap_err();
+        let unknown = record_make(
+            &store,
+            2,
+            br#"{"recipeName": "Pie"}"#,
+            Some(&source("e1")),
+            None,
+        )
+        .await
+        .unwrap_err();
         assert!(matches!(unknown, IngestError::UnknownRecipe(2)));
         assert_eq!(unknown.json_path(), None);
         // The recipe may still arrive (queues keep no order) and the sender

@@ -91,11 +91,7 @@ impl RecordStore for InMemoryRecordStore {
         Ok(self.contents().recipes.values().cloned().collect())
     }
 
-    async fn put_make(
-        &self,
-        identity: &MakeIdentity,
-        record: &MakeRecord,
-    ) -> Result<MakeWritten> {
+    async fn put_make(&self, identity: &MakeIdentity, record: &MakeRecord) -> Result<MakeWritten> {
         let recipe_id = record.recipe_id;
         let mut contents = self.contents();
         let existing = |contents: &Contents, make_id: i64| {
@@ -132,12 +128,12 @@ impl RecordStore for InMemoryRecordStore {
         let last = contents.last_make_ids.entry(recipe_id).or_insert(0);
         let make_id = match identity {
             MakeIdentity::Named(make_id) => *make_id,
-            MakeIdentity::Claimed(_) | MakeIdentity::Next => last.checked_add(1).ok_or_else(|| {
-                Error::Refused {
+            MakeIdentity::Claimed(_) | MakeIdentity::Next => {
+                last.checked_add(1).ok_or_else(|| Error::Refused {
                     backend: "memory",
                     message: format!("recipe {recipe_id} has used every make id"),
-                }
-            })?,
+                })?
+            }
         };
         *last = (*last).max(make_id);
         if let Some((claim_key, fingerprint)) = claimed {

@@ -170,8 +170,7 @@ pub trait RecordStore: Send + Sync {
     /// or given, taken atomically, so concurrent writers never share one
     /// and a given id never lands on a named one. The id is set in the
     /// record with [`MakeRecord::numbered`]; `record.make_id` is ignored.
-    async fn put_make(&self, identity: &MakeIdentity, record: &MakeRecord)
-    -> Result<MakeWritten>;
+    async fn put_make(&self, identity: &MakeIdentity, record: &MakeRecord) -> Result<MakeWritten>;
 
     /// One make of a recipe.
     async fn make(&self, recipe_id: i64, make_id: i64) -> Result<Option<MakeRecord>>;
@@ -185,7 +184,6 @@ pub trait RecordStore: Send + Sync {
     /// Every recorded rejection, oldest first.
     async fn rejections(&self) -> Result<Vec<Rejection>>;
 }
-
 
 /// The watcher's durable memory in poll mode: what it announced, and how
 /// far a sorted-keys listing got.

@@ -84,11 +84,7 @@ impl RecordStore for CachedRecipes {
         self.inner.recipes().await
     }
 
-    async fn put_make(
-        &self,
-        identity: &MakeIdentity,
-        record: &MakeRecord,
-    ) -> Result<MakeWritten> {
+    async fn put_make(&self, identity: &MakeIdentity, record: &MakeRecord) -> Result<MakeWritten> {
         self.inner.put_make(identity, record).await
     }
 

@@ -232,7 +232,8 @@ pub(super) async fn differences(
     ApiPath((PathId(recipe_id), PathId(make_id))): ApiPath<(PathId, PathId)>,
     query: Result<Query<DifferencesQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let Query(query) = query.map_err(|rejection| ApiError::InvalidRequest(rejection.body_text()))?;
+    let Query(query) =
+        query.map_err(|rejection| ApiError::InvalidRequest(rejection.body_text()))?;
     let record = stored_make(&state, recipe_id, make_id).await?;
     Ok(match query.format {
         DifferencesFormat::Flat => Json(record.flat_differences).into_response(),
@@ -241,7 +242,11 @@ pub(super) async fn differences(
 }
 
 /// The stored make, or a 404 naming it.
-async fn stored_make(state: &AppState, recipe_id: i64, make_id: i64) -> Result<MakeRecord, ApiError> {
+async fn stored_make(
+    state: &AppState,
+    recipe_id: i64,
+    make_id: i64,
+) -> Result<MakeRecord, ApiError> {
     state
         .store
         .make(recipe_id, make_id)
