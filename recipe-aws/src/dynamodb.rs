@@ -292,9 +292,8 @@ impl Table {
             .client_request_token(request_token())
             .send()
             .await;
-        let error = match outcome {
-            Ok(_) => return Ok(Transacted::Committed),
-            Err(error) => error,
+        let Err(error) = outcome else {
+            return Ok(Transacted::Committed);
         };
         let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) =
             error.as_service_error()

@@ -43,7 +43,7 @@ async fn put_old_make(client: &Client, table: &str, recipe_id: i64, text_id: &st
         source: None,
         recorded_at: at.to_owned(),
     };
-    let mut document = serde_json::to_value(record).unwrap();
+    let mut document = serde_json::to_value(record).expect("a make is JSON");
     document["makeId"] = serde_json::Value::from(text_id);
     let item: Item = HashMap::from([
         ("pk".to_owned(), s(&format!("RECIPE#{recipe_id}"))),

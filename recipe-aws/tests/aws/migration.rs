@@ -81,7 +81,8 @@ async fn put_old_make(
     recorded_at: &str,
     recipe_id: i64,
 ) {
-    let mut document = serde_json::to_value(make(recipe_id, notes, recorded_at)).unwrap();
+    let mut document =
+        serde_json::to_value(make(recipe_id, notes, recorded_at)).expect("a make is JSON");
     document["makeId"] = serde_json::Value::from(text_id);
     let item: Item = HashMap::from([
         ("pk".to_owned(), s(&format!("RECIPE#{recipe_id}"))),
@@ -158,7 +159,11 @@ async fn claimed_make_id(client: &Client, table: &str, recipe_id: i64, claim: &s
         s(""),
         "an object claim has no fingerprint"
     );
-    item["makeId"].as_n().unwrap().parse().unwrap()
+    item["makeId"]
+        .as_n()
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .expect("a claim names its make by number")
 }
 
 fn object_claim(key: &str) -> MakeIdentity {
