@@ -184,6 +184,21 @@ impl Wiring {
         }
     }
 
+    /// The DynamoDB record store itself, for what only it does (`recipe
+    /// migrate-ids`); an error on the embedded backends.
+    pub fn dynamo_records(&self) -> Result<DynamoRecordStore> {
+        match &self.backend {
+            Backend::Aws(aws) => Ok(DynamoRecordStore::new(
+                aws.dynamodb(),
+                required(&self.args.table, "--table (RECIPE_TABLE)")?,
+            )),
+            Backend::Embedded { dir, .. } => anyhow::bail!(
+                "the records in {} are in SQLite, not DynamoDB",
+                dir.display()
+            ),
+        }
+    }
+
     /// The watcher's durable memory, scoped to the bucket it watches.
     pub fn announcements(&self) -> Result<Arc<dyn AnnouncementLog>> {
         let bucket = self.args.bucket.as_deref().unwrap_or(EMBEDDED_BUCKET);

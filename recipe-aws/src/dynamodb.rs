@@ -2,7 +2,7 @@
 //!
 #![doc = include_str!("../docs/dynamodb.md")]
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -15,7 +15,10 @@ use aws_sdk_dynamodb::types::{
 };
 use recipe_diff::Recipe;
 use recipe_pipeline::ports::{AnnouncementLog, ObjectInfo, PutMode, RecordStore, Written};
-use recipe_pipeline::records::{MakeIdentity, MakeRecord, MakeWritten, MigrationReport, Rejection};
+use recipe_pipeline::records::{
+    Claim, LegacyMake, MakeIdentity, MakeRecord, MakeWritten, MigrationReport, Rejection,
+    next_make_id,
+};
 use recipe_pipeline::{Error, Result};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -97,6 +100,14 @@ fn s(value: impl Into<String>) -> AttributeValue {
 
 fn key(pk: String, sk: String) -> Item {
     HashMap::from([("pk".to_owned(), s(pk)), ("sk".to_owned(), s(sk))])
+}
+
+/// The key attributes of `item`.
+fn key_of(item: &Item) -> Item {
+    item.iter()
+        .filter(|(name, _)| matches!(name.as_str(), "pk" | "sk"))
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect()
 }
 
 /// The string attribute `name` of `item`, if it is one.
@@ -258,18 +269,17 @@ impl Table {
         }
     }
 
-    /// Writes `writes` in one transaction: all or nothing. `None` when it
-    /// committed; `Some(i)` when it was cancelled because the condition of
-    /// `writes[i]` failed (the first such).
+    /// Writes `writes` in one transaction: all or nothing. A cancelled
+    /// transaction wrote nothing; [`Transacted`] says why it was cancelled.
     ///
     /// A client request token makes the SDK's own retries of this request
     /// idempotent: a retry after a reply lost on the way (a 500 after the
     /// transaction took effect) is answered as the first, rather than
     /// failing a condition the first attempt itself changed.
-    async fn transact(&self, writes: Vec<TransactWrite>) -> Result<Option<usize>> {
+    async fn transact(&self, writes: &[TransactWrite]) -> Result<Transacted> {
         let items = writes
-            .into_iter()
-            .map(|write| write.into_sdk(&self.name))
+            .iter()
+            .map(|write| write.to_sdk(&self.name))
             .collect::<Result<Vec<_>>>()?;
         let described = format!(
             "TransactWriteItems of {} items on {}",
@@ -283,21 +293,112 @@ impl Table {
             .client_request_token(request_token())
             .send()
             .await;
-        match outcome {
-            Ok(_) => Ok(None),
-            Err(error) => {
-                if let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) =
-                    error.as_service_error()
-                {
-                    let failed = cancelled
-                        .cancellation_reasons()
-                        .iter()
-                        .position(|reason| reason.code() == Some("ConditionalCheckFailed"));
-                    if let Some(index) = failed {
-                        return Ok(Some(index));
-                    }
+        let Err(error) = outcome else {
+            return Ok(Transacted::Committed);
+        };
+        let Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) =
+            error.as_service_error()
+        else {
+            return Err(from_sdk(BACKEND, &described, &error));
+        };
+        // One reason per write, in order, `None` for the writes that
+        // were fine.
+        let codes: Vec<&str> = cancelled
+            .cancellation_reasons()
+            .iter()
+            .map(|reason| reason.code().unwrap_or("None"))
+            .collect();
+        if let Some(index) = codes
+            .iter()
+            .position(|code| *code == "ConditionalCheckFailed")
+        {
+            return Ok(Transacted::ConditionFailed(index));
+        }
+        if codes.contains(&"TransactionConflict") {
+            return Ok(Transacted::Conflict);
+        }
+        if codes
+            .iter()
+            .any(|code| matches!(*code, "ThrottlingError" | "ProvisionedThroughputExceeded"))
+        {
+            return Err(Error::Unavailable {
+                backend: BACKEND,
+                message: format!("{described}: throttled ({})", codes.join(", ")),
+            });
+        }
+        if codes.is_empty() {
+            // DynamoDB always names the reasons; a compatible server that
+            // does not still cancelled the whole transaction, so we ask
+            // the table which condition does not hold.
+            tracing::debug!(table = %self.name, "a cancelled transaction named no reasons");
+            return self.failed_condition(writes).await;
+        }
+        Err(from_sdk(BACKEND, &described, &error))
+    }
+
+    /// Which of `writes` has a condition that does not hold now, read
+    /// item by item: the answer to a cancellation that named no reasons.
+    /// When every condition holds again (the table changed after the
+    /// cancellation), the transaction lost a race: [`Transacted::Conflict`].
+    async fn failed_condition(&self, writes: &[TransactWrite]) -> Result<Transacted> {
+        for (index, write) in writes.iter().enumerate() {
+            let holds = match write {
+                TransactWrite::NewItem(item) => {
+                    let item_key = key_of(item);
+                    self.get(item_key).await?.is_none()
                 }
-                Err(from_sdk(BACKEND, &described, &error))
+                TransactWrite::DeleteExisting(item_key) => {
+                    self.get(item_key.clone()).await?.is_some()
+                }
+                TransactWrite::Counter {
+                    recipe_id, from, ..
+                } => {
+                    let counter = self.get(counter_key(*recipe_id)).await?;
+                    counter
+                        .map(|item| number_attribute(&item, "last"))
+                        .transpose()?
+                        == *from
+                }
+            };
+            if !holds {
+                return Ok(Transacted::ConditionFailed(index));
+            }
+        }
+        Ok(Transacted::Conflict)
+    }
+
+    /// Every item of the table whose sort key starts with `sk_prefix`,
+    /// through every page.
+    ///
+    /// A `Scan` reads (and is billed for) the whole table, whatever the
+    /// filter keeps; the ports never use it. Only an operator's one-off
+    /// command does ([`DynamoRecordStore::migrate_make_ids`]), where
+    /// finding every old make at once is the point.
+    async fn scan_sort_key_prefix(&self, sk_prefix: &str) -> Result<Vec<Item>> {
+        let mut items = Vec::new();
+        let mut start: Option<Item> = None;
+        loop {
+            let output = self
+                .client
+                .scan()
+                .table_name(&self.name)
+                .consistent_read(true)
+                .filter_expression("begins_with(sk, :prefix)")
+                .expression_attribute_values(":prefix", s(sk_prefix))
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .map_err(|e| {
+                    from_sdk(
+                        BACKEND,
+                        &format!("Scan for sort keys {sk_prefix:?}… on {}", self.name),
+                        &e,
+                    )
+                })?;
+            items.extend(output.items.unwrap_or_default());
+            match output.last_evaluated_key {
+                Some(last) if !last.is_empty() => start = Some(last),
+                _ => return Ok(items),
             }
         }
     }
@@ -474,19 +575,255 @@ impl DynamoRecordStore {
         &self.table.name
     }
 
+    /// Gives every make stored before make ids were integers
+    /// (`MAKE#<text id>`) its integer id, as `recipe migrate-ids` does:
+    /// see [`DynamoRecordStore::migrate_make_ids_with`].
+    ///
+    /// # Errors
+    /// An old make that does not read (the migration then moves nothing),
+    /// or a request that failed (what moved stays moved; run it again).
+    pub async fn migrate_make_ids(&self) -> Result<MigrationReport> {
+        self.migrate_make_ids_with(&mut |_| {}).await
+    }
+
+    /// Gives every make stored before make ids were integers its integer
+    /// id, telling `progress` what it does.
+    ///
+    /// One `Scan` finds the old makes (`MAKE#<text id>`); this is the
+    /// adapter's only `Scan`, acceptable because an operator runs it once
+    /// per table, not a service per request. Every old make is read and
+    /// checked before anything is written. Then, recipe by recipe and in
+    /// arrival order (`recordedAt`, then the old id), as the SQLite
+    /// migration does:
+    ///
+    /// - a number written as text (`"7"`) keeps its number; the recipe's
+    ///   counter first moves past every kept number, so that no id given
+    ///   here or by a server lands on one; a kept number that a make
+    ///   stored since the upgrade has taken gets the next id instead
+    ///   ([`MoveNote::KeptIdTaken`]);
+    /// - any other text id (`s3-…`, `body-…`) gets the next id of its
+    ///   recipe; an object's make (`s3-…`) keeps its old id as its claim
+    ///   (`CLAIM#s3-…`, as [`RecordStore::put_make`] writes them), so a
+    ///   message sent before the migration finds it when redelivered.
+    ///
+    /// Each make moves in one `TransactWriteItems`: the new item (which
+    /// must not exist), the old item deleted (which must still exist), the
+    /// counter moved (on the condition that it holds the value read) and
+    /// the claim. A crash leaves each make old or new, never both or
+    /// neither; running it again moves what is left, and on a table with
+    /// nothing old it writes nothing at all. A make that another run moved
+    /// meanwhile is skipped ([`MigrationEvent::AlreadyMoved`]).
+    ///
+    /// # Errors
+    /// As [`DynamoRecordStore::migrate_make_ids`].
+    pub async fn migrate_make_ids_with(
+        &self,
+        progress: &mut (dyn FnMut(&MigrationEvent) + Send),
+    ) -> Result<MigrationReport> {
+        let by_recipe = self.legacy_makes().await?;
+        progress(&MigrationEvent::Found {
+            makes: by_recipe.values().map(Vec::len).sum(),
+            recipes: by_recipe.len(),
+        });
+        let mut report = MigrationReport::default();
+        for (&recipe_id, makes) in &by_recipe {
+            let kept = makes
+                .iter()
+                .filter_map(|legacy| legacy.make.kept_id())
+                .max();
+            if let Some(kept) = kept {
+                self.move_counter_past(recipe_id, kept).await?;
+            }
+            for legacy in makes {
+                let legacy_id = legacy.make.legacy_id.clone();
+                match self.move_legacy_make(recipe_id, legacy).await? {
+                    Some((make_id, note)) => {
+                        report.add(recipe_id, &legacy.make, make_id);
+                        progress(&MigrationEvent::Moved {
+                            recipe_id,
+                            legacy_id,
+                            make_id,
+                            note,
+                        });
+                    }
+                    None => progress(&MigrationEvent::AlreadyMoved {
+                        recipe_id,
+                        legacy_id,
+                    }),
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Every make of the old form, by recipe, each recipe's in arrival
+    /// order. Fails on the first that does not read, before anything is
+    /// written.
+    async fn legacy_makes(&self) -> Result<BTreeMap<i64, Vec<LegacyItem>>> {
+        let mut by_recipe: BTreeMap<i64, Vec<LegacyItem>> = BTreeMap::new();
+        for item in self
+            .table
+            .scan_sort_key_prefix(LEGACY_MAKE_SK_PREFIX)
+            .await?
+        {
+            let corrupt = |message: String| Error::Corrupt {
+                what: describe(&item),
+                message,
+            };
+            let recipe_id: i64 = string_attribute(&item, "pk")
+                .and_then(|pk| pk.strip_prefix("RECIPE#"))
+                .and_then(|id| id.parse().ok())
+                .ok_or_else(|| corrupt("an old make outside a RECIPE#<id> partition".to_owned()))?;
+            let text_id = string_attribute(&item, "sk")
+                .and_then(|sk| sk.strip_prefix(LEGACY_MAKE_SK_PREFIX))
+                .unwrap_or_default();
+            let document = string_attribute(&item, "doc")
+                .ok_or_else(|| corrupt("no string attribute `doc`".to_owned()))?;
+            let make = LegacyMake::from_document(document)
+                .map_err(|e| corrupt(format!("`doc` does not read back: {e}")))?
+                .ok_or_else(|| corrupt("an old make whose `makeId` is not text".to_owned()))?;
+            if make.record.recipe_id != recipe_id || make.legacy_id != text_id {
+                return Err(corrupt(format!(
+                    "the document names make {:?} of recipe {}",
+                    make.legacy_id, make.record.recipe_id
+                )));
+            }
+            by_recipe.entry(recipe_id).or_default().push(LegacyItem {
+                key: key_of(&item),
+                make,
+            });
+        }
+        for makes in by_recipe.values_mut() {
+            makes.sort_by(|a, b| {
+                (
+                    a.make.record.recorded_at.as_str(),
+                    a.make.legacy_id.as_str(),
+                )
+                    .cmp(&(
+                        b.make.record.recorded_at.as_str(),
+                        b.make.legacy_id.as_str(),
+                    ))
+            });
+        }
+        Ok(by_recipe)
+    }
+
+    /// Moves recipe `recipe_id`'s counter to `at_least`, unless it is
+    /// there or past it already.
+    async fn move_counter_past(&self, recipe_id: i64, at_least: i64) -> Result<()> {
+        for round in 0..TRANSACTION_ROUNDS {
+            let last = self.last_make_id(recipe_id).await?;
+            if last.unwrap_or(0) >= at_least {
+                return Ok(());
+            }
+            match self
+                .table
+                .transact(&[TransactWrite::counter(recipe_id, last, at_least)])
+                .await?
+            {
+                Transacted::Committed => return Ok(()),
+                Transacted::Conflict => pause_after_conflict(round).await,
+                // Moved meanwhile: read it again.
+                Transacted::ConditionFailed(_) => {}
+            }
+        }
+        Err(lost_every_round(recipe_id))
+    }
+
+    /// Moves one old make to its integer id in one transaction: the id
+    /// and what there is to say about it, or `None` when the old item was
+    /// gone (another run moved it).
+    async fn move_legacy_make(
+        &self,
+        recipe_id: i64,
+        legacy: &LegacyItem,
+    ) -> Result<Option<(i64, Option<MoveNote>)>> {
+        let kept = legacy.make.kept_id();
+        let claim = legacy.make.claim();
+        let mut note = None;
+        for round in 0..TRANSACTION_ROUNDS {
+            let last = self.last_make_id(recipe_id).await?;
+            let make_id = match kept {
+                Some(kept) if note != Some(MoveNote::KeptIdTaken) => kept,
+                _ => next_id(recipe_id, last)?,
+            };
+            let record = legacy.make.record.clone().numbered(make_id);
+            // The old item first: when it is gone, nothing else matters.
+            let mut writes = vec![
+                TransactWrite::DeleteExisting(legacy.key.clone()),
+                TransactWrite::new_item(document_item(
+                    make_pk(recipe_id),
+                    make_sk(make_id),
+                    "make",
+                    &record,
+                )?),
+            ];
+            if make_id > last.unwrap_or(0) {
+                writes.push(TransactWrite::counter(recipe_id, last, make_id));
+            }
+            if let Some(claim) = &claim
+                && note != Some(MoveNote::ClaimTaken)
+            {
+                writes.push(TransactWrite::new_item(claim_item(
+                    recipe_id, claim, make_id,
+                )));
+            }
+            match self.table.transact(&writes).await? {
+                Transacted::Committed => return Ok(Some((make_id, note))),
+                Transacted::Conflict => pause_after_conflict(round).await,
+                Transacted::ConditionFailed(0) => return Ok(None),
+                Transacted::ConditionFailed(1) if kept == Some(make_id) => {
+                    tracing::warn!(
+                        recipe_id,
+                        legacy_id = %legacy.make.legacy_id,
+                        "a make stored since the upgrade has the kept id; this one gets the next"
+                    );
+                    note = Some(MoveNote::KeptIdTaken);
+                }
+                Transacted::ConditionFailed(1) => {
+                    self.repair_counter(recipe_id, last, make_id).await?;
+                }
+                Transacted::ConditionFailed(index) => {
+                    if let Some(TransactWrite::NewItem(_)) = writes.get(index) {
+                        // The claim names a make stored since the upgrade
+                        // (the object was delivered again before the
+                        // migration): that claim stays, and this make
+                        // moves without one.
+                        tracing::warn!(
+                            recipe_id,
+                            legacy_id = %legacy.make.legacy_id,
+                            "the object's claim names another make already; moving this one without it"
+                        );
+                        note = Some(MoveNote::ClaimTaken);
+                    }
+                    // Otherwise the counter moved meanwhile: read it again.
+                }
+            }
+        }
+        Err(lost_every_round(recipe_id))
+    }
+
     /// One round of [`RecordStore::put_make`]: `None` when another writer
     /// moved the recipe's counter between its read and this write.
     async fn try_put_make(
         &self,
         identity: &MakeIdentity,
         record: &MakeRecord,
+        round: u32,
     ) -> Result<Option<MakeWritten>> {
         let recipe_id = record.recipe_id;
         let last = self.last_make_id(recipe_id).await?;
+        let given = || next_make_id(last.unwrap_or(0));
         let (make_id, claim) = match identity {
             MakeIdentity::Named(make_id) => (*make_id, None),
-            MakeIdentity::Claimed(claim) => (next_id(recipe_id, last)?, Some(claim)),
-            MakeIdentity::Next => (next_id(recipe_id, last)?, None),
+            MakeIdentity::Claimed(claim) => match given() {
+                Some(make_id) => (make_id, Some(claim)),
+                None => return Ok(Some(MakeWritten::Exhausted)),
+            },
+            MakeIdentity::Next => match given() {
+                Some(make_id) => (make_id, None),
+                None => return Ok(Some(MakeWritten::Exhausted)),
+            },
         };
         let record = record.clone().numbered(make_id);
         let mut writes = vec![TransactWrite::new_item(document_item(
@@ -501,59 +838,65 @@ impl DynamoRecordStore {
             writes.push(TransactWrite::counter(recipe_id, last, make_id));
         }
         if let Some(claim) = claim {
-            let mut item = key(make_pk(recipe_id), claim_sk(&claim.key));
-            item.insert("kind".to_owned(), s("claim"));
-            item.insert("makeId".to_owned(), AttributeValue::N(make_id.to_string()));
-            item.insert("fingerprint".to_owned(), s(claim.fingerprint.as_str()));
-            writes.push(TransactWrite::new_item(item));
+            writes.push(TransactWrite::new_item(claim_item(
+                recipe_id, claim, make_id,
+            )));
         }
-        let Some(failed) = self.table.transact(writes.clone()).await? else {
-            return Ok(Some(MakeWritten::Created(record)));
+        let failed = match self.table.transact(&writes).await? {
+            Transacted::Committed => return Ok(Some(MakeWritten::Created(record))),
+            Transacted::Conflict => {
+                pause_after_conflict(round).await;
+                return Ok(None);
+            }
+            Transacted::ConditionFailed(index) => index,
         };
-        match &writes[failed] {
-            // The make's slot is taken.
-            TransactWrite::NewItem(_) if failed == 0 => match identity {
-                MakeIdentity::Named(_) => {
-                    let stored =
-                        self.make(recipe_id, make_id)
-                            .await?
-                            .ok_or_else(|| Error::Unavailable {
-                                backend: BACKEND,
-                                message: format!(
-                                    "make {make_id} of recipe {recipe_id} was there and is gone"
-                                ),
-                            })?;
-                    Ok(Some(MakeWritten::Existing(stored)))
-                }
-                // A counter behind a stored make cannot happen when every
-                // make moves it in the same transaction; should one be,
-                // move it past the make and go again.
-                MakeIdentity::Claimed(_) | MakeIdentity::Next => {
-                    tracing::warn!(recipe_id, make_id, "a make id counter was behind its makes");
-                    self.table
-                        .transact(vec![TransactWrite::counter(recipe_id, last, make_id)])
-                        .await?;
-                    Ok(None)
-                }
-            },
-            TransactWrite::NewItem(_) => match claim {
-                Some(claim) => {
+        match (failed, identity) {
+            // The make's slot is taken by the make named so.
+            (0, MakeIdentity::Named(_)) => {
+                let stored =
+                    self.make(recipe_id, make_id)
+                        .await?
+                        .ok_or_else(|| Error::Unavailable {
+                            backend: BACKEND,
+                            message: format!(
+                                "make {make_id} of recipe {recipe_id} was there and is gone"
+                            ),
+                        })?;
+                Ok(Some(MakeWritten::Existing(stored)))
+            }
+            (0, MakeIdentity::Claimed(_) | MakeIdentity::Next) => {
+                self.repair_counter(recipe_id, last, make_id).await?;
+                Ok(None)
+            }
+            (index, _) => match (writes.get(index), claim) {
+                (Some(TransactWrite::NewItem(_)), Some(claim)) => {
                     self.claimed(recipe_id, &claim.key, &claim.fingerprint)
                         .await
                 }
-                None => Ok(None),
+                // The counter moved meanwhile.
+                _ => Ok(None),
             },
-            TransactWrite::Counter { .. } | TransactWrite::DeleteExisting(_) => Ok(None),
         }
+    }
+
+    /// Moves recipe `recipe_id`'s counter from `last` to `make_id`, whose
+    /// slot a transaction found taken although the counter was behind it.
+    /// That cannot happen while every make moves the counter in the same
+    /// transaction; should it be, the counter moves past the make and the
+    /// caller goes round again. A race lost here changes nothing: the
+    /// next round reads the counter again.
+    async fn repair_counter(&self, recipe_id: i64, last: Option<i64>, make_id: i64) -> Result<()> {
+        tracing::warn!(recipe_id, make_id, "a make id counter was behind its makes");
+        self.table
+            .transact(&[TransactWrite::counter(recipe_id, last, make_id)])
+            .await
+            .map(|_| ())
     }
 
     /// The largest make id recipe `recipe_id` has used, `None` before its
     /// first make.
     async fn last_make_id(&self, recipe_id: i64) -> Result<Option<i64>> {
-        let item = self
-            .table
-            .get(key(make_pk(recipe_id), MAKE_COUNTER_SK.to_owned()))
-            .await?;
+        let item = self.table.get(counter_key(recipe_id)).await?;
         item.map(|item| number_attribute(&item, "last")).transpose()
     }
 
@@ -586,6 +929,95 @@ impl DynamoRecordStore {
     }
 }
 
+/// What [`DynamoRecordStore::migrate_make_ids_with`] is doing, for an
+/// operator watching it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MigrationEvent {
+    /// The scan is done: this many old makes to move.
+    Found {
+        /// Old makes found.
+        makes: usize,
+        /// Recipes they belong to.
+        recipes: usize,
+    },
+    /// One make moved to its integer id.
+    Moved {
+        /// Its recipe.
+        recipe_id: i64,
+        /// Its old text id.
+        legacy_id: String,
+        /// Its id now.
+        make_id: i64,
+        /// Anything that went otherwise than planned.
+        note: Option<MoveNote>,
+    },
+    /// The old make was gone when its turn came: another run moved it.
+    AlreadyMoved {
+        /// Its recipe.
+        recipe_id: i64,
+        /// Its old text id.
+        legacy_id: String,
+    },
+}
+
+/// Why a make moved otherwise than planned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MoveNote {
+    /// Its text id was a number, but a make stored since the upgrade (a
+    /// server running before the migration) had taken that number: it
+    /// got the next id of its recipe instead.
+    KeptIdTaken,
+    /// Its object claim already named a make stored since the upgrade
+    /// (the object was delivered again before the migration): that claim
+    /// stays, and this make moved without one.
+    ClaimTaken,
+}
+
+/// An old make as the migration's scan found it.
+#[derive(Debug)]
+struct LegacyItem {
+    /// Its item's key, to delete it by.
+    key: Item,
+    make: LegacyMake,
+}
+
+/// How a transaction ended, when DynamoDB answered it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Transacted {
+    /// Every write took effect.
+    Committed,
+    /// Cancelled, nothing written: the condition of the write at this
+    /// index failed (the first such).
+    ConditionFailed(usize),
+    /// Cancelled, nothing written: another transaction was writing one of
+    /// the same items at that moment (`TransactionConflict`). The same
+    /// writes may succeed a moment later.
+    Conflict,
+}
+
+/// A recipe whose make counter other writers kept moving, every round.
+fn lost_every_round(recipe_id: i64) -> Error {
+    Error::Unavailable {
+        backend: BACKEND,
+        message: format!(
+            "make of recipe {recipe_id}: other writers won the make id {TRANSACTION_ROUNDS} times"
+        ),
+    }
+}
+
+/// Waits before the next round after a transaction conflict: a random
+/// time up to 10 ms doubled each round (at most 640 ms), so writers that
+/// collided do not collide again at once.
+async fn pause_after_conflict(round: u32) {
+    let ceiling_ms = 10u64 << round.min(6);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.subsec_nanos());
+    tokio::time::sleep(Duration::from_millis(u64::from(nanos) % ceiling_ms + 1)).await;
+}
+
 /// A token no other transaction of this process (or, with the process id
 /// and the time in it, of another) uses: at most 36 characters.
 fn request_token() -> String {
@@ -606,15 +1038,19 @@ fn request_token() -> String {
         .collect()
 }
 
-/// How many rounds [`RecordStore::put_make`] takes before it gives up.
+/// How many rounds [`RecordStore::put_make`] (and a migrated make) takes
+/// before it gives up.
 const TRANSACTION_ROUNDS: u32 = 16;
 
-/// One past `last` for recipe `recipe_id`.
+/// The id recipe `recipe_id` gives after `last`, for a migrated make:
+/// one that cannot be given one is refused, naming it.
 fn next_id(recipe_id: i64, last: Option<i64>) -> Result<i64> {
-    last.unwrap_or(0).checked_add(1).ok_or_else(|| {
+    next_make_id(last.unwrap_or(0)).ok_or_else(|| {
         refused(
             BACKEND,
-            format!("recipe {recipe_id} has used every make id"),
+            format!(
+                "recipe {recipe_id} has used its last make id; a migrated make cannot be given one"
+            ),
         )
     })
 }
@@ -628,6 +1064,20 @@ fn number_attribute(item: &Item, name: &str) -> Result<i64> {
             what: describe(item),
             message: format!("no whole-number attribute `{name}`"),
         })
+}
+
+/// The key of recipe `recipe_id`'s make counter.
+fn counter_key(recipe_id: i64) -> Item {
+    key(make_pk(recipe_id), MAKE_COUNTER_SK.to_owned())
+}
+
+/// The claim item naming make `make_id` of recipe `recipe_id`.
+fn claim_item(recipe_id: i64, claim: &Claim, make_id: i64) -> Item {
+    let mut item = key(make_pk(recipe_id), claim_sk(&claim.key));
+    item.insert("kind".to_owned(), s("claim"));
+    item.insert("makeId".to_owned(), AttributeValue::N(make_id.to_string()));
+    item.insert("fingerprint".to_owned(), s(claim.fingerprint.as_str()));
+    item
 }
 
 /// One write of a make transaction.
@@ -659,47 +1109,55 @@ impl TransactWrite {
         }
     }
 
-    fn into_sdk(self, table: &str) -> Result<TransactWriteItem> {
+    fn to_sdk(&self, table: &str) -> Result<TransactWriteItem> {
         let builder = TransactWriteItem::builder();
+        let put_new = |item: Item| {
+            Put::builder()
+                .table_name(table)
+                .set_item(Some(item))
+                .condition_expression("attribute_not_exists(pk)")
+                .build()
+                .map_err(|e| refused(BACKEND, e))
+        };
         Ok(match self {
-            TransactWrite::NewItem(item) => builder
-                .put(
-                    Put::builder()
+            TransactWrite::NewItem(item) => builder.put(put_new(item.clone())?).build(),
+            // The first counter is put whole: an item never exists
+            // without its `last`, even for a moment. (moto creates an
+            // updated item key first and sets its attributes after, and a
+            // concurrent read saw it half made.)
+            TransactWrite::Counter {
+                recipe_id,
+                from: None,
+                to,
+            } => {
+                let mut item = counter_key(*recipe_id);
+                item.insert("kind".to_owned(), s("counter"));
+                item.insert("last".to_owned(), AttributeValue::N(to.to_string()));
+                builder.put(put_new(item)?).build()
+            }
+            TransactWrite::Counter {
+                recipe_id,
+                from: Some(from),
+                to,
+            } => builder
+                .update(
+                    Update::builder()
                         .table_name(table)
-                        .set_item(Some(item))
-                        .condition_expression("attribute_not_exists(pk)")
+                        .set_key(Some(counter_key(*recipe_id)))
+                        .update_expression("SET #last = :to")
+                        .condition_expression("#last = :from")
+                        .expression_attribute_names("#last", "last")
+                        .expression_attribute_values(":to", AttributeValue::N(to.to_string()))
+                        .expression_attribute_values(":from", AttributeValue::N(from.to_string()))
                         .build()
                         .map_err(|e| refused(BACKEND, e))?,
                 )
                 .build(),
-            TransactWrite::Counter {
-                recipe_id,
-                from,
-                to,
-            } => {
-                let mut update = Update::builder()
-                    .table_name(table)
-                    .set_key(Some(key(make_pk(recipe_id), MAKE_COUNTER_SK.to_owned())))
-                    .update_expression("SET #last = :to, #kind = :kind")
-                    .expression_attribute_names("#last", "last")
-                    .expression_attribute_names("#kind", "kind")
-                    .expression_attribute_values(":to", AttributeValue::N(to.to_string()))
-                    .expression_attribute_values(":kind", s("counter"));
-                update = match from {
-                    None => update.condition_expression("attribute_not_exists(pk)"),
-                    Some(from) => update
-                        .condition_expression("#last = :from")
-                        .expression_attribute_values(":from", AttributeValue::N(from.to_string())),
-                };
-                builder
-                    .update(update.build().map_err(|e| refused(BACKEND, e))?)
-                    .build()
-            }
             TransactWrite::DeleteExisting(item_key) => builder
                 .delete(
                     Delete::builder()
                         .table_name(table)
-                        .set_key(Some(item_key))
+                        .set_key(Some(item_key.clone()))
                         .condition_expression("attribute_exists(pk)")
                         .build()
                         .map_err(|e| refused(BACKEND, e))?,
@@ -766,18 +1224,12 @@ impl RecordStore for DynamoRecordStore {
         // conditioned on what it read; a round that lost a race to another
         // writer reads again. Many writers on one recipe at once may take
         // several rounds each, never the same id.
-        for _ in 0..TRANSACTION_ROUNDS {
-            if let Some(written) = self.try_put_make(identity, record).await? {
+        for round in 0..TRANSACTION_ROUNDS {
+            if let Some(written) = self.try_put_make(identity, record, round).await? {
                 return Ok(written);
             }
         }
-        Err(Error::Unavailable {
-            backend: BACKEND,
-            message: format!(
-                "make of recipe {}: other writers won the make id {TRANSACTION_ROUNDS} times",
-                record.recipe_id
-            ),
-        })
+        Err(lost_every_round(record.recipe_id))
     }
 
     async fn make(&self, recipe_id: i64, make_id: i64) -> Result<Option<MakeRecord>> {

@@ -35,5 +35,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             recipe_bins::cli::up::run(&args)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::MigrateIds(args) => {
+            recipe_bins::cli::migrate_ids::run(&args)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! The `recipe` command's arguments, one subcommand per module.
 
 pub mod diff;
+pub mod migrate_ids;
 pub mod up;
 
 use clap::{Parser, Subcommand};
@@ -14,7 +15,7 @@ use clap::{Parser, Subcommand};
     long_about = "Structured differences between a recipe and the way it was cooked.\n\n\
                   Recipes and makes are JSON files, in the native camelCase format or as \
                   schema.org Recipe JSON-LD.",
-    after_help = "Examples:\n  recipe diff examples/data/apple-pie.json examples/data/apple-pie.make.json\n  recipe up --data ./recipe-data --port 8080"
+    after_help = "Examples:\n  recipe diff examples/data/apple-pie.json examples/data/apple-pie.make.json\n  recipe up --data ./recipe-data --port 8080\n  recipe migrate-ids --table recipes"
 )]
 pub struct Cli {
     /// What to do.
@@ -29,6 +30,10 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Run the whole pipeline on this machine (no AWS account needed).
     Up(up::UpArgs),
+    /// Give the makes a DynamoDB table stored under text ids integer ids
+    /// (idempotent: safe to run again after a crash).
+    #[command(long_about = migrate_ids::LONG_ABOUT)]
+    MigrateIds(migrate_ids::MigrateIdsArgs),
 }
 
 #[cfg(test)]

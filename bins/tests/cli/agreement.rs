@@ -3,6 +3,9 @@
 //! of the diff corpus: a cook reading either sees the same changes under
 //! the same `changeId`s.
 
+// A failed read of the corpus fails the test, as it should.
+#![allow(clippy::unwrap_used)]
+
 use std::path::Path;
 
 use recipe_pipeline::ingest::{RecipeWrite, record_make, record_recipe};

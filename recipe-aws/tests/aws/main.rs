@@ -7,6 +7,7 @@
 
 mod dynamodb;
 mod errors;
+mod migration;
 mod moto;
 mod s3;
 mod sqs;
