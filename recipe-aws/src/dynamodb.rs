@@ -800,8 +800,10 @@ impl DynamoRecordStore {
                 note = Some(MoveNote::KeptIdTaken);
             } else if failed == make_at {
                 self.repair_counter(recipe_id, last, make_id).await?;
+            } else {
+                // The counter moved meanwhile: read it again.
+                pause_after_conflict(round).await;
             }
-            // Otherwise the counter moved meanwhile: read it again.
         }
         Err(lost_every_round(recipe_id))
     }
@@ -876,8 +878,12 @@ impl DynamoRecordStore {
                 self.repair_counter(recipe_id, last, make_id).await?;
                 Ok(None)
             }
-            // The counter moved meanwhile: read it again.
-            _ => Ok(None),
+            // The counter moved meanwhile: read it again, after a pause
+            // that spreads out the writers that collided.
+            _ => {
+                pause_after_conflict(round).await;
+                Ok(None)
+            }
         }
     }
 
@@ -1009,9 +1015,10 @@ fn lost_every_round(recipe_id: i64) -> Error {
     }
 }
 
-/// Waits before the next round after a transaction conflict: a random
-/// time up to 10 ms doubled each round (at most 640 ms), so writers that
-/// collided do not collide again at once.
+/// Waits before the next round after a race lost to another writer (its
+/// counter write, or a `TransactionConflict`): a random time up to 10 ms
+/// doubled each round (at most 640 ms), so writers that collided do not
+/// collide again at once.
 async fn pause_after_conflict(round: u32) {
     let ceiling_ms = 10u64 << round.min(6);
     let nanos = std::time::SystemTime::now()
