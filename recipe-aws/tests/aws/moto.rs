@@ -7,12 +7,13 @@
 //!
 //! moto's DynamoDB answers each request on its own thread with no lock: a
 //! `TransactWriteItems` deep-copies the table while other requests change
-//! it (a 500, "dictionary changed size during iteration"), a cancelled one
-//! puts back that copy over what others wrote meanwhile, and a read can see
-//! an item an update has created but not yet filled. DynamoDB itself
-//! isolates every request, transactions included, so we start moto with
-//! its DynamoDB requests taking one lock ([`SERIALIZED_DYNAMODB`]); S3 and
-//! SQS (whose long polls wait) are untouched.
+//! it (a 500, "dictionary changed size during iteration"), and a cancelled
+//! one puts back that copy over what others wrote meanwhile, losing their
+//! writes. DynamoDB itself isolates every write, transactions included, so
+//! we start moto with its DynamoDB writes taking one lock
+//! ([`SERIALIZED_DYNAMODB`]). Reads stay concurrent (a read may still see
+//! a transaction moto has not finished, which our conditions tolerate);
+//! S3 and SQS (whose long polls wait) are untouched.
 
 use std::io::Write as _;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -35,19 +36,25 @@ pub(crate) struct Moto {
     address: SocketAddr,
 }
 
-/// `moto_server`, with every DynamoDB request under one lock (see the
+/// `moto_server`, with every DynamoDB write under one lock (see the
 /// module docs). It fails at start, not in a test, should moto move the
-/// method it wraps.
+/// methods it wraps.
 const SERIALIZED_DYNAMODB: &str = r#"
 import functools, sys, threading
 from moto.dynamodb.responses import DynamoHandler
 from moto.server import main
 
+WRITES = {
+    "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems",
+    "CreateTable", "UpdateTable", "DeleteTable",
+}
 lock = threading.Lock()
 unlocked = DynamoHandler.call_action
 
 @functools.wraps(unlocked)
 def call_action(self):
+    if self._get_action() not in WRITES:
+        return unlocked(self)
     with lock:
         return unlocked(self)
 
