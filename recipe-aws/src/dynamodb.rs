@@ -748,56 +748,62 @@ impl DynamoRecordStore {
                 _ => next_id(recipe_id, last)?,
             };
             let record = legacy.make.record.clone().numbered(make_id);
-            // The old item first: when it is gone, nothing else matters.
-            let mut writes = vec![
-                TransactWrite::DeleteExisting(legacy.key.clone()),
-                TransactWrite::new_item(document_item(
-                    make_pk(recipe_id),
-                    make_sk(make_id),
-                    "make",
-                    &record,
-                )?),
-            ];
+            // In the order a cancellation is best explained by, as in
+            // `try_put_make`: the old item gone means another run moved
+            // it, whatever else failed.
+            let mut writes = vec![TransactWrite::DeleteExisting(legacy.key.clone())];
+            let claim_at = match &claim {
+                Some(claim) if note != Some(MoveNote::ClaimTaken) => {
+                    writes.push(TransactWrite::new_item(claim_item(
+                        recipe_id, claim, make_id,
+                    )));
+                    Some(writes.len() - 1)
+                }
+                _ => None,
+            };
             if make_id > last.unwrap_or(0) {
                 writes.push(TransactWrite::counter(recipe_id, last, make_id));
             }
-            if let Some(claim) = &claim
-                && note != Some(MoveNote::ClaimTaken)
-            {
-                writes.push(TransactWrite::new_item(claim_item(
-                    recipe_id, claim, make_id,
-                )));
-            }
-            match self.table.transact(&writes).await? {
+            let make_at = writes.len();
+            writes.push(TransactWrite::new_item(document_item(
+                make_pk(recipe_id),
+                make_sk(make_id),
+                "make",
+                &record,
+            )?));
+            let failed = match self.table.transact(&writes).await? {
                 Transacted::Committed => return Ok(Some((make_id, note))),
-                Transacted::Conflict => pause_after_conflict(round).await,
-                Transacted::ConditionFailed(0) => return Ok(None),
-                Transacted::ConditionFailed(1) if kept == Some(make_id) => {
-                    tracing::warn!(
-                        recipe_id,
-                        legacy_id = %legacy.make.legacy_id,
-                        "a make stored since the upgrade has the kept id; this one gets the next"
-                    );
-                    note = Some(MoveNote::KeptIdTaken);
+                Transacted::Conflict => {
+                    pause_after_conflict(round).await;
+                    continue;
                 }
-                Transacted::ConditionFailed(1) => {
-                    self.repair_counter(recipe_id, last, make_id).await?;
-                }
-                Transacted::ConditionFailed(index) => {
-                    if let Some(TransactWrite::NewItem(_)) = writes.get(index) {
-                        // The claim names a make stored since the upgrade
-                        // (the object was delivered again before the
-                        // migration): that claim stays, and this make
-                        // moves without one.
-                        tracing::warn!(
-                            recipe_id,
-                            legacy_id = %legacy.make.legacy_id,
-                            "the object's claim names another make already; moving this one without it"
-                        );
-                        note = Some(MoveNote::ClaimTaken);
-                    }
-                    // Otherwise the counter moved meanwhile: read it again.
-                }
+                Transacted::ConditionFailed(index) => index,
+            };
+            if failed == 0 {
+                return Ok(None);
+            }
+            if claim_at == Some(failed) {
+                // The claim names a make stored since the upgrade (the
+                // object was delivered again before the migration): that
+                // claim stays, and this make moves without one.
+                tracing::warn!(
+                    recipe_id,
+                    legacy_id = %legacy.make.legacy_id,
+                    "the object's claim names another make already; moving this one without it"
+                );
+                note = Some(MoveNote::ClaimTaken);
+            } else if failed == make_at && kept == Some(make_id) {
+                tracing::warn!(
+                    recipe_id,
+                    legacy_id = %legacy.make.legacy_id,
+                    "a make stored since the upgrade has the kept id; this one gets the next"
+                );
+                note = Some(MoveNote::KeptIdTaken);
+            } else if failed == make_at {
+                self.repair_counter(recipe_id, last, make_id).await?;
+            } else {
+                // The counter moved meanwhile: read it again.
+                pause_after_conflict(round).await;
             }
         }
         Err(lost_every_round(recipe_id))
@@ -826,22 +832,30 @@ impl DynamoRecordStore {
             },
         };
         let record = record.clone().numbered(make_id);
-        let mut writes = vec![TransactWrite::new_item(document_item(
-            make_pk(recipe_id),
-            make_sk(make_id),
-            "make",
-            &record,
-        )?)];
+        // In the order a cancellation is best explained by (its reasons
+        // name the first failed condition first): a claim made before
+        // answers the request whatever else failed; a counter that moved
+        // is a race lost, whatever the make's slot holds; only a slot
+        // taken under a counter that held says more.
+        let mut writes = Vec::with_capacity(3);
+        let claim_at = claim.map(|claim| {
+            writes.push(TransactWrite::new_item(claim_item(
+                recipe_id, claim, make_id,
+            )));
+            writes.len() - 1
+        });
         // The counter moves past a named id too, so an id given later
         // never lands on it; ids at or below 0 leave it alone.
         if make_id > last.unwrap_or(0) {
             writes.push(TransactWrite::counter(recipe_id, last, make_id));
         }
-        if let Some(claim) = claim {
-            writes.push(TransactWrite::new_item(claim_item(
-                recipe_id, claim, make_id,
-            )));
-        }
+        let make_at = writes.len();
+        writes.push(TransactWrite::new_item(document_item(
+            make_pk(recipe_id),
+            make_sk(make_id),
+            "make",
+            &record,
+        )?));
         let failed = match self.table.transact(&writes).await? {
             Transacted::Committed => return Ok(Some(MakeWritten::Created(record))),
             Transacted::Conflict => {
@@ -850,9 +864,13 @@ impl DynamoRecordStore {
             }
             Transacted::ConditionFailed(index) => index,
         };
-        match (failed, identity) {
-            // The make's slot is taken by the make named so.
-            (0, MakeIdentity::Named(_)) => {
+        match (claim, identity) {
+            (Some(claim), _) if claim_at == Some(failed) => {
+                self.claimed(recipe_id, &claim.key, &claim.fingerprint)
+                    .await
+            }
+            // The make named so is stored.
+            (_, MakeIdentity::Named(_)) if failed == make_at => {
                 let stored =
                     self.make(recipe_id, make_id)
                         .await?
@@ -864,18 +882,16 @@ impl DynamoRecordStore {
                         })?;
                 Ok(Some(MakeWritten::Existing(stored)))
             }
-            (0, MakeIdentity::Claimed(_) | MakeIdentity::Next) => {
+            _ if failed == make_at => {
                 self.repair_counter(recipe_id, last, make_id).await?;
                 Ok(None)
             }
-            (index, _) => match (writes.get(index), claim) {
-                (Some(TransactWrite::NewItem(_)), Some(claim)) => {
-                    self.claimed(recipe_id, &claim.key, &claim.fingerprint)
-                        .await
-                }
-                // The counter moved meanwhile.
-                _ => Ok(None),
-            },
+            // The counter moved meanwhile: read it again, after a pause
+            // that spreads out the writers that collided.
+            _ => {
+                pause_after_conflict(round).await;
+                Ok(None)
+            }
         }
     }
 
@@ -1007,9 +1023,10 @@ fn lost_every_round(recipe_id: i64) -> Error {
     }
 }
 
-/// Waits before the next round after a transaction conflict: a random
-/// time up to 10 ms doubled each round (at most 640 ms), so writers that
-/// collided do not collide again at once.
+/// Waits before the next round after a race lost to another writer (its
+/// counter write, or a `TransactionConflict`): a random time up to 10 ms
+/// doubled each round (at most 640 ms), so writers that collided do not
+/// collide again at once.
 async fn pause_after_conflict(round: u32) {
     let ceiling_ms = 10u64 << round.min(6);
     let nanos = std::time::SystemTime::now()

@@ -4,6 +4,16 @@
 //! The server runs under a small `sh` guard that reads its standard input:
 //! when this test binary exits, however it exits, the pipe closes, `read`
 //! returns and the guard kills moto, so no server outlives the tests.
+//!
+//! moto's DynamoDB answers each request on its own thread with no lock: a
+//! `TransactWriteItems` deep-copies the table while other requests change
+//! it (a 500, "dictionary changed size during iteration"), and a cancelled
+//! one puts back that copy over what others wrote meanwhile, losing their
+//! writes. DynamoDB itself isolates every write, transactions included, so
+//! we start moto with its DynamoDB writes taking one lock
+//! ([`SERIALIZED_DYNAMODB`]). Reads stay concurrent (a read may still see
+//! a transaction moto has not finished, which our conditions tolerate);
+//! S3 and SQS (whose long polls wait) are untouched.
 
 use std::io::Write as _;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -26,6 +36,32 @@ pub(crate) struct Moto {
     address: SocketAddr,
 }
 
+/// `moto_server`, with every DynamoDB write under one lock (see the
+/// module docs). It fails at start, not in a test, should moto move the
+/// methods it wraps.
+const SERIALIZED_DYNAMODB: &str = r#"
+import functools, sys, threading
+from moto.dynamodb.responses import DynamoHandler
+from moto.server import main
+
+WRITES = {
+    "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems",
+    "CreateTable", "UpdateTable", "DeleteTable",
+}
+lock = threading.Lock()
+unlocked = DynamoHandler.call_action
+
+@functools.wraps(unlocked)
+def call_action(self):
+    if self._get_action() not in WRITES:
+        return unlocked(self)
+    with lock:
+        return unlocked(self)
+
+DynamoHandler.call_action = call_action
+main(sys.argv[1:])
+"#;
+
 fn repository_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -36,11 +72,11 @@ fn repository_root() -> PathBuf {
 impl Moto {
     /// Starts a server on a free loopback port and waits until it answers.
     pub(crate) fn start() -> Moto {
-        let moto_server = repository_root().join(".venv/bin/moto_server");
+        let python = repository_root().join(".venv/bin/python");
         assert!(
-            moto_server.exists(),
+            repository_root().join(".venv/bin/moto_server").exists(),
             "{} is missing: run scripts/python-env to install moto",
-            moto_server.display()
+            python.display()
         );
         // Port 0 finds a free port; the moment between dropping the
         // listener and moto binding it is a race we accept on loopback.
@@ -52,9 +88,12 @@ impl Moto {
         let log = std::fs::File::create(&log_path).expect("the moto log file");
         let mut child = Command::new("sh")
             .arg("-c")
-            .arg(r#""$0" -H 127.0.0.1 -p "$1" & moto=$!; read -r _; kill "$moto"; wait "$moto""#)
-            .arg(&moto_server)
+            .arg(
+                r#""$0" -c "$2" -H 127.0.0.1 -p "$1" & moto=$!; read -r _; kill "$moto"; wait "$moto""#,
+            )
+            .arg(&python)
             .arg(address.port().to_string())
+            .arg(SERIALIZED_DYNAMODB)
             .stdin(Stdio::piped())
             .stdout(log.try_clone().expect("the moto log file"))
             .stderr(log)
