@@ -20,20 +20,27 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Ingredient, Step};
 
 /// Everything that differs between an original recipe and a make.
+///
+/// `restatements` are changes of form only (respelled names, converted
+/// units, renumbering): not differences, but kept so the make can be
+/// rebuilt exactly.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RecipeDiff {
     /// The original recipe's id, so flat renderings can name it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recipe_id: Option<i64>,
-    /// The make's id, when the diff was computed for a [`Make`](crate::Make).
+    /// The make's id, when the diff was computed for a make that has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub make_id: Option<i64>,
     /// A renamed recipe.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::TextChange>))]
     pub name: Option<Change<String>>,
     /// A new, changed or withdrawn rating.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::RatingChange>))]
     pub rating: Option<Change<Option<f64>>>,
     /// Every amount multiplied by one factor: one change, not one per
     /// ingredient.
@@ -109,10 +116,15 @@ impl<'a, T> ListEdit<'a, T> {
 
 /// A value before and after.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Change<T> {
     /// The original recipe's value.
+    // Inline: `T` is a string or a number, which have no component to
+    // refer to.
+    #[cfg_attr(feature = "openapi", schema(inline))]
     pub original: T,
     /// The make's value.
+    #[cfg_attr(feature = "openapi", schema(inline))]
     pub make: T,
 }
 
@@ -133,14 +145,16 @@ impl<T> Change<T> {
 
 /// The whole recipe made at a different size.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Scaling {
     /// Make amount over original amount, the same for every ingredient
-    /// (2.0 for a doubled recipe).
+    /// (2 for a doubled recipe).
     pub factor: f64,
 }
 
-/// A difference in the ingredient list.
+/// A difference in the ingredient list, by `kind`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum IngredientChange {
     /// The make uses an ingredient the original does not.
@@ -161,6 +175,7 @@ pub enum IngredientChange {
     },
     /// One ingredient swapped for another in the same place (butter for
     /// margarine).
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::PairedIngredient))]
     Substituted(Paired<Ingredient>),
     /// The same ingredient with a different amount, name or note.
     Modified(ModifiedIngredient),
@@ -168,6 +183,7 @@ pub enum IngredientChange {
 
 /// An ingredient found in both recipes whose content differs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ModifiedIngredient {
     /// Position in the original.
@@ -188,6 +204,7 @@ pub struct ModifiedIngredient {
 
 /// A field of an ingredient that can differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum IngredientField {
     /// How much.
@@ -202,6 +219,7 @@ pub enum IngredientField {
 
 /// Two records found at matching positions of the original and the make.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Paired<T> {
     /// Position in the original.
@@ -226,8 +244,9 @@ impl<T> Paired<T> {
     }
 }
 
-/// A difference in the method.
+/// A difference in the method, by `kind`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum StepChange {
     /// A step the original does not have.
@@ -249,11 +268,13 @@ pub enum StepChange {
     /// The same step, reworded.
     Edited(EditedStep),
     /// The same step, done at another point.
+    #[cfg_attr(feature = "openapi", schema(value_type = crate::openapi::PairedStep))]
     Moved(Paired<Step>),
 }
 
 /// A step found in both recipes with different wording.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EditedStep {
     /// Position in the original.
@@ -273,6 +294,7 @@ pub struct EditedStep {
 
 /// A run of words in an edited step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WordChange {
     /// Whether the run is kept, dropped or new.
     pub op: WordOp,
@@ -282,6 +304,7 @@ pub struct WordChange {
 
 /// What happened to a run of words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub enum WordOp {
     /// In both texts.
@@ -292,23 +315,28 @@ pub enum WordOp {
     Insert,
 }
 
-/// Changes of form only: not differences, kept for an exact
-/// [`apply`](crate::apply).
+/// Changes of form only: not differences, but kept so that applying the
+/// diff rebuilds the make exactly.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Restatements {
     /// The recipe id written differently.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::IdChange>))]
     pub recipe_id: Option<Change<Option<i64>>>,
     /// The name in other case or spacing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<crate::openapi::TextChange>))]
     pub name: Option<Change<String>>,
     /// Matched ingredients written differently, renumbered, listed in
     /// another order, or with an amount explained by the scaling.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::openapi::PairedIngredient>))]
     pub ingredients: Vec<Paired<Ingredient>>,
     /// Matched steps renumbered or written differently.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<crate::openapi::PairedStep>))]
     pub steps: Vec<Paired<Step>>,
 }
 

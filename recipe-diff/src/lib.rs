@@ -30,6 +30,20 @@
 //! The crate does no I/O and has no async: it is the pure core that the
 //! pipeline services and the `recipe` command line build on.
 //!
+//! ## Features
+//!
+//! - `openapi` (off by default): the types a JSON API reads or writes
+//!   (the model, [`RecipeDiff`] and its parts, [`Quantity`](quantity::Quantity),
+//!   the flat list's [`SeedDifference`](render::SeedDifference)) implement
+//!   [utoipa](https://docs.rs/utoipa)'s `ToSchema`, so a server's OpenAPI
+//!   document describes them from this one source rather than from copies.
+//!   Their doc comments become the schemas' descriptions. The flat list's
+//!   types keep the original project's names (`DifferenceObject`,
+//!   `RecipeField`, `FlatIngredientField`, `FlatChange`, `FlatValues`), and
+//!   the generic [`Change`](changes::Change) and [`Paired`](changes::Paired)
+//!   appear as `TextChange`, `RatingChange`, `IdChange`, `PairedIngredient`
+//!   and `PairedStep`.
+//!
 //! ## Example
 //!
 //! ```
@@ -78,6 +92,8 @@ pub mod changes;
 mod diff;
 mod error;
 pub mod model;
+#[cfg(feature = "openapi")]
+mod openapi;
 pub mod parse;
 pub mod quantity;
 pub mod render;

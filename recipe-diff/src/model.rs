@@ -9,8 +9,20 @@ use serde::{Deserialize, Serialize};
 use crate::quantity::Quantity;
 use crate::units::Unit;
 
-/// A recipe as its cook keeps it.
+/// A recipe as its cook keeps it, in the canonical form it serializes to:
+/// ids and ratings are numbers, and a quantity is a number or, for a
+/// range, text.
+///
+/// Reading is tolerant: ids and quantities may be numeric text, quantities
+/// may be fractions (`"1 1/2"`, `"½"`) or ranges (`"2-3"`), and a
+/// schema.org `Recipe` JSON-LD document is read as well.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({
+    "recipeName": "Apple Pie", "recipeId": 1, "rating": 5,
+    "ingredients": [{"ingredientId": 1, "quantity": 0.5, "measurement": "TBS", "ingredientName": "cinnamon"}],
+    "steps": [{"stepId": 1, "stepText": "Make the pie"}]
+})))]
 #[serde(rename_all = "camelCase")]
 pub struct Recipe {
     /// The recipe's title, e.g. `Apple Pie`.
@@ -21,6 +33,7 @@ pub struct Recipe {
     pub recipe_id: Option<i64>,
     /// The cook's rating from 0 to 5, when they gave one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 5))]
     pub rating: Option<f64>,
     /// Ingredients in the order the recipe lists them.
     #[serde(default)]
@@ -32,6 +45,7 @@ pub struct Recipe {
 
 /// One ingredient line: an amount of something.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Ingredient {
     /// Id within the recipe; used first when matching, but optional because
@@ -41,8 +55,9 @@ pub struct Ingredient {
     /// How much, when the recipe says (`salt, to taste` has no quantity).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quantity: Option<Quantity>,
-    /// The unit exactly as written (`TBS`, `cups`, `g`); kept verbatim so a
-    /// make renders the way its cook wrote it. See [`Ingredient::unit`].
+    /// The unit exactly as written (`TBS`, `cups`, `g`, `unit`); kept
+    /// verbatim so a make renders the way its cook wrote it, and read as a
+    /// unit only when amounts are compared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measurement: Option<String>,
     /// What it is, as written (`pieCrust`, `Granny Smith apples`).
@@ -63,6 +78,7 @@ impl Ingredient {
 
 /// One step of the method.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Step {
     /// Position label as written; steps are aligned by text, so a renumbered

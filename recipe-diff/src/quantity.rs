@@ -597,6 +597,41 @@ impl<'de> Deserialize<'de> for Quantity {
     }
 }
 
+/// The JSON form [`Serialize`] writes and [`Deserialize`] reads, which a
+/// derive cannot see through the hand-written impls.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Quantity {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{
+            KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type,
+        };
+        OneOfBuilder::new()
+            .description(Some(
+                "An amount: a number, or text such as `\"1 1/2\"`, `\"½\"` or a range \
+                 `\"2-3\"`. Responses give a number, or text for a range.",
+            ))
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::Number)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Double)))
+                    .description(Some("A single amount.")),
+            )
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .description(Some("A fraction, a decimal in text, or a range.")),
+            )
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Quantity {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("Quantity")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -143,14 +143,14 @@ pub enum MakeWritten {
 }
 
 /// A document the server refused, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Rejection {
     /// Where the document came from (`s3://bucket/key@etag`, or the request path).
     pub source: String,
     /// What was wrong, naming the JSON path or line.
     pub reason: String,
-    /// When it was refused (RFC 3339).
+    /// When it was refused (RFC 3339, UTC).
     pub rejected_at: String,
 }
 

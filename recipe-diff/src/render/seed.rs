@@ -25,6 +25,21 @@ use crate::model::{Ingredient, Step};
 /// The type is `#[non_exhaustive]`: we may add fields, as this version did;
 /// build lists with [`seed`] and read stored ones with serde.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+// The original project's name for it; the description is the JSON's side
+// of the one above, which speaks of Rust.
+#[cfg_attr(feature = "openapi", schema(as = DifferenceObject, description = "\
+One difference in the original project's flat list (its `differenceObject`).
+
+Read on its own, an item says what changed (`change`), where (`recipeField`, \
+with `ingredientId` and `ingredientField`, or `stepId` and `makeStepId`) and \
+the plain values on both sides (`difference`). An optional field that does \
+not apply is left out.
+
+`recipeField`, `recipeId`, `makeId`, `ingredientId`, `ingredientField`, \
+`stepId` and `difference` are the original's; `changeId`, `change`, \
+`makeStepId` and `factor` are ours, as are the `recipeField` value `name` and \
+the `ingredientField` values `note`, `added`, `removed` and `substituted`."))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct SeedDifference {
@@ -37,12 +52,13 @@ pub struct SeedDifference {
     /// stored make's differences never change, so an id keeps naming the
     /// same change for as long as the make exists. It is unique within one
     /// list only.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub change_id: u32,
     /// What kind of change this is, so a client need not infer it from the
     /// texts (a moved step's texts are equal, a scaling's are not amounts).
     pub change: SeedChange,
     /// Which part of the recipe changed: the original schema's required
-    /// field, within its enum except for [`SeedRecipeField::Name`].
+    /// field, within its enum except for `name`.
     pub recipe_field: SeedRecipeField,
     /// The original recipe's id; omitted for recipes without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -57,9 +73,8 @@ pub struct SeedDifference {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingredient_id: Option<i64>,
     /// Which field of the ingredient changed, or what happened to it whole,
-    /// for ingredient changes (a scaling says
-    /// [`SeedIngredientField::Quantity`], so the original enum still
-    /// validates it).
+    /// for ingredient changes (a scaling says `quantity`, so the original
+    /// enum still validates it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ingredient_field: Option<SeedIngredientField>,
     /// The step's `stepId` in the original recipe, for step changes. Omitted
@@ -69,8 +84,8 @@ pub struct SeedDifference {
     pub step_id: Option<i64>,
     /// The step's `stepId` in the make, for step changes: steps are often
     /// renumbered when one is skipped or moved, so the make's id can differ
-    /// from [`step_id`](Self::step_id). Omitted for a removed step and for
-    /// steps written without ids.
+    /// from `stepId`. Omitted for a removed step and for steps written
+    /// without ids.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub make_step_id: Option<i64>,
     /// A scaling's factor, make amount over original amount (2 for a
@@ -79,12 +94,18 @@ pub struct SeedDifference {
     /// Omitted on every other item.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub factor: Option<f64>,
-    /// The plain values on both sides.
+    /// The plain values on both sides; the side that has nothing is `""`.
     pub difference: SeedValues,
 }
 
-/// What kind of change a [`SeedDifference`] is. Lowercase in JSON.
+/// What kind of change a flat difference is: `added` or `removed` for an
+/// ingredient or a step only one side has, `edited` for a step reworded in
+/// its place, `moved` for a step done at another point, `substituted` for
+/// another ingredient in the original's place, `scaled` for every amount
+/// multiplied by one factor, `changed` for a value changed in place (an
+/// ingredient's amount, unit, name or note, the rating, or the name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = FlatChange))]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum SeedChange {
@@ -110,13 +131,14 @@ pub enum SeedChange {
     Changed,
 }
 
-/// The part of a recipe a [`SeedDifference`] is about.
+/// The part of a recipe a flat difference is about.
 ///
-/// The first three are the original schema's enum, which a client generated
-/// from its OpenAPI document checks on every item; [`SeedRecipeField::Name`]
-/// is our one extension, used only for a renamed recipe, which the original
-/// could not report.
+/// `rating`, `ingredient` and `instruction` are the original schema's enum,
+/// which a client generated from its OpenAPI document checks on every item;
+/// `name` is our one extension, used only for a renamed recipe, which the
+/// original could not report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = RecipeField))]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum SeedRecipeField {
@@ -130,9 +152,11 @@ pub enum SeedRecipeField {
     Name,
 }
 
-/// What differs about an ingredient in a [`SeedDifference`]: the original
-/// schema's `ingredientField`.
+/// What differs about an ingredient in a flat difference: the original
+/// schema's `ingredientField`, with its `quantity`, `measurement` and
+/// `ingredientName`, and our `note`, `added`, `removed` and `substituted`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = FlatIngredientField))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum SeedIngredientField {
@@ -153,11 +177,13 @@ pub enum SeedIngredientField {
     Substituted,
 }
 
-/// The two sides of a [`SeedDifference`] as plain values, with no prose
+/// The two sides of a flat difference as plain values, with no prose
 /// around them; the side that has nothing is an empty string.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = FlatValues))]
 pub struct SeedValues {
-    /// The original recipe's side.
+    /// The original recipe's side: a name, a rating, a scaling's `1`, a
+    /// whole ingredient line or one field of it as written, a step's text.
     pub recipe: String,
     /// The make's side.
     pub make: String,

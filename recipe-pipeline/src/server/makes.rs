@@ -20,19 +20,28 @@ use crate::records::MakeRecord;
 /// cooked, with its `makeId`, `madeAt` and `notes` at the top level, so a
 /// client generated from the original project's `recipe` schema reads it),
 /// and what the server knows of it.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = Make)]
 pub(super) struct MakeView<'a> {
     #[serde(flatten)]
     recipe: &'a Recipe,
+    /// The make's id, unique within its recipe: its `makeId`, or the next
+    /// integer of its recipe when it named none.
     make_id: i64,
+    /// When it was cooked, as the cook wrote it.
     #[serde(skip_serializing_if = "Option::is_none")]
     made_at: Option<&'a str>,
+    /// The cook's remarks.
     #[serde(skip_serializing_if = "Option::is_none")]
     notes: Option<&'a str>,
+    /// The differences from the original when the make arrived (the flat
+    /// list is at `…/differences`).
     differences: &'a RecipeDiff,
+    /// `s3://bucket/key` when the make came through the bucket.
     #[serde(skip_serializing_if = "Option::is_none")]
     source: Option<&'a str>,
+    /// When the server stored it (RFC 3339, UTC).
     recorded_at: &'a str,
 }
 
@@ -74,8 +83,8 @@ impl<'a> From<&'a MakeRecord> for MakeView<'a> {
     ),
     request_body(content = schema::MakeDocument, description = "A make in the native format or as schema.org JSON-LD"),
     responses(
-        (status = 201, description = "Recorded", body = schema::Make, headers(("Location" = String, description = "The make's URL"))),
-        (status = 200, description = "Delivered before: the record stored then", body = schema::Make),
+        (status = 201, description = "Recorded", body = MakeView<'_>, headers(("Location" = String, description = "The make's URL"))),
+        (status = 200, description = "Delivered before: the record stored then", body = MakeView<'_>),
         (status = 400, description = "The id in the path is not a whole number, the body is not a make or names another recipe, or a header is malformed; `path` is the JSON path at fault, or the request path", body = ErrorBody),
         (status = 404, description = "No such recipe", body = ErrorBody),
         (status = 409, description = "Another make has this `makeId`, or the recipe has given its last make id (2^53 − 1) and the make names none", body = ErrorBody),
@@ -142,7 +151,7 @@ pub(super) async fn create(
     tag = "makes",
     params(("recipeId" = i64, Path, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1, description = "The original recipe's id")),
     responses(
-        (status = 200, description = "The makes, oldest first", body = Vec<schema::Make>),
+        (status = 200, description = "The makes, oldest first", body = Vec<MakeView<'_>>),
         (status = 400, description = "The id in the path is not a whole number", body = ErrorBody),
         (status = 404, description = "No such recipe", body = ErrorBody),
         schema::StoreFailure,
@@ -172,7 +181,7 @@ pub(super) async fn list(
         ("makeId" = i64, Path, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1, description = "The make's id"),
     ),
     responses(
-        (status = 200, description = "The make", body = schema::Make),
+        (status = 200, description = "The make", body = MakeView<'_>),
         (status = 400, description = "An id in the path is not a whole number", body = ErrorBody),
         (status = 404, description = "No such make", body = ErrorBody),
         schema::StoreFailure,

@@ -23,7 +23,10 @@
 //!   request an id (`x-request-id`, in its log lines and its response) and
 //!   answers CORS only for the origins configured;
 //! - the OpenAPI document at `/openapi.json` is generated from the handlers'
-//!   annotations and the schemas in `schema`;
+//!   annotations and the schemas the answered types derive (`recipe-diff`'s
+//!   with its `openapi` feature); `schema` holds the API's own: the request
+//!   documents, which read more than the canonical form, and the answers
+//!   routes share;
 //! - `analytics` serves [`crate::analytics`] summaries, `dashboard` the web
 //!   dashboard at `/` (HTML, CSS and JS embedded in the binary).
 //!

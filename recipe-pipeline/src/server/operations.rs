@@ -12,6 +12,7 @@ use utoipa::openapi::OpenApi;
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
 use super::schema::{self, Status};
+use crate::records::Rejection;
 
 /// Liveness: the process answers.
 #[utoipa::path(
@@ -71,7 +72,7 @@ pub(super) async fn metrics(State(state): State<AppState>) -> Response {
     path = "/rejections",
     tag = "operations",
     responses(
-        (status = 200, description = "The refusals, oldest first", body = Vec<schema::Rejection>),
+        (status = 200, description = "The refusals, oldest first", body = Vec<Rejection>),
         schema::StoreFailure,
     )
 )]

@@ -4,6 +4,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use recipe_diff::Recipe;
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
@@ -30,8 +31,8 @@ use crate::ports::Written;
         ("X-Recipe-Source-Etag" = Option<String>, Header, nullable = false, description = "The version fetched, without quotes"),
     ),
     responses(
-        (status = 201, description = "Created", body = schema::Recipe, headers(("Location" = String, description = "The recipe's URL"))),
-        (status = 200, description = "Replaced (delivered from the bucket only)", body = schema::Recipe),
+        (status = 201, description = "Created", body = Recipe, headers(("Location" = String, description = "The recipe's URL"))),
+        (status = 200, description = "Replaced (delivered from the bucket only)", body = Recipe),
         (status = 400, description = "The body is not a recipe, or the source headers are incomplete; `path` is the JSON path at fault, or the request path", body = ErrorBody),
         (status = 409, description = "A recipe with this id exists", body = ErrorBody),
         schema::WriteRefusal,
@@ -66,8 +67,8 @@ pub(super) async fn create(
     ),
     request_body(content = schema::RecipeDocument, description = "A recipe in the native format or as schema.org JSON-LD"),
     responses(
-        (status = 201, description = "Created", body = schema::Recipe, headers(("Location" = String, description = "The recipe's URL"))),
-        (status = 200, description = "Replaced", body = schema::Recipe),
+        (status = 201, description = "Created", body = Recipe, headers(("Location" = String, description = "The recipe's URL"))),
+        (status = 200, description = "Replaced", body = Recipe),
         (status = 400, description = "The id in the path is not a whole number, the body is not a recipe or names another id, or the source headers are incomplete; `path` is the JSON path at fault, or the request path", body = ErrorBody),
         schema::WriteRefusal,
         schema::StoreFailure,
@@ -100,8 +101,8 @@ pub(super) async fn replace(
     tag = "recipes",
     request_body(content = schema::NewRecipe, description = "A recipe in the native format or as schema.org JSON-LD, with its `recipeId`"),
     responses(
-        (status = 200, description = "Replaced", body = schema::Recipe),
-        (status = 201, description = "Created", body = schema::Recipe, headers(("Location" = String, description = "The recipe's URL"))),
+        (status = 200, description = "Replaced", body = Recipe),
+        (status = 201, description = "Created", body = Recipe, headers(("Location" = String, description = "The recipe's URL"))),
         (status = 400, description = "The body is not a recipe, or has no `recipeId`; `path` is the JSON path at fault", body = ErrorBody),
         schema::WriteRefusal,
         schema::StoreFailure,
@@ -123,7 +124,7 @@ pub(super) async fn update(
     operation_id = "listRecipes",
     tag = "recipes",
     responses(
-        (status = 200, description = "The recipes, by id", body = Vec<schema::Recipe>),
+        (status = 200, description = "The recipes, by id", body = Vec<Recipe>),
         schema::StoreFailure,
     )
 )]
@@ -139,7 +140,7 @@ pub(super) async fn list(State(state): State<AppState>) -> Result<Response, ApiE
     tag = "recipes",
     params(("recipeId" = i64, Path, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1, description = "The recipe's id")),
     responses(
-        (status = 200, description = "The recipe", body = schema::Recipe),
+        (status = 200, description = "The recipe", body = Recipe),
         (status = 400, description = "The id in the path is not a whole number", body = ErrorBody),
         (status = 404, description = "No such recipe", body = ErrorBody),
         schema::StoreFailure,

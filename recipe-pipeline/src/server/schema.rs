@@ -1,50 +1,24 @@
-//! The OpenAPI schemas of the bodies the API reads and writes.
+//! The OpenAPI schemas that belong to the API itself: the request bodies,
+//! which read more than the canonical form they answer with, a make's
+//! differences in either format, and the answers many routes share.
 //!
-//! `recipe-diff` knows nothing of HTTP or OpenAPI, so its types cannot
-//! derive `ToSchema`. These types mirror their JSON form for the document
-//! only; nothing constructs them. The tests at the bottom serialize the
-//! real types, every variant included, and check each value against these
-//! schemas, so a field added to `recipe-diff` without its mirror here
-//! fails the build's tests rather than going undocumented.
+//! Every body the API answers is a real type that derives its schema:
+//! `recipe-diff`'s model and diff types (its `openapi` feature), the make
+//! view, the refusals and the analytics. The tests at the bottom serialize
+//! them, every variant included, and check each value against the
+//! document, so a derive that misreads a serde attribute, or a schema
+//! written by hand, fails the tests rather than the clients.
 
 #![allow(
     dead_code,
-    reason = "documentation mirrors: read by the OpenAPI derive, never constructed"
+    reason = "request documents: read by the OpenAPI derive, never constructed"
 )]
 
+use recipe_diff::render::SeedDifference;
+use recipe_diff::{RecipeDiff, Step};
 use utoipa::ToSchema;
 
-/// A recipe. Reading is tolerant: ids and quantities may be numeric text,
-/// quantities may be fractions (`"1 1/2"`, `"½"`) or ranges (`"2-3"`), and a
-/// schema.org `Recipe` JSON-LD document is accepted as well. Responses give
-/// the canonical form described here.
-#[derive(ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[schema(example = json!({
-    "recipeName": "Apple Pie", "recipeId": 1, "rating": 5,
-    "ingredients": [{"ingredientId": 1, "quantity": 0.5, "measurement": "TBS", "ingredientName": "cinnamon"}],
-    "steps": [{"stepId": 1, "stepText": "Make the pie"}]
-}))]
-pub(super) struct Recipe {
-    /// The recipe's title.
-    recipe_name: String,
-    /// Its id; required when creating with `POST /recipes`, taken from the
-    /// path with `PUT`.
-    #[serde(default)]
-    recipe_id: Option<i64>,
-    /// The cook's rating.
-    #[serde(default)]
-    #[schema(minimum = 0, maximum = 5)]
-    rating: Option<f64>,
-    /// Ingredients in the order the recipe lists them.
-    #[serde(default)]
-    ingredients: Vec<Ingredient>,
-    /// Steps in the order they are cooked.
-    #[serde(default)]
-    steps: Vec<Step>,
-}
-
-/// A recipe as `POST /recipes` takes it: a [`Recipe`] whose `recipeId` is
+/// A recipe as `POST /recipes` takes it: a `Recipe` whose `recipeId` is
 /// required, since makes name their original by id.
 #[derive(ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -71,7 +45,7 @@ pub(super) struct NewRecipe {
 }
 
 /// A recipe as `PUT /recipes/{recipeId}` takes it, and the recipe part of
-/// a make: a [`Recipe`] whose `recipeId`, if any, is the one in the path.
+/// a make: a `Recipe` whose `recipeId`, if any, is the one in the path.
 #[derive(ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct RecipeDocument {
@@ -152,48 +126,6 @@ impl utoipa::PartialSchema for QuantityDocument {
 
 impl ToSchema for QuantityDocument {}
 
-/// One ingredient line.
-#[derive(ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct Ingredient {
-    /// Id within the recipe.
-    #[serde(default)]
-    ingredient_id: Option<i64>,
-    /// How much.
-    #[serde(default)]
-    quantity: Option<Quantity>,
-    /// The unit as written: `TBS`, `tsp`, `cup`, `g`, `unit`, …
-    #[serde(default)]
-    measurement: Option<String>,
-    /// What it is, as written (`pieCrust`, `Granny Smith apples`).
-    ingredient_name: String,
-    /// A preparation remark (`sifted`).
-    #[serde(default)]
-    note: Option<String>,
-}
-
-/// An amount: a number, or text such as `"1 1/2"`, `"½"` or a range
-/// `"2-3"`. Responses give a number, or text for a range.
-#[derive(ToSchema)]
-#[serde(untagged)]
-pub(super) enum Quantity {
-    /// A plain amount.
-    Amount(f64),
-    /// A fraction, a decimal in text, or a range.
-    Text(String),
-}
-
-/// One step of the method.
-#[derive(ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct Step {
-    /// Position label as written.
-    #[serde(default)]
-    step_id: Option<i64>,
-    /// What to do.
-    step_text: String,
-}
-
 /// A make: the recipe as cooked on one occasion. Its `recipeId`, when
 /// present, must be the one in the path.
 #[derive(ToSchema)]
@@ -217,395 +149,15 @@ pub(super) struct MakeDocument {
     notes: Option<String>,
 }
 
-/// A make as the API answers it: the make document itself, the recipe as
-/// cooked with its `makeId` (so a client of the original project's
-/// `recipe` schema reads it), and what the server knows of it.
-#[derive(ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct Make {
-    #[serde(flatten)]
-    recipe: Recipe,
-    /// The make's id, unique within its recipe: its `makeId`, or the next
-    /// integer of its recipe when it named none.
-    make_id: i64,
-    /// When it was cooked, as the cook wrote it.
-    #[serde(default)]
-    made_at: Option<String>,
-    /// The cook's remarks.
-    #[serde(default)]
-    notes: Option<String>,
-    /// The differences from the original when the make arrived (the flat
-    /// list is at `…/differences`).
-    differences: RecipeDiff,
-    /// `s3://bucket/key` when the make came through the bucket.
-    #[serde(default)]
-    source: Option<String>,
-    /// When the server stored it (RFC 3339, UTC).
-    recorded_at: String,
-}
-
 /// A make's differences: the flat list (the default), or the structured
 /// diff (`?format=full`).
 #[derive(ToSchema)]
 #[serde(untagged)]
 pub(super) enum Differences {
     /// The original project's flat list.
-    Flat(Vec<DifferenceObject>),
+    Flat(Vec<SeedDifference>),
     /// The structured diff.
     Full(Box<RecipeDiff>),
-}
-
-/// One difference in the original project's flat list (its
-/// `differenceObject`), as `GET …/differences` and `recipe diff --format
-/// seed` answer it. `recipeField`, `recipeId`, `makeId`, `ingredientId`,
-/// `ingredientField`, `stepId` and `difference` are the original's;
-/// `changeId`, `change`, `makeStepId` and `factor` are ours, as are the
-/// `recipeField` value `name` and the `ingredientField` values `note`,
-/// `added`, `removed` and `substituted`.
-#[derive(ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct DifferenceObject {
-    /// The change's number within the make, from 1, stored with the make
-    /// and never renumbered.
-    #[schema(minimum = 1)]
-    change_id: u32,
-    /// Which part of the recipe differs.
-    recipe_field: RecipeField,
-    /// The original recipe's id.
-    #[serde(default)]
-    recipe_id: Option<i64>,
-    /// The make's id.
-    #[serde(default)]
-    make_id: Option<i64>,
-    /// The ingredient's id (absent for a scaling, which concerns them all).
-    #[serde(default)]
-    ingredient_id: Option<i64>,
-    /// What differs about the ingredient.
-    #[serde(default)]
-    ingredient_field: Option<FlatIngredientField>,
-    /// The step's `stepId` in the recipe (absent for an added step).
-    #[serde(default)]
-    step_id: Option<i64>,
-    /// The step's `stepId` in the make (absent for a removed step).
-    #[serde(default)]
-    make_step_id: Option<i64>,
-    /// What kind of change it is.
-    change: FlatChange,
-    /// A scaling's factor (`2` for a doubled recipe).
-    #[serde(default)]
-    factor: Option<f64>,
-    /// Both sides as plain values; the side that has nothing is `""`.
-    difference: FlatValues,
-}
-
-/// The part of a recipe a flat difference is about; `name` is our one
-/// extension of the original enum.
-#[derive(ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub(super) enum RecipeField {
-    Rating,
-    Ingredient,
-    Instruction,
-    Name,
-}
-
-/// What differs about an ingredient: the original's `quantity`,
-/// `measurement` and `ingredientName`, and our `note`, `added`, `removed`
-/// and `substituted`.
-#[derive(ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub(super) enum FlatIngredientField {
-    Quantity,
-    Measurement,
-    IngredientName,
-    Note,
-    Added,
-    Removed,
-    Substituted,
-}
-
-/// The kind of a flat difference: `edited` is a step's text; `changed`
-/// an ingredient's amount, unit, name or note, a rating or a name.
-#[derive(ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub(super) enum FlatChange {
-    Added,
-    Removed,
-    Edited,
-    Moved,
-    Substituted,
-    Scaled,
-    Changed,
-}
-
-/// The recipe's side and the make's, as text.
-#[derive(ToSchema)]
-pub(super) struct FlatValues {
-    /// The recipe's value: a step's text, an amount as written, a rating.
-    recipe: String,
-    /// The make's value.
-    make: String,
-}
-
-/// A document the server refused, and why.
-#[derive(ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct Rejection {
-    /// `s3://bucket/key@etag`.
-    source: String,
-    /// What was wrong, naming the JSON path or line.
-    reason: String,
-    /// When it was refused (RFC 3339, UTC).
-    rejected_at: String,
-}
-
-/// Everything that differs between an original recipe and a make.
-/// `restatements` are changes of form only (respelled names, converted
-/// units, renumbering), kept so the make can be rebuilt exactly.
-#[derive(ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct RecipeDiff {
-    /// The original recipe's id.
-    #[serde(default)]
-    recipe_id: Option<i64>,
-    /// The make's `makeId`, when it had one.
-    #[serde(default)]
-    make_id: Option<i64>,
-    /// A renamed recipe.
-    #[serde(default)]
-    name: Option<TextChange>,
-    /// A new, changed or withdrawn rating.
-    #[serde(default)]
-    rating: Option<RatingChange>,
-    /// Every amount multiplied by one factor.
-    #[serde(default)]
-    scaling: Option<Scaling>,
-    /// Ingredient differences.
-    #[serde(default)]
-    ingredients: Vec<IngredientChange>,
-    /// Step differences.
-    #[serde(default)]
-    steps: Vec<StepChange>,
-    /// Changes of form only.
-    #[serde(default)]
-    restatements: Restatements,
-}
-
-/// A text before and after.
-#[derive(ToSchema)]
-pub(super) struct TextChange {
-    /// The original's.
-    original: String,
-    /// The make's.
-    make: String,
-}
-
-/// A rating before and after; `null` for no rating.
-#[derive(ToSchema)]
-pub(super) struct RatingChange {
-    /// The original's.
-    original: Option<f64>,
-    /// The make's.
-    make: Option<f64>,
-}
-
-/// An id before and after; `null` for no id.
-#[derive(ToSchema)]
-pub(super) struct IdChange {
-    /// The original's.
-    original: Option<i64>,
-    /// The make's.
-    make: Option<i64>,
-}
-
-/// The whole recipe made at another size.
-#[derive(ToSchema)]
-pub(super) struct Scaling {
-    /// Make amount over original amount (2 for a doubled recipe).
-    factor: f64,
-}
-
-/// A difference in the ingredient list, by `kind`.
-#[derive(ToSchema)]
-#[serde(tag = "kind", rename_all = "camelCase")]
-pub(super) enum IngredientChange {
-    /// The make uses an ingredient the original does not.
-    #[serde(rename_all = "camelCase")]
-    Added {
-        /// Position in the make.
-        make_index: usize,
-        /// The ingredient.
-        ingredient: Ingredient,
-    },
-    /// The make leaves an ingredient out.
-    #[serde(rename_all = "camelCase")]
-    Removed {
-        /// Position in the original.
-        original_index: usize,
-        /// The ingredient.
-        ingredient: Ingredient,
-    },
-    /// One ingredient swapped for another in the same place.
-    #[serde(rename_all = "camelCase")]
-    Substituted {
-        /// Position in the original.
-        original_index: usize,
-        /// Position in the make.
-        make_index: usize,
-        /// The original's ingredient.
-        original: Ingredient,
-        /// The make's.
-        make: Ingredient,
-    },
-    /// The same ingredient with another amount, name or note.
-    #[serde(rename_all = "camelCase")]
-    Modified {
-        /// Position in the original.
-        original_index: usize,
-        /// Position in the make.
-        make_index: usize,
-        /// The original's record.
-        original: Ingredient,
-        /// The make's.
-        make: Ingredient,
-        /// Which fields differ.
-        fields: Vec<IngredientField>,
-        /// Make amount over original amount, within one dimension.
-        #[serde(default)]
-        ratio: Option<f64>,
-    },
-}
-
-/// A field of an ingredient that can differ.
-#[derive(ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub(super) enum IngredientField {
-    /// How much.
-    Quantity,
-    /// The unit.
-    Measurement,
-    /// What it is.
-    IngredientName,
-    /// The remark.
-    Note,
-}
-
-/// A difference in the method, by `kind`.
-#[derive(ToSchema)]
-#[serde(tag = "kind", rename_all = "camelCase")]
-pub(super) enum StepChange {
-    /// A step the original does not have.
-    #[serde(rename_all = "camelCase")]
-    Added {
-        /// Position in the make.
-        make_index: usize,
-        /// The step.
-        step: Step,
-    },
-    /// A skipped step.
-    #[serde(rename_all = "camelCase")]
-    Removed {
-        /// Position in the original.
-        original_index: usize,
-        /// The step.
-        step: Step,
-    },
-    /// The same step, reworded.
-    #[serde(rename_all = "camelCase")]
-    Edited {
-        /// Position in the original.
-        original_index: usize,
-        /// Position in the make.
-        make_index: usize,
-        /// The original's step.
-        original: Step,
-        /// The make's.
-        make: Step,
-        /// Word-level changes from the original text to the make's.
-        words: Vec<WordChange>,
-        /// Whether the step was also done at another point.
-        #[serde(default)]
-        moved: bool,
-    },
-    /// The same step, done at another point.
-    #[serde(rename_all = "camelCase")]
-    Moved {
-        /// Position in the original.
-        original_index: usize,
-        /// Position in the make.
-        make_index: usize,
-        /// The original's step.
-        original: Step,
-        /// The make's.
-        make: Step,
-    },
-}
-
-/// A run of words in an edited step.
-#[derive(ToSchema)]
-pub(super) struct WordChange {
-    /// Kept, dropped or new.
-    op: WordOp,
-    /// The words, with their spacing.
-    text: String,
-}
-
-/// What happened to a run of words.
-#[derive(ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub(super) enum WordOp {
-    /// In both texts.
-    Equal,
-    /// Only in the original.
-    Delete,
-    /// Only in the make.
-    Insert,
-}
-
-/// Changes of form only.
-#[derive(ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct Restatements {
-    /// The recipe id written differently.
-    #[serde(default)]
-    recipe_id: Option<IdChange>,
-    /// The name in other case or spacing.
-    #[serde(default)]
-    name: Option<TextChange>,
-    /// Matched ingredients written differently or reordered.
-    #[serde(default)]
-    ingredients: Vec<PairedIngredient>,
-    /// Matched steps renumbered or written differently.
-    #[serde(default)]
-    steps: Vec<PairedStep>,
-}
-
-/// An ingredient at matching positions of the original and the make.
-#[derive(ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct PairedIngredient {
-    /// Position in the original.
-    original_index: usize,
-    /// Position in the make.
-    make_index: usize,
-    /// The original's record.
-    original: Ingredient,
-    /// The make's.
-    make: Ingredient,
-}
-
-/// A step at matching positions of the original and the make.
-#[derive(ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct PairedStep {
-    /// Position in the original.
-    original_index: usize,
-    /// Position in the make.
-    make_index: usize,
-    /// The original's step.
-    original: Step,
-    /// The make's.
-    make: Step,
 }
 
 /// What an `X-Recipe-Source-*` header holds: tabs and visible ASCII but
@@ -685,8 +237,11 @@ pub(super) struct Status {
 
 #[cfg(test)]
 mod tests {
-    //! Serializes the real types, every variant included, and checks each
-    //! value against the documented schema.
+    //! Serializes what the API answers, every variant included, and checks
+    //! each value against the document. The schemas are derived from these
+    //! very types, but a derive can misread serde (`flatten`, a newtype
+    //! variant of an internally tagged enum), and `Quantity`'s schema is
+    //! written by hand next to its hand-written serde impls.
 
     use recipe_diff::changes::{
         Change, EditedStep, IngredientChange, IngredientField, ModifiedIngredient, Paired,
