@@ -809,8 +809,19 @@ impl DynamoRecordStore {
         Err(lost_every_round(recipe_id))
     }
 
-    /// One round of [`RecordStore::put_make`]: `None` when another writer
-    /// moved the recipe's counter between its read and this write.
+    /// One round of [`RecordStore::put_make`]: `None` when the round must
+    /// go again (the id it was given turned out taken, or a transaction
+    /// conflicted with another).
+    ///
+    /// A given id is reserved first, with one atomic `ADD` to the recipe's
+    /// counter: it never fails and never races, so writers of one recipe
+    /// do not wait on each other. The claim and the make are then written
+    /// in one transaction, each on the condition that it is new. A
+    /// reserved id that is not used (a redelivery, which finds its claim;
+    /// a crash) leaves a gap, never a duplicate. A named id moves the
+    /// counter past it before the make is written, so an id given later
+    /// does not land on it; should a crash come between the two, a given
+    /// id that finds its slot taken is simply reserved again.
     async fn try_put_make(
         &self,
         identity: &MakeIdentity,
@@ -818,36 +829,28 @@ impl DynamoRecordStore {
         round: u32,
     ) -> Result<Option<MakeWritten>> {
         let recipe_id = record.recipe_id;
-        let last = self.last_make_id(recipe_id).await?;
-        let given = || next_make_id(last.unwrap_or(0));
         let (make_id, claim) = match identity {
-            MakeIdentity::Named(make_id) => (*make_id, None),
-            MakeIdentity::Claimed(claim) => match given() {
+            MakeIdentity::Named(make_id) => {
+                self.raise_counter(recipe_id, *make_id).await?;
+                (*make_id, None)
+            }
+            MakeIdentity::Claimed(claim) => match self.reserve_make_id(recipe_id).await? {
                 Some(make_id) => (make_id, Some(claim)),
                 None => return Ok(Some(MakeWritten::Exhausted)),
             },
-            MakeIdentity::Next => match given() {
+            MakeIdentity::Next => match self.reserve_make_id(recipe_id).await? {
                 Some(make_id) => (make_id, None),
                 None => return Ok(Some(MakeWritten::Exhausted)),
             },
         };
         let record = record.clone().numbered(make_id);
-        // In the order a cancellation is best explained by (its reasons
-        // name the first failed condition first): a claim made before
-        // answers the request whatever else failed; a counter that moved
-        // is a race lost, whatever the make's slot holds; only a slot
-        // taken under a counter that held says more.
-        let mut writes = Vec::with_capacity(3);
-        let claim_at = claim.map(|claim| {
+        // The claim first: a claim made before answers the request,
+        // whatever else failed.
+        let mut writes = Vec::with_capacity(2);
+        if let Some(claim) = claim {
             writes.push(TransactWrite::new_item(claim_item(
                 recipe_id, claim, make_id,
             )));
-            writes.len() - 1
-        });
-        // The counter moves past a named id too, so an id given later
-        // never lands on it; ids at or below 0 leave it alone.
-        if make_id > last.unwrap_or(0) {
-            writes.push(TransactWrite::counter(recipe_id, last, make_id));
         }
         let make_at = writes.len();
         writes.push(TransactWrite::new_item(document_item(
@@ -865,12 +868,12 @@ impl DynamoRecordStore {
             Transacted::ConditionFailed(index) => index,
         };
         match (claim, identity) {
-            (Some(claim), _) if claim_at == Some(failed) => {
+            (Some(claim), _) if failed != make_at => {
                 self.claimed(recipe_id, &claim.key, &claim.fingerprint)
                     .await
             }
             // The make named so is stored.
-            (_, MakeIdentity::Named(_)) if failed == make_at => {
+            (_, MakeIdentity::Named(_)) => {
                 let stored =
                     self.make(recipe_id, make_id)
                         .await?
@@ -882,25 +885,101 @@ impl DynamoRecordStore {
                         })?;
                 Ok(Some(MakeWritten::Existing(stored)))
             }
-            _ if failed == make_at => {
-                self.repair_counter(recipe_id, last, make_id).await?;
-                Ok(None)
-            }
-            // The counter moved meanwhile: read it again, after a pause
-            // that spreads out the writers that collided.
+            // A given id whose slot a named make took before the counter
+            // moved past it: reserve another.
             _ => {
-                pause_after_conflict(round).await;
+                tracing::warn!(
+                    recipe_id,
+                    make_id,
+                    "a given make id was taken by a named make"
+                );
                 Ok(None)
             }
         }
     }
 
+    /// Reserves the next make id of recipe `recipe_id` with one atomic
+    /// `ADD` to its counter (created at 1 when missing); `None` once the
+    /// ids run past [`recipe_pipeline::records::MAX_MAKE_ID`].
+    async fn reserve_make_id(&self, recipe_id: i64) -> Result<Option<i64>> {
+        let output = self
+            .table
+            .client
+            .update_item()
+            .table_name(&self.table.name)
+            .set_key(Some(counter_key(recipe_id)))
+            .update_expression("ADD #last :one SET #kind = :kind")
+            .expression_attribute_names("#last", "last")
+            .expression_attribute_names("#kind", "kind")
+            .expression_attribute_values(":one", AttributeValue::N("1".to_owned()))
+            .expression_attribute_values(":kind", s("counter"))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(|e| {
+                from_sdk(
+                    BACKEND,
+                    &format!(
+                        "UpdateItem (ADD) make counter of recipe {recipe_id} on {}",
+                        self.table.name
+                    ),
+                    &e,
+                )
+            })?;
+        let attributes = output.attributes.unwrap_or_default();
+        let reserved = number_attribute(&attributes, "last")?;
+        // The counter only moves up from 0, so the id reserved is the
+        // one after the last; `next_make_id` says whether it is in range.
+        Ok(next_make_id(reserved - 1))
+    }
+
+    /// Moves recipe `recipe_id`'s counter up to `make_id` unless it is
+    /// there already (a named id: ids given later must pass it). Ids at or
+    /// below 0 leave it alone.
+    async fn raise_counter(&self, recipe_id: i64, make_id: i64) -> Result<()> {
+        if make_id <= 0 {
+            return Ok(());
+        }
+        let raised = self
+            .table
+            .client
+            .update_item()
+            .table_name(&self.table.name)
+            .set_key(Some(counter_key(recipe_id)))
+            .update_expression("SET #last = :id, #kind = :kind")
+            .condition_expression("attribute_not_exists(#last) OR #last < :id")
+            .expression_attribute_names("#last", "last")
+            .expression_attribute_names("#kind", "kind")
+            .expression_attribute_values(":id", AttributeValue::N(make_id.to_string()))
+            .expression_attribute_values(":kind", s("counter"))
+            .send()
+            .await;
+        match raised {
+            Ok(_) => Ok(()),
+            // Past it already.
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(())
+            }
+            Err(error) => Err(from_sdk(
+                BACKEND,
+                &format!(
+                    "UpdateItem make counter of recipe {recipe_id} on {}",
+                    self.table.name
+                ),
+                &error,
+            )),
+        }
+    }
+
     /// Moves recipe `recipe_id`'s counter from `last` to `make_id`, whose
-    /// slot a transaction found taken although the counter was behind it.
-    /// That cannot happen while every make moves the counter in the same
-    /// transaction; should it be, the counter moves past the make and the
-    /// caller goes round again. A race lost here changes nothing: the
-    /// next round reads the counter again.
+    /// slot a migrating transaction found taken although the counter was
+    /// behind it (a named make whose counter move a crash cut off); the
+    /// caller goes round again. A race lost here changes nothing: the next
+    /// round reads the counter again.
     async fn repair_counter(&self, recipe_id: i64, last: Option<i64>, make_id: i64) -> Result<()> {
         tracing::warn!(recipe_id, make_id, "a make id counter was behind its makes");
         self.table
@@ -1237,10 +1316,9 @@ impl RecordStore for DynamoRecordStore {
     }
 
     async fn put_make(&self, identity: &MakeIdentity, record: &MakeRecord) -> Result<MakeWritten> {
-        // Each round reads the counter and writes in one transaction
-        // conditioned on what it read; a round that lost a race to another
-        // writer reads again. Many writers on one recipe at once may take
-        // several rounds each, never the same id.
+        // A round goes again only when its given id turned out taken or
+        // its transaction conflicted with another: rare, since ids are
+        // reserved atomically (see `try_put_make`).
         for round in 0..TRANSACTION_ROUNDS {
             if let Some(written) = self.try_put_make(identity, record, round).await? {
                 return Ok(written);

@@ -425,8 +425,10 @@ async fn old_makes_get_integer_ids_and_claims_and_a_second_run_changes_nothing()
         "the table is unchanged"
     );
 
-    // Each counter is past every id, kept or given.
-    for (recipe_id, next) in [(1, 10), (2, 6)] {
+    // Each counter is past every id, kept or given (and past the id that
+    // the claim check above reserved and did not need: a gap, as a
+    // redelivery leaves on DynamoDB).
+    for (recipe_id, next) in [(1, 11), (2, 7)] {
         let record = make(recipe_id, "next", "2026-11-05T00:00:00Z");
         let written = created(
             store.put_make(&MakeIdentity::Next, &record).await.unwrap(),
@@ -448,7 +450,7 @@ async fn old_makes_get_integer_ids_and_claims_and_a_second_run_changes_nothing()
     .await;
     assert_eq!(
         store.migrate_make_ids().await.unwrap(),
-        expected(&[(1, "s3-00000000000000ee", 11)])
+        expected(&[(1, "s3-00000000000000ee", 12)])
     );
 }
 
@@ -484,10 +486,10 @@ async fn a_cancelled_make_transaction_leaves_nothing_behind() {
     let blocker_item = get(&client, &table, "RECIPE#1", "MAKEID#09223372036854775809").await;
     assert!(blocker_item.is_some(), "make 1's sort key is sortable");
 
-    // put_make: make 1, its counter and its claim in one transaction,
-    // cancelled by the blocker; then the counter moved past it; then the
-    // make stored as make 2. Had the cancelled transaction left its claim
-    // (naming make 1), the last one could not have written it.
+    // put_make: id 1 reserved, the claim and make 1 in one transaction,
+    // cancelled by the blocker; then id 2 reserved and the make stored as
+    // make 2. Had the cancelled transaction left its claim (naming make
+    // 1), the second could not have written it.
     aws.requests().reset();
     let stored = created(
         store
@@ -502,8 +504,8 @@ async fn a_cancelled_make_transaction_leaves_nothing_behind() {
     assert_eq!(stored.make_id, 2);
     assert_eq!(
         aws.requests().count("DynamoDB", "TransactWriteItems"),
-        3,
-        "cancelled, counter repaired, committed: {:?}",
+        2,
+        "cancelled, then committed: {:?}",
         aws.requests()
     );
     assert_eq!(claimed_make_id(&client, &table, 1, S3_PIE).await, 2);
@@ -688,11 +690,12 @@ async fn without_cancellation_reasons_the_failed_condition_is_read_from_the_tabl
         ),
         object
     );
-    // An old make whose kept number is taken: the next id.
+    // An old make whose kept number is taken: the next id (4: the
+    // redelivery above reserved 3 before it found its claim).
     put_old_make(&client, &table, "2", "old two", "2026-10-01T00:00:00Z", 1).await;
     assert_eq!(
         store.migrate_make_ids().await.unwrap().migrated,
-        [(1, "2".to_owned(), 3)]
+        [(1, "2".to_owned(), 4)]
     );
     let ids: Vec<i64> = store
         .makes(1)
@@ -701,7 +704,7 @@ async fn without_cancellation_reasons_the_failed_condition_is_read_from_the_tabl
         .iter()
         .map(|m| m.make_id)
         .collect();
-    assert_eq!(ids, [3, 1, 2]);
+    assert_eq!(ids, [4, 1, 2]);
     assert!(
         stripped.load(Ordering::Relaxed) >= 4,
         "every cancellation went without reasons"
