@@ -166,9 +166,11 @@ pub trait RecordStore: Send + Sync {
     ///   with it, atomically: never one without the other.
     /// - [`MakeIdentity::Next`]: stored under the next id of its recipe.
     ///
-    /// The next id is one past the largest ever used in the recipe, named
-    /// or given, taken atomically, so concurrent writers never share one
-    /// and a given id never lands on a named one. The id is set in the
+    /// A given id is past every id the recipe has used, named or given,
+    /// taken atomically, so concurrent writers never share one and a given
+    /// id never lands on a named one. Ids only grow; a store may skip one
+    /// it reserved and did not use (DynamoDB, when a redelivery finds its
+    /// claim), never reuse one. The id is set in the
     /// record with [`MakeRecord::numbered`]; `record.make_id` is ignored.
     async fn put_make(&self, identity: &MakeIdentity, record: &MakeRecord) -> Result<MakeWritten>;
 
