@@ -40,6 +40,16 @@ struct Contents {
     rejections: Vec<Rejection>,
 }
 
+impl Contents {
+    /// Make `make_id` of recipe `recipe_id`, when stored.
+    fn make(&self, recipe_id: i64, make_id: i64) -> Option<MakeRecord> {
+        self.makes
+            .get(&recipe_id)
+            .and_then(|makes| makes.iter().find(|make| make.make_id == make_id))
+            .cloned()
+    }
+}
+
 impl InMemoryRecordStore {
     /// An empty store.
     pub fn new() -> Self {
@@ -94,16 +104,9 @@ impl RecordStore for InMemoryRecordStore {
     async fn put_make(&self, identity: &MakeIdentity, record: &MakeRecord) -> Result<MakeWritten> {
         let recipe_id = record.recipe_id;
         let mut contents = self.contents();
-        let existing = |contents: &Contents, make_id: i64| {
-            contents
-                .makes
-                .get(&recipe_id)
-                .and_then(|makes| makes.iter().find(|make| make.make_id == make_id))
-                .cloned()
-        };
         let claimed = match identity {
             MakeIdentity::Named(make_id) => {
-                if let Some(stored) = existing(&contents, *make_id) {
+                if let Some(stored) = contents.make(recipe_id, *make_id) {
                     return Ok(MakeWritten::Existing(stored));
                 }
                 None
@@ -114,7 +117,8 @@ impl RecordStore for InMemoryRecordStore {
                     if *fingerprint != claim.fingerprint {
                         return Ok(MakeWritten::ClaimMismatch { make_id: *make_id });
                     }
-                    return existing(&contents, *make_id)
+                    return contents
+                        .make(recipe_id, *make_id)
                         .map(MakeWritten::Existing)
                         .ok_or_else(|| Error::Corrupt {
                             what: format!("claim {} of recipe {recipe_id}", claim.key),
@@ -147,12 +151,7 @@ impl RecordStore for InMemoryRecordStore {
     }
 
     async fn make(&self, recipe_id: i64, make_id: i64) -> Result<Option<MakeRecord>> {
-        Ok(self
-            .contents()
-            .makes
-            .get(&recipe_id)
-            .and_then(|makes| makes.iter().find(|make| make.make_id == make_id))
-            .cloned())
+        Ok(self.contents().make(recipe_id, make_id))
     }
 
     async fn makes(&self, recipe_id: i64) -> Result<Vec<MakeRecord>> {
