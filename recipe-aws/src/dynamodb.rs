@@ -78,12 +78,12 @@ fn rejection_sk(rejection: &Rejection) -> String {
         .chain_update([0])
         .chain_update(rejection.reason.as_bytes())
         .finalize();
-    let hex: String = digest
-        .iter()
-        .take(8)
-        .map(|byte| format!("{byte:02x}"))
-        .collect();
-    format!("REJECTION#{}#{hex}", rejection.rejected_at)
+    format!("REJECTION#{}#{}", rejection.rejected_at, hex(&digest[..8]))
+}
+
+/// `bytes` as lowercase hex digits.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 fn announced_pk(key: &str) -> String {
@@ -150,6 +150,16 @@ fn document_item<T: Serialize>(pk: String, sk: String, kind: &str, record: &T) -
     item.insert("kind".to_owned(), s(kind));
     item.insert("doc".to_owned(), s(json));
     Ok(item)
+}
+
+/// The item of a make record, under its recipe and make id.
+fn make_item(record: &MakeRecord) -> Result<Item> {
+    document_item(
+        make_pk(record.recipe_id),
+        make_sk(record.make_id),
+        "make",
+        record,
+    )
 }
 
 /// Creates the pipeline's table (on-demand billing) and waits until it is
@@ -765,12 +775,7 @@ impl DynamoRecordStore {
                 writes.push(TransactWrite::counter(recipe_id, last, make_id));
             }
             let make_at = writes.len();
-            writes.push(TransactWrite::new_item(document_item(
-                make_pk(recipe_id),
-                make_sk(make_id),
-                "make",
-                &record,
-            )?));
+            writes.push(TransactWrite::new_item(make_item(&record)?));
             let failed = match self.table.transact(&writes).await? {
                 Transacted::Committed => return Ok(Some((make_id, note))),
                 Transacted::Conflict => {
@@ -853,12 +858,7 @@ impl DynamoRecordStore {
             )));
         }
         let make_at = writes.len();
-        writes.push(TransactWrite::new_item(document_item(
-            make_pk(recipe_id),
-            make_sk(make_id),
-            "make",
-            &record,
-        )?));
+        writes.push(TransactWrite::new_item(make_item(&record)?));
         let failed = match self.table.transact(&writes).await? {
             Transacted::Committed => return Ok(Some(MakeWritten::Created(record))),
             Transacted::Conflict => {
@@ -868,10 +868,7 @@ impl DynamoRecordStore {
             Transacted::ConditionFailed(index) => index,
         };
         match (claim, identity) {
-            (Some(claim), _) if failed != make_at => {
-                self.claimed(recipe_id, &claim.key, &claim.fingerprint)
-                    .await
-            }
+            (Some(claim), _) if failed != make_at => self.claimed(recipe_id, claim).await,
             // The make named so is stored.
             (_, MakeIdentity::Named(_)) => {
                 let stored =
@@ -996,31 +993,27 @@ impl DynamoRecordStore {
     }
 
     /// What a claim made before answers: its make, or a mismatch.
-    async fn claimed(
-        &self,
-        recipe_id: i64,
-        claim_key: &str,
-        fingerprint: &str,
-    ) -> Result<Option<MakeWritten>> {
+    async fn claimed(&self, recipe_id: i64, claim: &Claim) -> Result<Option<MakeWritten>> {
         let Some(item) = self
             .table
-            .get(key(make_pk(recipe_id), claim_sk(claim_key)))
+            .get(key(make_pk(recipe_id), claim_sk(&claim.key)))
             .await?
         else {
             // The claim was there a moment ago; go round again.
             return Ok(None);
         };
         let make_id = number_attribute(&item, "makeId")?;
-        if string_attribute(&item, "fingerprint") != Some(fingerprint) {
+        // A claim without its fingerprint matches no request.
+        let Some(fingerprint) = string_attribute(&item, "fingerprint") else {
             return Ok(Some(MakeWritten::ClaimMismatch { make_id }));
-        }
-        match self.make(recipe_id, make_id).await? {
-            Some(stored) => Ok(Some(MakeWritten::Existing(stored))),
-            None => Err(Error::Corrupt {
-                what: describe(&item),
-                message: format!("the claim names make {make_id}, which is not stored"),
-            }),
-        }
+        };
+        // Read before the fingerprint is compared, as `answer` reads
+        // synchronously: a reused idempotency key (a 422) costs one read
+        // more; a redelivery, the common case, none.
+        let stored = self.make(recipe_id, make_id).await?;
+        claim
+            .answer(recipe_id, (fingerprint, make_id), |_| Ok(stored))
+            .map(Some)
     }
 }
 
@@ -1127,11 +1120,7 @@ fn request_token() -> String {
         .chain_update(nanos.to_le_bytes())
         .chain_update(sequence.to_le_bytes())
         .finalize();
-    digest
-        .iter()
-        .take(16)
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    hex(&digest[..16])
 }
 
 /// How many rounds [`RecordStore::put_make`] (and a migrated make) takes

@@ -283,16 +283,11 @@ fn claimed(
     let Some((fingerprint, make_id)) = earlier else {
         return Ok(None);
     };
-    if fingerprint != claim.fingerprint {
-        return Ok(Some(MakeWritten::ClaimMismatch { make_id }));
-    }
-    match stored_make(transaction, recipe_id, make_id)? {
-        Some(stored) => Ok(Some(MakeWritten::Existing(stored))),
-        None => Err(Failure::Pipeline(Error::Corrupt {
-            what: format!("claim {} of recipe {recipe_id}", claim.key),
-            message: format!("it names make {make_id}, which is not stored"),
-        })),
-    }
+    claim
+        .answer(recipe_id, (&fingerprint, make_id), |make_id| {
+            stored_make(transaction, recipe_id, make_id)
+        })
+        .map(Some)
 }
 
 /// The id recipe `recipe_id` gives next (see [`next_make_id`]).

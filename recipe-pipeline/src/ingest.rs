@@ -108,14 +108,12 @@ pub enum IngestError {
     },
     /// A make names a `makeId` past [`MAX_MAKE_ID`] (either way).
     #[error(
-        "makeId: {0} is out of range: a make id is at most 9007199254740991 (2^53 - 1) either way"
+        "makeId: {0} is out of range: a make id is at most {MAX_MAKE_ID} (2^53 - 1) either way"
     )]
     MakeIdOutOfRange(i64),
     /// A make needs an id given and its recipe has used the last one
     /// (a make named [`MAX_MAKE_ID`]).
-    #[error(
-        "recipe {0} has used make id 9007199254740991, the last one: a make must name its makeId"
-    )]
+    #[error("recipe {0} has used make id {MAX_MAKE_ID}, the last one: a make must name its makeId")]
     MakeIdsExhausted(i64),
     /// An `Idempotency-Key` that recorded a make was sent again with
     /// another body: a client bug, or two requests sharing a key.

@@ -114,16 +114,9 @@ impl RecordStore for InMemoryRecordStore {
             MakeIdentity::Claimed(claim) => {
                 let claim_key = (recipe_id, claim.key.clone());
                 if let Some((fingerprint, make_id)) = contents.claims.get(&claim_key) {
-                    if *fingerprint != claim.fingerprint {
-                        return Ok(MakeWritten::ClaimMismatch { make_id: *make_id });
-                    }
-                    return contents
-                        .make(recipe_id, *make_id)
-                        .map(MakeWritten::Existing)
-                        .ok_or_else(|| Error::Corrupt {
-                            what: format!("claim {} of recipe {recipe_id}", claim.key),
-                            message: format!("it names make {make_id}, which is not stored"),
-                        });
+                    return claim.answer(recipe_id, (fingerprint, *make_id), |make_id| {
+                        Ok::<_, Error>(contents.make(recipe_id, make_id))
+                    });
                 }
                 Some((claim_key, claim.fingerprint.clone()))
             }

@@ -6,6 +6,8 @@ use recipe_diff::{Recipe, RecipeDiff};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::error::Error;
+
 /// A make as stored, with the differences computed when it arrived.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -120,6 +122,36 @@ pub fn idempotency_claim(idempotency_key: &str, body: &[u8]) -> Claim {
     Claim {
         key: format!("key-{}", hex16(&key)),
         fingerprint: format!("sha256-{}", hex(&Sha256::digest(body))),
+    }
+}
+
+impl Claim {
+    /// What this claim answers when it was made before, as `earlier`: the
+    /// fingerprint it was made with and the make it names. A claim made
+    /// with another fingerprint is a [`MakeWritten::ClaimMismatch`] and
+    /// reads nothing; otherwise `read` reads the make it names, answered
+    /// unchanged ([`MakeWritten::Existing`]), and a claim naming no stored
+    /// make is corrupt data.
+    ///
+    /// # Errors
+    /// What `read` fails with, or [`Error::Corrupt`].
+    pub fn answer<E: From<Error>>(
+        &self,
+        recipe_id: i64,
+        earlier: (&str, i64),
+        read: impl FnOnce(i64) -> Result<Option<MakeRecord>, E>,
+    ) -> Result<MakeWritten, E> {
+        let (fingerprint, make_id) = earlier;
+        if fingerprint != self.fingerprint {
+            return Ok(MakeWritten::ClaimMismatch { make_id });
+        }
+        read(make_id)?.map(MakeWritten::Existing).ok_or_else(|| {
+            Error::Corrupt {
+                what: format!("claim {} of recipe {recipe_id}", self.key),
+                message: format!("it names make {make_id}, which is not stored"),
+            }
+            .into()
+        })
     }
 }
 
