@@ -338,6 +338,15 @@ fn insert_make(
             "INSERT INTO makes (seq, recipe_id, make_id, document) VALUES (?1, ?2, ?3, ?4)",
         )?
         .execute(params![seq, recipe_id, make_id, document])?;
+    raise_counter(transaction, recipe_id, make_id)
+}
+
+/// Moves recipe `recipe_id`'s counter past `make_id`, when it is behind.
+fn raise_counter(
+    transaction: &rusqlite::Transaction<'_>,
+    recipe_id: i64,
+    make_id: i64,
+) -> Result<(), Failure> {
     transaction
         .prepare_cached(
             "INSERT INTO make_counters (recipe_id, last_make_id) VALUES (?1, ?2)
@@ -409,12 +418,7 @@ pub(crate) fn migrate_make_ids(
     // Kept numbers first, so an id given below never takes one of them.
     for (_, recipe_id, make) in &legacy {
         if let Some(make_id) = make.kept_id() {
-            transaction.execute(
-                "INSERT INTO make_counters (recipe_id, last_make_id) VALUES (?1, ?2)
-                 ON CONFLICT (recipe_id) DO UPDATE
-                 SET last_make_id = max(last_make_id, excluded.last_make_id)",
-                params![recipe_id, make_id.max(0)],
-            )?;
+            raise_counter(transaction, *recipe_id, make_id)?;
         }
     }
     for (seq, recipe_id, make) in legacy {
