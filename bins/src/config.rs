@@ -6,16 +6,32 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use axum::http::{HeaderValue, Uri};
-use recipe_pipeline::keys::Prefixes;
+use recipe_ports::keys::Prefixes;
 
 /// Where the pipeline keeps things: the embedded backends in a directory,
-/// or AWS.
+/// or AWS, chosen for all ports at once or port by port.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct BackendArgs {
     /// Use the embedded backends in DIR (the bucket is DIR/bucket/, queues
-    /// and records are in SQLite under DIR/); without it, AWS.
+    /// and records are in SQLite under DIR/); without it, AWS. The
+    /// --*-backend flags choose port by port.
     #[arg(long, env = "RECIPE_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// The bucket's backend: `local` (DIR/bucket/) or `s3`. Default:
+    /// `local` with --data-dir, `s3` without.
+    #[arg(long, env = "RECIPE_BUCKET_BACKEND", value_enum)]
+    pub bucket_backend: Option<BucketBackend>,
+    /// The queues' backend (claim checks, dead letters, S3 events, and the
+    /// watcher's memory of what it announced): `local` (SQLite under DIR)
+    /// or `sqs` (the memory in the DynamoDB table). Default: `local` with
+    /// --data-dir, `sqs` without.
+    #[arg(long, env = "RECIPE_QUEUE_BACKEND", value_enum)]
+    pub queue_backend: Option<QueueBackend>,
+    /// The records' backend (recipes, makes, rejections): `sqlite` (under
+    /// DIR), `dynamodb`, or `memory` (lost when the process stops).
+    /// Default: `sqlite` with --data-dir, `dynamodb` without.
+    #[arg(long, env = "RECIPE_RECORDS_BACKEND", value_enum)]
+    pub records_backend: Option<RecordsBackend>,
     /// The bucket of recipes and makes (AWS).
     #[arg(long, env = "RECIPE_BUCKET")]
     pub bucket: Option<String>,
@@ -52,6 +68,29 @@ impl BackendArgs {
         }
     }
 
+    /// The backend behind each port: as configured, else embedded with a
+    /// data directory and AWS without one.
+    pub fn choice(&self) -> BackendChoice {
+        let local = self.data_dir.is_some();
+        BackendChoice {
+            bucket: self.bucket_backend.unwrap_or(if local {
+                BucketBackend::Local
+            } else {
+                BucketBackend::S3
+            }),
+            queue: self.queue_backend.unwrap_or(if local {
+                QueueBackend::Local
+            } else {
+                QueueBackend::Sqs
+            }),
+            records: self.records_backend.unwrap_or(if local {
+                RecordsBackend::Sqlite
+            } else {
+                RecordsBackend::Dynamodb
+            }),
+        }
+    }
+
     /// The key prefixes.
     pub fn prefixes(&self) -> Prefixes {
         Prefixes {
@@ -59,6 +98,46 @@ impl BackendArgs {
             makes: self.makes_prefix.clone(),
         }
     }
+}
+
+/// The backend behind each port, once defaults are applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BackendChoice {
+    /// The bucket.
+    pub bucket: BucketBackend,
+    /// The queues and the watcher's memory.
+    pub queue: QueueBackend,
+    /// The record store.
+    pub records: RecordsBackend,
+}
+
+/// Where the bucket is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BucketBackend {
+    /// A folder, `DIR/bucket/`.
+    Local,
+    /// Amazon S3 (or `AWS_ENDPOINT_URL`).
+    S3,
+}
+
+/// Where the queues are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum QueueBackend {
+    /// SQLite tables in `DIR/`.
+    Local,
+    /// Amazon SQS (or `AWS_ENDPOINT_URL`).
+    Sqs,
+}
+
+/// Where the records are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RecordsBackend {
+    /// SQLite in `DIR/`.
+    Sqlite,
+    /// Amazon DynamoDB (or `AWS_ENDPOINT_URL`).
+    Dynamodb,
+    /// This process's memory: everything is lost when it stops.
+    Memory,
 }
 
 /// Which web pages, besides the server's own dashboard, may call the API

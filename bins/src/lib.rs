@@ -12,15 +12,18 @@
 //!   integer ids;
 //! - [`config`]: the configuration every binary shares, as flags with
 //!   environment fallbacks (`RECIPE_DATA_DIR`, `RECIPE_BUCKET`, …);
-//! - [`wiring`]: the one place that turns configuration into ports, embedded
-//!   or AWS;
+//! - [`assembly`]: the one place that turns configuration into ports and
+//!   services, each port on the backend configured for it (embedded, AWS
+//!   or, for records, memory);
+//! - [`services`]: the three services' arguments and `run`s, which the
+//!   binaries in `src/bin/` call;
 //! - [`telemetry`] and [`shutdown`]: structured logs, and stopping on
 //!   SIGTERM or Ctrl-C;
 //! - [`health`]: the `/healthz` and `/readyz` listener of the watcher and
 //!   the sender (`--health-listen`, `RECIPE_HEALTH_LISTEN`).
 //!
-//! Each file in `src/bin/` only parses arguments, wires ports to a service
-//! from `recipe-pipeline` and runs it.
+//! Each file in `src/bin/` only parses arguments and calls a `run`; every
+//! service, `recipe up` included, is built by the one [`assembly`].
 //!
 //! ```no_run
 //! use clap::Parser;
@@ -36,9 +39,10 @@
 
 #![forbid(unsafe_code)]
 
+pub mod assembly;
 pub mod cli;
 pub mod config;
 pub mod health;
+pub mod services;
 pub mod shutdown;
 pub mod telemetry;
-pub mod wiring;

@@ -57,7 +57,7 @@ fn response_header(response: &str, name: &str) -> String {
 #[test]
 fn serves_logs_request_ids_and_stops_on_sigterm() {
     let child = Command::new(env!("CARGO_BIN_EXE_recipe-server"))
-        .args(["--listen", "127.0.0.1:0", "--store", "memory"])
+        .args(["--listen", "127.0.0.1:0", "--records-backend", "memory"])
         .env("RECIPE_LOG_FORMAT", "json")
         .env("RECIPE_API_TOKEN", "never-logged-t0ken")
         .env_remove("RUST_LOG")

@@ -2,7 +2,8 @@
 //! call, over the in-memory store:
 //!
 //! - `POST /recipes` and `PUT /recipes/1`: `record_recipe`;
-//! - `POST /recipes/1/makes`, by hand and from the bucket: `record_make`.
+//! - `POST /recipes/1/makes` by hand, and `POST /makes` by hand and from
+//!   the bucket (the recipe named in the body): `record_make`.
 //!
 //! Each input is one body, sent to every endpoint against a fresh store
 //! that holds one recipe (id 1), so the seeds are plain documents. Promises
@@ -17,9 +18,9 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use recipe_diff::apply;
-use recipe_pipeline::ingest::{IngestError, RecipeWrite, Source, record_make, record_recipe};
-use recipe_pipeline::memory::InMemoryRecordStore;
-use recipe_pipeline::ports::{RecordStore, Written};
+use recipe_pipeline::ingest::{IngestError, MakeOf, RecipeWrite, record_make, record_recipe};
+use recipe_ports::memory::InMemoryRecordStore;
+use recipe_ports::{RecordStore, Source, Written};
 
 /// The original the makes are diffed against.
 const PIE: &str = r#"{"recipeName": "Apple Pie", "recipeId": 1, "rating": 4,
@@ -80,26 +81,26 @@ async fn exercise(body: &[u8]) {
         }
     }
 
-    let bucket = Source {
-        bucket: "bucket".to_owned(),
-        key: "makes/pie.json".to_owned(),
-        etag: "etag".to_owned(),
-    };
+    let bucket = Source::new("bucket", "makes/pie.json", "etag");
     // Each way a make can be identified: by nothing (a new make every
     // time, unless the body names its id), by an idempotency key, by its
-    // object version.
-    for (source, idempotency_key) in [(None, None), (None, Some("retry-1")), (Some(&bucket), None)]
-    {
+    // object version; and each way it names its recipe.
+    for (of, source, idempotency_key) in [
+        (MakeOf::Recipe(1), None, None),
+        (MakeOf::Recipe(1), None, Some("retry-1")),
+        (MakeOf::Named, None, None),
+        (MakeOf::Named, Some(&bucket), None),
+    ] {
         // A fresh store each time: the recipe writes above may have replaced
         // recipe 1, and a make's identity must not clash across sources.
         let store = InMemoryRecordStore::new();
         if let Err(error) = store
-            .put_recipe(&original, recipe_pipeline::ports::PutMode::Create)
+            .put_recipe(&original, recipe_ports::PutMode::Create)
             .await
         {
             panic!("the fixture recipe is not stored: {error}");
         }
-        match record_make(&store, 1, body, source, idempotency_key).await {
+        match record_make(&store, of, body, source, idempotency_key).await {
             Ok(recorded) => {
                 assert_eq!(recorded.written, Written::Created);
                 let record = recorded.record;
@@ -115,7 +116,7 @@ async fn exercise(body: &[u8]) {
                     recipe_diff::render::seed(&record.differences),
                     "the stored flat list is not the differences' own"
                 );
-                match record_make(&store, 1, body, source, idempotency_key).await {
+                match record_make(&store, of, body, source, idempotency_key).await {
                     Ok(again) if again.written == Written::AlreadyExists => {
                         assert_eq!(again.record, record, "a redelivery answers the stored make");
                     }

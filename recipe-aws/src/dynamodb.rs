@@ -14,12 +14,12 @@ use aws_sdk_dynamodb::types::{
     TransactWriteItem, Update, WriteRequest,
 };
 use recipe_diff::Recipe;
-use recipe_pipeline::ports::{AnnouncementLog, ObjectInfo, PutMode, RecordStore, Written};
-use recipe_pipeline::records::{
+use recipe_ports::records::{
     Claim, LegacyMake, MakeIdentity, MakeRecord, MakeWritten, MigrationReport, Rejection,
     next_make_id,
 };
-use recipe_pipeline::{Error, Result};
+use recipe_ports::{AnnouncementLog, ObjectInfo, PutMode, RecordStore, Written};
+use recipe_ports::{Error, Result};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
@@ -897,7 +897,7 @@ impl DynamoRecordStore {
 
     /// Reserves the next make id of recipe `recipe_id` with one atomic
     /// `ADD` to its counter (created at 1 when missing); `None` once the
-    /// ids run past [`recipe_pipeline::records::MAX_MAKE_ID`].
+    /// ids run past [`recipe_ports::records::MAX_MAKE_ID`].
     async fn reserve_make_id(&self, recipe_id: i64) -> Result<Option<i64>> {
         let output = self
             .table

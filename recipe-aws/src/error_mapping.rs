@@ -5,7 +5,7 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-use recipe_pipeline::Error;
+use recipe_ports::Error;
 
 /// Error codes that mean "slow down" or "try again", whatever the status:
 /// the SDK's own list of throttling and transient codes, which it retries

@@ -1,7 +1,7 @@
 //! # recipe-aws
 //!
-//! The AWS side of the recipe pipeline: the ports of [`recipe_pipeline`]
-//! on S3, SQS and DynamoDB.
+//! The AWS side of the recipe pipeline: the ports of [`recipe_ports`] on
+//! S3, SQS and DynamoDB.
 //!
 //! ```text
 //!  S3 bucket ──► watcher ──► SQS queue ──► sender ──► server ──► DynamoDB table
@@ -22,7 +22,7 @@
 //!   table, whose design (keys, items, access patterns) the module documents,
 //!   and [`dynamodb::create_table`].
 //!
-//! Every failure is a [`recipe_pipeline::Error`]: throttling, 5xx answers,
+//! Every failure is a [`recipe_ports::Error`]: throttling, 5xx answers,
 //! timeouts and connection failures are `Unavailable` (worth retrying);
 //! access denied, missing resources and malformed requests are `Refused`.
 //!
@@ -33,7 +33,7 @@
 //!
 //! ```no_run
 //! use recipe_aws::{Aws, AwsOptions, DynamoRecordStore, S3ObjectStore, SqsQueue};
-//! use recipe_pipeline::ports::{ListRequest, ObjectStore, RecordStore};
+//! use recipe_ports::{ListRequest, ObjectStore, RecordStore};
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let aws = Aws::load(&AwsOptions::default()).await;

@@ -3,8 +3,8 @@
 use async_trait::async_trait;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::primitives::ByteStream;
-use recipe_pipeline::Result;
-use recipe_pipeline::ports::{ListPage, ListRequest, Object, ObjectInfo, ObjectStore};
+use recipe_ports::Result;
+use recipe_ports::{ListPage, ListRequest, Object, ObjectInfo, ObjectStore};
 
 use crate::error_mapping::{from_sdk, refused};
 
@@ -150,7 +150,7 @@ impl ObjectStore for S3ObjectStore {
             .body
             .collect()
             .await
-            .map_err(|e| recipe_pipeline::Error::Unavailable {
+            .map_err(|e| recipe_ports::Error::Unavailable {
                 backend: BACKEND,
                 message: format!("reading s3://{}/{key}: {e}", self.bucket),
             })?

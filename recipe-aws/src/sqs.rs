@@ -9,8 +9,8 @@ use aws_sdk_sqs::types::{
     DeleteMessageBatchRequestEntry, MessageAttributeValue, MessageSystemAttributeName,
     QueueAttributeName, SendMessageBatchRequestEntry,
 };
-use recipe_pipeline::ports::{DeadLetters, Delivery, Queue};
-use recipe_pipeline::{Error, Result};
+use recipe_ports::{DeadLetters, Delivery, Queue};
+use recipe_ports::{Error, Result};
 
 use crate::error_mapping::{from_sdk, refused};
 

@@ -5,8 +5,8 @@
 //! that resume with `StartAfter`.
 
 use async_trait::async_trait;
-use recipe_pipeline::Result;
-use recipe_pipeline::ports::{AnnouncementLog, ObjectInfo};
+use recipe_ports::Result;
+use recipe_ports::{AnnouncementLog, ObjectInfo};
 use rusqlite::{OptionalExtension, params};
 
 use crate::database::{Database, now_ms};

@@ -29,8 +29,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_trait::async_trait;
-use recipe_pipeline::ports::{ListPage, ListRequest, Object, ObjectInfo, ObjectStore};
-use recipe_pipeline::{Error, Result};
+use recipe_ports::{Error, Result};
+use recipe_ports::{ListPage, ListRequest, Object, ObjectInfo, ObjectStore};
 use sha2::{Digest, Sha256};
 
 /// The backend name our errors carry.

@@ -19,8 +19,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use recipe_pipeline::records::MigrationReport;
-use recipe_pipeline::{Error, Result};
+use recipe_ports::records::MigrationReport;
+use recipe_ports::{Error, Result};
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 

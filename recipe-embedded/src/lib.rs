@@ -4,7 +4,7 @@
 //! the sender and the server run on a laptop with no AWS account (`recipe
 //! up`). A local directory is the bucket; one SQLite file holds the queues,
 //! the records and the watcher's announcement log. Each type implements one
-//! port of [`recipe_pipeline::ports`] and passes the same conformance suite
+//! port of [`recipe_ports`] and passes the same conformance suite
 //! as the AWS adapters.
 //!
 //! - [`bucket`]: [`LocalBucket`], an [`ObjectStore`] over a directory
@@ -21,20 +21,19 @@
 //!
 //! Blocking work (file and SQLite calls) runs on tokio's blocking pool, so
 //! these adapters need a tokio runtime. Failures map into
-//! [`recipe_pipeline::Error`]: contention and I/O are `Unavailable` (worth a
+//! [`recipe_ports::Error`]: contention and I/O are `Unavailable` (worth a
 //! retry), bad keys and requests `Refused`, unreadable stored data `Corrupt`.
 //!
 //! ## Example
 //!
-//! A make dropped in the bucket, announced on the queue as a claim check,
-//! received and acknowledged:
+//! A make dropped in the bucket, announced on the queue by its
+//! [`Source`](recipe_ports::Source), received and acknowledged:
 //!
 //! ```
 //! use std::time::Duration;
 //!
 //! use recipe_embedded::{Database, LocalBucket, QueueConfig, SqliteQueue};
-//! use recipe_pipeline::claim_check::ClaimCheck;
-//! use recipe_pipeline::ports::{ListRequest, ObjectStore, Queue};
+//! use recipe_ports::{ListRequest, ObjectStore, Queue, Source};
 //!
 //! # let data = tempfile::tempdir()?;
 //! # let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build()?;
@@ -48,22 +47,22 @@
 //! let bodies: Vec<String> = page
 //!     .objects
 //!     .into_iter()
-//!     .map(|object| ClaimCheck::new(bucket.bucket(), object).to_body())
+//!     .map(|object| Source::of(bucket.bucket(), &object).version())
 //!     .collect();
 //! queue.send_batch(&bodies).await?;
 //!
 //! let received = queue.receive(10, Duration::from_secs(1)).await?;
-//! assert_eq!(ClaimCheck::from_body(&received[0].body)?.key, "makes/pie-1.json");
+//! assert!(received[0].body.starts_with("s3://local/makes/pie-1.json@"));
 //! queue.delete(&received[0].receipt).await?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! # })?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! [`ObjectStore`]: recipe_pipeline::ports::ObjectStore
-//! [`Queue`]: recipe_pipeline::ports::Queue
-//! [`RecordStore`]: recipe_pipeline::ports::RecordStore
-//! [`AnnouncementLog`]: recipe_pipeline::ports::AnnouncementLog
+//! [`ObjectStore`]: recipe_ports::ObjectStore
+//! [`Queue`]: recipe_ports::Queue
+//! [`RecordStore`]: recipe_ports::RecordStore
+//! [`AnnouncementLog`]: recipe_ports::AnnouncementLog
 
 #![forbid(unsafe_code)]
 

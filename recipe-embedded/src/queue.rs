@@ -19,8 +19,8 @@ use std::pin::pin;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use recipe_pipeline::ports::{DeadLetters, Delivery, Queue};
-use recipe_pipeline::{Error, Result};
+use recipe_ports::{DeadLetters, Delivery, Queue};
+use recipe_ports::{Error, Result};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use tokio::time::Instant;
 

@@ -11,12 +11,12 @@
 
 use async_trait::async_trait;
 use recipe_diff::Recipe;
-use recipe_pipeline::ports::{PutMode, RecordStore, Written};
-use recipe_pipeline::records::{
+use recipe_ports::records::{
     Claim, LegacyMake, MakeIdentity, MakeRecord, MakeWritten, MigrationReport, Rejection,
     next_make_id,
 };
-use recipe_pipeline::{Error, Result};
+use recipe_ports::{Error, Result};
+use recipe_ports::{PutMode, RecordStore, Written};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -3,7 +3,7 @@
 //! changing, and which changes go with better ratings.
 //!
 //! Everything here is pure: [`recipe_analytics`] and [`overview`] read
-//! [`MakeRecord`]s already fetched from a [`RecordStore`](crate::ports::RecordStore)
+//! [`MakeRecord`]s already fetched from a [`RecordStore`](recipe_ports::RecordStore)
 //! and never touch a store, so they work the same over SQLite, DynamoDB or
 //! memory, and are tested with hand-built records. Each is one pass over the
 //! makes' stored differences, with hash maps keyed by ingredient and step:
@@ -14,7 +14,7 @@
 //!
 //! ```
 //! use recipe_pipeline::analytics::recipe_analytics;
-//! use recipe_pipeline::records::MakeRecord;
+//! use recipe_ports::records::MakeRecord;
 //!
 //! let original = recipe_diff::parse_recipe(r#"{"recipeName": "Tea", "recipeId": 1, "rating": 3,
 //!     "ingredients": [{"quantity": 1, "measurement": "tsp", "ingredientName": "sugar"}],
@@ -48,7 +48,7 @@ use recipe_diff::{Recipe, RecipeDiff};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::records::MakeRecord;
+use recipe_ports::records::MakeRecord;
 
 /// How many entries [`RecipeAnalytics::changes_and_ratings`] keeps.
 pub const MAX_RATED_CHANGES: usize = 50;

@@ -1,32 +1,28 @@
 //! The queue message between watcher and sender: where a document is, never
 //! the document itself.
 
+use recipe_ports::{Error, ObjectInfo, Result, Source};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
-use crate::ports::ObjectInfo;
-
 /// A claim check: enough to fetch one version of one object.
+///
+/// On the wire it is one flat JSON object, `bucket`, `key`, `etag` and
+/// `size`, as it has always been, so messages queued by an older watcher
+/// still read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct ClaimCheck {
-    /// The bucket.
-    pub bucket: String,
-    /// The object's key.
-    pub key: String,
-    /// The version announced.
-    pub etag: String,
+    /// The object version announced.
+    #[serde(flatten)]
+    pub source: Source,
     /// Its size in bytes, so a sender can refuse a huge object unread.
     pub size: u64,
 }
 
 impl ClaimCheck {
     /// The claim check for an object of `bucket`.
-    pub fn new(bucket: &str, object: ObjectInfo) -> Self {
+    pub fn new(bucket: &str, object: &ObjectInfo) -> Self {
         ClaimCheck {
-            bucket: bucket.to_owned(),
-            key: object.key,
-            etag: object.etag,
+            source: Source::of(bucket, object),
             size: object.size,
         }
     }
@@ -51,15 +47,22 @@ mod tests {
 
     #[test]
     fn round_trips_and_rejects_strangers() {
-        let check = ClaimCheck::new(
-            "bucket",
-            ObjectInfo {
-                key: "makes/a b.json".into(),
-                etag: "e1".into(),
-                size: 12,
-            },
-        );
+        let object = ObjectInfo {
+            key: "makes/a b.json".into(),
+            etag: "e1".into(),
+            size: 12,
+        };
+        let check = ClaimCheck::new("bucket", &object);
         assert_eq!(ClaimCheck::from_body(&check.to_body()).unwrap(), check);
         assert!(ClaimCheck::from_body("{\"recipeName\": \"x\"}").is_err());
+    }
+
+    #[test]
+    fn the_wire_format_is_flat() {
+        let body = r#"{"bucket":"b","key":"makes/pie.json","etag":"e1","size":7}"#;
+        let check = ClaimCheck::from_body(body).unwrap();
+        assert_eq!(check.source, Source::new("b", "makes/pie.json", "e1"));
+        assert_eq!(check.size, 7);
+        assert_eq!(check.to_body(), body);
     }
 }

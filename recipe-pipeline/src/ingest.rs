@@ -22,34 +22,10 @@ use std::time::{Duration, Instant, SystemTime};
 
 use recipe_diff::{Make, Recipe, diff_make, parse_make, parse_recipe};
 
-use crate::error::Error;
-use crate::ports::{PutMode, RecordStore, Written};
-use crate::records::{
+use recipe_ports::records::{
     MAX_MAKE_ID, MakeIdentity, MakeRecord, MakeWritten, Rejection, idempotency_claim, object_claim,
 };
-
-/// Where a document came from when the sender fetched it from the bucket.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Source {
-    /// The bucket's name.
-    pub bucket: String,
-    /// The object's key.
-    pub key: String,
-    /// The version that was fetched.
-    pub etag: String,
-}
-
-impl Source {
-    /// `s3://bucket/key`, as a [`MakeRecord`] keeps it.
-    pub fn location(&self) -> String {
-        format!("s3://{}/{}", self.bucket, self.key)
-    }
-
-    /// `s3://bucket/key@etag`, naming one version, as a [`Rejection`] keeps it.
-    pub fn version(&self) -> String {
-        format!("{}@{}", self.location(), self.etag)
-    }
-}
+use recipe_ports::{Error, PutMode, RecordStore, Source, Written};
 
 /// How a recipe write treats the id and an existing recipe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +39,19 @@ pub enum RecipeWrite {
     /// Create or replace the recipe with this id; the document's
     /// `recipeId`, if any, must agree (`PUT /recipes/{recipeId}`).
     Replace(i64),
+}
+
+/// Which recipe a make is of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MakeOf {
+    /// The recipe with this id, as a request path names it
+    /// (`POST /recipes/{recipeId}/makes`); the document's `recipeId`, if
+    /// any, must agree. An unknown recipe is not found before the body is
+    /// read.
+    Recipe(i64),
+    /// The recipe the document names by its `recipeId` (`POST /makes`, and
+    /// every make the sender delivers from the bucket).
+    Named,
 }
 
 /// Why a document was not recorded.
@@ -79,9 +68,10 @@ pub enum IngestError {
         /// Offset of the first byte that is not UTF-8.
         offset: usize,
     },
-    /// A recipe without a `recipeId` was posted; makes name their original
-    /// by id, so a recipe without one could never be diffed against.
-    #[error("recipeId: a recipe needs a recipeId")]
+    /// A document without a `recipeId` where only the document can name
+    /// its recipe: a recipe is stored under its id (a recipe without one
+    /// could never be diffed against), and a make names its original by it.
+    #[error("recipeId: the document names no recipeId")]
     MissingRecipeId,
     /// The document's `recipeId` is not the one the request path names.
     #[error("recipeId: the document says {document}, the path says {path}")]
@@ -227,8 +217,8 @@ async fn store_recipe(
     }
 }
 
-/// Reads a make of recipe `recipe_id`, computes its differences from the
-/// stored original, and stores it once.
+/// Reads a make of the recipe `of` names, computes its differences from
+/// the stored original, and stores it once.
 ///
 /// `source` is set when the make came from the bucket: its object version
 /// then claims the make, and a refusal is recorded as a [`Rejection`].
@@ -236,39 +226,43 @@ async fn store_recipe(
 /// the make for retries of the same request.
 pub async fn record_make(
     store: &dyn RecordStore,
-    recipe_id: i64,
+    of: MakeOf,
     body: &[u8],
     source: Option<&Source>,
     idempotency_key: Option<&str>,
 ) -> Result<RecordedMake, IngestError> {
-    let outcome = store_make(store, recipe_id, body, source, idempotency_key).await;
+    let outcome = store_make(store, of, body, source, idempotency_key).await;
     refused_if_bucket(store, source, outcome).await
 }
 
 async fn store_make(
     store: &dyn RecordStore,
-    recipe_id: i64,
+    of: MakeOf,
     body: &[u8],
     source: Option<&Source>,
     idempotency_key: Option<&str>,
 ) -> Result<RecordedMake, IngestError> {
-    // The recipe first: a make of a recipe that does not exist is not
-    // found, whatever its body says.
-    let original = store
-        .recipe(recipe_id)
-        .await
-        .map_err(IngestError::Store)?
-        .ok_or(IngestError::UnknownRecipe(recipe_id))?;
-    let mut make = parse_make(text(body)?)?;
-    make.recipe.recipe_id = Some(agreeing_id(recipe_id, make.recipe.recipe_id)?);
+    let (recipe_id, original, make) = match of {
+        // The recipe first: a make of a recipe that does not exist is not
+        // found, whatever its body says.
+        MakeOf::Recipe(recipe_id) => {
+            let original = stored_recipe(store, recipe_id).await?;
+            let mut make = parse_make(text(body)?)?;
+            make.recipe.recipe_id = Some(agreeing_id(recipe_id, make.recipe.recipe_id)?);
+            (recipe_id, original, make)
+        }
+        MakeOf::Named => {
+            let make = parse_make(text(body)?)?;
+            let recipe_id = make.recipe.recipe_id.ok_or(IngestError::MissingRecipeId)?;
+            (recipe_id, stored_recipe(store, recipe_id).await?, make)
+        }
+    };
     let identity = match (make.make_id, source, idempotency_key) {
         (Some(make_id), ..) if make_id.unsigned_abs() > MAX_MAKE_ID.unsigned_abs() => {
             return Err(IngestError::MakeIdOutOfRange(make_id));
         }
         (Some(make_id), ..) => MakeIdentity::Named(make_id),
-        (None, Some(source), _) => {
-            MakeIdentity::Claimed(object_claim(&source.bucket, &source.key, &source.etag))
-        }
+        (None, Some(source), _) => MakeIdentity::Claimed(object_claim(source)),
         (None, None, Some(key)) => MakeIdentity::Claimed(idempotency_claim(key, body)),
         (None, None, None) => MakeIdentity::Next,
     };
@@ -304,6 +298,15 @@ async fn store_make(
         }
         MakeWritten::Exhausted => Err(IngestError::MakeIdsExhausted(recipe_id)),
     }
+}
+
+/// The stored recipe `recipe_id`, or [`IngestError::UnknownRecipe`].
+async fn stored_recipe(store: &dyn RecordStore, recipe_id: i64) -> Result<Recipe, IngestError> {
+    store
+        .recipe(recipe_id)
+        .await
+        .map_err(IngestError::Store)?
+        .ok_or(IngestError::UnknownRecipe(recipe_id))
 }
 
 /// The answer to a make whose identity is stored already: the stored
@@ -391,18 +394,14 @@ fn now() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::memory::InMemoryRecordStore;
+    use recipe_ports::memory::InMemoryRecordStore;
 
     const PIE: &str = r#"{"recipeName": "Pie", "recipeId": 1, "rating": 4,
         "ingredients": [{"ingredientId": 1, "quantity": 2, "measurement": "cup", "ingredientName": "flour"}],
         "steps": [{"stepId": 1, "stepText": "Bake"}]}"#;
 
     fn source(etag: &str) -> Source {
-        Source {
-            bucket: "bucket".into(),
-            key: "makes/pie.json".into(),
-            etag: etag.into(),
-        }
+        Source::new("bucket", "makes/pie.json", etag)
     }
 
     async fn store_with_pie() -> InMemoryRecordStore {
@@ -485,7 +484,7 @@ mod tests {
         let body = br#"{"recipeName": "Pie", "recipeId": 1, "rating": 5, "makeId": 7,
             "ingredients": [{"ingredientId": 1, "quantity": 3, "measurement": "cup", "ingredientName": "flour"}],
             "steps": [{"stepId": 1, "stepText": "Bake"}]}"#;
-        let first = record_make(&store, 1, body, Some(&source("e1")), None)
+        let first = record_make(&store, MakeOf::Recipe(1), body, Some(&source("e1")), None)
             .await
             .unwrap();
         assert_eq!(first.written, Written::Created);
@@ -499,7 +498,7 @@ mod tests {
         assert!(first.diff_time.is_some());
         assert!(first.record.recorded_at.ends_with('Z'));
 
-        let again = record_make(&store, 1, body, Some(&source("e1")), None)
+        let again = record_make(&store, MakeOf::Recipe(1), body, Some(&source("e1")), None)
             .await
             .unwrap();
         assert_eq!(again.written, Written::AlreadyExists);
@@ -512,8 +511,12 @@ mod tests {
     async fn the_same_body_twice_without_an_id_is_two_makes() {
         let store = store_with_pie().await;
         let body = br#"{"recipeName": "Pie", "notes": "as written"}"#;
-        let first = record_make(&store, 1, body, None, None).await.unwrap();
-        let second = record_make(&store, 1, body, None, None).await.unwrap();
+        let first = record_make(&store, MakeOf::Recipe(1), body, None, None)
+            .await
+            .unwrap();
+        let second = record_make(&store, MakeOf::Recipe(1), body, None, None)
+            .await
+            .unwrap();
         assert_eq!(
             (first.written, second.written),
             (Written::Created, Written::Created)
@@ -526,15 +529,15 @@ mod tests {
     async fn an_object_version_is_one_make() {
         let store = store_with_pie().await;
         let body = br#"{"recipeName": "Pie", "notes": "as written"}"#;
-        let first = record_make(&store, 1, body, Some(&source("e1")), None)
+        let first = record_make(&store, MakeOf::Recipe(1), body, Some(&source("e1")), None)
             .await
             .unwrap();
-        let redelivered = record_make(&store, 1, body, Some(&source("e1")), None)
+        let redelivered = record_make(&store, MakeOf::Recipe(1), body, Some(&source("e1")), None)
             .await
             .unwrap();
         assert_eq!(redelivered.written, Written::AlreadyExists);
         assert_eq!(redelivered.record, first.record);
-        let new_version = record_make(&store, 1, body, Some(&source("e2")), None)
+        let new_version = record_make(&store, MakeOf::Recipe(1), body, Some(&source("e2")), None)
             .await
             .unwrap();
         assert_eq!(new_version.written, Written::Created);
@@ -545,16 +548,16 @@ mod tests {
     async fn an_idempotency_key_makes_a_retry_find_its_make() {
         let store = store_with_pie().await;
         let body = br#"{"recipeName": "Pie", "notes": "as written"}"#;
-        let first = record_make(&store, 1, body, None, Some("retry-1"))
+        let first = record_make(&store, MakeOf::Recipe(1), body, None, Some("retry-1"))
             .await
             .unwrap();
-        let retried = record_make(&store, 1, body, None, Some("retry-1"))
+        let retried = record_make(&store, MakeOf::Recipe(1), body, None, Some("retry-1"))
             .await
             .unwrap();
         assert_eq!(retried.written, Written::AlreadyExists);
         assert_eq!(retried.record, first.record);
         let other = br#"{"recipeName": "Pie", "notes": "another day"}"#;
-        let reused = record_make(&store, 1, other, None, Some("retry-1"))
+        let reused = record_make(&store, MakeOf::Recipe(1), other, None, Some("retry-1"))
             .await
             .unwrap_err();
         assert!(matches!(
@@ -564,7 +567,7 @@ mod tests {
                 make_id: 1
             }
         ));
-        let fresh = record_make(&store, 1, body, None, Some("retry-2"))
+        let fresh = record_make(&store, MakeOf::Recipe(1), body, None, Some("retry-2"))
             .await
             .unwrap();
         assert_eq!(fresh.record.make_id, 2);
@@ -576,7 +579,7 @@ mod tests {
         let store = store_with_pie().await;
         record_make(
             &store,
-            1,
+            MakeOf::Recipe(1),
             br#"{"recipeName": "Pie", "makeId": 3}"#,
             None,
             None,
@@ -584,7 +587,9 @@ mod tests {
         .await
         .unwrap();
         let other = br#"{"recipeName": "Pie", "makeId": 3, "notes": "different"}"#;
-        let error = record_make(&store, 1, other, None, None).await.unwrap_err();
+        let error = record_make(&store, MakeOf::Recipe(1), other, None, None)
+            .await
+            .unwrap_err();
         assert!(matches!(
             error,
             IngestError::MakeConflict {
@@ -592,7 +597,7 @@ mod tests {
                 make_id: 3
             }
         ));
-        let from_bucket = record_make(&store, 1, other, Some(&source("e9")), None)
+        let from_bucket = record_make(&store, MakeOf::Recipe(1), other, Some(&source("e9")), None)
             .await
             .unwrap_err();
         assert!(from_bucket.is_refusal());
@@ -612,20 +617,34 @@ mod tests {
     async fn make_ids_stay_within_what_json_reads_exactly() {
         let store = store_with_pie().await;
         let named = |id: i64| format!(r#"{{"recipeName": "Pie", "makeId": {id}}}"#);
-        let too_large = record_make(&store, 1, named(MAX_MAKE_ID + 1).as_bytes(), None, None)
-            .await
-            .unwrap_err();
+        let too_large = record_make(
+            &store,
+            MakeOf::Recipe(1),
+            named(MAX_MAKE_ID + 1).as_bytes(),
+            None,
+            None,
+        )
+        .await
+        .unwrap_err();
         assert!(matches!(too_large, IngestError::MakeIdOutOfRange(_)));
         assert_eq!(too_large.json_path().as_deref(), Some("makeId"));
-        let last = record_make(&store, 1, named(MAX_MAKE_ID).as_bytes(), None, None)
-            .await
-            .unwrap();
+        let last = record_make(
+            &store,
+            MakeOf::Recipe(1),
+            named(MAX_MAKE_ID).as_bytes(),
+            None,
+            None,
+        )
+        .await
+        .unwrap();
         assert_eq!(last.record.make_id, MAX_MAKE_ID);
         // After the last id, a make must name its own.
         let body = br#"{"recipeName": "Pie"}"#;
-        let exhausted = record_make(&store, 1, body, None, None).await.unwrap_err();
+        let exhausted = record_make(&store, MakeOf::Recipe(1), body, None, None)
+            .await
+            .unwrap_err();
         assert!(matches!(exhausted, IngestError::MakeIdsExhausted(1)));
-        let named_below = record_make(&store, 1, named(-4).as_bytes(), None, None)
+        let named_below = record_make(&store, MakeOf::Recipe(1), named(-4).as_bytes(), None, None)
             .await
             .unwrap();
         assert_eq!(named_below.record.make_id, -4);
@@ -635,9 +654,51 @@ mod tests {
     async fn a_make_of_an_unknown_recipe_is_not_found_whatever_its_body() {
         let store = store_with_pie().await;
         for body in [&br#"{"recipeName": "Pie", "recipeId": 1}"#[..], b"{"] {
-            let error = record_make(&store, 2, body, None, None).await.unwrap_err();
+            let error = record_make(&store, MakeOf::Recipe(2), body, None, None)
+                .await
+                .unwrap_err();
             assert!(matches!(error, IngestError::UnknownRecipe(2)), "{error}");
         }
+    }
+
+    #[tokio::test]
+    async fn a_make_named_by_its_body_alone_finds_its_recipe() {
+        let store = store_with_pie().await;
+        let body = PIE.replace("\"rating\": 4", "\"rating\": 5");
+        let recorded = record_make(
+            &store,
+            MakeOf::Named,
+            body.as_bytes(),
+            Some(&source("e1")),
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(recorded.written, Written::Created);
+        assert_eq!(recorded.record.recipe_id, 1);
+        assert_eq!(recorded.record.differences.change_count(), 1);
+        let anonymous = record_make(
+            &store,
+            MakeOf::Named,
+            br#"{"recipeName": "Pie"}"#,
+            None,
+            None,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(anonymous, IngestError::MissingRecipeId),
+            "{anonymous}"
+        );
+        assert_eq!(anonymous.json_path().as_deref(), Some("recipeId"));
+        let unknown = br#"{"recipeName": "Pie", "recipeId": 8}"#;
+        let unknown = record_make(&store, MakeOf::Named, unknown, None, None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(unknown, IngestError::UnknownRecipe(8)),
+            "{unknown}"
+        );
     }
 
     #[tokio::test]
@@ -645,7 +706,7 @@ mod tests {
         let store = store_with_pie().await;
         let unknown = record_make(
             &store,
-            2,
+            MakeOf::Recipe(2),
             br#"{"recipeName": "Pie"}"#,
             Some(&source("e1")),
             None,
@@ -659,7 +720,7 @@ mod tests {
         assert!(!unknown.is_refusal());
         let mismatch = record_make(
             &store,
-            1,
+            MakeOf::Recipe(1),
             br#"{"recipeName": "Pie", "recipeId": 2}"#,
             Some(&source("e2")),
             None,

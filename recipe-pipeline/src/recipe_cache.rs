@@ -15,9 +15,9 @@ use async_trait::async_trait;
 use recipe_diff::Recipe;
 use tokio::time::Instant;
 
-use crate::error::Result;
-use crate::ports::{PutMode, RecordStore, Written};
-use crate::records::{MakeIdentity, MakeRecord, MakeWritten, Rejection};
+use recipe_ports::Result;
+use recipe_ports::records::{MakeIdentity, MakeRecord, MakeWritten, Rejection};
+use recipe_ports::{PutMode, RecordStore, Written};
 
 /// A [`RecordStore`] with recipe reads cached for a time to live.
 pub struct CachedRecipes {
@@ -110,7 +110,7 @@ mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     use super::*;
-    use crate::memory::InMemoryRecordStore;
+    use recipe_ports::memory::InMemoryRecordStore;
 
     /// Counts recipe reads that reach the store.
     struct Counting {
@@ -166,7 +166,7 @@ mod tests {
     async fn it_is_still_a_record_store() {
         let store =
             CachedRecipes::new(Arc::new(InMemoryRecordStore::new()), Duration::from_secs(5));
-        crate::conformance::record_store(&store).await;
+        recipe_ports::conformance::record_store(&store).await;
     }
 
     #[tokio::test(start_paused = true)]

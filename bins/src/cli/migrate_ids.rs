@@ -12,10 +12,10 @@ use std::io::Write;
 use anyhow::{Context, Result};
 use recipe_aws::DynamoRecordStore;
 use recipe_aws::dynamodb::{MigrationEvent, MoveNote};
-use recipe_pipeline::records::MigrationReport;
+use recipe_ports::records::MigrationReport;
 
+use crate::assembly::Assembly;
 use crate::config::BackendArgs;
-use crate::wiring::Wiring;
 
 /// What `recipe migrate-ids --help` says first (on the subcommand's
 /// variant, where clap takes it from).
@@ -59,7 +59,7 @@ async fn migrate(args: &MigrateIdsArgs) -> Result<MigrationReport> {
         table: Some(args.table.clone()),
         ..BackendArgs::default()
     };
-    let store: DynamoRecordStore = Wiring::new(&backend).await?.dynamo_records()?;
+    let store: DynamoRecordStore = Assembly::new(&backend).dynamo_records().await?;
     let mut out = std::io::stdout();
     writeln!(
         out,

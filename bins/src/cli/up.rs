@@ -12,13 +12,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use recipe_pipeline::recipe_cache::CachedRecipes;
-use recipe_pipeline::sender::{HttpRecipeServer, Sender, SenderConfig};
-use recipe_pipeline::server::{ApiToken, AppState, DEFAULT_MAX_BODY_BYTES, ServerConfig, serve};
-use recipe_pipeline::watcher::{WatchMode, Watcher, WatcherConfig};
+use recipe_pipeline::sender::{HttpRecipeServer, SenderConfig};
+use recipe_pipeline::server::{DEFAULT_MAX_BODY_BYTES, ServerConfig, serve};
+use recipe_pipeline::watcher::{WatchMode, WatcherConfig};
 
+use crate::assembly::{Assembly, MAX_RECEIVES};
 use crate::config::{BackendArgs, LogFormat, TimeoutArgs};
-use crate::wiring::{MAX_RECEIVES, RECIPE_CACHE_TIME, Wiring};
+use crate::services::sender::SUBMIT_TIMEOUT;
+use crate::services::server::api_token;
 
 /// Arguments of `recipe up`.
 #[derive(Debug, clap::Args)]
@@ -94,8 +95,8 @@ pub fn run(args: &UpArgs) -> Result<()> {
 }
 
 async fn up(args: &UpArgs) -> Result<()> {
-    let backend = BackendArgs::embedded(&args.data);
-    let wiring = Wiring::new(&backend).await?;
+    let assembly = Assembly::new(&BackendArgs::embedded(&args.data));
+    assembly.open().await?;
     let bucket_dir = args.data.join("bucket");
     let seeded = seed_if_new(&bucket_dir)?;
 
@@ -107,48 +108,43 @@ async fn up(args: &UpArgs) -> Result<()> {
     let token = args.api_token.clone().filter(|t| !t.is_empty());
     let shutdown = crate::shutdown::on_signal();
 
-    let server = tokio::spawn(serve(
-        listener,
-        AppState::new(
-            Arc::new(CachedRecipes::new(wiring.records()?, RECIPE_CACHE_TIME)),
-            ServerConfig {
-                api_token: token.as_deref().map(ApiToken::new),
-                max_body_bytes: DEFAULT_MAX_BODY_BYTES,
-                request_timeout: args.timeouts.request_timeout,
-                header_read_timeout: args.timeouts.header_read_timeout,
-                // The dashboard is served from the API's own origin.
-                ..ServerConfig::default()
+    let state = assembly
+        .server_state(ServerConfig {
+            api_token: api_token(token.as_deref()),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            request_timeout: args.timeouts.request_timeout,
+            header_read_timeout: args.timeouts.header_read_timeout,
+            // The dashboard is served from the API's own origin.
+            ..ServerConfig::default()
+        })
+        .await?;
+    let server = tokio::spawn(serve(listener, state, shutdown.clone().cancelled_owned()));
+    let watcher = assembly
+        .watcher(
+            WatcherConfig {
+                mode: WatchMode::Poll { sorted_keys: false },
+                poll_interval: Duration::from_millis(args.poll_interval_ms),
+                ..WatcherConfig::default()
             },
-        ),
-        shutdown.clone().cancelled_owned(),
-    ));
-    let watcher = Watcher::new(
-        wiring.object_store()?,
-        wiring.claims().await?,
-        wiring.announcements()?,
-        None,
-        WatcherConfig {
-            mode: WatchMode::Poll { sorted_keys: false },
-            poll_interval: Duration::from_millis(args.poll_interval_ms),
-            ..WatcherConfig::default()
-        },
-    );
+            None,
+        )
+        .await?;
     let watching = tokio::spawn({
         let shutdown = shutdown.clone();
         async move { watcher.run(shutdown).await }
     });
-    let sender = Arc::new(Sender::new(
-        wiring.object_store()?,
-        wiring.claims().await?,
-        wiring.dead_letters().await?,
-        Arc::new(HttpRecipeServer::new(&url, token, Duration::from_secs(30))?),
-        SenderConfig {
-            max_receives: MAX_RECEIVES,
-            // A laptop's makes wait less for a late recipe: 30 s in all.
-            backoff: Duration::from_secs(2),
-            ..SenderConfig::default()
-        },
-    ));
+    let client = HttpRecipeServer::new(&url, token, SUBMIT_TIMEOUT)?;
+    let sender = assembly
+        .sender(
+            Arc::new(client),
+            SenderConfig {
+                max_receives: MAX_RECEIVES,
+                // A laptop's makes wait less for a late recipe: 30 s in all.
+                backoff: Duration::from_secs(2),
+                ..SenderConfig::default()
+            },
+        )
+        .await?;
     let sending = tokio::spawn(sender.run(shutdown.clone()));
 
     println!("recipe up: the pipeline is running.");
@@ -168,7 +164,7 @@ async fn up(args: &UpArgs) -> Result<()> {
             SEED.len()
         );
     }
-    if let Some(migrated) = wiring.migrated() {
+    if let Some(migrated) = assembly.migrated() {
         println!("  migrated this data directory: {migrated}");
     }
     println!("Press Ctrl-C to stop.");

@@ -8,8 +8,8 @@
 
 use std::path::Path;
 
-use recipe_pipeline::ingest::{RecipeWrite, record_make, record_recipe};
-use recipe_pipeline::memory::InMemoryRecordStore;
+use recipe_pipeline::ingest::{MakeOf, RecipeWrite, record_make, record_recipe};
+use recipe_ports::memory::InMemoryRecordStore;
 use serde_json::{Value, json};
 
 use super::{recipe, scratch_file, workspace};
@@ -78,10 +78,16 @@ async fn the_cli_and_the_pipeline_give_the_same_flat_list() {
         )
         .await
         .unwrap_or_else(|e| panic!("{name}: {e}"));
-        let stored = record_make(&store, recipe_id, make.to_string().as_bytes(), None, None)
-            .await
-            .unwrap_or_else(|e| panic!("{name}: {e}"))
-            .record;
+        let stored = record_make(
+            &store,
+            MakeOf::Recipe(recipe_id),
+            make.to_string().as_bytes(),
+            None,
+            None,
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
+        .record;
 
         // A make without a `makeId` is given one by the pipeline, which
         // the CLI, diffing two files, does not have.

@@ -7,7 +7,8 @@ use recipe_embedded::{Database, LocalBucket, QueueConfig, SqliteQueue, SqliteRec
 use crate::harness::{Deployment, Pipeline};
 use crate::scenarios;
 
-fn deployment() -> Deployment {
+/// A data directory holding the bucket, the queues and the records.
+pub(crate) fn deployment() -> Deployment {
     let scratch = tempfile::tempdir().expect("a temporary directory");
     let data = scratch.path().join("data");
     std::fs::create_dir_all(data.join("bucket")).expect("the bucket directory");

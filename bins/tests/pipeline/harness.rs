@@ -6,8 +6,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use recipe_pipeline::ports::{ObjectStore, RecordStore};
-use recipe_pipeline::records::MakeRecord;
+use recipe_ports::records::MakeRecord;
+use recipe_ports::{ObjectStore, RecordStore};
 
 use crate::support::free_port;
 
@@ -53,7 +53,20 @@ pub(crate) fn aws_env(
     dead_letter_url: &str,
     table: &str,
 ) -> Vec<(String, String)> {
-    [
+    let mut env = aws_client_env(endpoint);
+    env.extend(env_pairs(&[
+        ("RECIPE_BUCKET", bucket),
+        ("RECIPE_QUEUE_URL", queue_url),
+        ("RECIPE_DLQ_URL", dead_letter_url),
+        ("RECIPE_TABLE", table),
+    ]));
+    env
+}
+
+/// The environment of an AWS client reaching AWS-compatible services at
+/// `endpoint`, with test credentials and nothing beyond loopback.
+pub(crate) fn aws_client_env(endpoint: &str) -> Vec<(String, String)> {
+    env_pairs(&[
         ("AWS_ENDPOINT_URL", endpoint),
         ("AWS_ACCESS_KEY_ID", "testing"),
         ("AWS_SECRET_ACCESS_KEY", "testing"),
@@ -61,14 +74,14 @@ pub(crate) fn aws_env(
         ("AWS_EC2_METADATA_DISABLED", "true"),
         ("AWS_CONFIG_FILE", "/dev/null"),
         ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
-        ("RECIPE_BUCKET", bucket),
-        ("RECIPE_QUEUE_URL", queue_url),
-        ("RECIPE_DLQ_URL", dead_letter_url),
-        ("RECIPE_TABLE", table),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect()
+    ])
+}
+
+fn env_pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
 }
 
 /// Where the pipeline runs, and how a test reaches its stores directly.

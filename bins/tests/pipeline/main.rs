@@ -6,6 +6,7 @@ mod aws;
 mod embedded;
 mod harness;
 mod migrate_ids;
+mod mixed;
 // moto, started once per test binary: the harness recipe-aws's tests use.
 #[path = "../../../recipe-aws/tests/aws/moto.rs"]
 #[allow(dead_code)]

@@ -8,8 +8,8 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::AttributeValue;
 use recipe_aws::DynamoRecordStore;
 use recipe_diff::{Recipe, Step};
-use recipe_pipeline::ports::RecordStore;
-use recipe_pipeline::records::{Claim, MakeIdentity, MakeRecord, MakeWritten};
+use recipe_ports::RecordStore;
+use recipe_ports::records::{Claim, MakeIdentity, MakeRecord, MakeWritten};
 
 use crate::harness::aws_env;
 use crate::moto::{Moto, unique};

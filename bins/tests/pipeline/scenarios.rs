@@ -47,7 +47,7 @@ async fn drop_makes(pipeline: &Pipeline, range: std::ops::Range<usize>) {
 }
 
 /// Every stored make is distinct and carries its differences.
-fn assert_distinct_with_differences(makes: &[recipe_pipeline::records::MakeRecord]) {
+fn assert_distinct_with_differences(makes: &[recipe_ports::records::MakeRecord]) {
     let ids: BTreeSet<i64> = makes.iter().map(|m| m.make_id).collect();
     assert_eq!(ids.len(), makes.len(), "no make is stored twice");
     for make in makes {

@@ -3,7 +3,7 @@
 use recipe_aws::dynamodb::create_table;
 use recipe_aws::{Aws, DynamoAnnouncementLog, DynamoRecordStore};
 use recipe_diff::{Recipe, Step};
-use recipe_pipeline::ports::{AnnouncementLog, ObjectInfo, PutMode, RecordStore, Written};
+use recipe_ports::{AnnouncementLog, ObjectInfo, PutMode, RecordStore, Written};
 
 use crate::moto::{Moto, unique};
 
@@ -30,9 +30,9 @@ async fn record_store_and_announcement_log_conform_on_one_table() {
     // Creating it again leaves it be.
     create_table(&aws.dynamodb(), &table).await.unwrap();
     let store = DynamoRecordStore::new(aws.dynamodb(), &table);
-    recipe_pipeline::conformance::record_store(&store).await;
+    recipe_ports::conformance::record_store(&store).await;
     let log = DynamoAnnouncementLog::new(aws.dynamodb(), &table, "bucket");
-    recipe_pipeline::conformance::announcement_log(&log).await;
+    recipe_ports::conformance::announcement_log(&log).await;
 }
 
 #[tokio::test]

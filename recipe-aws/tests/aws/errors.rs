@@ -4,7 +4,7 @@ use std::net::TcpListener;
 use std::time::Duration;
 
 use recipe_aws::{AwsOptions, S3ObjectStore, SqsQueue};
-use recipe_pipeline::ports::{ListRequest, ObjectStore, Queue};
+use recipe_ports::{ListRequest, ObjectStore, Queue};
 
 use crate::moto::{Moto, aws_for, unique};
 

@@ -19,8 +19,8 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use recipe_aws::dynamodb::{MigrationEvent, MoveNote, create_table};
 use recipe_aws::{Aws, DynamoRecordStore};
 use recipe_diff::{Recipe, Step};
-use recipe_pipeline::ports::RecordStore;
-use recipe_pipeline::records::{Claim, MakeIdentity, MakeRecord, MakeWritten, MigrationReport};
+use recipe_ports::RecordStore;
+use recipe_ports::records::{Claim, MakeIdentity, MakeRecord, MakeWritten, MigrationReport};
 
 use crate::moto::{Moto, unique};
 

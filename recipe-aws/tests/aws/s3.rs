@@ -1,7 +1,7 @@
 //! The bucket port on S3.
 
 use recipe_aws::S3ObjectStore;
-use recipe_pipeline::ports::{ListRequest, ObjectStore};
+use recipe_ports::{ListRequest, ObjectStore};
 
 use crate::moto::{Moto, unique};
 
@@ -18,7 +18,7 @@ async fn bucket() -> (S3ObjectStore, recipe_aws::Aws) {
 #[tokio::test]
 async fn conforms_to_the_object_store_port() {
     let (store, _) = bucket().await;
-    recipe_pipeline::conformance::object_store(&store).await;
+    recipe_ports::conformance::object_store(&store).await;
 }
 
 #[tokio::test]

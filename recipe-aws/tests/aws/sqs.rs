@@ -5,7 +5,7 @@ use std::time::Duration;
 use aws_sdk_sqs::types::MessageAttributeValue;
 use recipe_aws::SqsQueue;
 use recipe_aws::sqs::{QueueSettings, REASON_ATTRIBUTE};
-use recipe_pipeline::ports::Queue;
+use recipe_ports::Queue;
 
 use crate::moto::{Moto, unique};
 
@@ -25,7 +25,7 @@ async fn conforms_to_the_queue_port() {
     // Connecting reads the visibility timeout from the queue itself.
     let queue = SqsQueue::connect(aws.sqs(), created.url()).await.unwrap();
     assert_eq!(queue.visibility_timeout(), Duration::from_secs(2));
-    recipe_pipeline::conformance::queue(&queue).await;
+    recipe_ports::conformance::queue(&queue).await;
 }
 
 #[tokio::test]

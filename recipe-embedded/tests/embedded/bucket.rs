@@ -5,8 +5,8 @@ use std::path::Path;
 
 use recipe_embedded::LocalBucket;
 use recipe_embedded::bucket::etag;
-use recipe_pipeline::Error;
-use recipe_pipeline::ports::{ListRequest, ObjectStore};
+use recipe_ports::Error;
+use recipe_ports::{ListRequest, ObjectStore};
 
 async fn keys(bucket: &LocalBucket, prefix: &str, start_after: Option<&str>) -> Vec<String> {
     let page = bucket

@@ -5,7 +5,7 @@ use std::time::Duration;
 use recipe_embedded::{
     Database, LocalBucket, QueueConfig, SqliteAnnouncementLog, SqliteQueue, SqliteRecordStore,
 };
-use recipe_pipeline::conformance;
+use recipe_ports::conformance;
 
 #[tokio::test]
 async fn local_bucket_is_an_object_store() {

@@ -8,9 +8,9 @@ use recipe_embedded::database::{DATABASE_FILE_NAME, SCHEMA_VERSION};
 use recipe_embedded::{
     Database, QueueConfig, SqliteAnnouncementLog, SqliteQueue, SqliteRecordStore,
 };
-use recipe_pipeline::Error;
-use recipe_pipeline::ports::{AnnouncementLog, ObjectInfo, PutMode, Queue, RecordStore, Written};
-use recipe_pipeline::records::Rejection;
+use recipe_ports::Error;
+use recipe_ports::records::Rejection;
+use recipe_ports::{AnnouncementLog, ObjectInfo, PutMode, Queue, RecordStore, Written};
 
 fn raw(dir: &std::path::Path) -> rusqlite::Connection {
     rusqlite::Connection::open(dir.join(DATABASE_FILE_NAME)).unwrap()

@@ -5,13 +5,13 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use recipe_embedded::{Database, QueueConfig, SqliteQueue};
-use recipe_pipeline::Error;
-use recipe_pipeline::ports::Queue;
+use recipe_ports::Error;
+use recipe_ports::Queue;
 
 use super::{queue_in, short};
 
 /// Receives until a message arrives or a few seconds pass.
-async fn receive_one(queue: &SqliteQueue) -> Option<recipe_pipeline::ports::Delivery> {
+async fn receive_one(queue: &SqliteQueue) -> Option<recipe_ports::Delivery> {
     for _ in 0..20 {
         if let Some(delivery) = queue
             .receive(1, Duration::from_millis(200))

@@ -4,8 +4,8 @@
 use recipe_diff::{Recipe, RecipeDiff};
 use recipe_embedded::database::DATABASE_FILE_NAME;
 use recipe_embedded::{Database, SqliteRecordStore};
-use recipe_pipeline::ports::RecordStore;
-use recipe_pipeline::records::{MakeIdentity, MakeRecord, MakeWritten, object_claim};
+use recipe_ports::records::{MakeIdentity, MakeRecord, MakeWritten, object_claim};
+use recipe_ports::{RecordStore, Source};
 
 fn make() -> MakeRecord {
     MakeRecord {
@@ -42,7 +42,8 @@ fn count(dir: &std::path::Path, table: &str) -> i64 {
 async fn a_failure_between_the_claim_and_the_make_leaves_neither() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteRecordStore::new(Database::open_data_dir(dir.path()).unwrap());
-    let claimed = MakeIdentity::Claimed(object_claim("bucket", "makes/pie.json", "e1"));
+    let claimed =
+        MakeIdentity::Claimed(object_claim(&Source::new("bucket", "makes/pie.json", "e1")));
 
     rusqlite::Connection::open(dir.path().join(DATABASE_FILE_NAME))
         .unwrap()

@@ -3,19 +3,20 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use recipe_ports::keys::KeyKind;
+use recipe_ports::{Error, Outcome, RecipeServer, Result, Submission};
 
-use super::{Outcome, RecipeServer, Submission};
-use crate::error::{Error, Result};
-use crate::keys::KeyKind;
+use crate::source_headers;
 
 /// How long an idle connection to the server is kept for the next
 /// request: under the server's default header read timeout.
 const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(20);
 
-/// Posts makes to `POST /recipes/{id}/makes` and recipes to
-/// `PUT /recipes/{id}`, with the source object in `X-Recipe-Source-*`
-/// headers so the server can name a make by where it came from.
+/// Posts makes to `POST /makes` and recipes to `POST /recipes`, unread:
+/// the server finds the recipe id in the document, and the source object
+/// in the `X-Recipe-Source-*` headers names the make by where it came from
+/// (and makes `POST /recipes` replace a recipe that changed in the
+/// bucket).
 pub struct HttpRecipeServer {
     client: reqwest::Client,
     base: String,
@@ -48,46 +49,32 @@ impl HttpRecipeServer {
 #[async_trait]
 impl RecipeServer for HttpRecipeServer {
     async fn submit(&self, submission: Submission) -> Result<Outcome> {
-        let Ok(text) = std::str::from_utf8(&submission.body) else {
-            return Ok(Outcome::Unroutable("is not UTF-8 text".to_owned()));
-        };
-        // Reading the document here finds the recipe id to address it by,
-        // and names the fault precisely when there is none.
-        let document = match recipe_diff::parse_make(text) {
-            Ok(document) => document,
-            Err(error) => {
-                return Ok(Outcome::Unroutable(format!(
-                    "not a recipe document: {error}"
-                )));
-            }
-        };
-        let Some(recipe_id) = document.recipe.recipe_id else {
-            return Ok(Outcome::Unroutable("has no recipeId".to_owned()));
-        };
-        let request = match submission.kind {
-            KeyKind::Make => self
-                .client
-                .post(format!("{}/recipes/{recipe_id}/makes", self.base)),
-            KeyKind::Recipe => self
-                .client
-                .put(format!("{}/recipes/{recipe_id}", self.base)),
+        let path = match submission.kind {
+            KeyKind::Make => "makes",
+            KeyKind::Recipe => "recipes",
             KeyKind::Other => {
-                return Ok(Outcome::Unroutable("is not a recipe or a make".to_owned()));
+                return Ok(Outcome::Unreadable("is not a recipe or a make".to_owned()));
             }
         };
-        let mut request = request
-            .header("content-type", "application/json")
-            .header("x-recipe-source-bucket", encode(&submission.bucket))
-            .header("x-recipe-source-key", encode(&submission.key))
-            .header("x-recipe-source-etag", encode(&submission.etag))
-            .body(submission.body);
+        let mut request = self
+            .client
+            .post(format!("{}/{path}", self.base))
+            .header("content-type", "application/json");
+        for (name, value) in source_headers::write(&submission.source) {
+            request = request.header(name, value);
+        }
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
         }
-        let response = request.send().await.map_err(|e| Error::Unavailable {
-            backend: "recipe server",
-            message: e.to_string(),
-        })?;
+        let response =
+            request
+                .body(submission.body)
+                .send()
+                .await
+                .map_err(|e| Error::Unavailable {
+                    backend: "recipe server",
+                    message: e.to_string(),
+                })?;
         let status = response.status().as_u16();
         let body = response.text().await.unwrap_or_default();
         match classify(submission.kind, status, &body) {
@@ -109,11 +96,6 @@ impl RecipeServer for HttpRecipeServer {
     }
 }
 
-/// Header values must be visible ASCII; keys may be any Unicode.
-fn encode(value: &str) -> String {
-    utf8_percent_encode(value, NON_ALPHANUMERIC).to_string()
-}
-
 /// What an HTTP answer means for the message.
 fn classify(kind: KeyKind, status: u16, body: &str) -> Outcome {
     let reason = || {
@@ -130,10 +112,16 @@ fn classify(kind: KeyKind, status: u16, body: &str) -> Outcome {
         // Bad credentials are our configuration, not the document's fault:
         // keep the document until an operator fixes them.
         401 | 403 | 408 | 429 => Outcome::RetryLater(reason()),
-        400..=499 => Outcome::Rejected {
+        // Read and refused (another make under its id, a key reused): the
+        // server recorded the rejection.
+        409 | 422 => Outcome::Rejected {
             status,
             reason: reason(),
         },
+        // Not readable as a recipe or make (a 400 names the JSON path at
+        // fault), or refused before it was read (413, 415): it goes to the
+        // dead-letter queue with the reason.
+        400..=499 => Outcome::Unreadable(reason()),
         _ => Outcome::RetryLater(reason()),
     }
 }
@@ -156,14 +144,15 @@ mod tests {
                 400,
                 r#"{"error": "steps[0]: bad", "path": "steps[0]"}"#
             ),
-            Outcome::Rejected {
-                status: 400,
-                reason: "steps[0]: bad".to_owned()
-            }
+            Outcome::Unreadable("steps[0]: bad".to_owned())
+        );
+        assert_eq!(
+            classify(KeyKind::Recipe, 404, ""),
+            Outcome::Unreadable("HTTP 404".to_owned())
         );
         assert!(matches!(
-            classify(KeyKind::Recipe, 404, ""),
-            Outcome::Rejected { .. }
+            classify(KeyKind::Make, 413, ""),
+            Outcome::Unreadable(_)
         ));
         // Another make under a stored make's id: refused for good, and
         // recorded by the server as a rejection.
@@ -181,14 +170,6 @@ mod tests {
         ));
         assert!(
             matches!(classify(KeyKind::Make, 503, "<html>"), Outcome::RetryLater(r) if r == "HTTP 503")
-        );
-    }
-
-    #[test]
-    fn header_values_are_ascii() {
-        assert_eq!(
-            encode("makes/tarte tatin é.json"),
-            "makes%2Ftarte%20tatin%20%C3%A9%2Ejson"
         );
     }
 }

@@ -16,65 +16,19 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use async_trait::async_trait;
 use tokio::sync::{Semaphore, mpsc};
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, debug, error, info, info_span, warn};
 
 pub use http::HttpRecipeServer;
+use recipe_ports::keys::{KeyKind, Prefixes};
+use recipe_ports::{
+    DeadLetters, Delivery, ObjectStore, Outcome, Queue, RecipeServer, Source, Submission,
+};
 
+use crate::backoff::Backoff;
 use crate::claim_check::ClaimCheck;
-use crate::error::Result;
-use crate::keys::{KeyKind, Prefixes};
-use crate::ports::{DeadLetters, Delivery, ObjectStore, Queue};
-
-/// A document on its way to the server.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Submission {
-    /// Recipe or make.
-    pub kind: KeyKind,
-    /// The document's bytes.
-    pub body: Vec<u8>,
-    /// The bucket it came from.
-    pub bucket: String,
-    /// Its key.
-    pub key: String,
-    /// The version that was read.
-    pub etag: String,
-}
-
-/// What the server made of a submission.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// Stored (or already stored: redeliveries are fine).
-    Accepted,
-    /// Refused for good; the server recorded the reason.
-    Rejected {
-        /// The HTTP status.
-        status: u16,
-        /// The server's reason.
-        reason: String,
-    },
-    /// Cannot be sent at all (no recipe id to address it by, not a recipe
-    /// document): nobody recorded anything, so it goes to the dead-letter
-    /// queue with this reason.
-    Unroutable(String),
-    /// Try again later (the recipe is not known yet, the server is busy).
-    RetryLater(String),
-}
-
-/// The recipe server, as the sender sees it.
-#[async_trait]
-pub trait RecipeServer: Send + Sync {
-    /// Hands one document over. An `Err` that
-    /// [`is_transient`](crate::Error::is_transient) means the server itself
-    /// is unreachable or failing, not this document.
-    async fn submit(&self, submission: Submission) -> Result<Outcome>;
-
-    /// Whether the server is up and its store reachable (`/readyz`).
-    async fn ready(&self) -> bool;
-}
 
 /// Settings of a sender.
 #[derive(Debug, Clone)]
@@ -192,7 +146,7 @@ impl Sender {
                     warn!(%error, failures, "receiving failed; trying again");
                     tokio::select! {
                         () = shutdown.cancelled() => break,
-                        () = tokio::time::sleep(crate::watcher::backoff(failures)) => continue,
+                        () = tokio::time::sleep(Backoff::BACKEND.after(failures)) => continue,
                     }
                 }
             };
@@ -296,40 +250,45 @@ impl Sender {
             Ok(check) => check,
             Err(error) => return Disposition::DeadLetter(error.to_string()),
         };
-        if check.bucket != self.store.bucket() {
+        let ClaimCheck { source, size } = check;
+        if source.bucket != self.store.bucket() {
             return Disposition::DeadLetter(format!(
                 "claim check names bucket {:?}, this sender reads {:?}",
-                check.bucket,
+                source.bucket,
                 self.store.bucket()
             ));
         }
-        let kind = self.config.prefixes.classify(&check.key);
+        let kind = self.config.prefixes.classify(&source.key);
         if kind == KeyKind::Other {
-            debug!(key = %check.key, "not a recipe or a make; skipped");
+            debug!(key = %source.key, "not a recipe or a make; skipped");
             return Disposition::Done;
         }
-        if check.size > self.config.max_document_bytes {
-            return Disposition::DeadLetter(self.too_large(&check.key, check.size));
+        if size > self.config.max_document_bytes {
+            return Disposition::DeadLetter(self.too_large(&source.key, size));
         }
-        let object = match self.store.get(&check.key).await {
+        let object = match self.store.get(&source.key).await {
             Ok(Some(object)) => object,
             Ok(None) => {
-                info!(key = %check.key, "object deleted before it was fetched; acknowledged");
+                info!(key = %source.key, "object deleted before it was fetched; acknowledged");
                 return Disposition::Done;
             }
-            Err(error) => return Disposition::Retry(format!("fetching {}: {error}", check.key)),
+            Err(error) => return Disposition::Retry(format!("fetching {}: {error}", source.key)),
         };
         if object.body.len() as u64 > self.config.max_document_bytes {
-            return Disposition::DeadLetter(self.too_large(&check.key, object.body.len() as u64));
+            return Disposition::DeadLetter(self.too_large(&source.key, object.body.len() as u64));
         }
+        // The version that was read, which may be newer than the one
+        // announced: a make is claimed by the bytes it was made from.
+        let source = Source {
+            etag: object.info.etag,
+            ..source
+        };
+        let key = source.key.clone();
         let submission = Submission {
             kind,
+            source,
             body: object.body,
-            bucket: check.bucket,
-            key: check.key,
-            etag: object.info.etag,
         };
-        let key = submission.key.clone();
         match self.server.submit(submission).await {
             Ok(Outcome::Accepted) => {
                 debug!(%key, "accepted");
@@ -339,7 +298,7 @@ impl Sender {
                 warn!(%key, status, %reason, "refused by the server, which recorded why");
                 Disposition::Done
             }
-            Ok(Outcome::Unroutable(reason)) => Disposition::DeadLetter(format!("{key}: {reason}")),
+            Ok(Outcome::Unreadable(reason)) => Disposition::DeadLetter(format!("{key}: {reason}")),
             Ok(Outcome::RetryLater(reason)) => Disposition::Retry(format!("{key}: {reason}")),
             Err(error) => {
                 if error.is_transient() {
@@ -360,8 +319,11 @@ impl Sender {
     /// Backoff for the next attempt: doubles per receive, capped below
     /// SQS's 12-hour visibility limit and at 15 minutes.
     fn retry_delay(&self, receive_count: u32) -> Duration {
-        let doublings = receive_count.saturating_sub(1).min(10);
-        (self.config.backoff * (1u32 << doublings)).min(Duration::from_secs(900))
+        Backoff {
+            first: self.config.backoff,
+            ceiling: Duration::from_secs(900),
+        }
+        .after(receive_count)
     }
 
     /// True when the message is safely on the dead-letter queue.

@@ -4,7 +4,8 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use super::*;
-use crate::ports::{ListPage, ListRequest, Object, ObjectInfo};
+use async_trait::async_trait;
+use recipe_ports::{ListPage, ListRequest, Object, ObjectInfo, Result};
 
 #[derive(Default)]
 struct FakeStore(Mutex<HashMap<String, Vec<u8>>>);
@@ -97,7 +98,7 @@ struct FakeDeadLetters {
 impl DeadLetters for FakeDeadLetters {
     async fn dead_letter(&self, body: &str, reason: &str) -> Result<()> {
         if self.broken {
-            return Err(crate::Error::Unavailable {
+            return Err(recipe_ports::Error::Unavailable {
                 backend: "fake",
                 message: "down".to_owned(),
             });
@@ -124,7 +125,7 @@ impl RecipeServer for FakeServer {
     async fn submit(&self, submission: Submission) -> Result<Outcome> {
         tokio::time::sleep(self.delay).await;
         if self.down.load(Ordering::SeqCst) {
-            return Err(crate::Error::Unavailable {
+            return Err(recipe_ports::Error::Unavailable {
                 backend: "recipe server",
                 message: "connection refused".to_owned(),
             });
@@ -192,10 +193,10 @@ fn rig_with(outcome: Outcome, delay: Duration, broken_dlq: bool, concurrency: us
 }
 
 fn delivery(key: &str, receive_count: u32) -> Delivery {
+    // Announced as one version; the fake bucket answers "e1", as if the
+    // object changed before the sender fetched it.
     let check = ClaimCheck {
-        bucket: "cookbook".to_owned(),
-        key: key.to_owned(),
-        etag: "e1".to_owned(),
+        source: Source::new("cookbook", key, "announced"),
         size: 10,
     };
     Delivery {
@@ -221,7 +222,11 @@ async fn an_accepted_make_is_deleted() {
     assert_eq!(*rig.queue.deleted.lock().unwrap(), ["r-makes/a.json"]);
     let submitted = rig.server.submitted.lock().unwrap();
     assert_eq!(submitted[0].kind, KeyKind::Make);
-    assert_eq!(submitted[0].etag, "e1");
+    // The version read names the make, not the one announced.
+    assert_eq!(
+        submitted[0].source,
+        Source::new("cookbook", "makes/a.json", "e1")
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -323,7 +328,7 @@ async fn a_deleted_object_and_a_stranger_key_are_acknowledged() {
 #[tokio::test(start_paused = true)]
 async fn nothing_is_deleted_when_dead_lettering_fails() {
     let rig = rig(
-        Outcome::Unroutable("has no recipeId".to_owned()),
+        Outcome::Unreadable("has no recipeId".to_owned()),
         Duration::ZERO,
         true,
     );

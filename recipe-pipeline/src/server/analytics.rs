@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiPath, PathId};
+use super::params::RecipePath;
 use super::recipes::unknown_recipe;
 use super::schema;
 use crate::analytics::{self, Overview, RecipeAnalytics};
@@ -21,7 +22,7 @@ use crate::analytics::{self, Overview, RecipeAnalytics};
     path = "/recipes/{recipeId}/analytics",
     operation_id = "recipeAnalytics",
     tag = "analytics",
-    params(("recipeId" = i64, Path, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1, description = "The recipe's id")),
+    params(RecipePath),
     responses(
         (status = 200, description = "The recipe's analytics", body = RecipeAnalytics),
         (status = 400, description = "The id in the path is not a whole number", body = ErrorBody),
@@ -31,7 +32,9 @@ use crate::analytics::{self, Overview, RecipeAnalytics};
 )]
 pub(super) async fn recipe(
     State(state): State<AppState>,
-    ApiPath(PathId(recipe_id)): ApiPath<PathId>,
+    ApiPath(RecipePath {
+        recipe_id: PathId(recipe_id),
+    }): ApiPath<RecipePath>,
 ) -> Result<Response, ApiError> {
     let Some(recipe) = state.store.recipe(recipe_id).await? else {
         return Err(unknown_recipe(recipe_id));

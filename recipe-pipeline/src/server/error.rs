@@ -91,9 +91,9 @@ impl ApiError {
     }
 }
 
-impl From<crate::Error> for ApiError {
+impl From<recipe_ports::Error> for ApiError {
     /// A store failure: logged in full, answered without details.
-    fn from(error: crate::Error) -> Self {
+    fn from(error: recipe_ports::Error) -> Self {
         tracing::error!(%error, "record store failed");
         if error.is_transient() {
             ApiError::Unavailable
@@ -217,14 +217,14 @@ mod tests {
 
     #[test]
     fn store_failures_hide_their_details() {
-        let unavailable: ApiError = crate::Error::Unavailable {
+        let unavailable: ApiError = recipe_ports::Error::Unavailable {
             backend: "sqlite",
             message: "database is locked at /var/secret/path".into(),
         }
         .into();
         assert_eq!(unavailable.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert!(!unavailable.to_string().contains("secret"));
-        let corrupt: ApiError = IngestError::Store(crate::Error::Corrupt {
+        let corrupt: ApiError = IngestError::Store(recipe_ports::Error::Corrupt {
             what: "make 1".into(),
             message: "bad json".into(),
         })

@@ -10,14 +10,9 @@ use serde::de::{self, DeserializeOwned};
 
 use super::AppState;
 use super::error::ApiError;
-use crate::ingest::Source;
+use recipe_ports::Source;
 
-/// The headers the sender sets on a document fetched from the bucket.
-pub(super) const SOURCE_BUCKET: &str = "x-recipe-source-bucket";
-/// See [`SOURCE_BUCKET`].
-pub(super) const SOURCE_KEY: &str = "x-recipe-source-key";
-/// See [`SOURCE_BUCKET`].
-pub(super) const SOURCE_ETAG: &str = "x-recipe-source-etag";
+use crate::source_headers;
 
 /// The header a client sets so that a retried `POST` of a make finds the
 /// make the first attempt recorded.
@@ -25,7 +20,7 @@ pub(super) const IDEMPOTENCY_KEY: &str = "idempotency-key";
 
 /// The longest `Idempotency-Key` taken: room for a UUID or a hash with a
 /// prefix, and a bound on what is hashed per request.
-const IDEMPOTENCY_KEY_MAX: usize = 255;
+pub(super) const IDEMPOTENCY_KEY_MAX: usize = 255;
 
 /// A client's `Idempotency-Key`, when it sent one: 1 to 255 visible ASCII
 /// characters.
@@ -158,29 +153,6 @@ impl FromRequest<AppState> for ApiBody {
     }
 }
 
-/// A source header's value, percent-decoded, when it is what the sender
-/// writes: tabs and visible ASCII, every `%` starting an escape of two hex
-/// digits, and the decoded bytes UTF-8. Anything else is refused rather
-/// than guessed at, since the value names the make: a lone `%` or a raw
-/// Latin-1 byte could be read more than one way. The document's
-/// [`super::schema::SOURCE_HEADER_PATTERN`] says the same.
-fn decode_source_header(value: &[u8]) -> Option<String> {
-    let plain = value
-        .iter()
-        .all(|&b| b == b'\t' || (b' '..=b'~').contains(&b));
-    let escapes_whole = value.iter().enumerate().all(|(at, &b)| {
-        b != b'%'
-            || value
-                .get(at + 1..at + 3)
-                .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
-    });
-    if !plain || !escapes_whole {
-        return None;
-    }
-    let decoded: Vec<u8> = percent_encoding::percent_decode(value).collect();
-    String::from_utf8(decoded).ok()
-}
-
 /// Whether the `Content-Type` is `application/json` or another JSON type
 /// (`application/ld+json` for schema.org documents), parameters such as
 /// `charset` aside.
@@ -213,37 +185,9 @@ impl FromRequestParts<AppState> for SourceHeaders {
         parts: &mut Parts,
         _state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let header = |name: &str| -> Result<Option<String>, ApiError> {
-            parts
-                .headers
-                .get(name)
-                // Keys may hold any Unicode, more than a header carries:
-                // the values are percent-encoded UTF-8 (the sender encodes
-                // them), and a plain value decodes to itself.
-                .map(|value| {
-                    decode_source_header(value.as_bytes()).ok_or_else(|| {
-                        ApiError::InvalidRequest(format!(
-                            "header {name} is not percent-encoded UTF-8"
-                        ))
-                    })
-                })
-                .transpose()
-        };
-        match (
-            header(SOURCE_BUCKET)?,
-            header(SOURCE_KEY)?,
-            header(SOURCE_ETAG)?,
-        ) {
-            (Some(bucket), Some(key), Some(etag)) => {
-                Ok(SourceHeaders(Some(Source { bucket, key, etag })))
-            }
-            (None, None, None) => Ok(SourceHeaders(None)),
-            // Half a source would name the make wrongly; refuse rather
-            // than treat it as posted by hand.
-            _ => Err(ApiError::InvalidRequest(format!(
-                "headers {SOURCE_BUCKET}, {SOURCE_KEY} and {SOURCE_ETAG} go together"
-            ))),
-        }
+        source_headers::read(|name| parts.headers.get(name).map(|value| value.as_bytes()))
+            .map(SourceHeaders)
+            .map_err(ApiError::InvalidRequest)
     }
 }
 
@@ -279,34 +223,6 @@ mod tests {
             assert!(!declares_json(&content_type(other)), "{other:?}");
         }
         assert!(!declares_json(&HeaderMap::new()));
-    }
-
-    #[test]
-    fn source_headers_are_strict_percent_encoded_utf8() {
-        let decode = |value: &str| decode_source_header(value.as_bytes());
-        assert_eq!(decode("kitchen").as_deref(), Some("kitchen"));
-        assert_eq!(decode("").as_deref(), Some(""));
-        assert_eq!(
-            decode("makes%2Ftarte%20tatin%20%c3%A9.json").as_deref(),
-            Some("makes/tarte tatin é.json")
-        );
-        assert_eq!(decode("a%25b\tc").as_deref(), Some("a%b\tc"));
-        for refused in [
-            "%E6",          // half a character
-            "%C3%28",       // not a continuation byte
-            "%ED%A0%80",    // a surrogate
-            "%C0%AF",       // an overlong `/`
-            "%F4%90%80%80", // past U+10FFFF
-            "100%",         // a lone percent sign
-            "%zz",
-            "%4",
-            "é", // raw UTF-8, not encoded
-            "a\u{7f}",
-        ] {
-            assert_eq!(decode(refused), None, "{refused:?}");
-        }
-        // Latin-1 bytes, as a header may carry them.
-        assert_eq!(decode_source_header(b"caf\xe9"), None);
     }
 
     #[test]

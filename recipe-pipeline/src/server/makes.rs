@@ -10,11 +10,12 @@ use serde::{Deserialize, Serialize};
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiBody, ApiPath, IdempotencyKey, PathId, SourceHeaders};
+use super::params::{MakePath, RecipePath};
 use super::recipes::unknown_recipe;
 use super::schema;
-use crate::ingest::record_make;
-use crate::ports::Written;
-use crate::records::MakeRecord;
+use crate::ingest::{MakeOf, record_make};
+use recipe_ports::records::MakeRecord;
+use recipe_ports::{Source, Written};
 
 /// A make as the API answers it: the make document itself (the recipe as
 /// cooked, with its `makeId`, `madeAt` and `notes` at the top level, so a
@@ -74,13 +75,7 @@ impl<'a> From<&'a MakeRecord> for MakeView<'a> {
     path = "/recipes/{recipeId}/makes",
     operation_id = "addRecipeMake",
     tag = "makes",
-    params(
-        ("recipeId" = i64, Path, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1, description = "The original recipe's id"),
-        ("Idempotency-Key" = Option<String>, Header, nullable = false, pattern = "^[!-~]{1,255}$", description = "Makes a retry of this request find the make it recorded: the same key with the same body answers that make (200); with another body, a 422. Keys are kept at least 24 hours"),
-        ("X-Recipe-Source-Bucket" = Option<String>, Header, nullable = false, description = "The bucket the sender fetched the make from; the three source headers go together, and make one make of one object version"),
-        ("X-Recipe-Source-Key" = Option<String>, Header, nullable = false, description = "The object's key, percent-encoded UTF-8"),
-        ("X-Recipe-Source-Etag" = Option<String>, Header, nullable = false, description = "The version fetched, without quotes"),
-    ),
+    params(RecipePath, IdempotencyKey, SourceHeaders),
     request_body(content = schema::MakeDocument, description = "A make in the native format or as schema.org JSON-LD"),
     responses(
         (status = 201, description = "Recorded", body = MakeView<'_>, headers(("Location" = String, description = "The make's URL"))),
@@ -96,51 +91,98 @@ impl<'a> From<&'a MakeRecord> for MakeView<'a> {
 )]
 pub(super) async fn create(
     State(state): State<AppState>,
-    ApiPath(PathId(recipe_id)): ApiPath<PathId>,
+    ApiPath(RecipePath {
+        recipe_id: PathId(recipe_id),
+    }): ApiPath<RecipePath>,
     SourceHeaders(source): SourceHeaders,
     IdempotencyKey(idempotency_key): IdempotencyKey,
     ApiBody(body): ApiBody,
 ) -> Result<Response, ApiError> {
-    let recorded = record_make(
-        state.store.as_ref(),
-        recipe_id,
+    let of = MakeOf::Recipe(recipe_id);
+    record(
+        &state,
+        of,
         &body,
         source.as_ref(),
         idempotency_key.as_deref(),
     )
-    .await;
-    match recorded {
-        Ok(recorded) => {
-            state
-                .metrics
-                .count_make(recorded.written, recorded.diff_time);
-            let record = recorded.record;
-            tracing::info!(
-                recipe_id,
-                make_id = record.make_id,
-                written = ?recorded.written,
-                "make recorded"
-            );
-            Ok(match recorded.written {
-                Written::Created => {
-                    let location = format!("/recipes/{recipe_id}/makes/{}", record.make_id);
-                    (
-                        StatusCode::CREATED,
-                        [(header::LOCATION, location)],
-                        Json(MakeView::from(&record)),
-                    )
-                        .into_response()
-                }
-                _ => Json(MakeView::from(&record)).into_response(),
-            })
-        }
+    .await
+}
+
+/// Records a make of the recipe its `recipeId` names: `POST
+/// /recipes/{recipeId}/makes` with the id taken from the document. This is
+/// how the sender delivers makes from the bucket, unread: the server is
+/// the one place a document is parsed.
+#[utoipa::path(
+    post,
+    path = "/makes",
+    operation_id = "addMake",
+    tag = "makes",
+    params(IdempotencyKey, SourceHeaders),
+    request_body(content = schema::NewMake, description = "A make in the native format or as schema.org JSON-LD, naming its recipe by `recipeId`"),
+    responses(
+        (status = 201, description = "Recorded", body = MakeView<'_>, headers(("Location" = String, description = "The make's URL"))),
+        (status = 200, description = "Delivered before: the record stored then", body = MakeView<'_>),
+        (status = 400, description = "The body is not a make or names no recipe, or a header is malformed; `path` is the JSON path at fault, or the request path", body = ErrorBody),
+        (status = 404, description = "The recipe the make names does not exist", body = ErrorBody),
+        (status = 409, description = "Another make has this `makeId`, or the recipe has given its last make id (2^53 − 1) and the make names none", body = ErrorBody),
+        (status = 422, description = "The `Idempotency-Key` recorded a make with another body", body = ErrorBody),
+        schema::WriteRefusal,
+        schema::StoreFailure,
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn create_named(
+    State(state): State<AppState>,
+    SourceHeaders(source): SourceHeaders,
+    IdempotencyKey(idempotency_key): IdempotencyKey,
+    ApiBody(body): ApiBody,
+) -> Result<Response, ApiError> {
+    let key = idempotency_key.as_deref();
+    record(&state, MakeOf::Named, &body, source.as_ref(), key).await
+}
+
+/// What both ways of recording a make answer: 201 with the new make and
+/// its URL, 200 with the one recorded before, or the refusal.
+async fn record(
+    state: &AppState,
+    of: MakeOf,
+    body: &[u8],
+    source: Option<&Source>,
+    idempotency_key: Option<&str>,
+) -> Result<Response, ApiError> {
+    let recorded = record_make(state.store.as_ref(), of, body, source, idempotency_key).await;
+    let recorded = match recorded {
+        Ok(recorded) => recorded,
         Err(error) => {
             if error.is_refusal() {
                 state.metrics.count_rejected_make();
             }
-            Err(error.into())
+            return Err(error.into());
         }
-    }
+    };
+    state
+        .metrics
+        .count_make(recorded.written, recorded.diff_time);
+    let record = recorded.record;
+    tracing::info!(
+        recipe_id = record.recipe_id,
+        make_id = record.make_id,
+        written = ?recorded.written,
+        "make recorded"
+    );
+    Ok(match recorded.written {
+        Written::Created => {
+            let location = format!("/recipes/{}/makes/{}", record.recipe_id, record.make_id);
+            (
+                StatusCode::CREATED,
+                [(header::LOCATION, location)],
+                Json(MakeView::from(&record)),
+            )
+                .into_response()
+        }
+        _ => Json(MakeView::from(&record)).into_response(),
+    })
 }
 
 /// Every make of a recipe, oldest first.
@@ -149,7 +191,7 @@ pub(super) async fn create(
     path = "/recipes/{recipeId}/makes",
     operation_id = "listMakes",
     tag = "makes",
-    params(("recipeId" = i64, Path, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1, description = "The original recipe's id")),
+    params(RecipePath),
     responses(
         (status = 200, description = "The makes, oldest first", body = Vec<MakeView<'_>>),
         (status = 400, description = "The id in the path is not a whole number", body = ErrorBody),
@@ -159,7 +201,9 @@ pub(super) async fn create(
 )]
 pub(super) async fn list(
     State(state): State<AppState>,
-    ApiPath(PathId(recipe_id)): ApiPath<PathId>,
+    ApiPath(RecipePath {
+        recipe_id: PathId(recipe_id),
+    }): ApiPath<RecipePath>,
 ) -> Result<Response, ApiError> {
     // An unknown recipe is a 404, not an empty list: a typo in the id
     // should not look like a recipe nobody cooked.
@@ -176,10 +220,7 @@ pub(super) async fn list(
     path = "/recipes/{recipeId}/makes/{makeId}",
     operation_id = "getRecipeMake",
     tag = "makes",
-    params(
-        ("recipeId" = i64, Path, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1, description = "The original recipe's id"),
-        ("makeId" = i64, Path, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1, description = "The make's id"),
-    ),
+    params(MakePath),
     responses(
         (status = 200, description = "The make", body = MakeView<'_>),
         (status = 400, description = "An id in the path is not a whole number", body = ErrorBody),
@@ -189,7 +230,10 @@ pub(super) async fn list(
 )]
 pub(super) async fn read(
     State(state): State<AppState>,
-    ApiPath((PathId(recipe_id), PathId(make_id))): ApiPath<(PathId, PathId)>,
+    ApiPath(MakePath {
+        recipe_id: PathId(recipe_id),
+        make_id: PathId(make_id),
+    }): ApiPath<MakePath>,
 ) -> Result<Response, ApiError> {
     let record = stored_make(&state, recipe_id, make_id).await?;
     Ok(Json(MakeView::from(&record)).into_response())
@@ -225,11 +269,7 @@ pub(super) struct DifferencesQuery {
     path = "/recipes/{recipeId}/makes/{makeId}/differences",
     operation_id = "getRecipeMakeDifferences",
     tag = "makes",
-    params(
-        ("recipeId" = i64, Path, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1, description = "The original recipe's id"),
-        ("makeId" = i64, Path, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1, description = "The make's id"),
-        DifferencesQuery,
-    ),
+    params(MakePath, DifferencesQuery),
     responses(
         (status = 200, description = "The differences computed when the make arrived: a list of `differenceObject`s, or with `?format=full` the structured diff", body = schema::Differences),
         (status = 400, description = "An id in the path is not a whole number, or the format is unknown", body = ErrorBody),
@@ -239,7 +279,10 @@ pub(super) struct DifferencesQuery {
 )]
 pub(super) async fn differences(
     State(state): State<AppState>,
-    ApiPath((PathId(recipe_id), PathId(make_id))): ApiPath<(PathId, PathId)>,
+    ApiPath(MakePath {
+        recipe_id: PathId(recipe_id),
+        make_id: PathId(make_id),
+    }): ApiPath<MakePath>,
     query: Result<Query<DifferencesQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) =

@@ -9,7 +9,7 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
-use crate::ports::Written;
+use recipe_ports::Written;
 
 /// The server's counters, one set per [`AppState`](super::AppState).
 ///

@@ -34,7 +34,7 @@
 //!
 //! ```no_run
 //! use std::sync::Arc;
-//! use recipe_pipeline::memory::InMemoryRecordStore;
+//! use recipe_ports::memory::InMemoryRecordStore;
 //! use recipe_pipeline::server::{AppState, ServerConfig, serve};
 //!
 //! # async fn run() -> std::io::Result<()> {
@@ -53,6 +53,7 @@ mod extract;
 mod makes;
 mod metrics;
 mod operations;
+mod params;
 mod recipes;
 mod schema;
 mod security;
@@ -75,8 +76,8 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::ports::RecordStore;
 use auth::BearerScheme;
+use recipe_ports::RecordStore;
 
 pub use auth::ApiToken;
 pub use error::{ApiError, ErrorBody};
@@ -197,7 +198,6 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 fn split_api_routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (routes, mut api) = api_routes().split_for_parts();
     utoipa::Modify::modify(&security::RequestIdDoc, &mut api);
-    utoipa::Modify::modify(&schema::SourceHeaderPattern, &mut api);
     (routes, api)
 }
 
@@ -208,6 +208,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(recipes::create, recipes::update, recipes::list))
         .routes(routes!(recipes::replace, recipes::read))
         .routes(routes!(makes::create, makes::list))
+        .routes(routes!(makes::create_named))
         .routes(routes!(makes::read))
         .routes(routes!(makes::differences))
         .routes(routes!(analytics::recipe))

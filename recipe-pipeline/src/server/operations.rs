@@ -12,7 +12,7 @@ use utoipa::openapi::OpenApi;
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
 use super::schema::{self, Status};
-use crate::records::Rejection;
+use recipe_ports::records::Rejection;
 
 /// Liveness: the process answers.
 #[utoipa::path(

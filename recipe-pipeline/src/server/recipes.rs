@@ -9,9 +9,10 @@ use recipe_diff::Recipe;
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiBody, ApiPath, PathId, SourceHeaders};
+use super::params::RecipePath;
 use super::schema;
 use crate::ingest::{RecipeWrite, RecordedRecipe, record_recipe};
-use crate::ports::Written;
+use recipe_ports::Written;
 
 /// Adds a recipe.
 ///
@@ -25,11 +26,7 @@ use crate::ports::Written;
     operation_id = "addRecipe",
     tag = "recipes",
     request_body(content = schema::NewRecipe, description = "A recipe in the native format or as schema.org JSON-LD, with its `recipeId`"),
-    params(
-        ("X-Recipe-Source-Bucket" = Option<String>, Header, nullable = false, description = "The bucket the sender fetched the document from; the three source headers go together"),
-        ("X-Recipe-Source-Key" = Option<String>, Header, nullable = false, description = "The object's key, percent-encoded UTF-8"),
-        ("X-Recipe-Source-Etag" = Option<String>, Header, nullable = false, description = "The version fetched, without quotes"),
-    ),
+    params(SourceHeaders),
     responses(
         (status = 201, description = "Created", body = Recipe, headers(("Location" = String, description = "The recipe's URL"))),
         (status = 200, description = "Replaced (delivered from the bucket only)", body = Recipe),
@@ -59,12 +56,7 @@ pub(super) async fn create(
     path = "/recipes/{recipeId}",
     operation_id = "replaceRecipe",
     tag = "recipes",
-    params(
-        ("recipeId" = i64, Path, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1, description = "The recipe's id; the document's `recipeId`, if any, must match"),
-        ("X-Recipe-Source-Bucket" = Option<String>, Header, nullable = false, description = "The bucket the sender fetched the document from; the three source headers go together"),
-        ("X-Recipe-Source-Key" = Option<String>, Header, nullable = false, description = "The object's key, percent-encoded UTF-8"),
-        ("X-Recipe-Source-Etag" = Option<String>, Header, nullable = false, description = "The version fetched, without quotes"),
-    ),
+    params(RecipePath, SourceHeaders),
     request_body(content = schema::RecipeDocument, description = "A recipe in the native format or as schema.org JSON-LD"),
     responses(
         (status = 201, description = "Created", body = Recipe, headers(("Location" = String, description = "The recipe's URL"))),
@@ -77,7 +69,9 @@ pub(super) async fn create(
 )]
 pub(super) async fn replace(
     State(state): State<AppState>,
-    ApiPath(PathId(recipe_id)): ApiPath<PathId>,
+    ApiPath(RecipePath {
+        recipe_id: PathId(recipe_id),
+    }): ApiPath<RecipePath>,
     SourceHeaders(source): SourceHeaders,
     ApiBody(body): ApiBody,
 ) -> Result<Response, ApiError> {
@@ -138,7 +132,7 @@ pub(super) async fn list(State(state): State<AppState>) -> Result<Response, ApiE
     path = "/recipes/{recipeId}",
     operation_id = "getRecipe",
     tag = "recipes",
-    params(("recipeId" = i64, Path, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1, description = "The recipe's id")),
+    params(RecipePath),
     responses(
         (status = 200, description = "The recipe", body = Recipe),
         (status = 400, description = "The id in the path is not a whole number", body = ErrorBody),
@@ -148,7 +142,9 @@ pub(super) async fn list(State(state): State<AppState>) -> Result<Response, ApiE
 )]
 pub(super) async fn read(
     State(state): State<AppState>,
-    ApiPath(PathId(recipe_id)): ApiPath<PathId>,
+    ApiPath(RecipePath {
+        recipe_id: PathId(recipe_id),
+    }): ApiPath<RecipePath>,
 ) -> Result<Response, ApiError> {
     match state.store.recipe(recipe_id).await? {
         Some(recipe) => Ok(Json(recipe).into_response()),

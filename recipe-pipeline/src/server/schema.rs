@@ -133,6 +133,24 @@ impl ToSchema for QuantityDocument {}
 pub(super) struct MakeDocument {
     #[serde(flatten)]
     recipe: RecipeDocument,
+    #[serde(flatten)]
+    make: MakeFields,
+}
+
+/// A make as `POST /makes` takes it: its `recipeId` names its recipe.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct NewMake {
+    #[serde(flatten)]
+    recipe: NewRecipe,
+    #[serde(flatten)]
+    make: MakeFields,
+}
+
+/// What a make says beside the recipe as cooked.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct MakeFields {
     /// The make's id, unique within its recipe. Without it, the make is
     /// given the next integer of its recipe; a make from the bucket is one
     /// make per object version, and one posted with an `Idempotency-Key`
@@ -158,46 +176,6 @@ pub(super) enum Differences {
     Flat(Vec<SeedDifference>),
     /// The structured diff.
     Full(Box<RecipeDiff>),
-}
-
-/// What an `X-Recipe-Source-*` header holds: tabs and visible ASCII but
-/// `%`, and escapes that together decode to UTF-8 (RFC 3629: no overlong
-/// forms, no surrogates, nothing past U+10FFFF). The server's decoding
-/// refuses exactly what this does not match.
-pub(super) const SOURCE_HEADER_PATTERN: &str = concat!(
-    "^(",
-    "[\\t -$&-~]",
-    "|%[0-7][0-9A-Fa-f]",
-    "|%[Cc][2-9A-Fa-f]%[89ABab][0-9A-Fa-f]",
-    "|%[Dd][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]",
-    "|%[Ee]0%[ABab][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]",
-    "|%[Ee][1-9A-Ca-cEeFf]%[89ABab][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]",
-    "|%[Ee][Dd]%[89][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]",
-    "|%[Ff]0%[9ABab][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]",
-    "|%[Ff][1-3]%[89ABab][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]",
-    "|%[Ff]4%8[0-9A-Fa-f]%[89ABab][0-9A-Fa-f]%[89ABab][0-9A-Fa-f]",
-    ")*$"
-);
-
-/// Gives every `X-Recipe-Source-*` parameter [`SOURCE_HEADER_PATTERN`]:
-/// one pattern, set in one place rather than in nine annotations.
-pub(super) struct SourceHeaderPattern;
-
-impl utoipa::Modify for SourceHeaderPattern {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        use utoipa::openapi::RefOr;
-        use utoipa::openapi::schema::Schema;
-        for item in openapi.paths.paths.values_mut() {
-            for operation in [&mut item.post, &mut item.put].into_iter().flatten() {
-                let parameters = operation.parameters.iter_mut().flatten();
-                for parameter in parameters.filter(|p| p.name.starts_with("X-Recipe-Source-")) {
-                    if let Some(RefOr::T(Schema::Object(schema))) = &mut parameter.schema {
-                        schema.pattern = Some(SOURCE_HEADER_PATTERN.to_owned());
-                    }
-                }
-            }
-        }
-    }
 }
 
 /// The answers of every route that reads or writes the record store, when
@@ -251,7 +229,7 @@ mod tests {
     use recipe_diff::{Ingredient, Recipe, RecipeDiff, Step};
     use serde_json::{Value, json};
 
-    use crate::records::{MakeRecord, Rejection};
+    use recipe_ports::records::{MakeRecord, Rejection};
 
     fn ingredient(name: &str) -> Ingredient {
         Ingredient {

@@ -4,8 +4,8 @@
 use percent_encoding::percent_decode_str;
 use serde::Deserialize;
 
-use crate::error::{Error, Result};
-use crate::ports::ObjectInfo;
+use recipe_ports::ObjectInfo;
+use recipe_ports::{Error, Result};
 
 /// What one notification message says.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -27,10 +27,11 @@ use tracing::{debug, info, warn};
 
 pub use events::{Notification, parse_notification};
 
+use crate::backoff::Backoff;
 use crate::claim_check::ClaimCheck;
-use crate::error::Result;
-use crate::keys::{KeyKind, Prefixes};
-use crate::ports::{AnnouncementLog, ListRequest, ObjectInfo, ObjectStore, Queue};
+use recipe_ports::Result;
+use recipe_ports::keys::{KeyKind, Prefixes};
+use recipe_ports::{AnnouncementLog, ListRequest, ObjectInfo, ObjectStore, Queue};
 
 /// How the watcher finds new objects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,7 +148,7 @@ impl Watcher {
                 Err(error) => {
                     failures = failures.saturating_add(1);
                     warn!(%error, failures, "watching failed; trying again");
-                    backoff(failures)
+                    Backoff::BACKEND.after(failures)
                 }
             };
             tokio::select! {
@@ -277,7 +278,7 @@ impl Watcher {
         for chunk in objects.chunks(10) {
             let bodies: Vec<String> = chunk
                 .iter()
-                .map(|o| ClaimCheck::new(bucket, o.clone()).to_body())
+                .map(|o| ClaimCheck::new(bucket, o).to_body())
                 .collect();
             self.claims.send_batch(&bodies).await?;
             if matches!(self.config.mode, WatchMode::Poll { .. }) {
@@ -301,11 +302,6 @@ fn common_prefix(prefixes: &Prefixes) -> String {
         .unwrap_or_default()
 }
 
-/// Exponential backoff from 1 s to 60 s.
-pub(crate) fn backoff(failures: u32) -> Duration {
-    Duration::from_secs(1u64 << failures.saturating_sub(1).min(6)).min(Duration::from_secs(60))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,13 +314,5 @@ mod tests {
             makes: "cook/makes/".into(),
         };
         assert_eq!(common_prefix(&shared), "cook/");
-    }
-
-    #[test]
-    fn backoff_doubles_to_a_minute() {
-        assert_eq!(backoff(1), Duration::from_secs(1));
-        assert_eq!(backoff(2), Duration::from_secs(2));
-        assert_eq!(backoff(7), Duration::from_secs(60));
-        assert_eq!(backoff(u32::MAX), Duration::from_secs(60));
     }
 }

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use recipe_pipeline::memory::InMemoryRecordStore;
 use recipe_pipeline::server::ServerConfig;
+use recipe_ports::memory::InMemoryRecordStore;
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;

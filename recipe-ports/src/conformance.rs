@@ -10,11 +10,12 @@ use std::time::Duration;
 
 use recipe_diff::{Recipe, RecipeDiff, Step};
 
-use crate::ports::{
-    AnnouncementLog, ListRequest, ObjectInfo, ObjectStore, PutMode, Queue, RecordStore, Written,
-};
 use crate::records::{
     Claim, MakeIdentity, MakeRecord, MakeWritten, Rejection, idempotency_claim, object_claim,
+};
+use crate::{
+    AnnouncementLog, ListRequest, ObjectInfo, ObjectStore, PutMode, Queue, RecordStore, Source,
+    Written,
 };
 
 /// Put, get, replace, and list with prefixes, `StartAfter` and pages.
@@ -55,7 +56,7 @@ pub async fn object_store(store: &dyn ObjectStore) {
     ] {
         store.put(key, key.as_bytes().to_vec()).await.unwrap();
     }
-    let keys = |page: &crate::ports::ListPage| {
+    let keys = |page: &crate::ListPage| {
         page.objects
             .iter()
             .map(|o| o.key.clone())
@@ -338,7 +339,7 @@ async fn makes(store: &dyn RecordStore) {
     );
     assert_eq!(below.make_id, 5);
 
-    let object = object_claim("bucket", "makes/pie.json", "e1");
+    let object = object_claim(&Source::new("bucket", "makes/pie.json", "e1"));
     let claimed = created(
         store
             .put_make(

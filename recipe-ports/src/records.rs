@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::error::Error;
+use crate::source::Source;
 
 /// A make as stored, with the differences computed when it arrived.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -100,13 +101,13 @@ pub struct Claim {
 /// The key is the digest that named such makes before make ids were
 /// integers (`s3-` and 16 hex digits), so a migrated store's claims are
 /// found by redeliveries of messages sent before the migration.
-pub fn object_claim(bucket: &str, key: &str, etag: &str) -> Claim {
+pub fn object_claim(source: &Source) -> Claim {
     let digest = Sha256::new()
-        .chain_update(bucket.as_bytes())
+        .chain_update(source.bucket.as_bytes())
         .chain_update([0])
-        .chain_update(key.as_bytes())
+        .chain_update(source.key.as_bytes())
         .chain_update([0])
-        .chain_update(etag.as_bytes())
+        .chain_update(source.etag.as_bytes())
         .finalize();
     // No fingerprint: the etag is in the key, so the same key is always
     // the same bytes.
@@ -175,7 +176,8 @@ pub enum MakeWritten {
 }
 
 /// A document the server refused, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Rejection {
     /// Where the document came from (`s3://bucket/key@etag`, or the request path).
@@ -281,15 +283,24 @@ mod tests {
 
     #[test]
     fn object_claims_are_stable_and_distinct() {
-        let claim = object_claim("b", "makes/1.json", "abc");
-        assert_eq!(claim, object_claim("b", "makes/1.json", "abc"));
+        let claim = object_claim(&Source::new("b", "makes/1.json", "abc"));
+        assert_eq!(
+            claim,
+            object_claim(&Source::new("b", "makes/1.json", "abc"))
+        );
         assert_eq!(claim.key.len(), 3 + 16);
-        assert_ne!(claim.key, object_claim("b", "makes/1.json", "abd").key);
-        assert_ne!(claim.key, object_claim("b", "makes/2.json", "abc").key);
+        assert_ne!(
+            claim.key,
+            object_claim(&Source::new("b", "makes/1.json", "abd")).key
+        );
+        assert_ne!(
+            claim.key,
+            object_claim(&Source::new("b", "makes/2.json", "abc")).key
+        );
         // The separator keeps ("ab", "c") apart from ("a", "bc").
         assert_ne!(
-            object_claim("ab", "c", "e").key,
-            object_claim("a", "bc", "e").key
+            object_claim(&Source::new("ab", "c", "e")).key,
+            object_claim(&Source::new("a", "bc", "e")).key
         );
     }
 

@@ -14,8 +14,8 @@ use async_trait::async_trait;
 use recipe_diff::Recipe;
 
 use crate::error::{Error, Result};
-use crate::ports::{PutMode, RecordStore, Written};
 use crate::records::{MakeIdentity, MakeRecord, MakeWritten, Rejection, next_make_id};
+use crate::store::{PutMode, RecordStore, Written};
 
 /// Recipes, makes and rejections held in maps behind one lock.
 ///
