@@ -1,6 +1,6 @@
 //! The three services as the binaries run them: each module holds a
 //! service's arguments and a `run` that builds it through the
-//! [`Assembly`](crate::assembly::Assembly) and runs it until SIGTERM.
+//! [`Assembly`] and runs it until SIGTERM.
 //! The files in `src/bin/` only parse the arguments and call `run`.
 
 pub mod sender;

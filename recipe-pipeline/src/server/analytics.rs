@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
-use super::error::{ApiError, ErrorBody};
-use super::extract::{ApiPath, PathId};
+use super::error::ApiError;
+use super::extract::ApiPath;
 use super::params::RecipePath;
 use super::recipes::unknown_recipe;
 use super::schema;
@@ -25,16 +25,13 @@ use crate::analytics::{self, Overview, RecipeAnalytics};
     params(RecipePath),
     responses(
         (status = 200, description = "The recipe's analytics", body = RecipeAnalytics),
-        (status = 400, description = "The id in the path is not a whole number", body = ErrorBody),
-        (status = 404, description = "No such recipe", body = ErrorBody),
+        schema::RecipeNotFound,
         schema::StoreFailure,
     )
 )]
 pub(super) async fn recipe(
     State(state): State<AppState>,
-    ApiPath(RecipePath {
-        recipe_id: PathId(recipe_id),
-    }): ApiPath<RecipePath>,
+    ApiPath(RecipePath { recipe_id }): ApiPath<RecipePath>,
 ) -> Result<Response, ApiError> {
     let Some(recipe) = state.store.recipe(recipe_id).await? else {
         return Err(unknown_recipe(recipe_id));

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::{ApiBody, ApiPath, IdempotencyKey, PathId, SourceHeaders};
+use super::extract::{ApiBody, ApiPath, IdempotencyKey, SourceHeaders};
 use super::params::{MakePath, RecipePath};
 use super::recipes::unknown_recipe;
 use super::schema;
@@ -78,12 +78,9 @@ impl<'a> From<&'a MakeRecord> for MakeView<'a> {
     params(RecipePath, IdempotencyKey, SourceHeaders),
     request_body(content = schema::MakeDocument, description = "A make in the native format or as schema.org JSON-LD"),
     responses(
-        (status = 201, description = "Recorded", body = MakeView<'_>, headers(("Location" = String, description = "The make's URL"))),
-        (status = 200, description = "Delivered before: the record stored then", body = MakeView<'_>),
+        MakeRecorded<'_>,
         (status = 400, description = "The id in the path is not a whole number, the body is not a make or names another recipe, or a header is malformed; `path` is the JSON path at fault, or the request path", body = ErrorBody),
         (status = 404, description = "No such recipe", body = ErrorBody),
-        (status = 409, description = "Another make has this `makeId`, or the recipe has given its last make id (2^53 − 1) and the make names none", body = ErrorBody),
-        (status = 422, description = "The `Idempotency-Key` recorded a make with another body", body = ErrorBody),
         schema::WriteRefusal,
         schema::StoreFailure,
     ),
@@ -91,9 +88,7 @@ impl<'a> From<&'a MakeRecord> for MakeView<'a> {
 )]
 pub(super) async fn create(
     State(state): State<AppState>,
-    ApiPath(RecipePath {
-        recipe_id: PathId(recipe_id),
-    }): ApiPath<RecipePath>,
+    ApiPath(RecipePath { recipe_id }): ApiPath<RecipePath>,
     SourceHeaders(source): SourceHeaders,
     IdempotencyKey(idempotency_key): IdempotencyKey,
     ApiBody(body): ApiBody,
@@ -121,12 +116,9 @@ pub(super) async fn create(
     params(IdempotencyKey, SourceHeaders),
     request_body(content = schema::NewMake, description = "A make in the native format or as schema.org JSON-LD, naming its recipe by `recipeId`"),
     responses(
-        (status = 201, description = "Recorded", body = MakeView<'_>, headers(("Location" = String, description = "The make's URL"))),
-        (status = 200, description = "Delivered before: the record stored then", body = MakeView<'_>),
+        MakeRecorded<'_>,
         (status = 400, description = "The body is not a make or names no recipe, or a header is malformed; `path` is the JSON path at fault, or the request path", body = ErrorBody),
         (status = 404, description = "The recipe the make names does not exist", body = ErrorBody),
-        (status = 409, description = "Another make has this `makeId`, or the recipe has given its last make id (2^53 − 1) and the make names none", body = ErrorBody),
-        (status = 422, description = "The `Idempotency-Key` recorded a make with another body", body = ErrorBody),
         schema::WriteRefusal,
         schema::StoreFailure,
     ),
@@ -185,6 +177,26 @@ async fn record(
     })
 }
 
+/// What recording a make answers, by either path, beside the refusals of
+/// its body and its recipe.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code, reason = "read by the OpenAPI derive, never constructed")]
+enum MakeRecorded<'a> {
+    /// Recorded
+    #[response(status = 201, headers(("Location" = String, description = "The make's URL")))]
+    Created(MakeView<'a>),
+    /// Delivered before: the record stored then
+    #[response(status = 200)]
+    Existing(MakeView<'a>),
+    /// Another make has this `makeId`, or the recipe has given its last make
+    /// id (2^53 − 1) and the make names none
+    #[response(status = 409)]
+    Conflict(ErrorBody),
+    /// The `Idempotency-Key` recorded a make with another body
+    #[response(status = 422)]
+    KeyReused(ErrorBody),
+}
+
 /// Every make of a recipe, oldest first.
 #[utoipa::path(
     get,
@@ -194,16 +206,13 @@ async fn record(
     params(RecipePath),
     responses(
         (status = 200, description = "The makes, oldest first", body = Vec<MakeView<'_>>),
-        (status = 400, description = "The id in the path is not a whole number", body = ErrorBody),
-        (status = 404, description = "No such recipe", body = ErrorBody),
+        schema::RecipeNotFound,
         schema::StoreFailure,
     )
 )]
 pub(super) async fn list(
     State(state): State<AppState>,
-    ApiPath(RecipePath {
-        recipe_id: PathId(recipe_id),
-    }): ApiPath<RecipePath>,
+    ApiPath(RecipePath { recipe_id }): ApiPath<RecipePath>,
 ) -> Result<Response, ApiError> {
     // An unknown recipe is a 404, not an empty list: a typo in the id
     // should not look like a recipe nobody cooked.
@@ -230,10 +239,7 @@ pub(super) async fn list(
 )]
 pub(super) async fn read(
     State(state): State<AppState>,
-    ApiPath(MakePath {
-        recipe_id: PathId(recipe_id),
-        make_id: PathId(make_id),
-    }): ApiPath<MakePath>,
+    ApiPath(MakePath { recipe_id, make_id }): ApiPath<MakePath>,
 ) -> Result<Response, ApiError> {
     let record = stored_make(&state, recipe_id, make_id).await?;
     Ok(Json(MakeView::from(&record)).into_response())
@@ -279,10 +285,7 @@ pub(super) struct DifferencesQuery {
 )]
 pub(super) async fn differences(
     State(state): State<AppState>,
-    ApiPath(MakePath {
-        recipe_id: PathId(recipe_id),
-        make_id: PathId(make_id),
-    }): ApiPath<MakePath>,
+    ApiPath(MakePath { recipe_id, make_id }): ApiPath<MakePath>,
     query: Result<Query<DifferencesQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) =

@@ -17,8 +17,9 @@ use crate::source_headers::{SOURCE_BUCKET, SOURCE_ETAG, SOURCE_KEY};
 #[into_params(parameter_in = Path, rename_all = "camelCase")]
 pub(super) struct RecipePath {
     /// The recipe's id, a whole number (`7` and `7.0` are the same id)
-    #[param(value_type = i64, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1)]
-    pub(super) recipe_id: PathId,
+    #[serde(deserialize_with = "whole_number")]
+    #[param(minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1)]
+    pub(super) recipe_id: i64,
 }
 
 /// `/recipes/{recipeId}/makes/{makeId}` and the paths below it.
@@ -27,11 +28,18 @@ pub(super) struct RecipePath {
 #[into_params(parameter_in = Path, rename_all = "camelCase")]
 pub(super) struct MakePath {
     /// The recipe's id, a whole number
-    #[param(value_type = i64, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1)]
-    pub(super) recipe_id: PathId,
+    #[serde(deserialize_with = "whole_number")]
+    #[param(minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1)]
+    pub(super) recipe_id: i64,
     /// The make's id, unique within its recipe
-    #[param(value_type = i64, minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1)]
-    pub(super) make_id: PathId,
+    #[serde(deserialize_with = "whole_number")]
+    #[param(minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1)]
+    pub(super) make_id: i64,
+}
+
+/// An id in the path, read as [`PathId`] reads it.
+fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    PathId::deserialize(deserializer).map(|PathId(id)| id)
 }
 
 /// What an `X-Recipe-Source-*` header holds: tabs and visible ASCII but

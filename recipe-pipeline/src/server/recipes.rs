@@ -8,7 +8,7 @@ use recipe_diff::Recipe;
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::{ApiBody, ApiPath, PathId, SourceHeaders};
+use super::extract::{ApiBody, ApiPath, SourceHeaders};
 use super::params::RecipePath;
 use super::schema;
 use crate::ingest::{RecipeWrite, RecordedRecipe, record_recipe};
@@ -69,9 +69,7 @@ pub(super) async fn create(
 )]
 pub(super) async fn replace(
     State(state): State<AppState>,
-    ApiPath(RecipePath {
-        recipe_id: PathId(recipe_id),
-    }): ApiPath<RecipePath>,
+    ApiPath(RecipePath { recipe_id }): ApiPath<RecipePath>,
     SourceHeaders(source): SourceHeaders,
     ApiBody(body): ApiBody,
 ) -> Result<Response, ApiError> {
@@ -135,16 +133,13 @@ pub(super) async fn list(State(state): State<AppState>) -> Result<Response, ApiE
     params(RecipePath),
     responses(
         (status = 200, description = "The recipe", body = Recipe),
-        (status = 400, description = "The id in the path is not a whole number", body = ErrorBody),
-        (status = 404, description = "No such recipe", body = ErrorBody),
+        schema::RecipeNotFound,
         schema::StoreFailure,
     )
 )]
 pub(super) async fn read(
     State(state): State<AppState>,
-    ApiPath(RecipePath {
-        recipe_id: PathId(recipe_id),
-    }): ApiPath<RecipePath>,
+    ApiPath(RecipePath { recipe_id }): ApiPath<RecipePath>,
 ) -> Result<Response, ApiError> {
     match state.store.recipe(recipe_id).await? {
         Some(recipe) => Ok(Json(recipe).into_response()),

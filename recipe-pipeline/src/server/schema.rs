@@ -28,20 +28,10 @@ use utoipa::ToSchema;
     "steps": [{"stepId": 1, "stepText": "Make the pie"}]
 }))]
 pub(super) struct NewRecipe {
-    /// The recipe's title.
-    recipe_name: String,
     /// Its id, which the makes of the recipe name.
     recipe_id: i64,
-    /// The cook's rating.
-    #[serde(default)]
-    #[schema(minimum = 0, maximum = 5)]
-    rating: Option<f64>,
-    /// Ingredients in the order the recipe lists them.
-    #[serde(default)]
-    ingredients: Vec<IngredientDocument>,
-    /// Steps in the order they are cooked.
-    #[serde(default)]
-    steps: Vec<Step>,
+    #[serde(flatten)]
+    recipe: RecipeFields,
 }
 
 /// A recipe as `PUT /recipes/{recipeId}` takes it, and the recipe part of
@@ -49,11 +39,19 @@ pub(super) struct NewRecipe {
 #[derive(ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub(super) struct RecipeDocument {
-    /// The recipe's title.
-    recipe_name: String,
     /// Its id; the path's when absent.
     #[serde(default)]
     recipe_id: Option<i64>,
+    #[serde(flatten)]
+    recipe: RecipeFields,
+}
+
+/// What a recipe document says beside its id.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct RecipeFields {
+    /// The recipe's title.
+    recipe_name: String,
     /// The cook's rating.
     #[serde(default)]
     #[schema(minimum = 0, maximum = 5)]
@@ -189,6 +187,18 @@ pub(super) enum StoreFailure {
     /// The store is unavailable; trying again later may succeed
     #[response(status = 503)]
     Unavailable(super::ErrorBody),
+}
+
+/// The answers of a route under `/recipes/{recipeId}` that reads the
+/// recipe first.
+#[derive(utoipa::IntoResponses)]
+pub(super) enum RecipeNotFound {
+    /// The id in the path is not a whole number
+    #[response(status = 400)]
+    BadId(super::ErrorBody),
+    /// No such recipe
+    #[response(status = 404)]
+    NotFound(super::ErrorBody),
 }
 
 /// The refusals every write can meet before its body is read.
