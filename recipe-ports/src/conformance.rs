@@ -11,11 +11,12 @@ use std::time::Duration;
 use recipe_diff::{Recipe, RecipeDiff, Step};
 
 use crate::records::{
-    Claim, MakeIdentity, MakeRecord, MakeWritten, Rejection, idempotency_claim, object_claim,
+    Claim, MakeIdentity, MakeRecord, MakeWritten, RecipeVersion, Rejection, VersionWritten,
+    idempotency_claim, object_claim,
 };
 use crate::{
-    AnnouncementLog, ListRequest, ObjectInfo, ObjectStore, PutMode, Queue, RecordStore, Source,
-    Written,
+    AnnouncementLog, ListRequest, ObjectInfo, ObjectStore, PageRequest, Queue, RecordStore,
+    Source,
 };
 
 /// Put, get, replace, and list with prefixes, `StartAfter` and pages.
@@ -205,6 +206,7 @@ fn make(recipe_id: i64, notes: &str, recorded_at: &str) -> MakeRecord {
         made_at: Some("2026-11-20T18:30:00Z".to_owned()),
         notes: Some(notes.to_owned()),
         recipe: recipe(recipe_id, "Pie"),
+        recipe_version: 1,
         differences: RecipeDiff::default(),
         flat_differences: Vec::new(),
         source: Some(format!("s3://bucket/makes/{notes}.json")),
@@ -228,41 +230,73 @@ fn existing(written: MakeWritten, what: &str) -> MakeRecord {
     }
 }
 
-/// Create, conflict, upsert; makes written once; rejections kept. The
-/// store must be empty.
+/// Version `number` of recipe `id`, named `name`.
+fn version(id: i64, number: i64, name: &str) -> RecipeVersion {
+    RecipeVersion {
+        recipe_id: id,
+        version: number,
+        recipe: recipe(id, name),
+        created_at: format!("2026-11-2{number}T09:00:00.000Z"),
+        source: (number % 2 == 0).then(|| format!("s3://bucket/recipes/{id}.json@e{number}")),
+        message: (number > 1).then(|| format!("version {number}: {name}")),
+        changes: usize::try_from(number - 1).unwrap_or_default(),
+    }
+}
+
+/// Recipe versions numbered without gaps or doubles, the latest answered
+/// as the recipe; makes written once; rejections kept; every list paged.
+/// The store must be empty.
 pub async fn record_store(store: &dyn RecordStore) {
     store.ping().await.unwrap();
     assert!(store.recipe(1).await.unwrap().is_none());
+    assert!(store.latest_version(1).await.unwrap().is_none());
+    let put = |v: RecipeVersion| async move { store.put_version(&v).await.unwrap() };
+    assert_eq!(put(version(2, 1, "Bread")).await, VersionWritten::Created);
+    assert_eq!(put(version(1, 1, "Pie")).await, VersionWritten::Created);
     assert_eq!(
-        store
-            .put_recipe(&recipe(2, "Bread"), PutMode::Create)
-            .await
-            .unwrap(),
-        Written::Created
+        put(version(1, 1, "Other")).await,
+        VersionWritten::Taken,
+        "a second version 1 is a recipe that exists"
     );
     assert_eq!(
-        store
-            .put_recipe(&recipe(1, "Pie"), PutMode::Create)
-            .await
-            .unwrap(),
-        Written::Created
-    );
-    assert_eq!(
-        store
-            .put_recipe(&recipe(1, "Other"), PutMode::Create)
-            .await
-            .unwrap(),
-        Written::Conflict
+        put(version(1, 3, "Skipped")).await,
+        VersionWritten::Taken,
+        "versions leave no gap"
     );
     assert_eq!(store.recipe(1).await.unwrap().unwrap().recipe_name, "Pie");
+    assert_eq!(put(version(1, 2, "Apple Pie")).await, VersionWritten::Created);
     assert_eq!(
-        store
-            .put_recipe(&recipe(1, "Apple Pie"), PutMode::Upsert)
-            .await
-            .unwrap(),
-        Written::Replaced
+        store.latest_version(1).await.unwrap(),
+        Some(version(1, 2, "Apple Pie"))
     );
     assert_eq!(store.recipe(1).await.unwrap(), Some(recipe(1, "Apple Pie")));
+    assert_eq!(
+        store.recipe_version(1, 1).await.unwrap(),
+        Some(version(1, 1, "Pie")),
+        "an older version is kept whole"
+    );
+    assert!(store.recipe_version(1, 3).await.unwrap().is_none());
+    assert!(store.recipe_version(1, 0).await.unwrap().is_none());
+    assert!(store.recipe_version(3, 1).await.unwrap().is_none());
+
+    let newest = store.versions(1, &PageRequest::first(1)).await.unwrap();
+    assert_eq!(newest.items, [version(1, 2, "Apple Pie")], "newest first");
+    assert_eq!(newest.next, Some(2));
+    let older = store
+        .versions(1, &PageRequest::after(1, newest.next))
+        .await
+        .unwrap();
+    assert_eq!(older.items, [version(1, 1, "Pie")]);
+    assert_eq!(older.next, None, "the last page says so");
+    assert!(
+        store
+            .versions(9, &PageRequest::first(10))
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+
     let names: Vec<String> = store
         .recipes()
         .await
@@ -271,16 +305,56 @@ pub async fn record_store(store: &dyn RecordStore) {
         .map(|r| r.recipe_name)
         .collect();
     assert_eq!(names, ["Apple Pie", "Bread"], "recipes list by id");
+    let first = store.recipes_page(&PageRequest::first(1)).await.unwrap();
+    assert_eq!(first.items, [recipe(1, "Apple Pie")]);
+    assert_eq!(first.next, Some(1));
+    let rest = store
+        .recipes_page(&PageRequest::after(1, first.next))
+        .await
+        .unwrap();
+    assert_eq!((rest.items, rest.next), (vec![recipe(2, "Bread")], None));
+
+    // Writers racing for one version number: exactly one stores it.
+    let racers = (0..6).map(|n| {
+        let v = version(2, 2, &format!("Bread {n}"));
+        async move { store.put_version(&v).await.unwrap() }
+    });
+    let won = futures_util::future::join_all(racers)
+        .await
+        .into_iter()
+        .filter(|written| *written == VersionWritten::Created)
+        .count();
+    assert_eq!(won, 1, "one writer stores version 2, the others are told");
+    assert_eq!(store.latest_version(2).await.unwrap().unwrap().version, 2);
 
     makes(store).await;
 
-    let rejection = Rejection {
-        source: "s3://bucket/makes/bad.json@e1".to_owned(),
-        reason: "malformed JSON at line 1, column 2".to_owned(),
-        rejected_at: "2026-11-22T12:00:00Z".to_owned(),
-    };
-    store.put_rejection(&rejection).await.unwrap();
-    assert_eq!(store.rejections().await.unwrap(), [rejection]);
+    let rejections: Vec<Rejection> = (1..=3)
+        .map(|n| Rejection {
+            source: format!("s3://bucket/makes/bad-{n}.json@e1"),
+            reason: "malformed JSON at line 1, column 2".to_owned(),
+            rejected_at: format!("2026-11-22T12:00:0{n}Z"),
+        })
+        .collect();
+    for rejection in &rejections {
+        store.put_rejection(rejection).await.unwrap();
+    }
+    assert_eq!(store.rejections().await.unwrap(), rejections);
+    let page = store.rejections_page(&PageRequest::first(2)).await.unwrap();
+    assert_eq!(page.items, rejections[..2]);
+    let last = store
+        .rejections_page(&PageRequest::after(2, page.next))
+        .await
+        .unwrap();
+    assert_eq!((last.items.as_slice(), last.next), (&rejections[2..], None));
+    let stranger = PageRequest::after(2, Some("not a cursor".to_owned()));
+    assert!(
+        matches!(
+            store.rejections_page(&stranger).await,
+            Err(crate::Error::InvalidCursor { .. })
+        ),
+        "a cursor the store did not give is refused"
+    );
 }
 
 /// Make ids: named ids kept, the next id given atomically and past every
@@ -415,9 +489,18 @@ async fn makes(store: &dyn RecordStore) {
     assert!(keyed.make_id >= 10, "ids only grow: {}", keyed.make_id);
     assert_eq!(
         listed,
-        [1, 2, 7, 8, 5, 9, keyed.make_id],
-        "makes list oldest first"
+        [1, 2, 5, 7, 8, 9, keyed.make_id],
+        "makes list in make id order"
     );
+    let page = store.makes_page(1, None, &PageRequest::first(4)).await.unwrap();
+    let ids: Vec<i64> = page.items.iter().map(|make| make.make_id).collect();
+    assert_eq!((ids.as_slice(), page.next), (&[1, 2, 5, 7][..], Some(7)));
+    let rest = store
+        .makes_page(1, None, &PageRequest::after(4, page.next))
+        .await
+        .unwrap();
+    let ids: Vec<i64> = rest.items.iter().map(|make| make.make_id).collect();
+    assert_eq!((ids.as_slice(), rest.next), (&[8, 9, keyed.make_id][..], None));
     assert_eq!(store.make(1, 7).await.unwrap(), Some(named));
     assert!(store.make(1, 6).await.unwrap().is_none());
     assert!(store.makes(3).await.unwrap().is_empty());
@@ -438,6 +521,30 @@ async fn makes(store: &dyn RecordStore) {
         (1..=8).collect::<Vec<_>>(),
         "concurrent ids are distinct"
     );
+
+    // Each make keeps the version it was cooked from; a list can ask for
+    // one version's makes, a page at a time.
+    for (n, recipe_version) in [1, 2, 1, 2, 2].into_iter().enumerate() {
+        let record = MakeRecord {
+            recipe_version,
+            ..make(5, &format!("cooked from {n}"), "2026-11-24T10:00:00Z")
+        };
+        created(store.put_make(&Next, &record).await.unwrap(), "a pinned make");
+    }
+    let mut from_two = Vec::new();
+    let mut request = PageRequest::first(1);
+    loop {
+        let page = store.makes_page(5, Some(2), &request).await.unwrap();
+        assert!(page.items.len() <= 1, "a page holds at most its limit");
+        from_two.extend(page.items.iter().map(|make| (make.make_id, make.recipe_version)));
+        match page.next {
+            Some(after) => request.after = Some(after),
+            None => break,
+        }
+    }
+    assert_eq!(from_two, [(2, 2), (4, 2), (5, 2)], "makes of version 2 only");
+    let all = store.makes(5).await.unwrap();
+    assert_eq!(all.iter().filter(|m| m.recipe_version == 1).count(), 2);
 }
 
 /// Announced versions, etag changes, and the sorted-keys checkpoint. The

@@ -35,6 +35,12 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// A page was asked for with a cursor the store did not give.
+    #[error("cursor {cursor:?} is not one this list gave")]
+    InvalidCursor {
+        /// The cursor as given.
+        cursor: String,
+    },
     /// A recipe or make document was rejected.
     #[error(transparent)]
     Recipe(#[from] recipe_diff::Error),

@@ -20,7 +20,10 @@
 //! - [`Source`]: one version of one object, the one name a document
 //!   carries from the watcher to the store;
 //! - [`keys`]: which keys are recipes and which are makes;
-//! - [`records`]: what the store keeps, and what identifies a make;
+//! - [`records`]: what the store keeps (recipe versions, makes pinned to
+//!   the version they were cooked from, rejections), and what identifies a
+//!   make;
+//! - [`Page`] and [`PageRequest`]: every list is read a page at a time;
 //! - [`Error`]: the one error every port fails with, transient or not;
 //! - [`memory`]: a [`RecordStore`] in memory;
 //! - `conformance` (feature `conformance`): the ports' specification, which
@@ -47,6 +50,7 @@ mod error;
 pub mod keys;
 pub mod memory;
 mod objects;
+mod page;
 mod queue;
 mod recipe_server;
 pub mod records;
@@ -56,7 +60,8 @@ mod store;
 pub use announcements::AnnouncementLog;
 pub use error::{Error, Result};
 pub use objects::{ListPage, ListRequest, Object, ObjectInfo, ObjectStore};
+pub use page::{Page, PageRequest};
 pub use queue::{DeadLetters, Delivery, Queue};
 pub use recipe_server::{Outcome, RecipeServer, Submission};
 pub use source::Source;
-pub use store::{PutMode, RecordStore, Written};
+pub use store::{RecordStore, Written};

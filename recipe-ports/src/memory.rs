@@ -7,15 +7,18 @@
 //! dropped.
 
 use std::collections::BTreeMap;
-use std::collections::btree_map::Entry;
+use std::ops::Bound;
 use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
 use recipe_diff::Recipe;
 
 use crate::error::{Error, Result};
-use crate::records::{MakeIdentity, MakeRecord, MakeWritten, Rejection, next_make_id};
-use crate::store::{PutMode, RecordStore, Written};
+use crate::page::{Page, PageRequest};
+use crate::records::{
+    MakeIdentity, MakeRecord, MakeWritten, RecipeVersion, Rejection, VersionWritten, next_make_id,
+};
+use crate::store::RecordStore;
 
 /// Recipes, makes and rejections held in maps behind one lock.
 ///
@@ -28,10 +31,11 @@ pub struct InMemoryRecordStore {
 
 #[derive(Debug, Default)]
 struct Contents {
-    /// By id, so listing gives them in id order as the port promises.
-    recipes: BTreeMap<i64, Recipe>,
-    /// Per recipe, makes in arrival order; a make id appears once.
-    makes: BTreeMap<i64, Vec<MakeRecord>>,
+    /// By recipe id, so listing gives them in id order as the port
+    /// promises; each recipe's versions in order, version `n` at `n - 1`.
+    versions: BTreeMap<i64, Vec<RecipeVersion>>,
+    /// Per recipe, makes by id.
+    makes: BTreeMap<i64, BTreeMap<i64, MakeRecord>>,
     /// Per recipe, the largest make id ever used.
     last_make_ids: BTreeMap<i64, i64>,
     /// Per recipe and claim key: the fingerprint and the make it names.
@@ -45,7 +49,7 @@ impl Contents {
     fn make(&self, recipe_id: i64, make_id: i64) -> Option<MakeRecord> {
         self.makes
             .get(&recipe_id)
-            .and_then(|makes| makes.iter().find(|make| make.make_id == make_id))
+            .and_then(|makes| makes.get(&make_id))
             .cloned()
     }
 }
@@ -72,33 +76,75 @@ impl RecordStore for InMemoryRecordStore {
         Ok(())
     }
 
-    async fn put_recipe(&self, recipe: &Recipe, mode: PutMode) -> Result<Written> {
-        let Some(recipe_id) = recipe.recipe_id else {
+    async fn put_version(&self, version: &RecipeVersion) -> Result<VersionWritten> {
+        if version.version < 1 {
             return Err(Error::Refused {
                 backend: "memory",
-                message: format!("recipe {:?} has no recipeId", recipe.recipe_name),
+                message: format!("recipe version {} is below 1", version.version),
             });
-        };
-        let mut contents = self.contents();
-        match (contents.recipes.entry(recipe_id), mode) {
-            (Entry::Vacant(entry), _) => {
-                entry.insert(recipe.clone());
-                Ok(Written::Created)
-            }
-            (Entry::Occupied(_), PutMode::Create) => Ok(Written::Conflict),
-            (Entry::Occupied(mut entry), PutMode::Upsert) => {
-                entry.insert(recipe.clone());
-                Ok(Written::Replaced)
-            }
         }
+        let mut contents = self.contents();
+        let versions = contents.versions.entry(version.recipe_id).or_default();
+        if versions.len() as i64 + 1 != version.version {
+            return Ok(VersionWritten::Taken);
+        }
+        versions.push(version.clone());
+        Ok(VersionWritten::Created)
     }
 
-    async fn recipe(&self, recipe_id: i64) -> Result<Option<Recipe>> {
-        Ok(self.contents().recipes.get(&recipe_id).cloned())
+    async fn latest_version(&self, recipe_id: i64) -> Result<Option<RecipeVersion>> {
+        Ok(self
+            .contents()
+            .versions
+            .get(&recipe_id)
+            .and_then(|versions| versions.last())
+            .cloned())
     }
 
-    async fn recipes(&self) -> Result<Vec<Recipe>> {
-        Ok(self.contents().recipes.values().cloned().collect())
+    async fn recipe_version(&self, recipe_id: i64, version: i64) -> Result<Option<RecipeVersion>> {
+        let index = usize::try_from(version.saturating_sub(1)).ok();
+        Ok(self
+            .contents()
+            .versions
+            .get(&recipe_id)
+            .zip(index)
+            .and_then(|(versions, index)| versions.get(index))
+            .filter(|stored| stored.version == version)
+            .cloned())
+    }
+
+    async fn versions(
+        &self,
+        recipe_id: i64,
+        page: &PageRequest<i64>,
+    ) -> Result<Page<RecipeVersion, i64>> {
+        let contents = self.contents();
+        let newest_first = contents
+            .versions
+            .get(&recipe_id)
+            .into_iter()
+            .flatten()
+            .rev()
+            .filter(|version| page.after.is_none_or(|after| version.version < after))
+            .take(page.limit + 1)
+            .cloned()
+            .collect();
+        Ok(Page::from_items(newest_first, page.limit, |v| v.version))
+    }
+
+    async fn recipes_page(&self, page: &PageRequest<i64>) -> Result<Page<Recipe, i64>> {
+        let contents = self.contents();
+        let start = page.after.map_or(Bound::Unbounded, Bound::Excluded);
+        let recipes = contents
+            .versions
+            .range((start, Bound::Unbounded))
+            .filter_map(|(_, versions)| versions.last())
+            .take(page.limit + 1)
+            .map(|latest| latest.recipe.clone())
+            .collect();
+        Ok(Page::from_items(recipes, page.limit, |recipe| {
+            recipe.recipe_id.unwrap_or_default()
+        }))
     }
 
     async fn put_make(&self, identity: &MakeIdentity, record: &MakeRecord) -> Result<MakeWritten> {
@@ -139,7 +185,7 @@ impl RecordStore for InMemoryRecordStore {
             .makes
             .entry(recipe_id)
             .or_default()
-            .push(record.clone());
+            .insert(make_id, record.clone());
         Ok(MakeWritten::Created(record))
     }
 
@@ -147,13 +193,25 @@ impl RecordStore for InMemoryRecordStore {
         Ok(self.contents().make(recipe_id, make_id))
     }
 
-    async fn makes(&self, recipe_id: i64) -> Result<Vec<MakeRecord>> {
-        Ok(self
-            .contents()
+    async fn makes_page(
+        &self,
+        recipe_id: i64,
+        version: Option<i64>,
+        page: &PageRequest<i64>,
+    ) -> Result<Page<MakeRecord, i64>> {
+        let contents = self.contents();
+        let start = page.after.map_or(Bound::Unbounded, Bound::Excluded);
+        let makes = contents
             .makes
             .get(&recipe_id)
+            .into_iter()
+            .flat_map(|makes| makes.range((start, Bound::Unbounded)))
+            .map(|(_, make)| make)
+            .filter(|make| version.is_none_or(|version| make.recipe_version == version))
+            .take(page.limit + 1)
             .cloned()
-            .unwrap_or_default())
+            .collect();
+        Ok(Page::from_items(makes, page.limit, |make| make.make_id))
     }
 
     async fn put_rejection(&self, rejection: &Rejection) -> Result<()> {
@@ -161,8 +219,28 @@ impl RecordStore for InMemoryRecordStore {
         Ok(())
     }
 
-    async fn rejections(&self) -> Result<Vec<Rejection>> {
-        Ok(self.contents().rejections.clone())
+    async fn rejections_page(
+        &self,
+        page: &PageRequest<String>,
+    ) -> Result<Page<Rejection, String>> {
+        // The cursor is the position of the next rejection to read.
+        let from = match &page.after {
+            None => 0,
+            Some(cursor) => cursor.parse::<usize>().map_err(|_| Error::InvalidCursor {
+                cursor: cursor.clone(),
+            })?,
+        };
+        let contents = self.contents();
+        let items: Vec<Rejection> = contents
+            .rejections
+            .iter()
+            .skip(from)
+            .take(page.limit)
+            .cloned()
+            .collect();
+        let end = from + items.len();
+        let next = (end < contents.rejections.len()).then(|| end.to_string());
+        Ok(Page { items, next })
     }
 }
 
@@ -176,12 +254,18 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn refuses_a_recipe_without_an_id() {
+    async fn refuses_a_version_below_one() {
         let store = InMemoryRecordStore::new();
-        let error = store
-            .put_recipe(&Recipe::default(), PutMode::Upsert)
-            .await
-            .unwrap_err();
+        let version = RecipeVersion {
+            recipe_id: 1,
+            version: 0,
+            recipe: Recipe::default(),
+            created_at: String::new(),
+            source: None,
+            message: None,
+            changes: 0,
+        };
+        let error = store.put_version(&version).await.unwrap_err();
         assert!(!error.is_transient());
     }
 }

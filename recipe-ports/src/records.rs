@@ -26,7 +26,14 @@ pub struct MakeRecord {
     pub notes: Option<String>,
     /// The recipe as cooked.
     pub recipe: Recipe,
-    /// The differences from the original at the time the make arrived.
+    /// The version of the recipe it was cooked from, and diffed against:
+    /// the latest when it was recorded, or the `recipeVersion` it named.
+    /// Makes stored before recipes had versions were diffed against what
+    /// became version 1.
+    #[serde(default = "first_version")]
+    pub recipe_version: i64,
+    /// The differences from that version, computed when the make arrived;
+    /// they never change.
     pub differences: RecipeDiff,
     /// The same differences as the original project's flat list, each
     /// with the `changeId` it keeps for the life of the make: stored, not
@@ -40,6 +47,11 @@ pub struct MakeRecord {
     pub source: Option<String>,
     /// When the server stored it (RFC 3339).
     pub recorded_at: String,
+}
+
+/// The version a make recorded before versions existed was cooked from.
+fn first_version() -> i64 {
+    1
 }
 
 impl MakeRecord {
@@ -173,6 +185,44 @@ pub enum MakeWritten {
     /// The make needs an id given and its recipe has used
     /// [`MAX_MAKE_ID`]: nothing was stored.
     Exhausted,
+}
+
+/// One version of a recipe: immutable once stored. A recipe's versions
+/// are numbered 1, 2, 3… in the order they were written; its latest is
+/// what `GET /recipes/{recipeId}` answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RecipeVersion {
+    /// The recipe's id.
+    pub recipe_id: i64,
+    /// The version's number, from 1.
+    pub version: i64,
+    /// The recipe as this version has it, its `recipe_id` set.
+    pub recipe: Recipe,
+    /// When it was stored (RFC 3339, UTC).
+    pub created_at: String,
+    /// Where it came from: `s3://bucket/key@etag` for a document from the
+    /// bucket; `None` for one written through the API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// What the cook said of the change, when they said something.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// How many changes it made to the version before (as `recipe-diff`
+    /// counts them: restatements are not changes); 0 for version 1.
+    #[serde(default)]
+    pub changes: usize,
+}
+
+/// What [`RecordStore::put_version`](crate::RecordStore::put_version) did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VersionWritten {
+    /// Stored: the recipe's latest version is now this one.
+    Created,
+    /// Not stored: the recipe's latest version is not the one before this
+    /// (another writer came first, or a version 1 met an existing recipe).
+    /// Read the latest again and decide anew.
+    Taken,
 }
 
 /// A document the server refused, and why.
@@ -327,6 +377,7 @@ mod tests {
             make_id: 0,
             made_at: None,
             notes: None,
+            recipe_version: 1,
             differences: recipe_diff::diff(&original, &cooked),
             recipe: cooked,
             flat_differences: Vec::new(),

@@ -5,45 +5,80 @@ use async_trait::async_trait;
 use recipe_diff::Recipe;
 
 use crate::error::Result;
-use crate::records::{MakeIdentity, MakeRecord, MakeWritten, Rejection};
+use crate::page::{Page, PageRequest};
+use crate::records::{
+    MakeIdentity, MakeRecord, MakeWritten, RecipeVersion, Rejection, VersionWritten,
+};
 
-/// How a recipe write treats an existing recipe with the same id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PutMode {
-    /// Fail with [`Written::Conflict`] when it exists (`POST /recipes`).
-    Create,
-    /// Create or replace (`PUT /recipes/{id}`, a changed object in the bucket).
-    Upsert,
-}
-
-/// What a write did.
+/// What a make write did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Written {
     /// A new record.
     Created,
-    /// An existing record was replaced.
-    Replaced,
-    /// The record was there already; nothing changed. For makes this is how
-    /// a redelivered make is recognised.
+    /// The record was there already; nothing changed. This is how a
+    /// redelivered make is recognised.
     AlreadyExists,
-    /// A create met an existing record.
-    Conflict,
 }
 
-/// Where recipes, makes with their differences, and rejections are kept.
+/// Where recipes with their versions, makes with their differences, and
+/// rejections are kept.
+///
+/// Lists are read a page at a time ([`PageRequest`], [`Page`]); the
+/// provided methods that read a whole list (`recipes`, `makes`,
+/// `rejections`) walk the pages, for the analytics that need everything.
 #[async_trait]
 pub trait RecordStore: Send + Sync {
     /// Succeeds when the store can be read and written.
     async fn ping(&self) -> Result<()>;
 
-    /// Stores a recipe under its `recipe_id`, which must be set.
-    async fn put_recipe(&self, recipe: &Recipe, mode: PutMode) -> Result<Written>;
+    /// Stores `version` as version `version.version` of recipe
+    /// `version.recipe_id`, only if that is the recipe's next version: 1
+    /// when the recipe has none, its latest plus one otherwise. Otherwise
+    /// nothing is written and the answer is [`VersionWritten::Taken`]:
+    /// two writers never store the same version, and no version is ever
+    /// replaced. Whether the recipe changed is the caller's judgement
+    /// (`recipe-diff`'s), made against the latest version it read.
+    async fn put_version(&self, version: &RecipeVersion) -> Result<VersionWritten>;
 
-    /// The recipe with this id.
-    async fn recipe(&self, recipe_id: i64) -> Result<Option<Recipe>>;
+    /// The latest version of a recipe.
+    async fn latest_version(&self, recipe_id: i64) -> Result<Option<RecipeVersion>>;
 
-    /// Every recipe, by id.
-    async fn recipes(&self) -> Result<Vec<Recipe>>;
+    /// One version of a recipe.
+    async fn recipe_version(&self, recipe_id: i64, version: i64) -> Result<Option<RecipeVersion>>;
+
+    /// A recipe's versions, newest first; a page continues below the
+    /// version its request is `after`.
+    async fn versions(
+        &self,
+        recipe_id: i64,
+        page: &PageRequest<i64>,
+    ) -> Result<Page<RecipeVersion, i64>>;
+
+    /// The latest version of every recipe, by id; a page continues after
+    /// the recipe id its request is `after`.
+    async fn recipes_page(&self, page: &PageRequest<i64>) -> Result<Page<Recipe, i64>>;
+
+    /// The recipe as its latest version has it.
+    async fn recipe(&self, recipe_id: i64) -> Result<Option<Recipe>> {
+        Ok(self
+            .latest_version(recipe_id)
+            .await?
+            .map(|version| version.recipe))
+    }
+
+    /// Every recipe (its latest version), by id.
+    async fn recipes(&self) -> Result<Vec<Recipe>> {
+        let mut all = Vec::new();
+        let mut request = PageRequest::first(PageRequest::<i64>::MAX_LIMIT);
+        loop {
+            let page = self.recipes_page(&request).await?;
+            all.extend(page.items);
+            match page.next {
+                Some(after) => request.after = Some(after),
+                None => return Ok(all),
+            }
+        }
+    }
 
     /// Stores a make under `identity`, once.
     ///
@@ -69,12 +104,53 @@ pub trait RecordStore: Send + Sync {
     /// One make of a recipe.
     async fn make(&self, recipe_id: i64, make_id: i64) -> Result<Option<MakeRecord>>;
 
-    /// Every make of a recipe, oldest first.
-    async fn makes(&self, recipe_id: i64) -> Result<Vec<MakeRecord>>;
+    /// The makes of a recipe in make id order (the order they were
+    /// recorded, for makes given their ids), only those cooked from
+    /// `version` when it is set; a page continues after the make id its
+    /// request is `after`.
+    async fn makes_page(
+        &self,
+        recipe_id: i64,
+        version: Option<i64>,
+        page: &PageRequest<i64>,
+    ) -> Result<Page<MakeRecord, i64>>;
+
+    /// Every make of a recipe, in make id order.
+    async fn makes(&self, recipe_id: i64) -> Result<Vec<MakeRecord>> {
+        let mut all = Vec::new();
+        let mut request = PageRequest::first(PageRequest::<i64>::MAX_LIMIT);
+        loop {
+            let page = self.makes_page(recipe_id, None, &request).await?;
+            all.extend(page.items);
+            match page.next {
+                Some(after) => request.after = Some(after),
+                None => return Ok(all),
+            }
+        }
+    }
 
     /// Records why a document was refused, so nothing is dropped silently.
     async fn put_rejection(&self, rejection: &Rejection) -> Result<()>;
 
+    /// Recorded rejections, oldest first; the cursor is the store's own
+    /// (an [`Error::InvalidCursor`](crate::Error::InvalidCursor) when it
+    /// did not give it).
+    async fn rejections_page(
+        &self,
+        page: &PageRequest<String>,
+    ) -> Result<Page<Rejection, String>>;
+
     /// Every recorded rejection, oldest first.
-    async fn rejections(&self) -> Result<Vec<Rejection>>;
+    async fn rejections(&self) -> Result<Vec<Rejection>> {
+        let mut all = Vec::new();
+        let mut request = PageRequest::first(PageRequest::<String>::MAX_LIMIT);
+        loop {
+            let page = self.rejections_page(&request).await?;
+            all.extend(page.items);
+            match page.next {
+                Some(after) => request.after = Some(after),
+                None => return Ok(all),
+            }
+        }
+    }
 }
