@@ -56,8 +56,17 @@ async fn eventually(url: &str, accept: impl Fn(&serde_json::Value) -> bool) -> s
     }
 }
 
+/// The items of a list: a page's (`{"items": […]}`) or a plain array's.
+fn items(value: &serde_json::Value) -> &[serde_json::Value] {
+    value
+        .get("items")
+        .unwrap_or(value)
+        .as_array()
+        .map_or(&[], Vec::as_slice)
+}
+
 fn count(value: &serde_json::Value) -> usize {
-    value.as_array().map_or(0, Vec::len)
+    items(value).len()
 }
 
 #[tokio::test]
@@ -140,9 +149,7 @@ fn start_up_reading_banner(data: &Path, port: u16) -> (Running, Vec<String>) {
 }
 
 fn make_ids(makes: &serde_json::Value) -> Vec<i64> {
-    makes
-        .as_array()
-        .unwrap()
+    items(makes)
         .iter()
         .map(|make| make["makeId"].as_i64().expect("an integer makeId"))
         .collect()
@@ -177,9 +184,16 @@ async fn an_old_data_directory_keeps_every_make_with_an_integer_id() {
     // Numbers written as text keep their number; the others follow the
     // largest, in the order they arrived.
     let pie = eventually(&format!("{base}/recipes/1/makes"), |v| count(v) == 5).await;
-    assert_eq!(make_ids(&pie), [1, 6, 5, 7, 8]);
-    assert_eq!(pie[1]["notes"], "posted by hand");
-    assert_eq!(pie[3]["notes"], "dropped in the bucket, no id");
+    // Listed in make id order.
+    assert_eq!(make_ids(&pie), [1, 5, 6, 7, 8]);
+    assert_eq!(pie["items"][2]["notes"], "posted by hand");
+    assert_eq!(pie["items"][3]["notes"], "dropped in the bucket, no id");
+    // Every make of the old build is pinned to the recipe it was diffed
+    // against, which became version 1.
+    assert!(items(&pie).iter().all(|make| make["recipeVersion"] == 1));
+    let versions = get_json(&format!("{base}/recipes/1/versions")).await.unwrap();
+    assert_eq!(count(&versions), 1, "{versions}");
+    assert_eq!(versions["items"][0]["version"], 1);
     let pancakes = get_json(&format!("{base}/recipes/2/makes")).await.unwrap();
     assert_eq!(make_ids(&pancakes), [1, 2]);
     let soup = get_json(&format!("{base}/recipes/3/makes")).await.unwrap();

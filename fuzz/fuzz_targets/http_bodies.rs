@@ -63,10 +63,11 @@ fn check_refusal(error: &IngestError, body: &[u8]) {
 
 async fn exercise(body: &[u8]) {
     let store = InMemoryRecordStore::new();
-    if let Err(error) = record_recipe(&store, PIE.as_bytes(), RecipeWrite::Create, None).await {
+    if let Err(error) = record_recipe(&store, PIE.as_bytes(), RecipeWrite::Create, None, None).await
+    {
         panic!("the fixture recipe is refused: {error}");
     }
-    let original = match store.recipe(1).await {
+    let original = match store.latest_version(1).await {
         Ok(Some(original)) => original,
         other => panic!("the fixture recipe is not stored: {other:?}"),
     };
@@ -76,8 +77,19 @@ async fn exercise(body: &[u8]) {
         RecipeWrite::Upsert,
         RecipeWrite::Replace(1),
     ] {
-        if let Err(error) = record_recipe(&store, body, write, None).await {
-            check_refusal(&error, body);
+        match record_recipe(&store, body, write, None, Some("fuzzed")).await {
+            Ok(recorded) => {
+                // A version is the next one, or the latest when unchanged.
+                let latest = store.latest_version(1).await.ok().flatten();
+                if recorded.version.recipe_id == 1 {
+                    assert_eq!(
+                        latest.as_ref(),
+                        Some(&recorded.version),
+                        "the latest is what was answered"
+                    );
+                }
+            }
+            Err(error) => check_refusal(&error, body),
         }
     }
 
@@ -94,17 +106,15 @@ async fn exercise(body: &[u8]) {
         // A fresh store each time: the recipe writes above may have replaced
         // recipe 1, and a make's identity must not clash across sources.
         let store = InMemoryRecordStore::new();
-        if let Err(error) = store
-            .put_recipe(&original, recipe_ports::PutMode::Create)
-            .await
-        {
+        if let Err(error) = store.put_version(&original).await {
             panic!("the fixture recipe is not stored: {error}");
         }
         match record_make(&store, of, body, source, idempotency_key).await {
             Ok(recorded) => {
                 assert_eq!(recorded.written, Written::Created);
                 let record = recorded.record;
-                match apply(&original, &record.differences) {
+                assert_eq!(record.recipe_version, 1, "pinned to the only version");
+                match apply(&original.recipe, &record.differences) {
                     Ok(rebuilt) => assert_eq!(
                         rebuilt, record.recipe,
                         "the differences do not rebuild the make"

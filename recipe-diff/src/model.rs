@@ -98,6 +98,9 @@ pub struct Make {
     pub recipe: Recipe,
     /// Id of this make, when the cook's tool assigned one.
     pub make_id: Option<i64>,
+    /// The version of the recipe it was cooked from (`recipeVersion`), when
+    /// the cook's tool keeps recipe versions.
+    pub recipe_version: Option<i64>,
     /// When it was cooked (RFC 3339), as written.
     pub made_at: Option<String>,
     /// Free-form remarks ("oven runs hot").

@@ -135,6 +135,33 @@ const MIGRATIONS: &[Migration] = &[
     // make stored with a text id moves to an integer one: see
     // `crate::records::migrate_make_ids`.
     Migration::Code(crate::records::migrate_make_ids),
+    // 3: recipe versions, each a whole `RecipeVersion` document; `recipes`
+    // keeps the latest one's document and number, so reading a recipe or
+    // listing them stays one row each. Every recipe stored before becomes
+    // its version 1, and every make stored before is pinned to it: it was
+    // diffed against that very document.
+    Migration::Sql(
+        "
+    CREATE TABLE recipe_versions (
+        recipe_id INTEGER NOT NULL,
+        version   INTEGER NOT NULL,
+        document  TEXT    NOT NULL,
+        PRIMARY KEY (recipe_id, version)
+    ) WITHOUT ROWID;
+    ALTER TABLE recipes ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+    INSERT INTO recipe_versions (recipe_id, version, document)
+    SELECT recipe_id, 1, json_object(
+        'recipeId', recipe_id,
+        'version', 1,
+        'recipe', json(document),
+        'createdAt', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+        'message', 'stored before recipes had versions',
+        'changes', 0)
+    FROM recipes;
+    ALTER TABLE makes ADD COLUMN recipe_version INTEGER NOT NULL DEFAULT 1;
+    CREATE INDEX makes_by_version ON makes (recipe_id, recipe_version, make_id);
+    ",
+    ),
 ];
 
 /// The schema version this build creates and understands (`PRAGMA

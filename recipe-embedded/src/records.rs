@@ -1,8 +1,11 @@
-//! [`SqliteRecordStore`]: recipes, makes and rejections as JSON documents
-//! in SQLite tables.
+//! [`SqliteRecordStore`]: recipe versions, makes and rejections as JSON
+//! documents in SQLite tables.
 //!
 //! Documents are stored whole (the same camelCase JSON the API serves), with
-//! the ids they are looked up by as columns beside them. The makes table's
+//! the ids they are looked up by as columns beside them. `recipe_versions`
+//! holds every version, keyed `(recipe_id, version)`; `recipes` the latest
+//! one's document and number, written in the same transaction, so a new
+//! version is the one after the latest or nothing at all. The makes table's
 //! `UNIQUE (recipe_id, make_id)` is what makes a redelivered make a no-op;
 //! `make_counters` holds each recipe's largest make id, and `make_claims`
 //! the object versions and idempotency keys that name makes. A make, its
@@ -12,11 +15,10 @@
 use async_trait::async_trait;
 use recipe_diff::Recipe;
 use recipe_ports::records::{
-    Claim, LegacyMake, MakeIdentity, MakeRecord, MakeWritten, MigrationReport, Rejection,
-    next_make_id,
+    Claim, LegacyMake, MakeIdentity, MakeRecord, MakeWritten, MigrationReport, RecipeVersion,
+    Rejection, VersionWritten, next_make_id,
 };
-use recipe_ports::{Error, Result};
-use recipe_ports::{PutMode, RecordStore, Written};
+use recipe_ports::{Error, Page, PageRequest, RecordStore, Result};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -61,85 +63,132 @@ impl RecordStore for SqliteRecordStore {
         self.database.probe_write().await
     }
 
-    async fn put_recipe(&self, recipe: &Recipe, mode: PutMode) -> Result<Written> {
-        let Some(recipe_id) = recipe.recipe_id else {
-            return Err(Error::Refused {
-                backend: BACKEND,
-                message: format!(
-                    "recipe {:?} has no recipeId to be stored under",
-                    recipe.recipe_name
-                ),
-            });
-        };
-        let document = to_json(recipe, || format!("recipe {recipe_id}"))?;
+    async fn put_version(&self, version: &RecipeVersion) -> Result<VersionWritten> {
+        let recipe_id = version.recipe_id;
+        let number = version.version;
+        let document = to_json(version, || {
+            format!("version {number} of recipe {recipe_id}")
+        })?;
+        let latest = to_json(&version.recipe, || format!("recipe {recipe_id}"))?;
         self.database
-            .call(move |connection| match mode {
-                PutMode::Create => {
-                    let inserted = connection.execute(
-                        "INSERT INTO recipes (recipe_id, document) VALUES (?1, ?2)
-                         ON CONFLICT (recipe_id) DO NOTHING",
-                        params![recipe_id, document],
-                    )?;
-                    Ok(if inserted == 1 {
-                        Written::Created
-                    } else {
-                        Written::Conflict
-                    })
+            .call(move |connection| {
+                // IMMEDIATE: the latest number read is still the latest
+                // when the new version is written after it.
+                let transaction =
+                    connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let current: Option<i64> = transaction
+                    .prepare_cached("SELECT version FROM recipes WHERE recipe_id = ?1")?
+                    .query_row([recipe_id], |row| row.get(0))
+                    .optional()?;
+                if current.unwrap_or(0).checked_add(1) != Some(number) {
+                    return Ok(VersionWritten::Taken);
                 }
-                PutMode::Upsert => {
-                    // IMMEDIATE: the existence check and the write see the
-                    // same table, whatever other processes do meanwhile.
-                    let transaction =
-                        connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                    let existed: bool = transaction.query_row(
-                        "SELECT EXISTS (SELECT 1 FROM recipes WHERE recipe_id = ?1)",
-                        [recipe_id],
-                        |row| row.get(0),
-                    )?;
-                    transaction.execute(
-                        "INSERT INTO recipes (recipe_id, document) VALUES (?1, ?2)
-                         ON CONFLICT (recipe_id) DO UPDATE SET document = excluded.document",
-                        params![recipe_id, document],
-                    )?;
-                    transaction.commit()?;
-                    Ok(if existed {
-                        Written::Replaced
-                    } else {
-                        Written::Created
-                    })
-                }
+                transaction
+                    .prepare_cached(
+                        "INSERT INTO recipe_versions (recipe_id, version, document)
+                         VALUES (?1, ?2, ?3)",
+                    )?
+                    .execute(params![recipe_id, number, document])?;
+                transaction
+                    .prepare_cached(
+                        "INSERT INTO recipes (recipe_id, document, version) VALUES (?1, ?2, ?3)
+                         ON CONFLICT (recipe_id) DO UPDATE
+                         SET document = excluded.document, version = excluded.version",
+                    )?
+                    .execute(params![recipe_id, latest, number])?;
+                transaction.commit()?;
+                Ok(VersionWritten::Created)
             })
             .await
     }
 
-    async fn recipe(&self, recipe_id: i64) -> Result<Option<Recipe>> {
+    async fn latest_version(&self, recipe_id: i64) -> Result<Option<RecipeVersion>> {
+        let found: Option<(i64, String)> = self
+            .database
+            .lookup(move |connection| {
+                Ok(connection
+                    .prepare_cached(
+                        "SELECT version, document FROM recipe_versions WHERE recipe_id = ?1
+                         ORDER BY version DESC LIMIT 1",
+                    )?
+                    .query_row([recipe_id], |row| Ok((row.get(0)?, row.get(1)?)))
+                    .optional()?)
+            })
+            .await?;
+        found
+            .map(|(version, document)| read_version(recipe_id, version, &document))
+            .transpose()
+    }
+
+    async fn recipe_version(&self, recipe_id: i64, version: i64) -> Result<Option<RecipeVersion>> {
         let document: Option<String> = self
             .database
             .lookup(move |connection| {
                 Ok(connection
-                    .prepare_cached("SELECT document FROM recipes WHERE recipe_id = ?1")?
-                    .query_row([recipe_id], |row| row.get(0))
+                    .prepare_cached(
+                        "SELECT document FROM recipe_versions
+                         WHERE recipe_id = ?1 AND version = ?2",
+                    )?
+                    .query_row([recipe_id, version], |row| row.get(0))
                     .optional()?)
             })
             .await?;
         document
-            .map(|document| from_json(&document, || format!("recipe {recipe_id}")))
+            .map(|document| read_version(recipe_id, version, &document))
             .transpose()
     }
 
-    async fn recipes(&self) -> Result<Vec<Recipe>> {
+    async fn versions(
+        &self,
+        recipe_id: i64,
+        page: &PageRequest<i64>,
+    ) -> Result<Page<RecipeVersion, i64>> {
+        let (limit, below) = (page.limit, page.after.unwrap_or(i64::MAX));
         let rows: Vec<(i64, String)> = self
             .database
-            .read(|connection| {
-                let mut statement = connection
-                    .prepare_cached("SELECT recipe_id, document FROM recipes ORDER BY recipe_id")?;
-                let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+            .read(move |connection| {
+                let mut statement = connection.prepare_cached(
+                    "SELECT version, document FROM recipe_versions
+                     WHERE recipe_id = ?1 AND version < ?2 ORDER BY version DESC LIMIT ?3",
+                )?;
+                let rows = statement
+                    .query_map(params![recipe_id, below, one_more(limit)], |row| {
+                        Ok((row.get(0)?, row.get(1)?))
+                    })?;
                 Ok(rows.collect::<rusqlite::Result<_>>()?)
             })
             .await?;
-        rows.into_iter()
+        let versions = rows
+            .into_iter()
+            .map(|(version, document)| read_version(recipe_id, version, &document))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Page::from_items(versions, limit, |v| v.version))
+    }
+
+    async fn recipes_page(&self, page: &PageRequest<i64>) -> Result<Page<Recipe, i64>> {
+        // Recipe ids span all of i64, so the first page has no bound rather
+        // than a smallest one.
+        let (limit, after) = (page.limit, page.after);
+        let rows: Vec<(i64, String)> = self
+            .database
+            .read(move |connection| {
+                let mut statement = connection.prepare_cached(
+                    "SELECT recipe_id, document FROM recipes
+                     WHERE ?1 IS NULL OR recipe_id > ?1 ORDER BY recipe_id LIMIT ?2",
+                )?;
+                let rows = statement.query_map(params![after, one_more(limit)], |row| {
+                    Ok((row.get(0)?, row.get(1)?))
+                })?;
+                Ok(rows.collect::<rusqlite::Result<_>>()?)
+            })
+            .await?;
+        let recipes = rows
+            .into_iter()
             .map(|(recipe_id, document)| from_json(&document, || format!("recipe {recipe_id}")))
-            .collect()
+            .collect::<Result<Vec<Recipe>>>()?;
+        Ok(Page::from_items(recipes, limit, |recipe| {
+            recipe.recipe_id.unwrap_or_default()
+        }))
     }
 
     async fn put_make(&self, identity: &MakeIdentity, record: &MakeRecord) -> Result<MakeWritten> {
@@ -165,23 +214,37 @@ impl RecordStore for SqliteRecordStore {
             .await
     }
 
-    async fn makes(&self, recipe_id: i64) -> Result<Vec<MakeRecord>> {
+    async fn makes_page(
+        &self,
+        recipe_id: i64,
+        version: Option<i64>,
+        page: &PageRequest<i64>,
+    ) -> Result<Page<MakeRecord, i64>> {
+        // Make ids stay within ±2^53, so i64::MIN is below every one.
+        let (limit, after) = (page.limit, page.after.unwrap_or(i64::MIN));
         let rows: Vec<(i64, String)> = self
             .database
             .read(move |connection| {
                 let mut statement = connection.prepare_cached(
-                    "SELECT make_id, document FROM makes WHERE recipe_id = ?1 ORDER BY seq",
+                    "SELECT make_id, document FROM makes
+                     WHERE recipe_id = ?1 AND make_id > ?2
+                       AND (?3 IS NULL OR recipe_version = ?3)
+                     ORDER BY make_id LIMIT ?4",
                 )?;
-                let rows =
-                    statement.query_map([recipe_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+                let rows = statement
+                    .query_map(params![recipe_id, after, version, one_more(limit)], |row| {
+                        Ok((row.get(0)?, row.get(1)?))
+                    })?;
                 Ok(rows.collect::<rusqlite::Result<_>>()?)
             })
             .await?;
-        rows.into_iter()
+        let makes = rows
+            .into_iter()
             .map(|(make_id, document)| {
                 from_json(&document, || format!("make {recipe_id}/{make_id}"))
             })
-            .collect()
+            .collect::<Result<Vec<MakeRecord>>>()?;
+        Ok(Page::from_items(makes, limit, |make| make.make_id))
     }
 
     async fn put_rejection(&self, rejection: &Rejection) -> Result<()> {
@@ -197,23 +260,67 @@ impl RecordStore for SqliteRecordStore {
             .await
     }
 
-    async fn rejections(&self) -> Result<Vec<Rejection>> {
-        self.database
-            .read(|connection| {
+    async fn rejections_page(&self, page: &PageRequest<String>) -> Result<Page<Rejection, String>> {
+        // The cursor is the last rejection's `seq`.
+        let after: i64 = match &page.after {
+            None => 0,
+            Some(cursor) => cursor.parse().map_err(|_| Error::InvalidCursor {
+                cursor: cursor.clone(),
+            })?,
+        };
+        let limit = page.limit;
+        let rows: Vec<(i64, Rejection)> = self
+            .database
+            .read(move |connection| {
                 let mut statement = connection.prepare_cached(
-                    "SELECT source, reason, rejected_at FROM rejections ORDER BY seq",
+                    "SELECT seq, source, reason, rejected_at FROM rejections
+                     WHERE seq > ?1 ORDER BY seq LIMIT ?2",
                 )?;
-                let rows = statement.query_map([], |row| {
-                    Ok(Rejection {
-                        source: row.get(0)?,
-                        reason: row.get(1)?,
-                        rejected_at: row.get(2)?,
-                    })
+                let rows = statement.query_map(params![after, one_more(limit)], |row| {
+                    Ok((
+                        row.get(0)?,
+                        Rejection {
+                            source: row.get(1)?,
+                            reason: row.get(2)?,
+                            rejected_at: row.get(3)?,
+                        },
+                    ))
                 })?;
                 Ok(rows.collect::<rusqlite::Result<_>>()?)
             })
-            .await
+            .await?;
+        let page = Page::from_items(rows, limit, |(seq, _)| seq.to_string());
+        Ok(Page {
+            items: page
+                .items
+                .into_iter()
+                .map(|(_, rejection)| rejection)
+                .collect(),
+            next: page.next,
+        })
     }
+}
+
+/// The rows a page of `limit` reads: one more, to learn whether more
+/// follow (see [`Page::from_items`]).
+fn one_more(limit: usize) -> i64 {
+    i64::try_from(limit).map_or(i64::MAX, |limit| limit.saturating_add(1))
+}
+
+/// A stored version read back, checked against the keys it was found by.
+fn read_version(recipe_id: i64, version: i64, document: &str) -> Result<RecipeVersion> {
+    let what = || format!("version {version} of recipe {recipe_id}");
+    let stored: RecipeVersion = from_json(document, what)?;
+    if (stored.recipe_id, stored.version) != (recipe_id, version) {
+        return Err(Error::Corrupt {
+            what: what(),
+            message: format!(
+                "the document says version {} of recipe {}",
+                stored.version, stored.recipe_id
+            ),
+        });
+    }
+    Ok(stored)
 }
 
 /// The make `make_id` of recipe `recipe_id`, read through `connection`.
@@ -262,7 +369,14 @@ fn write_make(
         },
     };
     let record = record.numbered(make_id);
-    insert_make(transaction, &record, None)?;
+    let document = to_json(&record, || format!("make {recipe_id}/{make_id}"))?;
+    transaction
+        .prepare_cached(
+            "INSERT INTO makes (recipe_id, make_id, recipe_version, document)
+             VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![recipe_id, make_id, record.recipe_version, document])?;
+    raise_counter(transaction, recipe_id, make_id)?;
     Ok(MakeWritten::Created(record))
 }
 
@@ -324,12 +438,13 @@ fn insert_claim(
     Ok(())
 }
 
-/// Inserts `record` (at `seq`, when given: a migrated make keeps its place)
-/// and moves its recipe's counter past its id.
-fn insert_make(
+/// Inserts a make migrated by schema step 2 at `seq` (it keeps its place)
+/// and moves its recipe's counter past its id. The table as step 2 left
+/// it: later steps add columns with defaults that fit migrated makes.
+fn insert_migrated_make(
     transaction: &rusqlite::Transaction<'_>,
     record: &MakeRecord,
-    seq: Option<i64>,
+    seq: i64,
 ) -> Result<(), Failure> {
     let (recipe_id, make_id) = (record.recipe_id, record.make_id);
     let document = to_json(record, || format!("make {recipe_id}/{make_id}"))?;
@@ -436,11 +551,7 @@ pub(crate) fn migrate_make_ids(
         if let Some(claim) = make.claim() {
             insert_claim(transaction, recipe_id, &claim, make_id)?;
         }
-        insert_make(
-            transaction,
-            &make.record.clone().numbered(make_id),
-            Some(seq),
-        )?;
+        insert_migrated_make(transaction, &make.record.clone().numbered(make_id), seq)?;
         report.add(recipe_id, &make, make_id);
     }
     transaction.execute_batch("DROP TABLE makes_with_text_ids;")?;

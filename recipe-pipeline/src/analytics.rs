@@ -758,6 +758,7 @@ mod tests {
         let mut cooked = original.clone();
         edit(&mut cooked);
         MakeRecord {
+            recipe_version: 1,
             recipe_id: 2,
             make_id: id,
             made_at: Some(at.into()),

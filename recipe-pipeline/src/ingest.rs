@@ -20,12 +20,12 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use recipe_diff::{Make, Recipe, diff_make, parse_make, parse_recipe};
-
+use recipe_diff::{Make, diff, diff_make, parse_make, parse_recipe};
 use recipe_ports::records::{
-    MAX_MAKE_ID, MakeIdentity, MakeRecord, MakeWritten, Rejection, idempotency_claim, object_claim,
+    MAX_MAKE_ID, MakeIdentity, MakeRecord, MakeWritten, RecipeVersion, Rejection, VersionWritten,
+    idempotency_claim, object_claim,
 };
-use recipe_ports::{Error, PutMode, RecordStore, Source, Written};
+use recipe_ports::{Error, RecordStore, Source, Written};
 
 /// How a recipe write treats the id and an existing recipe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,6 +84,18 @@ pub enum IngestError {
     /// A make names a recipe the store does not have.
     #[error("recipe {0} does not exist")]
     UnknownRecipe(i64),
+    /// A make names a version of its recipe the store does not have (yet:
+    /// the version may still be on its way through the bucket).
+    #[error("recipe {recipe_id} has no version {version}")]
+    UnknownVersion {
+        /// The recipe.
+        recipe_id: i64,
+        /// The version the make names.
+        version: i64,
+    },
+    /// A make names a version below 1.
+    #[error("recipeVersion: {0} is not a version: versions are numbered from 1")]
+    RecipeVersionOutOfRange(i64),
     /// A recipe was created with an id that is taken.
     #[error("recipe {0} exists already; PUT /recipes/{0} replaces it")]
     RecipeExists(i64),
@@ -138,7 +150,9 @@ impl IngestError {
                 Some("recipeId".to_owned())
             }
             IngestError::MakeIdOutOfRange(_) => Some("makeId".to_owned()),
+            IngestError::RecipeVersionOutOfRange(_) => Some("recipeVersion".to_owned()),
             IngestError::UnknownRecipe(_)
+            | IngestError::UnknownVersion { .. }
             | IngestError::RecipeExists(_)
             | IngestError::MakeConflict { .. }
             | IngestError::IdempotencyKeyReused { .. }
@@ -152,18 +166,41 @@ impl IngestError {
     /// recipe has not arrived yet (queues do not keep order, and the sender
     /// retries it), so neither is recorded as a rejection.
     pub fn is_refusal(&self) -> bool {
-        !matches!(self, IngestError::Store(_) | IngestError::UnknownRecipe(_))
+        !matches!(
+            self,
+            IngestError::Store(_)
+                | IngestError::UnknownRecipe(_)
+                | IngestError::UnknownVersion { .. }
+        )
     }
+}
+
+/// What a recipe write did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecipeWritten {
+    /// A new recipe: its version 1.
+    Created,
+    /// The recipe changed: a new version.
+    NewVersion,
+    /// The recipe is the same as its latest version (no difference and no
+    /// restatement, as `recipe-diff` judges): no version was made.
+    Unchanged,
 }
 
 /// A recipe as stored by [`record_recipe`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordedRecipe {
-    /// [`Written::Created`] or [`Written::Replaced`].
-    pub written: Written,
-    /// The recipe as stored.
-    pub recipe: Recipe,
+    /// What the write did.
+    pub written: RecipeWritten,
+    /// The recipe's latest version now: the new one, or the latest one
+    /// when nothing changed.
+    pub version: RecipeVersion,
 }
+
+/// How often a recipe write reads the latest version again after another
+/// writer stored the version it was about to store, before it answers
+/// that the store is too busy.
+const VERSION_ATTEMPTS: usize = 16;
 
 /// A make as stored by [`record_make`].
 #[derive(Debug, Clone, PartialEq)]
@@ -178,17 +215,22 @@ pub struct RecordedMake {
     pub diff_time: Option<Duration>,
 }
 
-/// Reads a recipe document and stores it.
+/// Reads a recipe document and stores it as the recipe's next version,
+/// with `message` when the cook gave one.
 ///
-/// `source` is set when the document came from the bucket; a refusal is
-/// then recorded as a [`Rejection`].
+/// A recipe the same as its latest version makes no version
+/// ([`RecipeWritten::Unchanged`]): a document delivered twice, or put
+/// again as it was, is one version. `source` is set when the document came
+/// from the bucket; the version names it, and a refusal is recorded as a
+/// [`Rejection`].
 pub async fn record_recipe(
     store: &dyn RecordStore,
     body: &[u8],
     write: RecipeWrite,
     source: Option<&Source>,
+    message: Option<&str>,
 ) -> Result<RecordedRecipe, IngestError> {
-    let outcome = store_recipe(store, body, write).await;
+    let outcome = store_recipe(store, body, write, source, message).await;
     refused_if_bucket(store, source, outcome).await
 }
 
@@ -196,25 +238,67 @@ async fn store_recipe(
     store: &dyn RecordStore,
     body: &[u8],
     write: RecipeWrite,
+    source: Option<&Source>,
+    message: Option<&str>,
 ) -> Result<RecordedRecipe, IngestError> {
     let mut recipe = parse_recipe(text(body)?)?;
-    let mode = match write {
-        RecipeWrite::Create => PutMode::Create,
-        RecipeWrite::Upsert => PutMode::Upsert,
-        RecipeWrite::Replace(path) => {
-            recipe.recipe_id = Some(agreeing_id(path, recipe.recipe_id)?);
-            PutMode::Upsert
-        }
-    };
-    let recipe_id = recipe.recipe_id.ok_or(IngestError::MissingRecipeId)?;
-    match store
-        .put_recipe(&recipe, mode)
-        .await
-        .map_err(IngestError::Store)?
-    {
-        Written::Conflict => Err(IngestError::RecipeExists(recipe_id)),
-        written => Ok(RecordedRecipe { written, recipe }),
+    if let RecipeWrite::Replace(path) = write {
+        recipe.recipe_id = Some(agreeing_id(path, recipe.recipe_id)?);
     }
+    let recipe_id = recipe.recipe_id.ok_or(IngestError::MissingRecipeId)?;
+    let message = message.map(str::trim).filter(|m| !m.is_empty());
+    // Read the latest, decide, write the one after it; when another writer
+    // stored that one first, decide again against theirs.
+    for _ in 0..VERSION_ATTEMPTS {
+        let latest = store
+            .latest_version(recipe_id)
+            .await
+            .map_err(IngestError::Store)?;
+        let changes = match (&latest, write) {
+            (Some(_), RecipeWrite::Create) => return Err(IngestError::RecipeExists(recipe_id)),
+            (Some(latest), _) => {
+                let changes = diff(&latest.recipe, &recipe);
+                if changes.is_empty() && changes.restatements.is_empty() {
+                    return Ok(RecordedRecipe {
+                        written: RecipeWritten::Unchanged,
+                        version: latest.clone(),
+                    });
+                }
+                changes.change_count()
+            }
+            (None, _) => 0,
+        };
+        let version = RecipeVersion {
+            recipe_id,
+            version: latest.as_ref().map_or(1, |latest| latest.version + 1),
+            recipe: recipe.clone(),
+            created_at: now(),
+            source: source.map(Source::version),
+            message: message.map(str::to_owned),
+            changes,
+        };
+        match store
+            .put_version(&version)
+            .await
+            .map_err(IngestError::Store)?
+        {
+            VersionWritten::Created => {
+                let written = if latest.is_some() {
+                    RecipeWritten::NewVersion
+                } else {
+                    RecipeWritten::Created
+                };
+                return Ok(RecordedRecipe { written, version });
+            }
+            VersionWritten::Taken => continue,
+        }
+    }
+    Err(IngestError::Store(Error::Unavailable {
+        backend: "record store",
+        message: format!(
+            "recipe {recipe_id}: {VERSION_ATTEMPTS} other versions were written while this one was"
+        ),
+    }))
 }
 
 /// Reads a make of the recipe `of` names, computes its differences from
@@ -242,20 +326,35 @@ async fn store_make(
     source: Option<&Source>,
     idempotency_key: Option<&str>,
 ) -> Result<RecordedMake, IngestError> {
-    let (recipe_id, original, make) = match of {
+    let (recipe_id, latest, make) = match of {
         // The recipe first: a make of a recipe that does not exist is not
         // found, whatever its body says.
         MakeOf::Recipe(recipe_id) => {
-            let original = stored_recipe(store, recipe_id).await?;
+            let latest = latest_version(store, recipe_id).await?;
             let mut make = parse_make(text(body)?)?;
             make.recipe.recipe_id = Some(agreeing_id(recipe_id, make.recipe.recipe_id)?);
-            (recipe_id, original, make)
+            (recipe_id, latest, make)
         }
         MakeOf::Named => {
             let make = parse_make(text(body)?)?;
             let recipe_id = make.recipe.recipe_id.ok_or(IngestError::MissingRecipeId)?;
-            (recipe_id, stored_recipe(store, recipe_id).await?, make)
+            (recipe_id, latest_version(store, recipe_id).await?, make)
         }
+    };
+    // Diffed against the version it was cooked from: the one it names, or
+    // the latest.
+    let original = match make.recipe_version {
+        None => latest,
+        Some(number) if number < 1 => return Err(IngestError::RecipeVersionOutOfRange(number)),
+        Some(number) if number == latest.version => latest,
+        Some(number) => store
+            .recipe_version(recipe_id, number)
+            .await
+            .map_err(IngestError::Store)?
+            .ok_or(IngestError::UnknownVersion {
+                recipe_id,
+                version: number,
+            })?,
     };
     let identity = match (make.make_id, source, idempotency_key) {
         (Some(make_id), ..) if make_id.unsigned_abs() > MAX_MAKE_ID.unsigned_abs() => {
@@ -269,7 +368,7 @@ async fn store_make(
     // No look-up first: the store's conditional write itself tells a
     // redelivery apart, so a new make costs one write.
     let started = Instant::now();
-    let differences = diff_make(&original, &make);
+    let differences = diff_make(&original.recipe, &make);
     let diff_time = started.elapsed();
     let record = MakeRecord {
         recipe_id,
@@ -277,6 +376,7 @@ async fn store_make(
         made_at: make.made_at.clone(),
         notes: make.notes.clone(),
         recipe: make.recipe.clone(),
+        recipe_version: original.version,
         differences,
         flat_differences: Vec::new(),
         source: source.map(Source::location),
@@ -300,10 +400,14 @@ async fn store_make(
     }
 }
 
-/// The stored recipe `recipe_id`, or [`IngestError::UnknownRecipe`].
-async fn stored_recipe(store: &dyn RecordStore, recipe_id: i64) -> Result<Recipe, IngestError> {
+/// The latest version of recipe `recipe_id`, or
+/// [`IngestError::UnknownRecipe`].
+async fn latest_version(
+    store: &dyn RecordStore,
+    recipe_id: i64,
+) -> Result<RecipeVersion, IngestError> {
     store
-        .recipe(recipe_id)
+        .latest_version(recipe_id)
         .await
         .map_err(IngestError::Store)?
         .ok_or(IngestError::UnknownRecipe(recipe_id))
@@ -406,7 +510,7 @@ mod tests {
 
     async fn store_with_pie() -> InMemoryRecordStore {
         let store = InMemoryRecordStore::new();
-        record_recipe(&store, PIE.as_bytes(), RecipeWrite::Create, None)
+        record_recipe(&store, PIE.as_bytes(), RecipeWrite::Create, None, None)
             .await
             .unwrap();
         store
@@ -415,28 +519,98 @@ mod tests {
     #[tokio::test]
     async fn recipes_are_created_conflict_and_replaced() {
         let store = store_with_pie().await;
-        let again = record_recipe(&store, PIE.as_bytes(), RecipeWrite::Create, None).await;
+        let again = record_recipe(&store, PIE.as_bytes(), RecipeWrite::Create, None, None).await;
         assert!(matches!(again, Err(IngestError::RecipeExists(1))));
-        let replaced = record_recipe(&store, PIE.as_bytes(), RecipeWrite::Replace(1), None)
+        let same = record_recipe(&store, PIE.as_bytes(), RecipeWrite::Replace(1), None, None)
             .await
             .unwrap();
-        assert_eq!(replaced.written, Written::Replaced);
-        let upserted = record_recipe(&store, PIE.as_bytes(), RecipeWrite::Upsert, None)
-            .await
-            .unwrap();
-        assert_eq!(upserted.written, Written::Replaced);
+        assert_eq!(
+            same.written,
+            RecipeWritten::Unchanged,
+            "the same recipe again"
+        );
+        assert_eq!(same.version.version, 1);
+        // Written differently, the same recipe: a restatement makes a
+        // version (the text changed), counting no change.
+        let respelled = PIE.replace("\"cup\"", "\"cups\"");
+        let restated = record_recipe(
+            &store,
+            respelled.as_bytes(),
+            RecipeWrite::Upsert,
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(restated.written, RecipeWritten::NewVersion);
+        assert_eq!((restated.version.version, restated.version.changes), (2, 0));
+        let less = PIE.replace("\"quantity\": 2", "\"quantity\": 1.5");
+        let bucket = source("e4");
+        let changed = record_recipe(
+            &store,
+            less.as_bytes(),
+            RecipeWrite::Upsert,
+            Some(&bucket),
+            Some("  less flour  "),
+        )
+        .await
+        .unwrap();
+        assert_eq!(changed.written, RecipeWritten::NewVersion);
+        let version = changed.version;
+        assert_eq!((version.version, version.changes), (3, 1));
+        assert_eq!(version.message.as_deref(), Some("less flour"));
+        assert_eq!(
+            version.source.as_deref(),
+            Some("s3://bucket/makes/pie.json@e4")
+        );
+        assert_eq!(
+            store
+                .recipe_version(1, 1)
+                .await
+                .unwrap()
+                .unwrap()
+                .recipe
+                .ingredients[0]
+                .quantity,
+            parse_recipe(PIE).unwrap().ingredients[0].quantity
+        );
+    }
+
+    #[tokio::test]
+    async fn writers_racing_for_a_version_each_get_one_or_find_theirs() {
+        let store = store_with_pie().await;
+        let bodies: Vec<String> = (0..6)
+            .map(|n| PIE.replace("\"rating\": 4", &format!("\"rating\": {}", n % 3)))
+            .collect();
+        let writes = bodies
+            .iter()
+            .map(|body| record_recipe(&store, body.as_bytes(), RecipeWrite::Upsert, None, None));
+        let results = futures_util::future::join_all(writes).await;
+        let mut numbers: Vec<i64> = results
+            .into_iter()
+            .map(|result| result.unwrap())
+            .filter(|recorded| recorded.written == RecipeWritten::NewVersion)
+            .map(|recorded| recorded.version.version)
+            .collect();
+        numbers.sort_unstable();
+        let latest = store.latest_version(1).await.unwrap().unwrap().version;
+        assert_eq!(
+            numbers,
+            (2..=latest).collect::<Vec<_>>(),
+            "no version twice, none lost"
+        );
     }
 
     #[tokio::test]
     async fn a_put_takes_the_path_id_and_refuses_another() {
         let store = InMemoryRecordStore::new();
         let body = br#"{"recipeName": "Toast"}"#;
-        let created = record_recipe(&store, body, RecipeWrite::Replace(9), None)
+        let created = record_recipe(&store, body, RecipeWrite::Replace(9), None, None)
             .await
             .unwrap();
-        assert_eq!(created.written, Written::Created);
-        assert_eq!(created.recipe.recipe_id, Some(9));
-        let error = record_recipe(&store, PIE.as_bytes(), RecipeWrite::Replace(9), None)
+        assert_eq!(created.written, RecipeWritten::Created);
+        assert_eq!(created.version.recipe.recipe_id, Some(9));
+        let error = record_recipe(&store, PIE.as_bytes(), RecipeWrite::Replace(9), None, None)
             .await
             .unwrap_err();
         assert!(matches!(
@@ -447,7 +621,7 @@ mod tests {
             }
         ));
         assert_eq!(error.json_path().as_deref(), Some("recipeId"));
-        let missing = record_recipe(&store, body, RecipeWrite::Create, None)
+        let missing = record_recipe(&store, body, RecipeWrite::Create, None, None)
             .await
             .unwrap_err();
         assert!(matches!(missing, IngestError::MissingRecipeId));
@@ -458,7 +632,7 @@ mod tests {
         let store = InMemoryRecordStore::new();
         let body = br#"{"recipeName": "Pie", "recipeId": 1,
             "ingredients": [{"quantity": "lots", "ingredientName": "flour"}]}"#;
-        let error = record_recipe(&store, body, RecipeWrite::Create, None)
+        let error = record_recipe(&store, body, RecipeWrite::Create, None, None)
             .await
             .unwrap_err();
         assert_eq!(
@@ -467,7 +641,7 @@ mod tests {
         );
         assert!(error.is_refusal());
         for body in [&b"{"[..], b"[]", b"\xff\xfe"] {
-            let error = record_recipe(&store, body, RecipeWrite::Create, None)
+            let error = record_recipe(&store, body, RecipeWrite::Create, None, None)
                 .await
                 .unwrap_err();
             assert_eq!(error.json_path().as_deref(), Some("."), "{error}");
@@ -728,7 +902,7 @@ mod tests {
         .await
         .unwrap_err();
         assert!(matches!(mismatch, IngestError::RecipeIdMismatch { .. }));
-        record_recipe(&store, b"{", RecipeWrite::Upsert, Some(&source("e3")))
+        record_recipe(&store, b"{", RecipeWrite::Upsert, Some(&source("e3")), None)
             .await
             .unwrap_err();
 

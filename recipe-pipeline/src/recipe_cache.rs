@@ -1,11 +1,15 @@
-//! A record store that remembers recipes for a moment.
+//! A record store that remembers recipes' latest versions for a moment.
 //!
 //! Every make is diffed against its recipe, and recipes change rarely:
 //! reading the recipe once per make doubled the server's requests to the
 //! store. [`CachedRecipes`] wraps any [`RecordStore`] and answers repeated
-//! recipe reads from memory for a short time. A write through this
-//! instance drops the cached copy at once; a write through another server
-//! replica is seen within the time to live.
+//! reads of a recipe's latest version from memory for a short time. A
+//! version written through this instance drops the cached copy at once,
+//! and so does a version write that finds itself beaten ([`VersionWritten::Taken`]),
+//! so the writer's next read is fresh; a version written through another
+//! server replica is seen within the time to live. A make recorded in that
+//! window is pinned to the version it was diffed against, so it is never
+//! wrong, only a moment behind.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -13,45 +17,46 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use recipe_diff::Recipe;
+use recipe_ports::records::{
+    MakeIdentity, MakeRecord, MakeWritten, RecipeVersion, Rejection, VersionWritten,
+};
+use recipe_ports::{Page, PageRequest, RecordStore, Result};
 use tokio::time::Instant;
 
-use recipe_ports::Result;
-use recipe_ports::records::{MakeIdentity, MakeRecord, MakeWritten, Rejection};
-use recipe_ports::{PutMode, RecordStore, Written};
-
-/// A [`RecordStore`] with recipe reads cached for a time to live.
+/// A [`RecordStore`] with reads of recipes' latest versions cached for a
+/// time to live.
 pub struct CachedRecipes {
     inner: Arc<dyn RecordStore>,
     time_to_live: Duration,
-    recipes: Mutex<HashMap<i64, (Instant, Recipe)>>,
+    latest: Mutex<HashMap<i64, (Instant, RecipeVersion)>>,
 }
 
 impl CachedRecipes {
-    /// Wraps `inner`, keeping each recipe read for `time_to_live`.
+    /// Wraps `inner`, keeping each latest version read for `time_to_live`.
     pub fn new(inner: Arc<dyn RecordStore>, time_to_live: Duration) -> Self {
         CachedRecipes {
             inner,
             time_to_live,
-            recipes: Mutex::new(HashMap::new()),
+            latest: Mutex::new(HashMap::new()),
         }
     }
 
-    fn cached(&self, recipe_id: i64) -> Option<Recipe> {
-        let recipes = self.recipes.lock().ok()?;
-        let (read_at, recipe) = recipes.get(&recipe_id)?;
-        (read_at.elapsed() < self.time_to_live).then(|| recipe.clone())
+    fn cached(&self, recipe_id: i64) -> Option<RecipeVersion> {
+        let latest = self.latest.lock().ok()?;
+        let (read_at, version) = latest.get(&recipe_id)?;
+        (read_at.elapsed() < self.time_to_live).then(|| version.clone())
     }
 
-    fn remember(&self, recipe_id: i64, recipe: Option<&Recipe>) {
-        if let Ok(mut recipes) = self.recipes.lock() {
-            match recipe {
-                Some(recipe) => {
-                    recipes.insert(recipe_id, (Instant::now(), recipe.clone()));
+    fn remember(&self, recipe_id: i64, version: Option<&RecipeVersion>) {
+        if let Ok(mut latest) = self.latest.lock() {
+            match version {
+                Some(version) => {
+                    latest.insert(recipe_id, (Instant::now(), version.clone()));
                 }
                 // An unknown recipe is not remembered: it may arrive any
                 // moment, and a make waiting for it should see it then.
                 None => {
-                    recipes.remove(&recipe_id);
+                    latest.remove(&recipe_id);
                 }
             }
         }
@@ -64,24 +69,37 @@ impl RecordStore for CachedRecipes {
         self.inner.ping().await
     }
 
-    async fn put_recipe(&self, recipe: &Recipe, mode: PutMode) -> Result<Written> {
-        if let Some(id) = recipe.recipe_id {
-            self.remember(id, None);
-        }
-        self.inner.put_recipe(recipe, mode).await
+    async fn put_version(&self, version: &RecipeVersion) -> Result<VersionWritten> {
+        self.remember(version.recipe_id, None);
+        let written = self.inner.put_version(version).await;
+        // Written or beaten, what is cached is no longer the latest.
+        self.remember(version.recipe_id, None);
+        written
     }
 
-    async fn recipe(&self, recipe_id: i64) -> Result<Option<Recipe>> {
-        if let Some(recipe) = self.cached(recipe_id) {
-            return Ok(Some(recipe));
+    async fn latest_version(&self, recipe_id: i64) -> Result<Option<RecipeVersion>> {
+        if let Some(version) = self.cached(recipe_id) {
+            return Ok(Some(version));
         }
-        let recipe = self.inner.recipe(recipe_id).await?;
-        self.remember(recipe_id, recipe.as_ref());
-        Ok(recipe)
+        let version = self.inner.latest_version(recipe_id).await?;
+        self.remember(recipe_id, version.as_ref());
+        Ok(version)
     }
 
-    async fn recipes(&self) -> Result<Vec<Recipe>> {
-        self.inner.recipes().await
+    async fn recipe_version(&self, recipe_id: i64, version: i64) -> Result<Option<RecipeVersion>> {
+        self.inner.recipe_version(recipe_id, version).await
+    }
+
+    async fn versions(
+        &self,
+        recipe_id: i64,
+        page: &PageRequest<i64>,
+    ) -> Result<Page<RecipeVersion, i64>> {
+        self.inner.versions(recipe_id, page).await
+    }
+
+    async fn recipes_page(&self, page: &PageRequest<i64>) -> Result<Page<Recipe, i64>> {
+        self.inner.recipes_page(page).await
     }
 
     async fn put_make(&self, identity: &MakeIdentity, record: &MakeRecord) -> Result<MakeWritten> {
@@ -92,16 +110,21 @@ impl RecordStore for CachedRecipes {
         self.inner.make(recipe_id, make_id).await
     }
 
-    async fn makes(&self, recipe_id: i64) -> Result<Vec<MakeRecord>> {
-        self.inner.makes(recipe_id).await
+    async fn makes_page(
+        &self,
+        recipe_id: i64,
+        version: Option<i64>,
+        page: &PageRequest<i64>,
+    ) -> Result<Page<MakeRecord, i64>> {
+        self.inner.makes_page(recipe_id, version, page).await
     }
 
     async fn put_rejection(&self, rejection: &Rejection) -> Result<()> {
         self.inner.put_rejection(rejection).await
     }
 
-    async fn rejections(&self) -> Result<Vec<Rejection>> {
-        self.inner.rejections().await
+    async fn rejections_page(&self, page: &PageRequest<String>) -> Result<Page<Rejection, String>> {
+        self.inner.rejections_page(page).await
     }
 }
 
@@ -112,7 +135,7 @@ mod tests {
     use super::*;
     use recipe_ports::memory::InMemoryRecordStore;
 
-    /// Counts recipe reads that reach the store.
+    /// Counts latest-version reads that reach the store.
     struct Counting {
         inner: InMemoryRecordStore,
         reads: AtomicUsize,
@@ -123,15 +146,25 @@ mod tests {
         async fn ping(&self) -> Result<()> {
             self.inner.ping().await
         }
-        async fn put_recipe(&self, recipe: &Recipe, mode: PutMode) -> Result<Written> {
-            self.inner.put_recipe(recipe, mode).await
+        async fn put_version(&self, version: &RecipeVersion) -> Result<VersionWritten> {
+            self.inner.put_version(version).await
         }
-        async fn recipe(&self, recipe_id: i64) -> Result<Option<Recipe>> {
+        async fn latest_version(&self, recipe_id: i64) -> Result<Option<RecipeVersion>> {
             self.reads.fetch_add(1, Ordering::SeqCst);
-            self.inner.recipe(recipe_id).await
+            self.inner.latest_version(recipe_id).await
         }
-        async fn recipes(&self) -> Result<Vec<Recipe>> {
-            self.inner.recipes().await
+        async fn recipe_version(&self, id: i64, version: i64) -> Result<Option<RecipeVersion>> {
+            self.inner.recipe_version(id, version).await
+        }
+        async fn versions(
+            &self,
+            id: i64,
+            page: &PageRequest<i64>,
+        ) -> Result<Page<RecipeVersion, i64>> {
+            self.inner.versions(id, page).await
+        }
+        async fn recipes_page(&self, page: &PageRequest<i64>) -> Result<Page<Recipe, i64>> {
+            self.inner.recipes_page(page).await
         }
         async fn put_make(
             &self,
@@ -143,22 +176,38 @@ mod tests {
         async fn make(&self, recipe_id: i64, make_id: i64) -> Result<Option<MakeRecord>> {
             self.inner.make(recipe_id, make_id).await
         }
-        async fn makes(&self, recipe_id: i64) -> Result<Vec<MakeRecord>> {
-            self.inner.makes(recipe_id).await
+        async fn makes_page(
+            &self,
+            id: i64,
+            version: Option<i64>,
+            page: &PageRequest<i64>,
+        ) -> Result<Page<MakeRecord, i64>> {
+            self.inner.makes_page(id, version, page).await
         }
         async fn put_rejection(&self, rejection: &Rejection) -> Result<()> {
             self.inner.put_rejection(rejection).await
         }
-        async fn rejections(&self) -> Result<Vec<Rejection>> {
-            self.inner.rejections().await
+        async fn rejections_page(
+            &self,
+            page: &PageRequest<String>,
+        ) -> Result<Page<Rejection, String>> {
+            self.inner.rejections_page(page).await
         }
     }
 
-    fn pie(name: &str) -> Recipe {
-        Recipe {
-            recipe_name: name.to_owned(),
-            recipe_id: Some(1),
-            ..Recipe::default()
+    fn version(number: i64, name: &str) -> RecipeVersion {
+        RecipeVersion {
+            recipe_id: 1,
+            version: number,
+            recipe: Recipe {
+                recipe_name: name.to_owned(),
+                recipe_id: Some(1),
+                ..Recipe::default()
+            },
+            created_at: "2026-12-03T10:00:00.000Z".to_owned(),
+            source: None,
+            message: None,
+            changes: 0,
         }
     }
 
@@ -184,33 +233,44 @@ mod tests {
         );
         assert_eq!(counting.reads.load(Ordering::SeqCst), 2);
 
-        store
-            .put_recipe(&pie("Pie"), PutMode::Create)
-            .await
-            .unwrap();
+        store.put_version(&version(1, "Pie")).await.unwrap();
         for _ in 0..10 {
-            assert_eq!(store.recipe(1).await.unwrap(), Some(pie("Pie")));
+            assert_eq!(
+                store.latest_version(1).await.unwrap(),
+                Some(version(1, "Pie"))
+            );
         }
         assert_eq!(counting.reads.load(Ordering::SeqCst), 3, "one read for ten");
 
-        store
-            .put_recipe(&pie("Tart"), PutMode::Upsert)
-            .await
-            .unwrap();
+        store.put_version(&version(2, "Tart")).await.unwrap();
         assert_eq!(
-            store.recipe(1).await.unwrap(),
-            Some(pie("Tart")),
+            store.recipe(1).await.unwrap().unwrap().recipe_name,
+            "Tart",
             "a write is seen at once"
         );
 
-        // A write elsewhere is seen once the time to live has passed.
+        // A write elsewhere is seen once the time to live has passed, or
+        // at once by a writer that finds itself beaten.
         counting
             .inner
-            .put_recipe(&pie("Crumble"), PutMode::Upsert)
+            .put_version(&version(3, "Crumble"))
             .await
             .unwrap();
-        assert_eq!(store.recipe(1).await.unwrap(), Some(pie("Tart")));
+        assert_eq!(store.latest_version(1).await.unwrap().unwrap().version, 2);
+        assert_eq!(
+            store.put_version(&version(3, "Pie again")).await.unwrap(),
+            VersionWritten::Taken
+        );
+        assert_eq!(store.latest_version(1).await.unwrap().unwrap().version, 3);
+        counting
+            .inner
+            .put_version(&version(4, "Galette"))
+            .await
+            .unwrap();
         tokio::time::advance(Duration::from_secs(6)).await;
-        assert_eq!(store.recipe(1).await.unwrap(), Some(pie("Crumble")));
+        assert_eq!(
+            store.recipe(1).await.unwrap().unwrap().recipe_name,
+            "Galette"
+        );
     }
 }

@@ -15,8 +15,7 @@ use crate::records::{
     idempotency_claim, object_claim,
 };
 use crate::{
-    AnnouncementLog, ListRequest, ObjectInfo, ObjectStore, PageRequest, Queue, RecordStore,
-    Source,
+    AnnouncementLog, ListRequest, ObjectInfo, ObjectStore, PageRequest, Queue, RecordStore, Source,
 };
 
 /// Put, get, replace, and list with prefixes, `StartAfter` and pages.
@@ -264,7 +263,10 @@ pub async fn record_store(store: &dyn RecordStore) {
         "versions leave no gap"
     );
     assert_eq!(store.recipe(1).await.unwrap().unwrap().recipe_name, "Pie");
-    assert_eq!(put(version(1, 2, "Apple Pie")).await, VersionWritten::Created);
+    assert_eq!(
+        put(version(1, 2, "Apple Pie")).await,
+        VersionWritten::Created
+    );
     assert_eq!(
         store.latest_version(1).await.unwrap(),
         Some(version(1, 2, "Apple Pie"))
@@ -492,7 +494,10 @@ async fn makes(store: &dyn RecordStore) {
         [1, 2, 5, 7, 8, 9, keyed.make_id],
         "makes list in make id order"
     );
-    let page = store.makes_page(1, None, &PageRequest::first(4)).await.unwrap();
+    let page = store
+        .makes_page(1, None, &PageRequest::first(4))
+        .await
+        .unwrap();
     let ids: Vec<i64> = page.items.iter().map(|make| make.make_id).collect();
     assert_eq!((ids.as_slice(), page.next), (&[1, 2, 5, 7][..], Some(7)));
     let rest = store
@@ -500,7 +505,10 @@ async fn makes(store: &dyn RecordStore) {
         .await
         .unwrap();
     let ids: Vec<i64> = rest.items.iter().map(|make| make.make_id).collect();
-    assert_eq!((ids.as_slice(), rest.next), (&[8, 9, keyed.make_id][..], None));
+    assert_eq!(
+        (ids.as_slice(), rest.next),
+        (&[8, 9, keyed.make_id][..], None)
+    );
     assert_eq!(store.make(1, 7).await.unwrap(), Some(named));
     assert!(store.make(1, 6).await.unwrap().is_none());
     assert!(store.makes(3).await.unwrap().is_empty());
@@ -529,20 +537,31 @@ async fn makes(store: &dyn RecordStore) {
             recipe_version,
             ..make(5, &format!("cooked from {n}"), "2026-11-24T10:00:00Z")
         };
-        created(store.put_make(&Next, &record).await.unwrap(), "a pinned make");
+        created(
+            store.put_make(&Next, &record).await.unwrap(),
+            "a pinned make",
+        );
     }
     let mut from_two = Vec::new();
     let mut request = PageRequest::first(1);
     loop {
         let page = store.makes_page(5, Some(2), &request).await.unwrap();
         assert!(page.items.len() <= 1, "a page holds at most its limit");
-        from_two.extend(page.items.iter().map(|make| (make.make_id, make.recipe_version)));
+        from_two.extend(
+            page.items
+                .iter()
+                .map(|make| (make.make_id, make.recipe_version)),
+        );
         match page.next {
             Some(after) => request.after = Some(after),
             None => break,
         }
     }
-    assert_eq!(from_two, [(2, 2), (4, 2), (5, 2)], "makes of version 2 only");
+    assert_eq!(
+        from_two,
+        [(2, 2), (4, 2), (5, 2)],
+        "makes of version 2 only"
+    );
     let all = store.makes(5).await.unwrap();
     assert_eq!(all.iter().filter(|m| m.recipe_version == 1).count(), 2);
 }

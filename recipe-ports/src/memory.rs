@@ -219,10 +219,7 @@ impl RecordStore for InMemoryRecordStore {
         Ok(())
     }
 
-    async fn rejections_page(
-        &self,
-        page: &PageRequest<String>,
-    ) -> Result<Page<Rejection, String>> {
+    async fn rejections_page(&self, page: &PageRequest<String>) -> Result<Page<Rejection, String>> {
         // The cursor is the position of the next rejection to read.
         let from = match &page.after {
             None => 0,

@@ -191,6 +191,7 @@ pub enum MakeWritten {
 /// are numbered 1, 2, 3… in the order they were written; its latest is
 /// what `GET /recipes/{recipeId}` answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RecipeVersion {
     /// The recipe's id.

@@ -135,10 +135,7 @@ pub trait RecordStore: Send + Sync {
     /// Recorded rejections, oldest first; the cursor is the store's own
     /// (an [`Error::InvalidCursor`](crate::Error::InvalidCursor) when it
     /// did not give it).
-    async fn rejections_page(
-        &self,
-        page: &PageRequest<String>,
-    ) -> Result<Page<Rejection, String>>;
+    async fn rejections_page(&self, page: &PageRequest<String>) -> Result<Page<Rejection, String>>;
 
     /// Every recorded rejection, oldest first.
     async fn rejections(&self) -> Result<Vec<Rejection>> {

@@ -75,6 +75,7 @@ async fn the_cli_and_the_pipeline_give_the_same_flat_list() {
             original.to_string().as_bytes(),
             RecipeWrite::Create,
             None,
+            None,
         )
         .await
         .unwrap_or_else(|e| panic!("{name}: {e}"));

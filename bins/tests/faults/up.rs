@@ -76,16 +76,25 @@ impl Up {
     /// The makes of recipe 1 the API lists, or `None` when it does not
     /// answer with a list.
     pub(crate) async fn count_makes(&self) -> Option<usize> {
-        let response = client()
-            .get(format!("{}/recipes/1/makes", self.base))
-            .send()
-            .await
-            .ok()?;
-        if !response.status().is_success() {
-            return None;
+        let mut count = 0;
+        let mut cursor: Option<String> = None;
+        loop {
+            let mut url = format!("{}/recipes/1/makes?limit=500", self.base);
+            if let Some(cursor) = &cursor {
+                url.push_str(&format!("&cursor={cursor}"));
+            }
+            let response = client().get(url).send().await.ok()?;
+            if !response.status().is_success() {
+                return None;
+            }
+            let page: serde_json::Value =
+                serde_json::from_str(&response.text().await.ok()?).ok()?;
+            count += page["items"].as_array()?.len();
+            match page["nextCursor"].as_str() {
+                Some(next) => cursor = Some(next.to_owned()),
+                None => return Some(count),
+            }
         }
-        let value: serde_json::Value = serde_json::from_str(&response.text().await.ok()?).ok()?;
-        value.as_array().map(Vec::len)
     }
 
     /// Waits until the API lists at least `count` makes of recipe 1.

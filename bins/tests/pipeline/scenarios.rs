@@ -186,7 +186,7 @@ pub(crate) async fn bad_documents_are_set_aside_with_reasons(mut pipeline: Pipel
     .expect("the rejections are JSON");
     // The server refused it for good and recorded why; the sender settled
     // the message rather than dead-letter it.
-    let conflict = rejections
+    let conflict = rejections["items"]
         .as_array()
         .expect("a list")
         .iter()

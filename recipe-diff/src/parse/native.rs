@@ -58,6 +58,8 @@ struct Document {
     steps: Vec<WireStep>,
     #[serde(default, deserialize_with = "lenient_id")]
     make_id: Option<i64>,
+    #[serde(default, deserialize_with = "lenient_id")]
+    recipe_version: Option<i64>,
     #[serde(default)]
     made_at: Option<String>,
     #[serde(default)]
@@ -123,6 +125,7 @@ impl Document {
         Ok(Make {
             recipe,
             make_id: self.make_id,
+            recipe_version: self.recipe_version,
             made_at: self.made_at,
             notes: self.notes,
         })

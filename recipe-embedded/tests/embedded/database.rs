@@ -10,7 +10,8 @@ use recipe_embedded::{
 };
 use recipe_ports::Error;
 use recipe_ports::records::Rejection;
-use recipe_ports::{AnnouncementLog, ObjectInfo, PutMode, Queue, RecordStore, Written};
+use recipe_ports::records::{RecipeVersion, VersionWritten};
+use recipe_ports::{AnnouncementLog, ObjectInfo, Queue, RecordStore};
 
 fn raw(dir: &std::path::Path) -> rusqlite::Connection {
     rusqlite::Connection::open(dir.join(DATABASE_FILE_NAME)).unwrap()
@@ -85,7 +86,7 @@ async fn data_survives_reopening() {
     {
         let database = Database::open_data_dir(dir.path()).unwrap();
         let store = SqliteRecordStore::new(database.clone());
-        store.put_recipe(&pie(), PutMode::Create).await.unwrap();
+        store.put_version(&first_version()).await.unwrap();
         store.put_rejection(&rejection).await.unwrap();
         let log = SqliteAnnouncementLog::new(database.clone(), "local");
         log.record(std::slice::from_ref(&object)).await.unwrap();
@@ -96,6 +97,10 @@ async fn data_survives_reopening() {
     let database = Database::open_data_dir(dir.path()).unwrap();
     let store = SqliteRecordStore::new(database.clone());
     assert_eq!(store.recipe(1).await.unwrap(), Some(pie()));
+    assert_eq!(
+        store.recipe_version(1, 1).await.unwrap(),
+        Some(first_version())
+    );
     assert_eq!(store.rejections().await.unwrap(), [rejection]);
     let log = SqliteAnnouncementLog::new(database.clone(), "local");
     assert!(
@@ -126,9 +131,11 @@ async fn unreadable_rows_are_corrupt_and_bad_requests_refused() {
     let dir = tempfile::tempdir().unwrap();
     let store = SqliteRecordStore::new(Database::open_data_dir(dir.path()).unwrap());
     raw(dir.path())
-        .execute(
-            "INSERT INTO recipes (recipe_id, document) VALUES (5, 'not json')",
-            [],
+        .execute_batch(
+            "INSERT INTO recipes (recipe_id, document) VALUES (5, 'not json');
+             INSERT INTO recipe_versions (recipe_id, version, document) VALUES (5, 1, 'not json');
+             INSERT INTO recipe_versions (recipe_id, version, document)
+             SELECT 6, 1, document FROM recipe_versions WHERE recipe_id = 5;",
         )
         .unwrap();
     let error = store.recipe(5).await.unwrap_err();
@@ -136,14 +143,40 @@ async fn unreadable_rows_are_corrupt_and_bad_requests_refused() {
     assert!(error.to_string().contains("recipe 5"), "{error}");
     assert!(matches!(store.recipes().await, Err(Error::Corrupt { .. })));
 
-    let mut nameless = pie();
-    nameless.recipe_id = None;
-    assert!(matches!(
-        store.put_recipe(&nameless, PutMode::Upsert).await,
-        Err(Error::Refused { .. })
-    ));
-    assert_eq!(
-        store.put_recipe(&pie(), PutMode::Upsert).await.unwrap(),
-        Written::Created
+    // A version stored under keys its document contradicts is corrupt too.
+    store.put_version(&first_version()).await.unwrap();
+    raw(dir.path())
+        .execute(
+            "UPDATE recipe_versions SET document =
+                 (SELECT document FROM recipe_versions WHERE recipe_id = 1)
+             WHERE recipe_id = 6",
+            [],
+        )
+        .unwrap();
+    let error = store.recipe_version(6, 1).await.unwrap_err();
+    assert!(
+        error.to_string().contains("version 1 of recipe 1"),
+        "{error}"
     );
+
+    let zeroth = RecipeVersion {
+        version: 0,
+        ..first_version()
+    };
+    assert_eq!(
+        store.put_version(&zeroth).await.unwrap(),
+        VersionWritten::Taken
+    );
+}
+
+fn first_version() -> RecipeVersion {
+    RecipeVersion {
+        recipe_id: 1,
+        version: 1,
+        recipe: pie(),
+        created_at: "2026-12-03T10:00:00.000Z".to_owned(),
+        source: None,
+        message: None,
+        changes: 0,
+    }
 }

@@ -18,6 +18,7 @@ fn make() -> MakeRecord {
             recipe_id: Some(1),
             ..Recipe::default()
         },
+        recipe_version: 1,
         differences: RecipeDiff::default(),
         flat_differences: Vec::new(),
         source: Some("s3://bucket/makes/pie.json".to_owned()),

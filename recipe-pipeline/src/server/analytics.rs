@@ -7,22 +7,37 @@ use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::error::ApiError;
-use super::extract::ApiPath;
+use recipe_ports::PageRequest;
+use serde::Deserialize;
+
+use super::extract::{ApiPath, ApiQuery};
 use super::params::RecipePath;
 use super::recipes::unknown_recipe;
 use super::schema;
+use super::versions::stored_version;
 use crate::analytics::{self, Overview, RecipeAnalytics};
+
+/// The query of `GET /recipes/{recipeId}/analytics`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct AnalyticsQuery {
+    /// Only the makes cooked from this version; every make when absent
+    #[param(minimum = 1, maximum = 9223372036854775807i64)]
+    version: Option<i64>,
+}
 
 /// What the makes of one recipe say together: the number of makes, the
 /// rating over time, the ingredients most often changed and which way,
 /// the steps most often skipped or edited, and the changes that go with
-/// better ratings.
+/// better ratings. Each make's changes are its differences from the
+/// version it was cooked from; `?version=N` reads only that version's
+/// makes.
 #[utoipa::path(
     get,
     path = "/recipes/{recipeId}/analytics",
     operation_id = "recipeAnalytics",
     tag = "analytics",
-    params(RecipePath),
+    params(RecipePath, AnalyticsQuery),
     responses(
         (status = 200, description = "The recipe's analytics", body = RecipeAnalytics),
         schema::RecipeNotFound,
@@ -32,12 +47,30 @@ use crate::analytics::{self, Overview, RecipeAnalytics};
 pub(super) async fn recipe(
     State(state): State<AppState>,
     ApiPath(RecipePath { recipe_id }): ApiPath<RecipePath>,
+    ApiQuery(query): ApiQuery<AnalyticsQuery>,
 ) -> Result<Response, ApiError> {
-    let Some(recipe) = state.store.recipe(recipe_id).await? else {
-        return Err(unknown_recipe(recipe_id));
+    let version = match query.version {
+        Some(number) => stored_version(&state, recipe_id, number).await?,
+        None => state
+            .store
+            .latest_version(recipe_id)
+            .await?
+            .ok_or_else(|| unknown_recipe(recipe_id))?,
     };
-    let makes = state.store.makes(recipe_id).await?;
-    Ok(Json(analytics::recipe_analytics(&recipe, &makes)).into_response())
+    let mut makes = Vec::new();
+    let mut request = PageRequest::first(PageRequest::<i64>::MAX_LIMIT);
+    loop {
+        let page = state
+            .store
+            .makes_page(recipe_id, query.version, &request)
+            .await?;
+        makes.extend(page.items);
+        match page.next {
+            Some(after) => request.after = Some(after),
+            None => break,
+        }
+    }
+    Ok(Json(analytics::recipe_analytics(&version.recipe, &makes)).into_response())
 }
 
 /// Across every recipe: the most-made recipes, the average deviation (mean

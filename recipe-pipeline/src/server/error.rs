@@ -92,8 +92,12 @@ impl ApiError {
 }
 
 impl From<recipe_ports::Error> for ApiError {
-    /// A store failure: logged in full, answered without details.
+    /// A store failure: logged in full, answered without details. A cursor
+    /// the store did not give is the client's mistake, and says so.
     fn from(error: recipe_ports::Error) -> Self {
+        if let recipe_ports::Error::InvalidCursor { .. } = error {
+            return ApiError::InvalidRequest(error.to_string());
+        }
         tracing::error!(%error, "record store failed");
         if error.is_transient() {
             ApiError::Unavailable
@@ -112,7 +116,9 @@ impl From<IngestError> for ApiError {
             };
         }
         match error {
-            IngestError::UnknownRecipe(_) => ApiError::NotFound(error.to_string()),
+            IngestError::UnknownRecipe(_) | IngestError::UnknownVersion { .. } => {
+                ApiError::NotFound(error.to_string())
+            }
             IngestError::RecipeExists(_)
             | IngestError::MakeConflict { .. }
             | IngestError::MakeIdsExhausted(_) => ApiError::Conflict(error.to_string()),

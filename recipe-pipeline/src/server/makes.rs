@@ -1,18 +1,20 @@
 //! `/recipes/{recipeId}/makes` and below.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use recipe_diff::{Recipe, RecipeDiff};
+use recipe_diff::render::seed;
+use recipe_diff::{Make, Recipe, RecipeDiff, diff_make};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::{ApiBody, ApiPath, IdempotencyKey, SourceHeaders};
-use super::params::{MakePath, RecipePath};
+use super::extract::{ApiBody, ApiPath, ApiQuery, IdempotencyKey, SourceHeaders};
+use super::params::{MakePath, PageBody, PageQuery, RecipePath};
 use super::recipes::unknown_recipe;
 use super::schema;
+use super::versions::stored_version;
 use crate::ingest::{MakeOf, record_make};
 use recipe_ports::records::MakeRecord;
 use recipe_ports::{Source, Written};
@@ -30,14 +32,16 @@ pub(super) struct MakeView<'a> {
     /// The make's id, unique within its recipe: its `makeId`, or the next
     /// integer of its recipe when it named none.
     make_id: i64,
+    /// The version of the recipe it was cooked from and is diffed against.
+    recipe_version: i64,
     /// When it was cooked, as the cook wrote it.
     #[serde(skip_serializing_if = "Option::is_none")]
     made_at: Option<&'a str>,
     /// The cook's remarks.
     #[serde(skip_serializing_if = "Option::is_none")]
     notes: Option<&'a str>,
-    /// The differences from the original when the make arrived (the flat
-    /// list is at `…/differences`).
+    /// The differences from the version it was cooked from, computed when
+    /// the make arrived (the flat list is at `…/differences`).
     differences: &'a RecipeDiff,
     /// `s3://bucket/key` when the make came through the bucket.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -51,6 +55,7 @@ impl<'a> From<&'a MakeRecord> for MakeView<'a> {
         MakeView {
             recipe: &record.recipe,
             make_id: record.make_id,
+            recipe_version: record.recipe_version,
             made_at: record.made_at.as_deref(),
             notes: record.notes.as_deref(),
             differences: &record.differences,
@@ -197,15 +202,25 @@ enum MakeRecorded<'a> {
     KeyReused(ErrorBody),
 }
 
-/// Every make of a recipe, oldest first.
+/// The query of `GET /recipes/{recipeId}/makes`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct MakesQuery {
+    /// Only the makes cooked from this version of the recipe
+    #[param(minimum = 1, maximum = 9223372036854775807i64)]
+    version: Option<i64>,
+}
+
+/// The makes of a recipe in make id order (the order they were recorded),
+/// a page at a time; `?version=N` for the makes cooked from one version.
 #[utoipa::path(
     get,
     path = "/recipes/{recipeId}/makes",
     operation_id = "listMakes",
     tag = "makes",
-    params(RecipePath),
+    params(RecipePath, MakesQuery, PageQuery),
     responses(
-        (status = 200, description = "The makes, oldest first", body = Vec<MakeView<'_>>),
+        (status = 200, description = "A page of makes, in make id order", body = PageBody<MakeView<'_>>),
         schema::RecipeNotFound,
         schema::StoreFailure,
     )
@@ -213,14 +228,24 @@ enum MakeRecorded<'a> {
 pub(super) async fn list(
     State(state): State<AppState>,
     ApiPath(RecipePath { recipe_id }): ApiPath<RecipePath>,
+    ApiQuery(filter): ApiQuery<MakesQuery>,
+    ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Response, ApiError> {
+    let request = page.by_id()?;
     // An unknown recipe is a 404, not an empty list: a typo in the id
     // should not look like a recipe nobody cooked.
-    if state.store.recipe(recipe_id).await?.is_none() {
+    if state.store.latest_version(recipe_id).await?.is_none() {
         return Err(unknown_recipe(recipe_id));
     }
-    let makes = state.store.makes(recipe_id).await?;
-    Ok(Json(makes.iter().map(MakeView::from).collect::<Vec<_>>()).into_response())
+    let page = state
+        .store
+        .makes_page(recipe_id, filter.version, &request)
+        .await?;
+    let body: PageBody<MakeView<'_>> = PageBody {
+        items: page.items.iter().map(MakeView::from).collect(),
+        next_cursor: page.next.map(|next| next.to_string()),
+    };
+    Ok(Json(body).into_response())
 }
 
 /// One make, with its differences.
@@ -265,11 +290,32 @@ pub(super) struct DifferencesQuery {
     #[serde(default)]
     #[param(inline)]
     format: DifferencesFormat,
+    /// Compare with another version of the recipe than the one the make
+    /// was cooked from: `latest`, or a version's number. The differences
+    /// are then computed now, not stored, and their `changeId`s are the
+    /// list's positions, not the make's own.
+    #[param(pattern = "^(latest|[1-9][0-9]{0,17})$")]
+    against: Option<String>,
+}
+
+/// The version `against` names: `latest` or a number.
+fn against_version(against: &str) -> Result<Option<i64>, ApiError> {
+    if against == "latest" {
+        return Ok(None);
+    }
+    match against.parse::<i64>() {
+        Ok(version) if version >= 1 => Ok(Some(version)),
+        _ => Err(ApiError::InvalidRequest(format!(
+            "against: {against:?} is neither `latest` nor a version number"
+        ))),
+    }
 }
 
 /// The differences stored with a make: by default the original project's
 /// flat list, each item with the `changeId` it keeps for the life of the
-/// make; `?format=full` the structured diff.
+/// make; `?format=full` the structured diff; `?against=latest` or
+/// `?against=N` the make's differences from another version, computed on
+/// demand (what the make would change in the recipe as it is now).
 #[utoipa::path(
     get,
     path = "/recipes/{recipeId}/makes/{makeId}/differences",
@@ -286,14 +332,35 @@ pub(super) struct DifferencesQuery {
 pub(super) async fn differences(
     State(state): State<AppState>,
     ApiPath(MakePath { recipe_id, make_id }): ApiPath<MakePath>,
-    query: Result<Query<DifferencesQuery>, axum::extract::rejection::QueryRejection>,
+    ApiQuery(query): ApiQuery<DifferencesQuery>,
 ) -> Result<Response, ApiError> {
-    let Query(query) =
-        query.map_err(|rejection| ApiError::InvalidRequest(rejection.body_text()))?;
+    let against = query.against.as_deref().map(against_version).transpose()?;
     let record = stored_make(&state, recipe_id, make_id).await?;
+    let Some(against) = against else {
+        return Ok(match query.format {
+            DifferencesFormat::Flat => Json(record.flat_differences).into_response(),
+            DifferencesFormat::Full => Json(record.differences).into_response(),
+        });
+    };
+    let version = match against {
+        Some(number) => stored_version(&state, recipe_id, number).await?,
+        None => state
+            .store
+            .latest_version(recipe_id)
+            .await?
+            .ok_or_else(|| unknown_recipe(recipe_id))?,
+    };
+    let make = Make {
+        recipe: record.recipe,
+        make_id: Some(record.make_id),
+        recipe_version: Some(record.recipe_version),
+        made_at: record.made_at,
+        notes: record.notes,
+    };
+    let changes = diff_make(&version.recipe, &make);
     Ok(match query.format {
-        DifferencesFormat::Flat => Json(record.flat_differences).into_response(),
-        DifferencesFormat::Full => Json(record.differences).into_response(),
+        DifferencesFormat::Flat => Json(seed(&changes)).into_response(),
+        DifferencesFormat::Full => Json(changes).into_response(),
     })
 }
 

@@ -57,6 +57,7 @@ mod params;
 mod recipes;
 mod schema;
 mod security;
+mod versions;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -180,7 +181,8 @@ impl std::fmt::Debug for AppState {
     modifiers(&BearerScheme),
     tags(
         (name = "recipes", description = "Original recipes"),
-        (name = "makes", description = "Makes of a recipe and their differences"),
+        (name = "versions", description = "A recipe's history: every version, and how each changed the one before"),
+        (name = "makes", description = "Makes of a recipe, pinned to the version they were cooked from, and their differences"),
         (name = "analytics", description = "What the makes of a recipe, and of all recipes, say together"),
         (name = "operations", description = "Health, readiness, metrics, refusals and this document")
     )
@@ -211,6 +213,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(makes::create_named))
         .routes(routes!(makes::read))
         .routes(routes!(makes::differences))
+        .routes(routes!(versions::list))
+        .routes(routes!(versions::read))
+        .routes(routes!(versions::differences))
         .routes(routes!(analytics::recipe))
         .routes(routes!(analytics::overview))
         .routes(routes!(operations::rejections))

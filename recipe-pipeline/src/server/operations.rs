@@ -11,6 +11,8 @@ use utoipa::openapi::OpenApi;
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
+use super::extract::ApiQuery;
+use super::params::{PageBody, PageQuery};
 use super::schema::{self, Status};
 use recipe_ports::records::Rejection;
 
@@ -71,13 +73,19 @@ pub(super) async fn metrics(State(state): State<AppState>) -> Response {
     get,
     path = "/rejections",
     tag = "operations",
+    params(PageQuery),
     responses(
-        (status = 200, description = "The refusals, oldest first", body = Vec<Rejection>),
+        (status = 200, description = "A page of refusals, oldest first", body = PageBody<Rejection>),
+        (status = 400, description = "The limit is out of range, or the cursor is not one this list gave", body = ErrorBody),
         schema::StoreFailure,
     )
 )]
-pub(super) async fn rejections(State(state): State<AppState>) -> Result<Response, ApiError> {
-    Ok(Json(state.store.rejections().await?).into_response())
+pub(super) async fn rejections(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> Result<Response, ApiError> {
+    let page = state.store.rejections_page(&query.by_cursor()?).await?;
+    Ok(Json(PageBody::of(page, |rejection| rejection)).into_response())
 }
 
 /// This API's OpenAPI 3 document.

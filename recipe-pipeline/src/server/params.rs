@@ -2,12 +2,14 @@
 //! type is what a handler extracts and what the OpenAPI document
 //! describes, so the two cannot drift apart.
 
-use serde::Deserialize;
-use utoipa::IntoParams;
+use recipe_ports::{Page, PageRequest};
+use serde::{Deserialize, Serialize};
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::{Required, Schema};
+use utoipa::{IntoParams, ToSchema};
 
+use super::error::ApiError;
 use super::extract::{IDEMPOTENCY_KEY_MAX, IdempotencyKey, PathId, SourceHeaders};
 use crate::source_headers::{SOURCE_BUCKET, SOURCE_ETAG, SOURCE_KEY};
 
@@ -35,6 +37,117 @@ pub(super) struct MakePath {
     #[serde(deserialize_with = "whole_number")]
     #[param(minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1)]
     pub(super) make_id: i64,
+}
+
+/// `/recipes/{recipeId}/versions/{version}` and the paths below it.
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Path, rename_all = "camelCase")]
+pub(super) struct VersionPath {
+    /// The recipe's id, a whole number
+    #[serde(deserialize_with = "whole_number")]
+    #[param(minimum = -9223372036854775808i64, maximum = 9223372036854775807i64, example = 1)]
+    pub(super) recipe_id: i64,
+    /// The version's number, from 1
+    #[serde(deserialize_with = "whole_number")]
+    #[param(minimum = 1, maximum = 9223372036854775807i64, example = 1)]
+    pub(super) version: i64,
+}
+
+/// `?message=…`: what the cook says of a new version of a recipe.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct MessageQuery {
+    /// Why the recipe changed ("less sugar from now on"), kept with the
+    /// version it makes; at most 1,000 characters
+    #[param(max_length = 1000)]
+    message: Option<String>,
+}
+
+/// The longest version message taken.
+const MESSAGE_MAX: usize = 1000;
+
+impl MessageQuery {
+    /// The message, or a 400 when it is too long.
+    pub(super) fn message(&self) -> Result<Option<&str>, ApiError> {
+        match self.message.as_deref() {
+            Some(message) if message.chars().count() > MESSAGE_MAX => Err(
+                ApiError::InvalidRequest(format!("message: longer than {MESSAGE_MAX} characters")),
+            ),
+            message => Ok(message),
+        }
+    }
+}
+
+/// `?limit=N&cursor=C`: the page of a list to answer.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct PageQuery {
+    /// How many items at most, 1 to 500; 50 when absent
+    #[param(minimum = 1, maximum = 500)]
+    limit: Option<u32>,
+    /// Where to go on: the `nextCursor` of the page before; absent for the
+    /// first page
+    cursor: Option<String>,
+}
+
+/// Items answered when a list is asked for without a limit.
+const DEFAULT_PAGE: usize = 50;
+
+impl PageQuery {
+    /// The limit, within 1 to [`PageRequest::MAX_LIMIT`], or a 400.
+    fn limit(&self) -> Result<usize, ApiError> {
+        match self.limit {
+            None => Ok(DEFAULT_PAGE),
+            Some(limit) if (1..=PageRequest::<i64>::MAX_LIMIT as u32).contains(&limit) => {
+                Ok(limit as usize)
+            }
+            Some(limit) => Err(ApiError::InvalidRequest(format!(
+                "limit: {limit} is not from 1 to {}",
+                PageRequest::<i64>::MAX_LIMIT
+            ))),
+        }
+    }
+
+    /// The request of a list keyed by whole numbers (recipes, makes,
+    /// versions), whose cursors are the last key.
+    pub(super) fn by_id(&self) -> Result<PageRequest<i64>, ApiError> {
+        let after = self
+            .cursor
+            .as_deref()
+            .map(|cursor| {
+                cursor.parse::<i64>().map_err(|_| {
+                    ApiError::InvalidRequest(format!("cursor {cursor:?} is not one this list gave"))
+                })
+            })
+            .transpose()?;
+        Ok(PageRequest::after(self.limit()?, after))
+    }
+
+    /// The request of a list whose cursors the store makes (rejections).
+    pub(super) fn by_cursor(&self) -> Result<PageRequest<String>, ApiError> {
+        Ok(PageRequest::after(self.limit()?, self.cursor.clone()))
+    }
+}
+
+/// One page of a list, as every list answers.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct PageBody<T> {
+    /// The items, in the list's order.
+    pub(super) items: Vec<T>,
+    /// The `cursor` of the next page; `null` on the last page.
+    pub(super) next_cursor: Option<String>,
+}
+
+impl<T> PageBody<T> {
+    /// The body of `page`, its items made into what the API answers.
+    pub(super) fn of<U, K: ToString>(page: Page<U, K>, item: impl FnMut(U) -> T) -> Self {
+        PageBody {
+            items: page.items.into_iter().map(item).collect(),
+            next_cursor: page.next.as_ref().map(ToString::to_string),
+        }
+    }
 }
 
 /// An id in the path, read as [`PathId`] reads it.

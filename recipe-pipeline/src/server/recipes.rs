@@ -8,28 +8,53 @@ use recipe_diff::Recipe;
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::{ApiBody, ApiPath, SourceHeaders};
-use super::params::RecipePath;
+use super::extract::{ApiBody, ApiPath, ApiQuery, SourceHeaders};
+use super::params::{MessageQuery, PageBody, PageQuery, RecipePath};
 use super::schema;
-use crate::ingest::{RecipeWrite, RecordedRecipe, record_recipe};
-use recipe_ports::Written;
+use crate::ingest::{RecipeWrite, RecipeWritten, RecordedRecipe, record_recipe};
 
-/// Adds a recipe.
+/// The header that names the recipe's latest version after a write.
+const VERSION_HEADER: &str = "x-recipe-version";
+/// The header that says whether a write made a new version (`true`) or
+/// found the recipe unchanged (`false`).
+const VERSION_WRITTEN_HEADER: &str = "x-recipe-version-written";
+
+/// What a recipe write answers.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code, reason = "read by the OpenAPI derive, never constructed")]
+enum RecipeStored {
+    /// Created: the recipe's version 1
+    #[response(status = 201, headers(
+        ("Location" = String, description = "The recipe's URL"),
+        ("X-Recipe-Version" = i64, description = "The recipe's latest version: 1"),
+        ("X-Recipe-Version-Written" = bool, description = "`true`: this request stored the version"),
+    ))]
+    Created(Recipe),
+    /// Stored as a new version, or unchanged: the same as the latest
+    /// version, so no version was made
+    #[response(status = 200, headers(
+        ("X-Recipe-Version" = i64, description = "The recipe's latest version after the request"),
+        ("X-Recipe-Version-Written" = bool, description = "`true` when this request made that version, `false` when the recipe was unchanged"),
+    ))]
+    Stored(Recipe),
+}
+
+/// Adds a recipe: its version 1.
 ///
 /// The document must carry its `recipeId`. When the sender delivers a
 /// recipe from the bucket (the `X-Recipe-Source-*` headers are set), a
-/// recipe with that id is replaced instead: an object changed in the
-/// bucket is an update, and a redelivery is harmless.
+/// recipe with that id gets a new version instead when it changed: an
+/// object changed in the bucket is an update, and a redelivery is
+/// harmless.
 #[utoipa::path(
     post,
     path = "/recipes",
     operation_id = "addRecipe",
     tag = "recipes",
     request_body(content = schema::NewRecipe, description = "A recipe in the native format or as schema.org JSON-LD, with its `recipeId`"),
-    params(SourceHeaders),
+    params(MessageQuery, SourceHeaders),
     responses(
-        (status = 201, description = "Created", body = Recipe, headers(("Location" = String, description = "The recipe's URL"))),
-        (status = 200, description = "Replaced (delivered from the bucket only)", body = Recipe),
+        RecipeStored,
         (status = 400, description = "The body is not a recipe, or the source headers are incomplete; `path` is the JSON path at fault, or the request path", body = ErrorBody),
         (status = 409, description = "A recipe with this id exists", body = ErrorBody),
         schema::WriteRefusal,
@@ -39,6 +64,7 @@ use recipe_ports::Written;
 )]
 pub(super) async fn create(
     State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<MessageQuery>,
     SourceHeaders(source): SourceHeaders,
     ApiBody(body): ApiBody,
 ) -> Result<Response, ApiError> {
@@ -46,21 +72,23 @@ pub(super) async fn create(
         Some(_) => RecipeWrite::Upsert,
         None => RecipeWrite::Create,
     };
-    let recorded = record_recipe(state.store.as_ref(), &body, write, source.as_ref()).await?;
+    let store = state.store.as_ref();
+    let recorded = record_recipe(store, &body, write, source.as_ref(), query.message()?).await?;
     Ok(respond(recorded))
 }
 
-/// Replaces a recipe, or creates it with this id.
+/// Replaces a recipe, or creates it with this id: a new version, with the
+/// cook's `message`, when the document changes the recipe; none when it is
+/// the same as the latest version.
 #[utoipa::path(
     put,
     path = "/recipes/{recipeId}",
     operation_id = "replaceRecipe",
     tag = "recipes",
-    params(RecipePath, SourceHeaders),
+    params(RecipePath, MessageQuery, SourceHeaders),
     request_body(content = schema::RecipeDocument, description = "A recipe in the native format or as schema.org JSON-LD"),
     responses(
-        (status = 201, description = "Created", body = Recipe, headers(("Location" = String, description = "The recipe's URL"))),
-        (status = 200, description = "Replaced", body = Recipe),
+        RecipeStored,
         (status = 400, description = "The id in the path is not a whole number, the body is not a recipe or names another id, or the source headers are incomplete; `path` is the JSON path at fault, or the request path", body = ErrorBody),
         schema::WriteRefusal,
         schema::StoreFailure,
@@ -70,6 +98,7 @@ pub(super) async fn create(
 pub(super) async fn replace(
     State(state): State<AppState>,
     ApiPath(RecipePath { recipe_id }): ApiPath<RecipePath>,
+    ApiQuery(query): ApiQuery<MessageQuery>,
     SourceHeaders(source): SourceHeaders,
     ApiBody(body): ApiBody,
 ) -> Result<Response, ApiError> {
@@ -78,6 +107,7 @@ pub(super) async fn replace(
         &body,
         RecipeWrite::Replace(recipe_id),
         source.as_ref(),
+        query.message()?,
     )
     .await?;
     Ok(respond(recorded))
@@ -92,9 +122,9 @@ pub(super) async fn replace(
     operation_id = "updateRecipe",
     tag = "recipes",
     request_body(content = schema::NewRecipe, description = "A recipe in the native format or as schema.org JSON-LD, with its `recipeId`"),
+    params(MessageQuery),
     responses(
-        (status = 200, description = "Replaced", body = Recipe),
-        (status = 201, description = "Created", body = Recipe, headers(("Location" = String, description = "The recipe's URL"))),
+        RecipeStored,
         (status = 400, description = "The body is not a recipe, or has no `recipeId`; `path` is the JSON path at fault", body = ErrorBody),
         schema::WriteRefusal,
         schema::StoreFailure,
@@ -103,28 +133,37 @@ pub(super) async fn replace(
 )]
 pub(super) async fn update(
     State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<MessageQuery>,
     ApiBody(body): ApiBody,
 ) -> Result<Response, ApiError> {
-    let recorded = record_recipe(state.store.as_ref(), &body, RecipeWrite::Upsert, None).await?;
+    let store = state.store.as_ref();
+    let message = query.message()?;
+    let recorded = record_recipe(store, &body, RecipeWrite::Upsert, None, message).await?;
     Ok(respond(recorded))
 }
 
-/// Every recipe, by id.
+/// The recipes, by id, a page at a time: each as its latest version.
 #[utoipa::path(
     get,
     path = "/recipes",
     operation_id = "listRecipes",
     tag = "recipes",
+    params(PageQuery),
     responses(
-        (status = 200, description = "The recipes, by id", body = Vec<Recipe>),
+        (status = 200, description = "A page of recipes, by id", body = PageBody<Recipe>),
+        (status = 400, description = "The limit is out of range, or the cursor is not one this list gave", body = ErrorBody),
         schema::StoreFailure,
     )
 )]
-pub(super) async fn list(State(state): State<AppState>) -> Result<Response, ApiError> {
-    Ok(Json(state.store.recipes().await?).into_response())
+pub(super) async fn list(
+    State(state): State<AppState>,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> Result<Response, ApiError> {
+    let page = state.store.recipes_page(&query.by_id()?).await?;
+    Ok(Json(PageBody::of(page, |recipe| recipe)).into_response())
 }
 
-/// One recipe.
+/// One recipe, as its latest version has it.
 #[utoipa::path(
     get,
     path = "/recipes/{recipeId}",
@@ -153,14 +192,24 @@ pub(super) fn unknown_recipe(recipe_id: i64) -> ApiError {
 }
 
 fn respond(recorded: RecordedRecipe) -> Response {
-    let RecordedRecipe { written, recipe } = recorded;
-    match (written, recipe.recipe_id) {
-        (Written::Created, Some(id)) => (
+    let RecordedRecipe { written, version } = recorded;
+    let headers = [
+        (VERSION_HEADER, version.version.to_string()),
+        (
+            VERSION_WRITTEN_HEADER,
+            (written != RecipeWritten::Unchanged).to_string(),
+        ),
+    ];
+    match written {
+        RecipeWritten::Created => (
             StatusCode::CREATED,
-            [(header::LOCATION, format!("/recipes/{id}"))],
-            Json(recipe),
+            [(header::LOCATION, format!("/recipes/{}", version.recipe_id))],
+            headers,
+            Json(version.recipe),
         )
             .into_response(),
-        _ => Json(recipe).into_response(),
+        RecipeWritten::NewVersion | RecipeWritten::Unchanged => {
+            (headers, Json(version.recipe)).into_response()
+        }
     }
 }

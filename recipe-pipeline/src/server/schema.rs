@@ -465,6 +465,7 @@ mod tests {
         conforms(&full_diff(), "RecipeDiff");
         conforms(&RecipeDiff::default(), "RecipeDiff");
         let record = MakeRecord {
+            recipe_version: 1,
             recipe_id: 1,
             make_id: 0,
             made_at: Some("2026-11-20T18:30:00Z".into()),
@@ -498,6 +499,7 @@ mod tests {
         cooked.rating = Some(3.0);
         cooked.steps.clear();
         let make = MakeRecord {
+            recipe_version: 1,
             recipe_id: 1,
             make_id: 0,
             made_at: None,

@@ -107,11 +107,7 @@ async fn writes_are_read_only_when_declared_json() {
             "{refused:?}"
         );
     }
-    assert_eq!(
-        server.get("/recipes").await.json(),
-        json!([]),
-        "nothing stored"
-    );
+    assert_eq!(server.items("/recipes").await, json!([]), "nothing stored");
     let reply = server
         .write(
             Method::POST,

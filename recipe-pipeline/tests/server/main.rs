@@ -13,6 +13,7 @@ mod operations;
 mod recipes;
 mod security;
 mod slow_clients;
+mod versions;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -27,8 +28,10 @@ use hyper_util::rt::TokioExecutor;
 use recipe_diff::Recipe;
 use recipe_pipeline::server::{ApiToken, AppState, ServerConfig, serve};
 use recipe_ports::memory::InMemoryRecordStore;
-use recipe_ports::records::{MakeIdentity, MakeRecord, MakeWritten, Rejection};
-use recipe_ports::{PutMode, RecordStore, Written};
+use recipe_ports::records::{
+    MakeIdentity, MakeRecord, MakeWritten, RecipeVersion, Rejection, VersionWritten,
+};
+use recipe_ports::{Page, PageRequest, RecordStore};
 use serde_json::{Value, json};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -141,6 +144,15 @@ impl TestServer {
 
     async fn get(&self, path: &str) -> Reply {
         self.send(Method::GET, path, &[], Bytes::new()).await
+    }
+
+    /// The items of a list that fits on its first page.
+    async fn items(&self, path: &str) -> Value {
+        let reply = self.get(path).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.text());
+        let page = reply.json();
+        assert_eq!(page["nextCursor"], Value::Null, "{path}: one page: {page}");
+        page["items"].clone()
     }
 
     /// A write, with the token when the server wants one, declared as

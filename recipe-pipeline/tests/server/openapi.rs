@@ -16,6 +16,12 @@ async fn the_openapi_document_lists_every_path() {
         ("/recipes/{recipeId}", &["get", "put"]),
         ("/recipes/{recipeId}/makes", &["get", "post"]),
         ("/makes", &["post"]),
+        ("/recipes/{recipeId}/versions", &["get"]),
+        ("/recipes/{recipeId}/versions/{version}", &["get"]),
+        (
+            "/recipes/{recipeId}/versions/{version}/differences",
+            &["get"],
+        ),
         ("/recipes/{recipeId}/makes/{makeId}", &["get"]),
         ("/recipes/{recipeId}/makes/{makeId}/differences", &["get"]),
         ("/recipes/{recipeId}/analytics", &["get"]),

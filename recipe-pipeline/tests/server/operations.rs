@@ -126,13 +126,23 @@ impl RecordStore for UnavailableStore {
     async fn ping(&self) -> recipe_ports::Result<()> {
         down()
     }
-    async fn put_recipe(&self, _: &Recipe, _: PutMode) -> recipe_ports::Result<Written> {
+    async fn put_version(&self, _: &RecipeVersion) -> recipe_ports::Result<VersionWritten> {
         down()
     }
-    async fn recipe(&self, _: i64) -> recipe_ports::Result<Option<Recipe>> {
+    async fn latest_version(&self, _: i64) -> recipe_ports::Result<Option<RecipeVersion>> {
         down()
     }
-    async fn recipes(&self) -> recipe_ports::Result<Vec<Recipe>> {
+    async fn recipe_version(&self, _: i64, _: i64) -> recipe_ports::Result<Option<RecipeVersion>> {
+        down()
+    }
+    async fn versions(
+        &self,
+        _: i64,
+        _: &PageRequest<i64>,
+    ) -> recipe_ports::Result<Page<RecipeVersion, i64>> {
+        down()
+    }
+    async fn recipes_page(&self, _: &PageRequest<i64>) -> recipe_ports::Result<Page<Recipe, i64>> {
         down()
     }
     async fn put_make(
@@ -145,13 +155,21 @@ impl RecordStore for UnavailableStore {
     async fn make(&self, _: i64, _: i64) -> recipe_ports::Result<Option<MakeRecord>> {
         down()
     }
-    async fn makes(&self, _: i64) -> recipe_ports::Result<Vec<MakeRecord>> {
+    async fn makes_page(
+        &self,
+        _: i64,
+        _: Option<i64>,
+        _: &PageRequest<i64>,
+    ) -> recipe_ports::Result<Page<MakeRecord, i64>> {
         down()
     }
     async fn put_rejection(&self, _: &Rejection) -> recipe_ports::Result<()> {
         down()
     }
-    async fn rejections(&self) -> recipe_ports::Result<Vec<Rejection>> {
+    async fn rejections_page(
+        &self,
+        _: &PageRequest<String>,
+    ) -> recipe_ports::Result<Page<Rejection, String>> {
         down()
     }
 }

@@ -56,10 +56,8 @@ async fn recipes_are_created_read_replaced_and_listed() {
         "recipeId"
     );
 
-    let list = server.get("/recipes").await;
-    assert_eq!(list.status, StatusCode::OK);
+    let list = server.items("/recipes").await;
     let names: Vec<Value> = list
-        .json()
         .as_array()
         .unwrap()
         .iter()

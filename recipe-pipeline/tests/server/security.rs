@@ -106,6 +106,12 @@ async fn every_response_carries_the_security_headers() {
     let created = server.post("/recipes/1/makes", body(&make(Some(1)))).await;
     assert_eq!(created.status, StatusCode::CREATED);
     assert_security_headers(&created, "POST /recipes/1/makes", false);
+    let mut renamed = pie();
+    renamed["recipeName"] = json!("Apple Tart");
+    let replaced = server
+        .write(Method::PUT, "/recipes/1", &[], body(&renamed))
+        .await;
+    assert_eq!(replaced.status, StatusCode::OK, "version 2");
 
     // Every documented read, with its parameters naming stored records.
     let doc = server.get("/openapi.json").await.json();
@@ -114,7 +120,10 @@ async fn every_response_carries_the_security_headers() {
         if item.get("get").is_none() {
             continue;
         }
-        let concrete = path.replace("{recipeId}", "1").replace("{makeId}", "1");
+        let concrete = path
+            .replace("{recipeId}", "1")
+            .replace("{makeId}", "1")
+            .replace("{version}", "2");
         let reply = server.get(&concrete).await;
         assert_eq!(reply.status, StatusCode::OK, "GET {concrete}");
         assert_security_headers(&reply, &format!("GET {concrete}"), false);
