@@ -15,10 +15,10 @@ use aws_sdk_dynamodb::types::{
 };
 use recipe_diff::Recipe;
 use recipe_ports::records::{
-    Claim, LegacyMake, MakeIdentity, MakeRecord, MakeWritten, MigrationReport, Rejection,
-    next_make_id,
+    Claim, LegacyMake, MakeIdentity, MakeRecord, MakeWritten, MigrationReport, RecipeVersion,
+    Rejection, VersionWritten, next_make_id,
 };
-use recipe_ports::{AnnouncementLog, ObjectInfo, PutMode, RecordStore, Written};
+use recipe_ports::{AnnouncementLog, ObjectInfo, Page, PageRequest, RecordStore};
 use recipe_ports::{Error, Result};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -38,8 +38,16 @@ const BATCH_WRITE_LIMIT: usize = 25;
 /// How often a batch's unprocessed part is sent again before we give up.
 const BATCH_ROUNDS: u32 = 8;
 
+/// The partition of every recipe's latest item.
 const RECIPES_PK: &str = "RECIPES";
+/// What every latest item's sort key starts with.
+const RECIPE_SK_PREFIX: &str = "RECIPE#";
+/// Recipe versions, in their recipe's partition.
+const VERSION_SK_PREFIX: &str = "VERSION#";
 const REJECTIONS_PK: &str = "REJECTIONS";
+/// What every rejection's sort key, and so every rejections cursor,
+/// starts with.
+const REJECTION_SK_PREFIX: &str = "REJECTION#";
 const CHECKPOINT_PK: &str = "CHECKPOINT";
 /// Makes under integer ids; every make sort key starts with [`MAKE_SK_STEM`].
 const MAKE_SK_PREFIX: &str = "MAKEID#";
@@ -52,20 +60,53 @@ const MAKE_SK_STEM: &str = "MAKE";
 const MAKE_COUNTER_SK: &str = "MAKECOUNTER";
 const CLAIM_SK_PREFIX: &str = "CLAIM#";
 
-/// The recipe id as a sort key: the sign bit flipped turns two's
-/// complement order into unsigned order, and 20 digits hold any `u64`, so
-/// string order is numeric order.
-fn recipe_sk(recipe_id: i64) -> String {
-    format!("RECIPE#{:020}", (recipe_id as u64) ^ (1 << 63))
+/// An id as 20 decimal digits whose string order is the ids' numeric
+/// order: the sign bit flipped turns two's complement order into unsigned
+/// order, and 20 digits hold any `u64`.
+fn sortable(id: i64) -> String {
+    format!("{:020}", (id as u64) ^ (1 << 63))
 }
 
-fn make_pk(recipe_id: i64) -> String {
+/// The id [`sortable`] wrote, when `digits` is such a text.
+fn from_sortable(digits: &str) -> Option<i64> {
+    if digits.len() != 20 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let flipped: u64 = digits.parse().ok()?;
+    Some((flipped ^ (1 << 63)) as i64)
+}
+
+/// The sort key of recipe `recipe_id`'s latest item, in [`RECIPES_PK`]:
+/// sortable, so the recipes list by id.
+fn recipe_sk(recipe_id: i64) -> String {
+    format!("{RECIPE_SK_PREFIX}{}", sortable(recipe_id))
+}
+
+/// The recipe id a latest item's sort key names.
+fn recipe_id_of(item: &Item) -> Result<i64> {
+    string_attribute(item, "sk")
+        .and_then(|sk| sk.strip_prefix(RECIPE_SK_PREFIX))
+        .and_then(from_sortable)
+        .ok_or_else(|| Error::Corrupt {
+            what: describe(item),
+            message: "a recipe whose sort key is not RECIPE#<20 digits>".to_owned(),
+        })
+}
+
+/// The partition of one recipe's versions, makes, make counter and claims.
+fn recipe_pk(recipe_id: i64) -> String {
     format!("RECIPE#{recipe_id}")
+}
+
+/// The sort key of version `version` (from 1) of a recipe: 19 digits hold
+/// any positive `i64`, so string order is version order.
+fn version_sk(version: i64) -> String {
+    format!("{VERSION_SK_PREFIX}{version:019}")
 }
 
 /// A make's sort key: its id, sortable as [`recipe_sk`]'s.
 fn make_sk(make_id: i64) -> String {
-    format!("{MAKE_SK_PREFIX}{:020}", (make_id as u64) ^ (1 << 63))
+    format!("{MAKE_SK_PREFIX}{}", sortable(make_id))
 }
 
 fn claim_sk(claim_key: &str) -> String {
@@ -78,7 +119,32 @@ fn rejection_sk(rejection: &Rejection) -> String {
         .chain_update([0])
         .chain_update(rejection.reason.as_bytes())
         .finalize();
-    format!("REJECTION#{}#{}", rejection.rejected_at, hex(&digest[..8]))
+    format!(
+        "{REJECTION_SK_PREFIX}{}#{}",
+        rejection.rejected_at,
+        hex(&digest[..8])
+    )
+}
+
+/// The sort key a rejections cursor names: the cursor is the last sort
+/// key of the page before, so only a text of that form
+/// (`REJECTION#<rejectedAt>#<16 hex digits>`, within a sort key's 1024
+/// bytes) is one this store gave.
+fn rejection_cursor(cursor: &str) -> Result<&str> {
+    let digest = cursor
+        .strip_prefix(REJECTION_SK_PREFIX)
+        .and_then(|rest| rest.rsplit_once('#'))
+        .map(|(_, digest)| digest);
+    let well_formed = digest.is_some_and(|digest| {
+        digest.len() == 16 && digest.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    });
+    if well_formed && cursor.len() <= 1024 {
+        Ok(cursor)
+    } else {
+        Err(Error::InvalidCursor {
+            cursor: cursor.to_owned(),
+        })
+    }
 }
 
 /// `bytes` as lowercase hex digits.
@@ -152,14 +218,140 @@ fn document_item<T: Serialize>(pk: String, sk: String, kind: &str, record: &T) -
     Ok(item)
 }
 
-/// The item of a make record, under its recipe and make id.
+/// The item of a make record, under its recipe and make id. The version
+/// it was cooked from is also a number attribute of its own
+/// (`recipeVersion`), so that a listing's filter can see it.
 fn make_item(record: &MakeRecord) -> Result<Item> {
-    document_item(
-        make_pk(record.recipe_id),
+    let mut item = document_item(
+        recipe_pk(record.recipe_id),
         make_sk(record.make_id),
         "make",
         record,
+    )?;
+    item.insert(
+        MAKE_VERSION_ATTRIBUTE.to_owned(),
+        AttributeValue::N(record.recipe_version.to_string()),
+    );
+    Ok(item)
+}
+
+/// The attribute of a make item holding the recipe version it was cooked
+/// from; make items written before versions existed have none (version 1).
+const MAKE_VERSION_ATTRIBUTE: &str = "recipeVersion";
+
+/// The attribute holding the version number, on a recipe's latest item
+/// and its version items; a latest item without it was stored before
+/// recipes had versions.
+const VERSION_ATTRIBUTE: &str = "version";
+
+/// When version 1 of a recipe stored before recipes had versions was
+/// made, as far as we can tell: such items carry no time at all, so the
+/// version 1 read from one says this fixed instant (the Unix epoch).
+pub const LEGACY_VERSION_CREATED_AT: &str = "1970-01-01T00:00:00.000Z";
+
+/// The message of version 1 of a recipe stored before recipes had
+/// versions.
+pub const LEGACY_VERSION_MESSAGE: &str = "stored before recipes had versions";
+
+/// An item holding recipe version `version`: `doc` is the recipe alone
+/// (what the recipe listing reads, and what a latest item always held),
+/// `version` its number, and `meta` the rest of the version (time,
+/// source, message, change count) as JSON, so the table needs no change
+/// when a version gains a field.
+fn version_item(pk: String, sk: String, kind: &str, version: &RecipeVersion) -> Result<Item> {
+    let not_json = |e: serde_json::Error| {
+        refused(
+            BACKEND,
+            format!(
+                "version {} of recipe {} does not serialize: {e}",
+                version.version, version.recipe_id
+            ),
+        )
+    };
+    let mut meta = serde_json::to_value(version).map_err(not_json)?;
+    if let Some(fields) = meta.as_object_mut() {
+        fields.remove("recipe");
+    }
+    let mut item = document_item(pk, sk, kind, &version.recipe)?;
+    item.insert(
+        VERSION_ATTRIBUTE.to_owned(),
+        AttributeValue::N(version.version.to_string()),
+    );
+    item.insert("meta".to_owned(), s(meta.to_string()));
+    Ok(item)
+}
+
+/// Recipe `version.recipe_id`'s latest item, holding `version`.
+fn latest_item(version: &RecipeVersion) -> Result<Item> {
+    version_item(
+        RECIPES_PK.to_owned(),
+        recipe_sk(version.recipe_id),
+        "recipe",
+        version,
     )
+}
+
+/// The immutable item of `version`, in its recipe's partition.
+fn version_record_item(version: &RecipeVersion) -> Result<Item> {
+    version_item(
+        recipe_pk(version.recipe_id),
+        version_sk(version.version),
+        "version",
+        version,
+    )
+}
+
+/// Whether a latest item was stored before recipes had versions: it has
+/// no version number (and is at version 1).
+fn is_legacy_recipe(item: &Item) -> bool {
+    !item.contains_key(VERSION_ATTRIBUTE)
+}
+
+/// The version a latest item or a version item holds, of recipe
+/// `recipe_id`. A latest item stored before recipes had versions holds
+/// version 1, read as [`legacy_first_version`] says.
+fn read_version(recipe_id: i64, item: &Item) -> Result<RecipeVersion> {
+    if is_legacy_recipe(item) {
+        return legacy_first_version(recipe_id, item);
+    }
+    let corrupt = |message: String| Error::Corrupt {
+        what: describe(item),
+        message,
+    };
+    let number = number_attribute(item, VERSION_ATTRIBUTE)?;
+    let recipe: serde_json::Value = document(item)?;
+    let meta = string_attribute(item, "meta")
+        .ok_or_else(|| corrupt("no string attribute `meta`".to_owned()))?;
+    let mut fields: serde_json::Map<String, serde_json::Value> = serde_json::from_str(meta)
+        .map_err(|e| corrupt(format!("`meta` does not read back: {e}")))?;
+    fields.insert("recipe".to_owned(), recipe);
+    let version: RecipeVersion = serde_json::from_value(serde_json::Value::Object(fields))
+        .map_err(|e| corrupt(format!("the version does not read back: {e}")))?;
+    if version.version != number || version.recipe_id != recipe_id {
+        return Err(corrupt(format!(
+            "it holds version {} of recipe {}",
+            version.version, version.recipe_id
+        )));
+    }
+    Ok(version)
+}
+
+/// Version 1 of a recipe stored before recipes had versions, read from
+/// its latest item: the recipe it holds, at [`LEGACY_VERSION_CREATED_AT`]
+/// (the item has no time), from no known source, with
+/// [`LEGACY_VERSION_MESSAGE`].
+fn legacy_first_version(recipe_id: i64, item: &Item) -> Result<RecipeVersion> {
+    let mut recipe: Recipe = document(item)?;
+    recipe.recipe_id.get_or_insert(recipe_id);
+    Ok(RecipeVersion {
+        recipe_id,
+        version: 1,
+        recipe,
+        created_at: LEGACY_VERSION_CREATED_AT.to_owned(),
+        source: None,
+        message: Some(LEGACY_VERSION_MESSAGE.to_owned()),
+        changes: 0,
+    })
 }
 
 /// Creates the pipeline's table (on-demand billing) and waits until it is
@@ -360,6 +552,10 @@ impl Table {
                 TransactWrite::DeleteExisting(item_key) => {
                     self.get(item_key.clone()).await?.is_some()
                 }
+                TransactWrite::Latest { item, expected } => {
+                    let stored = self.get(key_of(item)).await?;
+                    expected.holds(stored.as_ref())
+                }
                 TransactWrite::Counter {
                     recipe_id, from, ..
                 } => {
@@ -413,34 +609,70 @@ impl Table {
         }
     }
 
-    /// Every item of partition `pk` (whose sort key starts with
-    /// `sk_prefix`, when given), in sort-key order, through every page.
-    async fn query(&self, pk: &str, sk_prefix: Option<&str>) -> Result<Vec<Item>> {
-        let mut items = Vec::new();
-        let mut start: Option<Item> = None;
-        loop {
+    /// Up to `want` items of one partition, in sort-key order (or the
+    /// reverse), after a sort key when the query says so, that the
+    /// query's filter and then `keep` accept; `keep` may also stop the
+    /// listing with an error.
+    ///
+    /// A `Query` applies its `Limit` before its filter (and stops at 1 MB
+    /// whatever the limit), so one request may answer fewer items than
+    /// asked although more follow. We ask for as many as are still
+    /// wanted and go on from `LastEvaluatedKey` until `want` are kept or
+    /// the partition ends: a page that holds fewer than `want` is the
+    /// last one.
+    async fn query_page(
+        &self,
+        query: &PageQuery,
+        want: usize,
+        mut keep: impl FnMut(&Item) -> Result<bool>,
+    ) -> Result<Vec<Item>> {
+        let mut kept = Vec::new();
+        let mut start = query.after.clone().map(|sk| key(query.pk.clone(), sk));
+        while kept.len() < want {
+            let limit = i32::try_from(want - kept.len()).unwrap_or(i32::MAX);
             let mut request = self
                 .client
                 .query()
                 .table_name(&self.name)
                 .consistent_read(true)
-                .expression_attribute_values(":pk", s(pk))
+                .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+                .expression_attribute_values(":pk", s(query.pk.as_str()))
+                .expression_attribute_values(":prefix", s(query.sk_prefix))
+                .scan_index_forward(query.forward)
+                .limit(limit)
                 .set_exclusive_start_key(start.take());
-            request = match sk_prefix {
-                Some(prefix) => request
-                    .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-                    .expression_attribute_values(":prefix", s(prefix)),
-                None => request.key_condition_expression("pk = :pk"),
-            };
+            if let Some(filter) = &query.filter {
+                request = request.filter_expression(filter.expression);
+                for (name, value) in &filter.values {
+                    request = request.expression_attribute_values(*name, value.clone());
+                }
+                for (placeholder, name) in &filter.names {
+                    request = request.expression_attribute_names(*placeholder, *name);
+                }
+            }
             let output = request.send().await.map_err(|e| {
-                from_sdk(BACKEND, &format!("Query pk = {pk:?} on {}", self.name), &e)
+                from_sdk(
+                    BACKEND,
+                    &format!(
+                        "Query pk = {:?}, sort keys {:?}… on {}",
+                        query.pk, query.sk_prefix, self.name
+                    ),
+                    &e,
+                )
             })?;
-            items.extend(output.items.unwrap_or_default());
+            for item in output.items.unwrap_or_default() {
+                if keep(&item)? {
+                    kept.push(item);
+                }
+            }
             match output.last_evaluated_key {
                 Some(last) if !last.is_empty() => start = Some(last),
-                _ => return Ok(items),
+                _ => break,
             }
         }
+        // A response never holds more than its limit, so `kept` holds at
+        // most `want`.
+        Ok(kept)
     }
 
     /// The items at `keys` that exist, in no particular order. Keys are
@@ -561,6 +793,41 @@ impl<'a> BatchRounds<'a> {
     }
 }
 
+/// What [`Table::query_page`] reads: the items of partition `pk` whose
+/// sort key starts with `sk_prefix`.
+#[derive(Debug, Clone)]
+struct PageQuery {
+    pk: String,
+    sk_prefix: &'static str,
+    /// Continue after this sort key (a page's cursor).
+    after: Option<String>,
+    /// Sort-key order when `true`, the reverse otherwise.
+    forward: bool,
+    filter: Option<Filter>,
+}
+
+impl PageQuery {
+    /// The items of `pk` whose sort key starts with `sk_prefix`, in
+    /// sort-key order, from the start.
+    fn new(pk: String, sk_prefix: &'static str) -> Self {
+        PageQuery {
+            pk,
+            sk_prefix,
+            after: None,
+            forward: true,
+            filter: None,
+        }
+    }
+}
+
+/// A query's `FilterExpression` with the values and names it uses.
+#[derive(Debug, Clone)]
+struct Filter {
+    expression: &'static str,
+    values: Vec<(&'static str, AttributeValue)>,
+    names: Vec<(&'static str, &'static str)>,
+}
+
 /// A [`RecordStore`] on one DynamoDB table (see the [module docs](self)
 /// for its items and access patterns).
 #[derive(Debug, Clone)]
@@ -583,6 +850,25 @@ impl DynamoRecordStore {
     /// The table's name.
     pub fn table_name(&self) -> &str {
         &self.table.name
+    }
+
+    /// Recipe `recipe_id`'s latest item, when it is stored.
+    async fn latest_item(&self, recipe_id: i64) -> Result<Option<Item>> {
+        self.table
+            .get(key(RECIPES_PK.to_owned(), recipe_sk(recipe_id)))
+            .await
+    }
+
+    /// Version 1 of recipe `recipe_id` when it was stored before recipes
+    /// had versions and has had no version since (then its latest item is
+    /// its only version); `None` for any other recipe.
+    async fn legacy_first_version(&self, recipe_id: i64) -> Result<Option<RecipeVersion>> {
+        match self.latest_item(recipe_id).await? {
+            Some(item) if is_legacy_recipe(&item) => {
+                legacy_first_version(recipe_id, &item).map(Some)
+            }
+            _ => Ok(None),
+        }
     }
 
     /// Gives every make stored before make ids were integers
@@ -996,7 +1282,7 @@ impl DynamoRecordStore {
     async fn claimed(&self, recipe_id: i64, claim: &Claim) -> Result<Option<MakeWritten>> {
         let Some(item) = self
             .table
-            .get(key(make_pk(recipe_id), claim_sk(&claim.key)))
+            .get(key(recipe_pk(recipe_id), claim_sk(&claim.key)))
             .await?
         else {
             // The claim was there a moment ago; go round again.
@@ -1153,12 +1439,12 @@ fn number_attribute(item: &Item, name: &str) -> Result<i64> {
 
 /// The key of recipe `recipe_id`'s make counter.
 fn counter_key(recipe_id: i64) -> Item {
-    key(make_pk(recipe_id), MAKE_COUNTER_SK.to_owned())
+    key(recipe_pk(recipe_id), MAKE_COUNTER_SK.to_owned())
 }
 
 /// The claim item naming make `make_id` of recipe `recipe_id`.
 fn claim_item(recipe_id: i64, claim: &Claim, make_id: i64) -> Item {
-    let mut item = key(make_pk(recipe_id), claim_sk(&claim.key));
+    let mut item = key(recipe_pk(recipe_id), claim_sk(&claim.key));
     item.insert("kind".to_owned(), s("claim"));
     item.insert("makeId".to_owned(), AttributeValue::N(make_id.to_string()));
     item.insert("fingerprint".to_owned(), s(claim.fingerprint.as_str()));
@@ -1179,6 +1465,38 @@ enum TransactWrite {
     },
     /// Delete an item that must exist (a migrated make's old item).
     DeleteExisting(Item),
+    /// Put a recipe's latest item, on the condition that the latest item
+    /// stored is still the one `expected` describes.
+    Latest { item: Item, expected: LatestExpected },
+}
+
+/// What a recipe's latest item must be for a new version to replace it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum LatestExpected {
+    /// No item: the recipe is new (its version 1).
+    Absent,
+    /// The item of this version: the one before the new version.
+    Version(i64),
+    /// The item stored before recipes had versions, holding exactly this
+    /// `doc`: the version 1 read from it is the version 1 written.
+    Legacy(String),
+}
+
+impl LatestExpected {
+    /// Whether `stored` (the latest item now) is what is expected.
+    fn holds(&self, stored: Option<&Item>) -> bool {
+        match (self, stored) {
+            (LatestExpected::Absent, stored) => stored.is_none(),
+            (_, None) => false,
+            (LatestExpected::Version(version), Some(item)) => item
+                .get(VERSION_ATTRIBUTE)
+                .and_then(|value| value.as_n().ok())
+                .is_some_and(|n| n.parse() == Ok(*version)),
+            (LatestExpected::Legacy(doc), Some(item)) => {
+                is_legacy_recipe(item) && string_attribute(item, "doc") == Some(doc.as_str())
+            }
+        }
+    }
 }
 
 impl TransactWrite {
@@ -1238,6 +1556,31 @@ impl TransactWrite {
                         .map_err(|e| refused(BACKEND, e))?,
                 )
                 .build(),
+            TransactWrite::Latest { item, expected } => {
+                let put = Put::builder().table_name(table).set_item(Some(item.clone()));
+                let put = match expected {
+                    LatestExpected::Absent => put.condition_expression("attribute_not_exists(pk)"),
+                    LatestExpected::Version(version) => put
+                        .condition_expression("#version = :before")
+                        .expression_attribute_names("#version", VERSION_ATTRIBUTE)
+                        .expression_attribute_values(
+                            ":before",
+                            AttributeValue::N(version.to_string()),
+                        ),
+                    // A doc is at most an item's 400 KB, which a condition's
+                    // value may be; the transaction stays far below its 4 MB.
+                    LatestExpected::Legacy(doc) => put
+                        .condition_expression(
+                            "attribute_exists(pk) AND attribute_not_exists(#version) AND #doc = :doc",
+                        )
+                        .expression_attribute_names("#version", VERSION_ATTRIBUTE)
+                        .expression_attribute_names("#doc", "doc")
+                        .expression_attribute_values(":doc", s(doc.as_str())),
+                };
+                builder
+                    .put(put.build().map_err(|e| refused(BACKEND, e))?)
+                    .build()
+            }
             TransactWrite::DeleteExisting(item_key) => builder
                 .delete(
                     Delete::builder()
@@ -1263,45 +1606,121 @@ impl RecordStore for DynamoRecordStore {
             .map(|_| ())
     }
 
-    async fn put_recipe(&self, recipe: &Recipe, mode: PutMode) -> Result<Written> {
-        let Some(recipe_id) = recipe.recipe_id else {
+    async fn put_version(&self, version: &RecipeVersion) -> Result<VersionWritten> {
+        if version.version < 1 {
             return Err(refused(
                 BACKEND,
                 format!(
-                    "recipe {:?} has no recipeId to be stored under",
-                    recipe.recipe_name
+                    "version {} of recipe {} is below 1",
+                    version.version, version.recipe_id
                 ),
             ));
-        };
-        let item = document_item(
-            RECIPES_PK.to_owned(),
-            recipe_sk(recipe_id),
-            "recipe",
-            recipe,
-        )?;
-        let new = self.table.put(item, mode == PutMode::Create).await?;
-        Ok(match (mode, new) {
-            (_, true) => Written::Created,
-            (PutMode::Create, false) => Written::Conflict,
-            (PutMode::Upsert, false) => Written::Replaced,
+        }
+        // Set once a version 2 finds its recipe stored before versions.
+        let mut legacy: Option<Item> = None;
+        for round in 0..TRANSACTION_ROUNDS {
+            let writes = version_writes(version, legacy.as_ref())?;
+            match self.table.transact(&writes).await? {
+                Transacted::Committed => return Ok(VersionWritten::Created),
+                Transacted::Conflict => pause_after_conflict(round).await,
+                Transacted::ConditionFailed(_) if version.version == 2 && legacy.is_none() => {
+                    // A recipe stored before versions is at version 1
+                    // without saying so: its version 2 writes version 1
+                    // too, once.
+                    match self.latest_item(version.recipe_id).await? {
+                        Some(item) if is_legacy_recipe(&item) => legacy = Some(item),
+                        _ => return Ok(VersionWritten::Taken),
+                    }
+                }
+                Transacted::ConditionFailed(_) => return Ok(VersionWritten::Taken),
+            }
+        }
+        Err(Error::Unavailable {
+            backend: BACKEND,
+            message: format!(
+                "version {} of recipe {}: other transactions conflicted {TRANSACTION_ROUNDS} times",
+                version.version, version.recipe_id
+            ),
         })
     }
 
-    async fn recipe(&self, recipe_id: i64) -> Result<Option<Recipe>> {
-        self.table
-            .get(key(RECIPES_PK.to_owned(), recipe_sk(recipe_id)))
+    async fn latest_version(&self, recipe_id: i64) -> Result<Option<RecipeVersion>> {
+        self.latest_item(recipe_id)
             .await?
-            .map(|item| document(&item))
+            .map(|item| read_version(recipe_id, &item))
             .transpose()
     }
 
-    async fn recipes(&self) -> Result<Vec<Recipe>> {
-        self.table
-            .query(RECIPES_PK, None)
-            .await?
+    async fn recipe_version(&self, recipe_id: i64, version: i64) -> Result<Option<RecipeVersion>> {
+        if version < 1 {
+            return Ok(None);
+        }
+        let stored = self
+            .table
+            .get(key(recipe_pk(recipe_id), version_sk(version)))
+            .await?;
+        match stored {
+            Some(item) => read_version(recipe_id, &item).map(Some),
+            // A recipe stored before versions has no version items: its
+            // latest item is version 1.
+            None if version == 1 => self.legacy_first_version(recipe_id).await,
+            None => Ok(None),
+        }
+    }
+
+    async fn versions(
+        &self,
+        recipe_id: i64,
+        page: &PageRequest<i64>,
+    ) -> Result<Page<RecipeVersion, i64>> {
+        if page.after.is_some_and(|after| after <= 1) {
+            // Nothing comes before version 1.
+            return Ok(Page {
+                items: Vec::new(),
+                next: None,
+            });
+        }
+        let query = PageQuery {
+            after: page.after.map(version_sk),
+            forward: false,
+            ..PageQuery::new(recipe_pk(recipe_id), VERSION_SK_PREFIX)
+        };
+        let items = self
+            .table
+            .query_page(&query, page.limit + 1, |_| Ok(true))
+            .await?;
+        let mut versions = items
             .iter()
-            .map(document)
-            .collect()
+            .map(|item| read_version(recipe_id, item))
+            .collect::<Result<Vec<_>>>()?;
+        if versions.is_empty() {
+            // No version items: an unknown recipe, or one stored before
+            // versions, whose only version is its latest item.
+            versions.extend(self.legacy_first_version(recipe_id).await?);
+        }
+        Ok(Page::from_items(versions, page.limit, |version| {
+            version.version
+        }))
+    }
+
+    async fn recipes_page(&self, page: &PageRequest<i64>) -> Result<Page<Recipe, i64>> {
+        let query = PageQuery {
+            after: page.after.map(recipe_sk),
+            ..PageQuery::new(RECIPES_PK.to_owned(), RECIPE_SK_PREFIX)
+        };
+        let items = self
+            .table
+            .query_page(&query, page.limit + 1, |_| Ok(true))
+            .await?;
+        let recipes = items
+            .iter()
+            .map(|item| Ok((recipe_id_of(item)?, document::<Recipe>(item)?)))
+            .collect::<Result<Vec<_>>>()?;
+        let page = Page::from_items(recipes, page.limit, |(recipe_id, _)| *recipe_id);
+        Ok(Page {
+            items: page.items.into_iter().map(|(_, recipe)| recipe).collect(),
+            next: page.next,
+        })
     }
 
     async fn put_make(&self, identity: &MakeIdentity, record: &MakeRecord) -> Result<MakeWritten> {
@@ -1318,38 +1737,50 @@ impl RecordStore for DynamoRecordStore {
 
     async fn make(&self, recipe_id: i64, make_id: i64) -> Result<Option<MakeRecord>> {
         self.table
-            .get(key(make_pk(recipe_id), make_sk(make_id)))
+            .get(key(recipe_pk(recipe_id), make_sk(make_id)))
             .await?
             .map(|item| document(&item))
             .transpose()
     }
 
-    async fn makes(&self, recipe_id: i64) -> Result<Vec<MakeRecord>> {
+    async fn makes_page(
+        &self,
+        recipe_id: i64,
+        version: Option<i64>,
+        page: &PageRequest<i64>,
+    ) -> Result<Page<MakeRecord, i64>> {
+        // From the start, the query covers every sort key starting with
+        // `MAKE`: old makes (`MAKE#…`, which sort first) are found and
+        // refused rather than silently missing, and the counter
+        // (`MAKECOUNTER`) is passed over. After a cursor it starts past
+        // both, among the `MAKEID#` keys, which sort by make id.
+        let query = PageQuery {
+            after: page.after.map(make_sk),
+            filter: version.map(makes_of_version),
+            ..PageQuery::new(recipe_pk(recipe_id), MAKE_SK_STEM)
+        };
         let items = self
             .table
-            .query(&make_pk(recipe_id), Some(MAKE_SK_STEM))
+            .query_page(&query, page.limit + 1, |item| {
+                let sk = string_attribute(item, "sk").unwrap_or_default();
+                if sk.starts_with(LEGACY_MAKE_SK_PREFIX) {
+                    // Never skipped silently: an old make must be
+                    // migrated, and the operator is told how.
+                    return Err(Error::Corrupt {
+                        what: describe(item),
+                        message:
+                            "a make stored with a text id; run `recipe migrate-ids` on this table"
+                                .to_owned(),
+                    });
+                }
+                Ok(sk.starts_with(MAKE_SK_PREFIX))
+            })
             .await?;
-        let mut makes = Vec::with_capacity(items.len());
-        for item in &items {
-            let sk = string_attribute(item, "sk").unwrap_or_default();
-            if sk.starts_with(LEGACY_MAKE_SK_PREFIX) {
-                // Never skipped silently: an old make must be migrated,
-                // and the operator is told how.
-                return Err(Error::Corrupt {
-                    what: describe(item),
-                    message: "a make stored with a text id; run `recipe migrate-ids` on this table"
-                        .to_owned(),
-                });
-            }
-            if sk.starts_with(MAKE_SK_PREFIX) {
-                makes.push(document::<MakeRecord>(item)?);
-            }
-        }
-        // Keys order makes by id; the port wants them oldest first.
-        makes.sort_by(|a, b| {
-            (a.recorded_at.as_str(), a.make_id).cmp(&(b.recorded_at.as_str(), b.make_id))
-        });
-        Ok(makes)
+        let makes = items
+            .iter()
+            .map(document::<MakeRecord>)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Page::from_items(makes, page.limit, |make| make.make_id))
     }
 
     async fn put_rejection(&self, rejection: &Rejection) -> Result<()> {
@@ -1362,14 +1793,98 @@ impl RecordStore for DynamoRecordStore {
         self.table.put(item, false).await.map(|_| ())
     }
 
-    async fn rejections(&self) -> Result<Vec<Rejection>> {
-        self.table
-            .query(REJECTIONS_PK, None)
-            .await?
+    async fn rejections_page(
+        &self,
+        page: &PageRequest<String>,
+    ) -> Result<Page<Rejection, String>> {
+        let after = page
+            .after
+            .as_deref()
+            .map(rejection_cursor)
+            .transpose()?
+            .map(str::to_owned);
+        let query = PageQuery {
+            after,
+            ..PageQuery::new(REJECTIONS_PK.to_owned(), REJECTION_SK_PREFIX)
+        };
+        let items = self
+            .table
+            .query_page(&query, page.limit + 1, |_| Ok(true))
+            .await?;
+        let rejections = items
             .iter()
-            .map(document)
-            .collect()
+            .map(|item| {
+                let sk = string_attribute(item, "sk").unwrap_or_default().to_owned();
+                Ok((sk, document::<Rejection>(item)?))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let page = Page::from_items(rejections, page.limit, |(sk, _)| sk.clone());
+        Ok(Page {
+            items: page
+                .items
+                .into_iter()
+                .map(|(_, rejection)| rejection)
+                .collect(),
+            next: page.next,
+        })
     }
+}
+
+/// The filter that keeps the makes cooked from `version`, and old makes
+/// (`MAKE#…`, so that they are refused rather than missed). A make item
+/// written before versions has no `recipeVersion` attribute: it was
+/// cooked from version 1.
+fn makes_of_version(version: i64) -> Filter {
+    let values = vec![
+        (":version", AttributeValue::N(version.to_string())),
+        (":legacy", s(LEGACY_MAKE_SK_PREFIX)),
+    ];
+    let names = vec![("#version", MAKE_VERSION_ATTRIBUTE)];
+    if version == 1 {
+        let mut values = values;
+        values.push((":make", s(MAKE_SK_PREFIX)));
+        Filter {
+            expression: "#version = :version OR begins_with(sk, :legacy) \
+                         OR (attribute_not_exists(#version) AND begins_with(sk, :make))",
+            values,
+            names,
+        }
+    } else {
+        Filter {
+            expression: "#version = :version OR begins_with(sk, :legacy)",
+            values,
+            names,
+        }
+    }
+}
+
+/// The writes that store `version` as its recipe's next version: its
+/// latest item, on the condition that it still holds the version before
+/// (or is absent, for version 1), and the version's own item, which must
+/// be new. `legacy` is the latest item of a recipe stored before versions,
+/// for its version 2: its version 1 item is written too, and the latest
+/// item must still be exactly that one.
+fn version_writes(version: &RecipeVersion, legacy: Option<&Item>) -> Result<Vec<TransactWrite>> {
+    let expected = match (version.version, legacy) {
+        (_, Some(item)) => LatestExpected::Legacy(
+            string_attribute(item, "doc").unwrap_or_default().to_owned(),
+        ),
+        (1, None) => LatestExpected::Absent,
+        (number, None) => LatestExpected::Version(number - 1),
+    };
+    // The latest item first: its condition is the one that answers.
+    let mut writes = vec![
+        TransactWrite::Latest {
+            item: latest_item(version)?,
+            expected,
+        },
+        TransactWrite::new_item(version_record_item(version)?),
+    ];
+    if let Some(item) = legacy {
+        let first = legacy_first_version(version.recipe_id, item)?;
+        writes.push(TransactWrite::new_item(version_record_item(&first)?));
+    }
+    Ok(writes)
 }
 
 /// An [`AnnouncementLog`] on the same table as [`DynamoRecordStore`]: one

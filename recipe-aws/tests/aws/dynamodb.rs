@@ -3,7 +3,8 @@
 use recipe_aws::dynamodb::create_table;
 use recipe_aws::{Aws, DynamoAnnouncementLog, DynamoRecordStore};
 use recipe_diff::{Recipe, Step};
-use recipe_ports::{AnnouncementLog, ObjectInfo, PutMode, RecordStore, Written};
+use recipe_ports::records::{RecipeVersion, VersionWritten};
+use recipe_ports::{AnnouncementLog, ObjectInfo, RecordStore};
 
 use crate::moto::{Moto, unique};
 
@@ -93,9 +94,18 @@ async fn long_listings_read_every_page() {
                 step_text: long_step.clone(),
             }],
         };
+        let version = RecipeVersion {
+            recipe_id: id - 10,
+            version: 1,
+            recipe,
+            created_at: "2026-11-20T09:00:00.000Z".to_owned(),
+            source: None,
+            message: None,
+            changes: 0,
+        };
         assert_eq!(
-            store.put_recipe(&recipe, PutMode::Create).await.unwrap(),
-            Written::Created
+            store.put_version(&version).await.unwrap(),
+            VersionWritten::Created
         );
     }
     aws.requests().reset();
@@ -119,22 +129,27 @@ async fn long_listings_read_every_page() {
 }
 
 #[tokio::test]
-async fn a_recipe_without_id_and_a_missing_table_are_refused() {
+async fn a_version_below_one_and_a_missing_table_are_refused() {
     let (aws, table) = table().await;
     let store = DynamoRecordStore::new(aws.dynamodb(), &table);
-    let nameless = Recipe {
-        recipe_name: "Soup".to_owned(),
-        recipe_id: None,
-        rating: None,
-        ingredients: Vec::new(),
-        steps: Vec::new(),
+    let zero = RecipeVersion {
+        recipe_id: 4,
+        version: 0,
+        recipe: Recipe {
+            recipe_name: "Soup".to_owned(),
+            recipe_id: Some(4),
+            rating: None,
+            ingredients: Vec::new(),
+            steps: Vec::new(),
+        },
+        created_at: "2026-11-20T09:00:00.000Z".to_owned(),
+        source: None,
+        message: None,
+        changes: 0,
     };
-    let error = store
-        .put_recipe(&nameless, PutMode::Upsert)
-        .await
-        .unwrap_err();
+    let error = store.put_version(&zero).await.unwrap_err();
     assert!(
-        !error.is_transient() && error.to_string().contains("Soup"),
+        !error.is_transient() && error.to_string().contains("recipe 4"),
         "{error}"
     );
 

@@ -63,6 +63,7 @@ fn make(recipe_id: i64, notes: &str, recorded_at: &str) -> MakeRecord {
         make_id: 0,
         made_at: None,
         notes: Some(notes.to_owned()),
+        recipe_version: 1,
         differences: recipe_diff::diff(&original, &cooked),
         recipe: cooked,
         flat_differences: Vec::new(),
@@ -334,8 +335,9 @@ async fn old_makes_get_integer_ids_and_claims_and_a_second_run_changes_nothing()
         "{events:?}"
     );
 
-    // Every make is there under its integer id, oldest first, with the
-    // id everywhere it is named.
+    // Every make is there under its integer id, listed in id order (the
+    // report above shows the arrival order the ids were given in), with
+    // the id everywhere it is named.
     let listed = |makes: Vec<MakeRecord>| -> Vec<(i64, String)> {
         makes
             .into_iter()
@@ -345,19 +347,19 @@ async fn old_makes_get_integer_ids_and_claims_and_a_second_run_changes_nothing()
     assert_eq!(
         listed(store.makes(1).await.unwrap()),
         [
-            (8, "object".to_owned()),
-            (7, "seven".to_owned()),
-            (9, "posted".to_owned()),
             (3, "three".to_owned()),
+            (7, "seven".to_owned()),
+            (8, "object".to_owned()),
+            (9, "posted".to_owned()),
         ]
     );
     assert_eq!(
         listed(store.makes(2).await.unwrap()),
         [
+            (2, "new two".to_owned()),
             (3, "posted".to_owned()),
             (4, "object".to_owned()),
             (5, "old two".to_owned()),
-            (2, "new two".to_owned()),
         ]
     );
     for (recipe_id, make_id) in [(1, 7), (1, 8), (2, 5)] {
@@ -565,7 +567,7 @@ async fn a_cancelled_make_transaction_leaves_nothing_behind() {
         .iter()
         .map(|m| m.make_id)
         .collect();
-    assert_eq!(ids, [2, 1], "the old make arrived first");
+    assert_eq!(ids, [1, 2], "the old make moved to the next id");
     assert!(store.migrate_make_ids().await.unwrap().migrated.is_empty());
 }
 
@@ -704,7 +706,7 @@ async fn without_cancellation_reasons_the_failed_condition_is_read_from_the_tabl
         .iter()
         .map(|m| m.make_id)
         .collect();
-    assert_eq!(ids, [4, 1, 2]);
+    assert_eq!(ids, [1, 2, 4]);
     assert!(
         stripped.load(Ordering::Relaxed) >= 4,
         "every cancellation went without reasons"
