@@ -191,7 +191,9 @@ async fn an_old_data_directory_keeps_every_make_with_an_integer_id() {
     // Every make of the old build is pinned to the recipe it was diffed
     // against, which became version 1.
     assert!(items(&pie).iter().all(|make| make["recipeVersion"] == 1));
-    let versions = get_json(&format!("{base}/recipes/1/versions")).await.unwrap();
+    let versions = get_json(&format!("{base}/recipes/1/versions"))
+        .await
+        .unwrap();
     assert_eq!(count(&versions), 1, "{versions}");
     assert_eq!(versions["items"][0]["version"], 1);
     let pancakes = get_json(&format!("{base}/recipes/2/makes")).await.unwrap();

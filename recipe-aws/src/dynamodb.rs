@@ -136,7 +136,10 @@ fn rejection_cursor(cursor: &str) -> Result<&str> {
         .and_then(|rest| rest.rsplit_once('#'))
         .map(|(_, digest)| digest);
     let well_formed = digest.is_some_and(|digest| {
-        digest.len() == 16 && digest.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        digest.len() == 16
+            && digest
+                .bytes()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
     });
     if well_formed && cursor.len() <= 1024 {
         Ok(cursor)
@@ -1467,7 +1470,10 @@ enum TransactWrite {
     DeleteExisting(Item),
     /// Put a recipe's latest item, on the condition that the latest item
     /// stored is still the one `expected` describes.
-    Latest { item: Item, expected: LatestExpected },
+    Latest {
+        item: Item,
+        expected: LatestExpected,
+    },
 }
 
 /// What a recipe's latest item must be for a new version to replace it.
@@ -1557,7 +1563,9 @@ impl TransactWrite {
                 )
                 .build(),
             TransactWrite::Latest { item, expected } => {
-                let put = Put::builder().table_name(table).set_item(Some(item.clone()));
+                let put = Put::builder()
+                    .table_name(table)
+                    .set_item(Some(item.clone()));
                 let put = match expected {
                     LatestExpected::Absent => put.condition_expression("attribute_not_exists(pk)"),
                     LatestExpected::Version(version) => put
@@ -1793,10 +1801,7 @@ impl RecordStore for DynamoRecordStore {
         self.table.put(item, false).await.map(|_| ())
     }
 
-    async fn rejections_page(
-        &self,
-        page: &PageRequest<String>,
-    ) -> Result<Page<Rejection, String>> {
+    async fn rejections_page(&self, page: &PageRequest<String>) -> Result<Page<Rejection, String>> {
         let after = page
             .after
             .as_deref()
@@ -1866,9 +1871,9 @@ fn makes_of_version(version: i64) -> Filter {
 /// item must still be exactly that one.
 fn version_writes(version: &RecipeVersion, legacy: Option<&Item>) -> Result<Vec<TransactWrite>> {
     let expected = match (version.version, legacy) {
-        (_, Some(item)) => LatestExpected::Legacy(
-            string_attribute(item, "doc").unwrap_or_default().to_owned(),
-        ),
+        (_, Some(item)) => {
+            LatestExpected::Legacy(string_attribute(item, "doc").unwrap_or_default().to_owned())
+        }
         (1, None) => LatestExpected::Absent,
         (number, None) => LatestExpected::Version(number - 1),
     };

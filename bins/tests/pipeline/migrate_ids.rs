@@ -33,6 +33,7 @@ async fn put_old_make(client: &Client, table: &str, recipe_id: i64, text_id: &st
         }],
     };
     let record = MakeRecord {
+        recipe_version: 1,
         recipe_id,
         make_id: 0,
         made_at: None,
