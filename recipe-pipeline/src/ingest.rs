@@ -25,7 +25,7 @@ use recipe_ports::records::{
     MAX_MAKE_ID, MakeIdentity, MakeRecord, MakeWritten, RecipeVersion, Rejection, VersionWritten,
     idempotency_claim, object_claim,
 };
-use recipe_ports::{Error, RecordStore, Source, Written};
+use recipe_ports::{Error, PageRequest, RecordStore, Source, Written};
 
 /// How a recipe write treats the id and an existing recipe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -250,6 +250,17 @@ async fn store_recipe(
     // Read the latest, decide, write the one after it; when another writer
     // stored that one first, decide again against theirs.
     for _ in 0..VERSION_ATTEMPTS {
+        // An object version delivered again (a redelivered message, a
+        // retry after a crash) is the version it made, whatever came
+        // after it: one object version is one version, at most.
+        if let Some(source) = source
+            && let Some(made) = version_from(store, recipe_id, source).await?
+        {
+            return Ok(RecordedRecipe {
+                written: RecipeWritten::Unchanged,
+                version: made,
+            });
+        }
         let latest = store
             .latest_version(recipe_id)
             .await
@@ -299,6 +310,34 @@ async fn store_recipe(
             "recipe {recipe_id}: {VERSION_ATTEMPTS} other versions were written while this one was"
         ),
     }))
+}
+
+/// The version of recipe `recipe_id` that `source` made, if any: its
+/// history read newest first, where a redelivery finds it at once.
+async fn version_from(
+    store: &dyn RecordStore,
+    recipe_id: i64,
+    source: &Source,
+) -> Result<Option<RecipeVersion>, IngestError> {
+    let named = source.version();
+    let mut request = PageRequest::first(PageRequest::<i64>::MAX_LIMIT);
+    loop {
+        let page = store
+            .versions(recipe_id, &request)
+            .await
+            .map_err(IngestError::Store)?;
+        if let Some(found) = page
+            .items
+            .into_iter()
+            .find(|version| version.source.as_deref() == Some(named.as_str()))
+        {
+            return Ok(Some(found));
+        }
+        match page.next {
+            Some(after) => request.after = Some(after),
+            None => return Ok(None),
+        }
+    }
 }
 
 /// Reads a make of the recipe `of` names, computes its differences from
@@ -573,6 +612,47 @@ mod tests {
                 .ingredients[0]
                 .quantity,
             parse_recipe(PIE).unwrap().ingredients[0].quantity
+        );
+    }
+
+    #[tokio::test]
+    async fn an_object_version_delivered_again_makes_no_version() {
+        let store = store_with_pie().await;
+        let first = PIE.replace("\"rating\": 4", "\"rating\": 3");
+        let second = PIE.replace("\"rating\": 4", "\"rating\": 2");
+        let (a, b) = (source("a"), source("b"));
+        for (body, from) in [(&first, &a), (&second, &b), (&first, &a)] {
+            record_recipe(
+                &store,
+                body.as_bytes(),
+                RecipeWrite::Upsert,
+                Some(from),
+                None,
+            )
+            .await
+            .unwrap();
+        }
+        // Version 2 came from `a`; its redelivery after `b` is not a
+        // revert but the same object version again.
+        let latest = store.latest_version(1).await.unwrap().unwrap();
+        assert_eq!(latest.version, 3);
+        assert_eq!(
+            latest.source.as_deref(),
+            Some("s3://bucket/makes/pie.json@b")
+        );
+        // The same bytes from another object version are a revert.
+        let reverted = record_recipe(
+            &store,
+            first.as_bytes(),
+            RecipeWrite::Upsert,
+            Some(&source("c")),
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            (reverted.written, reverted.version.version),
+            (RecipeWritten::NewVersion, 4)
         );
     }
 

@@ -11,6 +11,7 @@ mod disk;
 #[path = "../pipeline/harness.rs"]
 #[allow(dead_code)]
 mod harness;
+mod versions;
 // moto, started once per test binary: the harness recipe-aws's tests use.
 #[path = "../../../recipe-aws/tests/aws/moto.rs"]
 #[allow(dead_code)]
