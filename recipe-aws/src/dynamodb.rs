@@ -136,7 +136,10 @@ fn rejection_cursor(cursor: &str) -> Result<&str> {
         .and_then(|rest| rest.rsplit_once('#'))
         .map(|(_, digest)| digest);
     let well_formed = digest.is_some_and(|digest| {
-        digest.len() == 16 && digest.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        digest.len() == 16
+            && digest
+                .bytes()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
     });
     if well_formed && cursor.len() <= 1024 {
         Ok(cursor)
@@ -1467,7 +1470,10 @@ enum TransactWrite {
     DeleteExisting(Item),
     /// Put a recipe's latest item, on the condition that the latest item
     /// stored is still the one `expected` describes.
-    Latest { item: Item, expected: LatestExpected },
+    Latest {
+        item: Item,
+        expected: LatestExpected,
+    },
 }
 
 /// What a recipe's latest item must be for a new version to replace it.
@@ -1557,7 +1563,9 @@ impl TransactWrite {
                 )
                 .build(),
             TransactWrite::Latest { item, expected } => {
-                let put = Put::builder().table_name(table).set_item(Some(item.clone()));
+                let put = Put::builder()
+                    .table_name(table)
+                    .set_item(Some(item.clone()));
                 let put = match expected {
                     LatestExpected::Absent => put.condition_expression("attribute_not_exists(pk)"),
                     LatestExpected::Version(version) => put
@@ -1793,10 +1801,7 @@ impl RecordStore for DynamoRecordStore {
         self.table.put(item, false).await.map(|_| ())
     }
 
-    async fn rejections_page(
-        &self,
-        page: &PageRequest<String>,
-    ) -> Result<Page<Rejection, String>> {
+    async fn rejections_page(&self, page: &PageRequest<String>) -> Result<Page<Rejection, String>> {
         let after = page
             .after
             .as_deref()
@@ -1866,9 +1871,9 @@ fn makes_of_version(version: i64) -> Filter {
 /// item must still be exactly that one.
 fn version_writes(version: &RecipeVersion, legacy: Option<&Item>) -> Result<Vec<TransactWrite>> {
     let expected = match (version.version, legacy) {
-        (_, Some(item)) => LatestExpected::Legacy(
-            string_attribute(item, "doc").unwrap_or_default().to_owned(),
-        ),
+        (_, Some(item)) => {
+            LatestExpected::Legacy(string_attribute(item, "doc").unwrap_or_default().to_owned())
+        }
         (1, None) => LatestExpected::Absent,
         (number, None) => LatestExpected::Version(number - 1),
     };
@@ -1997,6 +2002,175 @@ mod tests {
         assert_eq!(keys, sorted);
         assert_eq!(recipe_sk(1), "RECIPE#09223372036854775809");
         assert!(keys.iter().all(|k| k.len() == "RECIPE#".len() + 20));
+    }
+
+    #[test]
+    fn sortable_ids_read_back_and_nothing_else_does() {
+        for id in [i64::MIN, -1, 0, 1, 7, i64::MAX] {
+            assert_eq!(from_sortable(&sortable(id)), Some(id));
+        }
+        for text in [
+            "",
+            "1",
+            "0922337203685477580x",
+            "+9223372036854775809",
+            "99999999999999999999",
+        ] {
+            assert_eq!(from_sortable(text), None, "{text:?}");
+        }
+        let item = key(RECIPES_PK.to_owned(), recipe_sk(-3));
+        assert_eq!(recipe_id_of(&item).unwrap(), -3);
+        let stranger = key(RECIPES_PK.to_owned(), "RECIPE#12".to_owned());
+        assert!(matches!(
+            recipe_id_of(&stranger),
+            Err(Error::Corrupt { .. })
+        ));
+    }
+
+    #[test]
+    fn version_sort_keys_sort_like_the_versions() {
+        let keys: Vec<String> = [1, 2, 9, 10, 11, 100, i64::MAX]
+            .into_iter()
+            .map(version_sk)
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+        assert_eq!(version_sk(12), "VERSION#0000000000000000012");
+    }
+
+    fn pie(version: i64) -> RecipeVersion {
+        RecipeVersion {
+            recipe_id: 4,
+            version,
+            recipe: Recipe {
+                recipe_name: format!("Pie {version}"),
+                recipe_id: Some(4),
+                ..Recipe::default()
+            },
+            created_at: "2026-12-01T00:00:00.000Z".to_owned(),
+            source: Some("s3://b/recipes/pie.json@e1".to_owned()),
+            message: Some("less sugar".to_owned()),
+            changes: 2,
+        }
+    }
+
+    #[test]
+    fn a_version_reads_back_from_its_items_and_a_legacy_item_is_version_1() {
+        let version = pie(3);
+        for item in [
+            latest_item(&version).unwrap(),
+            version_record_item(&version).unwrap(),
+        ] {
+            assert!(!is_legacy_recipe(&item));
+            assert_eq!(read_version(4, &item).unwrap(), version);
+            // The recipe alone is the document, as a listing reads it.
+            assert_eq!(document::<Recipe>(&item).unwrap(), version.recipe);
+            assert!(matches!(read_version(5, &item), Err(Error::Corrupt { .. })));
+        }
+        let legacy = document_item(
+            RECIPES_PK.to_owned(),
+            recipe_sk(4),
+            "recipe",
+            &version.recipe,
+        )
+        .unwrap();
+        assert!(is_legacy_recipe(&legacy));
+        let first = read_version(4, &legacy).unwrap();
+        assert_eq!((first.version, first.changes, first.source), (1, 0, None));
+        assert_eq!(first.created_at, LEGACY_VERSION_CREATED_AT);
+        assert_eq!(first.message.as_deref(), Some(LEGACY_VERSION_MESSAGE));
+        assert_eq!(first.recipe, version.recipe);
+    }
+
+    #[test]
+    fn latest_conditions_hold_for_what_they_expect() {
+        let second = latest_item(&pie(2)).unwrap();
+        let legacy = document_item(
+            RECIPES_PK.to_owned(),
+            recipe_sk(4),
+            "recipe",
+            &pie(1).recipe,
+        )
+        .unwrap();
+        let legacy_doc = string_attribute(&legacy, "doc").unwrap().to_owned();
+        assert!(LatestExpected::Absent.holds(None));
+        assert!(!LatestExpected::Absent.holds(Some(&second)));
+        assert!(LatestExpected::Version(2).holds(Some(&second)));
+        assert!(!LatestExpected::Version(1).holds(Some(&second)));
+        assert!(!LatestExpected::Version(2).holds(None));
+        assert!(!LatestExpected::Version(1).holds(Some(&legacy)));
+        assert!(LatestExpected::Legacy(legacy_doc.clone()).holds(Some(&legacy)));
+        assert!(!LatestExpected::Legacy("{}".to_owned()).holds(Some(&legacy)));
+        assert!(!LatestExpected::Legacy(legacy_doc).holds(Some(&second)));
+    }
+
+    #[test]
+    fn a_legacy_recipes_version_2_writes_version_1_too() {
+        let legacy = document_item(
+            RECIPES_PK.to_owned(),
+            recipe_sk(4),
+            "recipe",
+            &pie(1).recipe,
+        )
+        .unwrap();
+        let writes = version_writes(&pie(2), Some(&legacy)).unwrap();
+        let sort_keys: Vec<String> = writes
+            .iter()
+            .map(|write| match write {
+                TransactWrite::Latest { item, .. } | TransactWrite::NewItem(item) => {
+                    string_attribute(item, "sk").unwrap_or_default().to_owned()
+                }
+                other => panic!("unexpected write {other:?}"),
+            })
+            .collect();
+        assert_eq!(sort_keys, [recipe_sk(4), version_sk(2), version_sk(1)]);
+        assert!(matches!(
+            &writes[0],
+            TransactWrite::Latest {
+                expected: LatestExpected::Legacy(_),
+                ..
+            }
+        ));
+        let plain = version_writes(&pie(2), None).unwrap();
+        assert_eq!(plain.len(), 2);
+        assert!(matches!(
+            &plain[0],
+            TransactWrite::Latest {
+                expected: LatestExpected::Version(1),
+                ..
+            }
+        ));
+        assert!(matches!(
+            &version_writes(&pie(1), None).unwrap()[0],
+            TransactWrite::Latest {
+                expected: LatestExpected::Absent,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn rejection_cursors_are_rejection_sort_keys() {
+        let rejection = Rejection {
+            source: "s3://b/makes/x.json@e".to_owned(),
+            reason: "bad".to_owned(),
+            rejected_at: "2026-01-01T00:00:00Z".to_owned(),
+        };
+        let sk = rejection_sk(&rejection);
+        assert_eq!(rejection_cursor(&sk).unwrap(), sk);
+        for stranger in [
+            "",
+            "REJECTION#",
+            "REJECTION#x#abc",
+            "MAKEID#1",
+            "REJECTION#x#0123456789abcdeg",
+        ] {
+            assert!(
+                matches!(rejection_cursor(stranger), Err(Error::InvalidCursor { .. })),
+                "{stranger:?}"
+            );
+        }
     }
 
     #[test]
