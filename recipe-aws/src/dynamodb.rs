@@ -1,4 +1,6 @@
-//! The record store and the announcement log on one DynamoDB table.
+//! The record store (recipes with every version, makes with their
+//! differences, rejections; every list read a page at a time) and the
+//! announcement log on one DynamoDB table.
 //!
 #![doc = include_str!("../docs/dynamodb.md")]
 
