@@ -1697,7 +1697,7 @@ impl RecordStore for DynamoRecordStore {
         };
         let items = self
             .table
-            .query_page(&query, page.limit + 1, |_| Ok(true))
+            .query_page(&query, page_limit(page.limit) + 1, |_| Ok(true))
             .await?;
         let mut versions = items
             .iter()
@@ -1708,9 +1708,11 @@ impl RecordStore for DynamoRecordStore {
             // versions, whose only version is its latest item.
             versions.extend(self.legacy_first_version(recipe_id).await?);
         }
-        Ok(Page::from_items(versions, page.limit, |version| {
-            version.version
-        }))
+        Ok(Page::from_items(
+            versions,
+            page_limit(page.limit),
+            |version| version.version,
+        ))
     }
 
     async fn recipes_page(&self, page: &PageRequest<i64>) -> Result<Page<Recipe, i64>> {
@@ -1720,13 +1722,13 @@ impl RecordStore for DynamoRecordStore {
         };
         let items = self
             .table
-            .query_page(&query, page.limit + 1, |_| Ok(true))
+            .query_page(&query, page_limit(page.limit) + 1, |_| Ok(true))
             .await?;
         let recipes = items
             .iter()
             .map(|item| Ok((recipe_id_of(item)?, document::<Recipe>(item)?)))
             .collect::<Result<Vec<_>>>()?;
-        let page = Page::from_items(recipes, page.limit, |(recipe_id, _)| *recipe_id);
+        let page = Page::from_items(recipes, page_limit(page.limit), |(recipe_id, _)| *recipe_id);
         Ok(Page {
             items: page.items.into_iter().map(|(_, recipe)| recipe).collect(),
             next: page.next,
@@ -1771,7 +1773,7 @@ impl RecordStore for DynamoRecordStore {
         };
         let items = self
             .table
-            .query_page(&query, page.limit + 1, |item| {
+            .query_page(&query, page_limit(page.limit) + 1, |item| {
                 let sk = string_attribute(item, "sk").unwrap_or_default();
                 if sk.starts_with(LEGACY_MAKE_SK_PREFIX) {
                     // Never skipped silently: an old make must be
@@ -1790,7 +1792,9 @@ impl RecordStore for DynamoRecordStore {
             .iter()
             .map(document::<MakeRecord>)
             .collect::<Result<Vec<_>>>()?;
-        Ok(Page::from_items(makes, page.limit, |make| make.make_id))
+        Ok(Page::from_items(makes, page_limit(page.limit), |make| {
+            make.make_id
+        }))
     }
 
     async fn put_rejection(&self, rejection: &Rejection) -> Result<()> {
@@ -1816,7 +1820,7 @@ impl RecordStore for DynamoRecordStore {
         };
         let items = self
             .table
-            .query_page(&query, page.limit + 1, |_| Ok(true))
+            .query_page(&query, page_limit(page.limit) + 1, |_| Ok(true))
             .await?;
         let rejections = items
             .iter()
@@ -1825,7 +1829,7 @@ impl RecordStore for DynamoRecordStore {
                 Ok((sk, document::<Rejection>(item)?))
             })
             .collect::<Result<Vec<_>>>()?;
-        let page = Page::from_items(rejections, page.limit, |(sk, _)| sk.clone());
+        let page = Page::from_items(rejections, page_limit(page.limit), |(sk, _)| sk.clone());
         Ok(Page {
             items: page
                 .items
@@ -1835,6 +1839,13 @@ impl RecordStore for DynamoRecordStore {
             next: page.next,
         })
     }
+}
+
+/// How many items a page asked for `limit` holds: at most
+/// [`PageRequest::MAX_LIMIT`], whatever a request built by hand says, so
+/// that no page reads without bound.
+fn page_limit(limit: usize) -> usize {
+    limit.min(PageRequest::<i64>::MAX_LIMIT)
 }
 
 /// The filter that keeps the makes cooked from `version`, and old makes
