@@ -1,4 +1,6 @@
-//! The record store and the announcement log on one DynamoDB table.
+//! The record store (recipes with every version, makes with their
+//! differences, rejections; every list read a page at a time) and the
+//! announcement log on one DynamoDB table.
 //!
 #![doc = include_str!("../docs/dynamodb.md")]
 
@@ -1695,7 +1697,7 @@ impl RecordStore for DynamoRecordStore {
         };
         let items = self
             .table
-            .query_page(&query, page.limit + 1, |_| Ok(true))
+            .query_page(&query, page_limit(page.limit) + 1, |_| Ok(true))
             .await?;
         let mut versions = items
             .iter()
@@ -1706,9 +1708,11 @@ impl RecordStore for DynamoRecordStore {
             // versions, whose only version is its latest item.
             versions.extend(self.legacy_first_version(recipe_id).await?);
         }
-        Ok(Page::from_items(versions, page.limit, |version| {
-            version.version
-        }))
+        Ok(Page::from_items(
+            versions,
+            page_limit(page.limit),
+            |version| version.version,
+        ))
     }
 
     async fn recipes_page(&self, page: &PageRequest<i64>) -> Result<Page<Recipe, i64>> {
@@ -1718,13 +1722,13 @@ impl RecordStore for DynamoRecordStore {
         };
         let items = self
             .table
-            .query_page(&query, page.limit + 1, |_| Ok(true))
+            .query_page(&query, page_limit(page.limit) + 1, |_| Ok(true))
             .await?;
         let recipes = items
             .iter()
             .map(|item| Ok((recipe_id_of(item)?, document::<Recipe>(item)?)))
             .collect::<Result<Vec<_>>>()?;
-        let page = Page::from_items(recipes, page.limit, |(recipe_id, _)| *recipe_id);
+        let page = Page::from_items(recipes, page_limit(page.limit), |(recipe_id, _)| *recipe_id);
         Ok(Page {
             items: page.items.into_iter().map(|(_, recipe)| recipe).collect(),
             next: page.next,
@@ -1769,7 +1773,7 @@ impl RecordStore for DynamoRecordStore {
         };
         let items = self
             .table
-            .query_page(&query, page.limit + 1, |item| {
+            .query_page(&query, page_limit(page.limit) + 1, |item| {
                 let sk = string_attribute(item, "sk").unwrap_or_default();
                 if sk.starts_with(LEGACY_MAKE_SK_PREFIX) {
                     // Never skipped silently: an old make must be
@@ -1788,7 +1792,9 @@ impl RecordStore for DynamoRecordStore {
             .iter()
             .map(document::<MakeRecord>)
             .collect::<Result<Vec<_>>>()?;
-        Ok(Page::from_items(makes, page.limit, |make| make.make_id))
+        Ok(Page::from_items(makes, page_limit(page.limit), |make| {
+            make.make_id
+        }))
     }
 
     async fn put_rejection(&self, rejection: &Rejection) -> Result<()> {
@@ -1814,7 +1820,7 @@ impl RecordStore for DynamoRecordStore {
         };
         let items = self
             .table
-            .query_page(&query, page.limit + 1, |_| Ok(true))
+            .query_page(&query, page_limit(page.limit) + 1, |_| Ok(true))
             .await?;
         let rejections = items
             .iter()
@@ -1823,7 +1829,7 @@ impl RecordStore for DynamoRecordStore {
                 Ok((sk, document::<Rejection>(item)?))
             })
             .collect::<Result<Vec<_>>>()?;
-        let page = Page::from_items(rejections, page.limit, |(sk, _)| sk.clone());
+        let page = Page::from_items(rejections, page_limit(page.limit), |(sk, _)| sk.clone());
         Ok(Page {
             items: page
                 .items
@@ -1833,6 +1839,13 @@ impl RecordStore for DynamoRecordStore {
             next: page.next,
         })
     }
+}
+
+/// How many items a page asked for `limit` holds: at most
+/// [`PageRequest::MAX_LIMIT`], whatever a request built by hand says, so
+/// that no page reads without bound.
+fn page_limit(limit: usize) -> usize {
+    limit.min(PageRequest::<i64>::MAX_LIMIT)
 }
 
 /// The filter that keeps the makes cooked from `version`, and old makes
@@ -2002,6 +2015,175 @@ mod tests {
         assert_eq!(keys, sorted);
         assert_eq!(recipe_sk(1), "RECIPE#09223372036854775809");
         assert!(keys.iter().all(|k| k.len() == "RECIPE#".len() + 20));
+    }
+
+    #[test]
+    fn sortable_ids_read_back_and_nothing_else_does() {
+        for id in [i64::MIN, -1, 0, 1, 7, i64::MAX] {
+            assert_eq!(from_sortable(&sortable(id)), Some(id));
+        }
+        for text in [
+            "",
+            "1",
+            "0922337203685477580x",
+            "+9223372036854775809",
+            "99999999999999999999",
+        ] {
+            assert_eq!(from_sortable(text), None, "{text:?}");
+        }
+        let item = key(RECIPES_PK.to_owned(), recipe_sk(-3));
+        assert_eq!(recipe_id_of(&item).unwrap(), -3);
+        let stranger = key(RECIPES_PK.to_owned(), "RECIPE#12".to_owned());
+        assert!(matches!(
+            recipe_id_of(&stranger),
+            Err(Error::Corrupt { .. })
+        ));
+    }
+
+    #[test]
+    fn version_sort_keys_sort_like_the_versions() {
+        let keys: Vec<String> = [1, 2, 9, 10, 11, 100, i64::MAX]
+            .into_iter()
+            .map(version_sk)
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+        assert_eq!(version_sk(12), "VERSION#0000000000000000012");
+    }
+
+    fn pie(version: i64) -> RecipeVersion {
+        RecipeVersion {
+            recipe_id: 4,
+            version,
+            recipe: Recipe {
+                recipe_name: format!("Pie {version}"),
+                recipe_id: Some(4),
+                ..Recipe::default()
+            },
+            created_at: "2026-12-01T00:00:00.000Z".to_owned(),
+            source: Some("s3://b/recipes/pie.json@e1".to_owned()),
+            message: Some("less sugar".to_owned()),
+            changes: 2,
+        }
+    }
+
+    #[test]
+    fn a_version_reads_back_from_its_items_and_a_legacy_item_is_version_1() {
+        let version = pie(3);
+        for item in [
+            latest_item(&version).unwrap(),
+            version_record_item(&version).unwrap(),
+        ] {
+            assert!(!is_legacy_recipe(&item));
+            assert_eq!(read_version(4, &item).unwrap(), version);
+            // The recipe alone is the document, as a listing reads it.
+            assert_eq!(document::<Recipe>(&item).unwrap(), version.recipe);
+            assert!(matches!(read_version(5, &item), Err(Error::Corrupt { .. })));
+        }
+        let legacy = document_item(
+            RECIPES_PK.to_owned(),
+            recipe_sk(4),
+            "recipe",
+            &version.recipe,
+        )
+        .unwrap();
+        assert!(is_legacy_recipe(&legacy));
+        let first = read_version(4, &legacy).unwrap();
+        assert_eq!((first.version, first.changes, first.source), (1, 0, None));
+        assert_eq!(first.created_at, LEGACY_VERSION_CREATED_AT);
+        assert_eq!(first.message.as_deref(), Some(LEGACY_VERSION_MESSAGE));
+        assert_eq!(first.recipe, version.recipe);
+    }
+
+    #[test]
+    fn latest_conditions_hold_for_what_they_expect() {
+        let second = latest_item(&pie(2)).unwrap();
+        let legacy = document_item(
+            RECIPES_PK.to_owned(),
+            recipe_sk(4),
+            "recipe",
+            &pie(1).recipe,
+        )
+        .unwrap();
+        let legacy_doc = string_attribute(&legacy, "doc").unwrap().to_owned();
+        assert!(LatestExpected::Absent.holds(None));
+        assert!(!LatestExpected::Absent.holds(Some(&second)));
+        assert!(LatestExpected::Version(2).holds(Some(&second)));
+        assert!(!LatestExpected::Version(1).holds(Some(&second)));
+        assert!(!LatestExpected::Version(2).holds(None));
+        assert!(!LatestExpected::Version(1).holds(Some(&legacy)));
+        assert!(LatestExpected::Legacy(legacy_doc.clone()).holds(Some(&legacy)));
+        assert!(!LatestExpected::Legacy("{}".to_owned()).holds(Some(&legacy)));
+        assert!(!LatestExpected::Legacy(legacy_doc).holds(Some(&second)));
+    }
+
+    #[test]
+    fn a_legacy_recipes_version_2_writes_version_1_too() {
+        let legacy = document_item(
+            RECIPES_PK.to_owned(),
+            recipe_sk(4),
+            "recipe",
+            &pie(1).recipe,
+        )
+        .unwrap();
+        let writes = version_writes(&pie(2), Some(&legacy)).unwrap();
+        let sort_keys: Vec<String> = writes
+            .iter()
+            .map(|write| match write {
+                TransactWrite::Latest { item, .. } | TransactWrite::NewItem(item) => {
+                    string_attribute(item, "sk").unwrap_or_default().to_owned()
+                }
+                other => panic!("unexpected write {other:?}"),
+            })
+            .collect();
+        assert_eq!(sort_keys, [recipe_sk(4), version_sk(2), version_sk(1)]);
+        assert!(matches!(
+            &writes[0],
+            TransactWrite::Latest {
+                expected: LatestExpected::Legacy(_),
+                ..
+            }
+        ));
+        let plain = version_writes(&pie(2), None).unwrap();
+        assert_eq!(plain.len(), 2);
+        assert!(matches!(
+            &plain[0],
+            TransactWrite::Latest {
+                expected: LatestExpected::Version(1),
+                ..
+            }
+        ));
+        assert!(matches!(
+            &version_writes(&pie(1), None).unwrap()[0],
+            TransactWrite::Latest {
+                expected: LatestExpected::Absent,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn rejection_cursors_are_rejection_sort_keys() {
+        let rejection = Rejection {
+            source: "s3://b/makes/x.json@e".to_owned(),
+            reason: "bad".to_owned(),
+            rejected_at: "2026-01-01T00:00:00Z".to_owned(),
+        };
+        let sk = rejection_sk(&rejection);
+        assert_eq!(rejection_cursor(&sk).unwrap(), sk);
+        for stranger in [
+            "",
+            "REJECTION#",
+            "REJECTION#x#abc",
+            "MAKEID#1",
+            "REJECTION#x#0123456789abcdeg",
+        ] {
+            assert!(
+                matches!(rejection_cursor(stranger), Err(Error::InvalidCursor { .. })),
+                "{stranger:?}"
+            );
+        }
     }
 
     #[test]

@@ -19,8 +19,9 @@
 //! - [`sqs`]: [`SqsQueue`], the queue port, plus queue creation with a
 //!   dead-letter queue and [`SqsQueue::send_with_reason`];
 //! - [`dynamodb`]: [`DynamoRecordStore`] and [`DynamoAnnouncementLog`] on one
-//!   table, whose design (keys, items, access patterns) the module documents,
-//!   and [`dynamodb::create_table`].
+//!   table, whose design (keys, items, access patterns, the version and
+//!   make transactions, how tables written before versions are read) the
+//!   module documents, and [`dynamodb::create_table`].
 //!
 //! Every failure is a [`recipe_ports::Error`]: throttling, 5xx answers,
 //! timeouts and connection failures are `Unavailable` (worth retrying);

@@ -11,3 +11,4 @@ mod migration;
 mod moto;
 mod s3;
 mod sqs;
+mod versions;

@@ -1,6 +1,7 @@
 //! Make ids on DynamoDB: moving makes stored under text ids to integer ids
-//! (`DynamoRecordStore::migrate_make_ids`), and what a cancelled make
-//! transaction leaves behind (nothing).
+//! (`DynamoRecordStore::migrate_make_ids`), and what a cancelled make or
+//! version transaction leaves behind (nothing), with or without the
+//! cancellation's reasons.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -20,7 +21,9 @@ use recipe_aws::dynamodb::{MigrationEvent, MoveNote, create_table};
 use recipe_aws::{Aws, DynamoRecordStore};
 use recipe_diff::{Recipe, Step};
 use recipe_ports::RecordStore;
-use recipe_ports::records::{Claim, MakeIdentity, MakeRecord, MakeWritten, MigrationReport};
+use recipe_ports::records::{
+    Claim, MakeIdentity, MakeRecord, MakeWritten, MigrationReport, RecipeVersion, VersionWritten,
+};
 
 use crate::moto::{Moto, unique};
 
@@ -707,6 +710,69 @@ async fn without_cancellation_reasons_the_failed_condition_is_read_from_the_tabl
         .map(|m| m.make_id)
         .collect();
     assert_eq!(ids, [1, 2, 4]);
+    assert!(
+        stripped.load(Ordering::Relaxed) >= 4,
+        "every cancellation went without reasons"
+    );
+}
+
+#[tokio::test]
+async fn without_cancellation_reasons_a_taken_version_is_read_from_the_table() {
+    let (aws, table) = table().await;
+    let interceptor = WithoutCancellationReasons::default();
+    let stripped = Arc::clone(&interceptor.stripped);
+    let client = Client::from_conf(
+        aws.dynamodb()
+            .config()
+            .to_builder()
+            .interceptor(interceptor)
+            .build(),
+    );
+    let store = DynamoRecordStore::new(client.clone(), &table);
+    let version = |recipe_id: i64, number: i64| RecipeVersion {
+        recipe_id,
+        version: number,
+        recipe: recipe(recipe_id),
+        created_at: "2026-12-01T00:00:00.000Z".to_owned(),
+        source: None,
+        message: None,
+        changes: 0,
+    };
+    let put = |v: RecipeVersion| {
+        let store = &store;
+        async move { store.put_version(&v).await.unwrap() }
+    };
+    assert_eq!(put(version(1, 1)).await, VersionWritten::Created);
+    assert_eq!(put(version(1, 1)).await, VersionWritten::Taken);
+    assert_eq!(put(version(1, 3)).await, VersionWritten::Taken);
+    assert_eq!(put(version(1, 2)).await, VersionWritten::Created);
+
+    // A recipe stored before versions: its version 2 finds the latest
+    // item's version condition failed, reads it, and writes version 1 too.
+    let legacy = recipe(2);
+    let item: Item = HashMap::from([
+        ("pk".to_owned(), s("RECIPES")),
+        (
+            "sk".to_owned(),
+            s(&format!("RECIPE#{:020}", 2u64 ^ (1 << 63))),
+        ),
+        ("kind".to_owned(), s("recipe")),
+        (
+            "doc".to_owned(),
+            s(&serde_json::to_string(&legacy).unwrap()),
+        ),
+    ]);
+    client
+        .put_item()
+        .table_name(&table)
+        .set_item(Some(item))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(put(version(2, 1)).await, VersionWritten::Taken);
+    assert_eq!(put(version(2, 2)).await, VersionWritten::Created);
+    let first = store.recipe_version(2, 1).await.unwrap().unwrap();
+    assert_eq!(first.recipe, legacy);
     assert!(
         stripped.load(Ordering::Relaxed) >= 4,
         "every cancellation went without reasons"
