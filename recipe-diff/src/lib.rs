@@ -91,6 +91,7 @@ mod apply;
 pub mod changes;
 mod diff;
 mod error;
+pub mod merge;
 pub mod model;
 #[cfg(feature = "openapi")]
 mod openapi;
@@ -103,5 +104,6 @@ pub use apply::apply;
 pub use changes::RecipeDiff;
 pub use diff::{diff, diff_make};
 pub use error::{Error, Result};
+pub use merge::{Conflict, ConflictPlace, Merge, merge};
 pub use model::{Ingredient, Make, Recipe, Step};
 pub use parse::{parse_make, parse_recipe};
