@@ -282,8 +282,9 @@ fn pair_new_ingredients(ours: &mut Side<'_>, theirs: &mut Side<'_>) -> Vec<Optio
             reserved.insert(t);
         }
     }
-    // Additions with additions first, then substitutes with what is left.
-    for substitutes in [false, true] {
+    // Additions with additions first, alike ones before those alike in
+    // name only, then substitutes with what is left.
+    for (substitutes, whole) in [(false, true), (false, false), (true, false)] {
         for &(o, ours_base) in &ours_new {
             if paired.contains(&o) {
                 continue;
@@ -295,6 +296,11 @@ fn pair_new_ingredients(ours: &mut Side<'_>, theirs: &mut Side<'_>) -> Vec<Optio
                     && (ours_base.is_some() || theirs_base.is_some()) == substitutes
                     && !(ours_base.is_some() && ours_base == theirs_base)
                     && same_ingredient_name(name, &theirs.recipe.ingredients[t].ingredient_name)
+                    && (!whole
+                        || alike(
+                            &ours.sized(&ours.recipe.ingredients[o]),
+                            &theirs.sized(&theirs.recipe.ingredients[t]),
+                        ))
             });
             if let Some(&(t, theirs_base)) = twin {
                 twins[t] = Some(o);

@@ -105,7 +105,18 @@ pub(super) fn merge_steps(
                     // Both moved it, to different places.
                     conflicts.push(placed(step, b, (o, ours), (t, theirs)));
                 }
-                Some(if choice == Pick::Theirs { ts } else { os }.clone())
+                // The text from the side that changed it; the id, a label
+                // only, OURS's unless OURS kept BASE's.
+                Some(Step {
+                    step_id: if os.step_id == step.step_id {
+                        ts.step_id
+                    } else {
+                        os.step_id
+                    },
+                    step_text: if choice == Pick::Theirs { ts } else { os }
+                        .step_text
+                        .clone(),
+                })
             }
         });
     }

@@ -12,7 +12,7 @@ use proptest::prelude::*;
 use recipe_diff::quantity::Quantity;
 use recipe_diff::{Ingredient, Recipe, Step};
 
-pub const NAMES: &[&str] = &[
+pub(crate) const NAMES: &[&str] = &[
     "flour",
     "sugar",
     "brown sugar",
@@ -30,15 +30,15 @@ pub const NAMES: &[&str] = &[
     "onion",
     "tomatoes",
 ];
-pub const UNITS: &[&str] = &[
+pub(crate) const UNITS: &[&str] = &[
     "tsp", "TBS", "cup", "g", "kg", "oz", "ml", "unit", "pinch", "clove",
 ];
-pub const WORDS: &[&str] = &[
+pub(crate) const WORDS: &[&str] = &[
     "mix", "the", "flour", "and", "sugar", "bake", "for", "20", "minutes", "at", "350", "degrees",
     "stir", "gently", "until", "smooth", "add", "eggs", "one", "at", "a", "time", "chill",
 ];
 
-pub fn quantity() -> impl Strategy<Value = Option<Quantity>> {
+pub(crate) fn quantity() -> impl Strategy<Value = Option<Quantity>> {
     prop_oneof![
         1 => Just(None),
         6 => (1u32..48).prop_map(|n| Some(Quantity::new(f64::from(n) / 4.0))),
@@ -54,7 +54,7 @@ pub fn quantity() -> impl Strategy<Value = Option<Quantity>> {
 /// three times. Half are values chosen so that a ratio with an everyday
 /// amount (1 to 12) is a normal float one way and subnormal or infinite
 /// the other; half are any amount, every exponent equally likely.
-pub fn extreme_amount() -> impl Strategy<Value = f64> {
+pub(crate) fn extreme_amount() -> impl Strategy<Value = f64> {
     use proptest::num::f64::{NORMAL, POSITIVE, SUBNORMAL, ZERO};
     prop_oneof![
         proptest::sample::select(vec![
@@ -72,7 +72,7 @@ pub fn extreme_amount() -> impl Strategy<Value = f64> {
     ]
 }
 
-pub fn ingredient() -> impl Strategy<Value = Ingredient> {
+pub(crate) fn ingredient() -> impl Strategy<Value = Ingredient> {
     (
         proptest::option::of(1i64..60),
         quantity(),
@@ -91,11 +91,11 @@ pub fn ingredient() -> impl Strategy<Value = Ingredient> {
         })
 }
 
-pub fn step_text() -> impl Strategy<Value = String> {
+pub(crate) fn step_text() -> impl Strategy<Value = String> {
     proptest::collection::vec(proptest::sample::select(WORDS), 1..9).prop_map(|w| w.join(" "))
 }
 
-pub fn recipe() -> impl Strategy<Value = Recipe> {
+pub(crate) fn recipe() -> impl Strategy<Value = Recipe> {
     (
         proptest::sample::select(&["Apple Pie", "Pancakes", "Bread"][..]),
         proptest::option::of(1i64..5),
@@ -121,7 +121,7 @@ pub fn recipe() -> impl Strategy<Value = Recipe> {
 
 /// One edit a cook might make.
 #[derive(Debug, Clone)]
-pub enum Edit {
+pub(crate) enum Edit {
     Quantity(usize, Option<Quantity>),
     Measurement(usize, Option<&'static str>),
     Rename(usize, &'static str),
@@ -142,7 +142,7 @@ pub enum Edit {
     Scale(u32),
 }
 
-pub fn edit() -> impl Strategy<Value = Edit> {
+pub(crate) fn edit() -> impl Strategy<Value = Edit> {
     let index = 0usize..16;
     prop_oneof![
         (index.clone(), quantity()).prop_map(|(i, q)| Edit::Quantity(i, q)),
@@ -172,11 +172,11 @@ pub fn edit() -> impl Strategy<Value = Edit> {
     ]
 }
 
-pub fn pick(len: usize, i: usize) -> Option<usize> {
+pub(crate) fn pick(len: usize, i: usize) -> Option<usize> {
     (len > 0).then(|| i % len)
 }
 
-pub fn edited(mut recipe: Recipe, edits: &[Edit]) -> Recipe {
+pub(crate) fn edited(mut recipe: Recipe, edits: &[Edit]) -> Recipe {
     for edit in edits {
         let (n_ing, n_steps) = (recipe.ingredients.len(), recipe.steps.len());
         match edit.clone() {
@@ -277,7 +277,7 @@ pub fn edited(mut recipe: Recipe, edits: &[Edit]) -> Recipe {
     recipe
 }
 
-pub fn pair() -> impl Strategy<Value = (Recipe, Recipe)> {
+pub(crate) fn pair() -> impl Strategy<Value = (Recipe, Recipe)> {
     (recipe(), proptest::collection::vec(edit(), 0..8)).prop_map(|(original, edits)| {
         let make = edited(original.clone(), &edits);
         (original, make)
@@ -286,7 +286,7 @@ pub fn pair() -> impl Strategy<Value = (Recipe, Recipe)> {
 
 /// A BASE and two sides, each edited from it on its own: a three-way
 /// merge's input.
-pub fn triple() -> impl Strategy<Value = (Recipe, Recipe, Recipe)> {
+pub(crate) fn triple() -> impl Strategy<Value = (Recipe, Recipe, Recipe)> {
     (
         recipe(),
         proptest::collection::vec(edit(), 0..6),
