@@ -513,3 +513,51 @@ fn merge_added(
     }
     sized_o
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Ingredient, Recipe};
+    use crate::quantity::Quantity;
+    use crate::{Conflict, merge};
+
+    fn recipe(ingredients: &[(f64, &str)]) -> Recipe {
+        Recipe {
+            recipe_name: "Soup".into(),
+            ingredients: ingredients
+                .iter()
+                .map(|&(quantity, name)| Ingredient {
+                    quantity: Some(Quantity::new(quantity)),
+                    measurement: Some("g".into()),
+                    ingredient_name: name.into(),
+                    ..Ingredient::default()
+                })
+                .collect(),
+            ..Recipe::default()
+        }
+    }
+
+    #[test]
+    fn mirrored_additions_pair_alike_ones_first() {
+        // Found by the `merge` fuzz target: OURS adds 1 g then 2 g of
+        // salt, THEIRS 2 g then 1 g. Paired by position they conflicted
+        // twice, in an order that depended on which side was OURS.
+        let base = recipe(&[(100.0, "leek")]);
+        let ours = recipe(&[(100.0, "leek"), (1.0, "salt"), (2.0, "salt")]);
+        let theirs = recipe(&[(100.0, "leek"), (2.0, "salt"), (1.0, "salt")]);
+        let merged = merge(&base, &ours, &theirs);
+        assert_eq!(merged.conflicts, Vec::<Conflict>::new());
+        assert_eq!(merged.recipe, ours);
+    }
+
+    #[test]
+    fn an_ingredient_one_side_adds_and_the_other_swaps_in_is_added_once() {
+        // THEIRS's diff reads its onion as standing in for the leek; OURS
+        // added the onion next to the leek. One onion, and no leek.
+        let base = recipe(&[(100.0, "leek"), (5.0, "salt")]);
+        let ours = recipe(&[(100.0, "leek"), (50.0, "onion"), (5.0, "salt")]);
+        let theirs = recipe(&[(50.0, "onion"), (5.0, "salt")]);
+        let merged = merge(&base, &ours, &theirs);
+        assert!(merged.is_clean(), "{:?}", merged.conflicts);
+        assert_eq!(merged.recipe, theirs);
+    }
+}

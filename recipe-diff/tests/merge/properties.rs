@@ -107,7 +107,7 @@ fn descriptions(d: &RecipeDiff) -> BTreeMap<String, usize> {
     for change in &d.steps {
         match change {
             StepChange::Added { step, .. } => {
-                all.push(format!("step added {}", text(&step.step_text)))
+                all.push(format!("step added {}", text(&step.step_text)));
             }
             StepChange::Removed { step, .. } => {
                 all.push(format!("step removed {}", text(&step.step_text)));
