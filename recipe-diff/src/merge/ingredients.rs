@@ -93,19 +93,45 @@ impl<'a> Side<'a> {
 
     /// `item` at the merged size.
     fn sized(&self, item: &Ingredient) -> Ingredient {
-        let mut item = item.clone();
-        if self.to_merged != 1.0 {
-            // An amount past `f64::MAX` is no amount: it stays as written.
-            if let Some(scaled) = item
-                .quantity
-                .map(|q| q.scaled(self.to_merged))
-                .filter(|q| q.high().is_finite())
-            {
-                item.quantity = Some(scaled);
-            }
-        }
-        item
+        resized(item, self.to_merged)
     }
+
+    /// `item` at BASE's size: what the two sides' amounts are compared at,
+    /// each brought there on its own, so that the answer is the same
+    /// whichever side is OURS.
+    fn unscaled(&self, item: &Ingredient) -> Ingredient {
+        match self.scaling {
+            Some(factor) => resized(item, 1.0 / factor),
+            None => item.clone(),
+        }
+    }
+
+    /// Whether OURS's `o` and THEIRS's `t` are alike, at one size.
+    fn alike_across(&self, o: &Ingredient, theirs: &Side<'_>, t: &Ingredient) -> bool {
+        alike(&self.unscaled(o), &theirs.unscaled(t))
+    }
+
+    /// Whether OURS's `o` and THEIRS's `t` hold the same amount, at one
+    /// size.
+    fn same_amount_across(&self, o: &Ingredient, theirs: &Side<'_>, t: &Ingredient) -> bool {
+        same_amount(&self.unscaled(o), &theirs.unscaled(t))
+    }
+}
+
+/// `item` with its amount multiplied by `factor`.
+fn resized(item: &Ingredient, factor: f64) -> Ingredient {
+    let mut item = item.clone();
+    if factor != 1.0 {
+        // An amount past `f64::MAX` is no amount: it stays as written.
+        if let Some(scaled) = item
+            .quantity
+            .map(|q| q.scaled(factor))
+            .filter(|q| q.high().is_finite())
+        {
+            item.quantity = Some(scaled);
+        }
+    }
+    item
 }
 
 /// Merges the ingredient lists, appending conflicts in BASE order, then
@@ -297,9 +323,10 @@ fn pair_new_ingredients(ours: &mut Side<'_>, theirs: &mut Side<'_>) -> Vec<Optio
                     && !(ours_base.is_some() && ours_base == theirs_base)
                     && same_ingredient_name(name, &theirs.recipe.ingredients[t].ingredient_name)
                     && (!whole
-                        || alike(
-                            &ours.sized(&ours.recipe.ingredients[o]),
-                            &theirs.sized(&theirs.recipe.ingredients[t]),
+                        || ours.alike_across(
+                            &ours.recipe.ingredients[o],
+                            theirs,
+                            &theirs.recipe.ingredients[t],
                         ))
             });
             if let Some(&(t, theirs_base)) = twin {
@@ -382,11 +409,10 @@ fn merge_one(
             Some(ours.sized(o))
         }
         (Fate::Substituted(o), Fate::Substituted(t)) => {
-            let (o, t) = (ours.sized(o), theirs.sized(t));
-            if !alike(&o, &t) {
+            if !ours.alike_across(o, theirs, t) {
                 conflict(conflicts);
             }
-            Some(o)
+            Some(ours.sized(o))
         }
         (Fate::Substituted(o), Fate::Kept(t)) => {
             if theirs.changed(base, t) {
@@ -429,7 +455,7 @@ fn merge_fields(
         }
         (false, false) | (true, false) => Pick::Ours,
         (false, true) => Pick::Theirs,
-        (true, true) if same_amount(&sized_o, &sized_t) => Pick::Ours,
+        (true, true) if ours.same_amount_across(o, theirs, t) => Pick::Ours,
         (true, true) => Pick::Conflict,
     };
     let name_pick = pick(
@@ -492,9 +518,7 @@ fn merge_added(
     theirs: &Side<'_>,
     conflicts: &mut Vec<Conflict>,
 ) -> Ingredient {
-    let (sized_o, sized_t) = (ours.sized(o), theirs.sized(t));
-    let same_amounts = same_amount(&sized_o, &sized_t);
-    if !same_amounts || !same_note(&o.note, &t.note) {
+    if !ours.same_amount_across(o, theirs, t) || !same_note(&o.note, &t.note) {
         let show = |i: &Ingredient| {
             if same_note(&o.note, &t.note) {
                 amount(i)
@@ -511,7 +535,7 @@ fn merge_added(
             theirs: show(t),
         });
     }
-    sized_o
+    ours.sized(o)
 }
 
 #[cfg(test)]
@@ -534,6 +558,30 @@ mod tests {
                 .collect(),
             ..Recipe::default()
         }
+    }
+
+    #[test]
+    fn amounts_compare_at_bases_size_whatever_the_scalings() {
+        // OURS doubles and adds 2 g of pepper, THEIRS halves and adds
+        // 0.5 g: the same pepper at each side's size, so one addition,
+        // and the one conflict is the scaling. The `merge` fuzz target
+        // found that bringing THEIRS's amounts to OURS's size before
+        // comparing answered differently with the sides swapped, at the
+        // edges of `f64` (seed `regression-two-scalings-at-the-edges`):
+        // each side's amount now goes to BASE's size on its own.
+        let base = recipe(&[(1.0, "leek"), (2.0, "salt")]);
+        let ours = recipe(&[(2.0, "leek"), (4.0, "salt"), (2.0, "pepper")]);
+        let theirs = recipe(&[(0.5, "leek"), (1.0, "salt"), (0.5, "pepper")]);
+        let forward = merge(&base, &ours, &theirs);
+        assert_eq!(forward.recipe, ours);
+        assert_eq!(forward.conflicts.len(), 1, "{:?}", forward.conflicts);
+        assert_eq!(forward.conflicts[0].theirs, "×½");
+        let backward: Vec<Conflict> = merge(&base, &theirs, &ours)
+            .conflicts
+            .into_iter()
+            .map(Conflict::swapped)
+            .collect();
+        assert_eq!(forward.conflicts, backward);
     }
 
     #[test]

@@ -53,12 +53,12 @@
 //!
 //! // Both change the sugar, differently: one conflict, OURS's side kept.
 //! let mut other = theirs.clone();
-//! other.ingredients[1].quantity = Some("2".parse()?);
+//! other.ingredients[1].quantity = Some("1.5".parse()?);
 //! let merged = merge(&base, &ours, &other);
 //! assert_eq!(merged.conflicts.len(), 1);
 //! assert_eq!(serde_json::to_value(&merged.conflicts[0])?, serde_json::json!({
 //!     "recipeField": "ingredient", "ingredientId": 2,
-//!     "base": "1 cup", "ours": "1/2 cup", "theirs": "2 cup"}));
+//!     "base": "1 cup", "ours": "1/2 cup", "theirs": "1 1/2 cup"}));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
