@@ -2,6 +2,7 @@
 //! steps is which BASE step, so an edit follows its step wherever the
 //! other side moved it.
 
+use std::cell::OnceCell;
 use std::collections::HashSet;
 
 use crate::changes::RecipeDiff;
@@ -44,8 +45,9 @@ pub(super) fn merge_steps(
         Some(o) => Origin::Ours(o),
         None => Origin::Theirs(t),
     });
-    let ours_set: HashSet<Origin> = ours_order.iter().copied().collect();
-    let theirs_set: HashSet<Origin> = theirs_order.iter().copied().collect();
+    // Which steps each side has, by origin: needed only for a step both
+    // sides moved, so built the first time one is met.
+    let sets: OnceCell<(HashSet<Origin>, HashSet<Origin>)> = OnceCell::new();
 
     let step_of = |recipe: &'_ Recipe, map: &Correspondence, b: usize| -> Option<usize> {
         map.to_side
@@ -97,11 +99,16 @@ pub(super) fn merge_steps(
                 });
                 if choice == Pick::Conflict {
                     conflicts.push(plain());
-                } else if ours_moved
-                    && theirs_moved
-                    && shared_predecessor(&ours_order, Origin::Base(b), &theirs_set)
-                        != shared_predecessor(&theirs_order, Origin::Base(b), &ours_set)
-                {
+                } else if ours_moved && theirs_moved && {
+                    let (ours_set, theirs_set) = sets.get_or_init(|| {
+                        (
+                            ours_order.iter().copied().collect(),
+                            theirs_order.iter().copied().collect(),
+                        )
+                    });
+                    shared_predecessor(&ours_order, Origin::Base(b), theirs_set)
+                        != shared_predecessor(&theirs_order, Origin::Base(b), ours_set)
+                } {
                     // Both moved it, to different places.
                     conflicts.push(placed(step, b, (o, ours), (t, theirs)));
                 }
@@ -121,23 +128,26 @@ pub(super) fn merge_steps(
         });
     }
 
-    let lookup = |origin: Origin| -> Option<&Step> {
-        match origin {
-            Origin::Base(b) => merged_base.get(b)?.as_ref(),
-            Origin::Ours(o) => ours.steps.get(o),
-            Origin::Theirs(t) => theirs.steps.get(t),
-        }
-    };
     let order = merged_order(
         &ours_order,
         &theirs_order,
-        |origin| lookup(origin).is_some(),
+        |origin| match origin {
+            Origin::Base(b) => merged_base.get(b).is_some_and(Option::is_some),
+            Origin::Ours(o) => o < ours.steps.len(),
+            Origin::Theirs(t) => t < theirs.steps.len(),
+        },
         |b| theirs_map.moved[b] && !ours_map.moved[b],
     );
-    let mut steps: Vec<Step> = order
-        .into_iter()
-        .filter_map(|o| lookup(o).cloned())
-        .collect();
+    // Each BASE step is in the order once: moved out, not copied again.
+    let mut steps: Vec<Step> = Vec::with_capacity(order.len());
+    for origin in order {
+        let step = match origin {
+            Origin::Base(b) => merged_base.get_mut(b).and_then(Option::take),
+            Origin::Ours(o) => ours.steps.get(o).cloned(),
+            Origin::Theirs(t) => theirs.steps.get(t).cloned(),
+        };
+        steps.extend(step);
+    }
     // Both sides number their steps 1, 2, 3…: so does the merge.
     if numbered_in_order(&ours.steps) && numbered_in_order(&theirs.steps) {
         for (id, step) in (1..).zip(&mut steps) {
