@@ -16,7 +16,11 @@
 //! - steps are aligned by text, not position: a skipped step is one removal,
 //!   and the renumbering after it is not a difference;
 //! - every diff can be applied back, inverted, and rendered as text, JSON,
-//!   RFC 6902 JSON Patch, or the original project's flat list.
+//!   RFC 6902 JSON Patch, or the original project's flat list;
+//! - two variants of one recipe merge three-way on the same terms: a
+//!   respelled name or a converted unit never conflicts with a real
+//!   change, a scaling composes with the other side's changes, and steps
+//!   merge by alignment, not position.
 //!
 //! ## Modules
 //!
@@ -25,6 +29,8 @@
 //! - [`quantity`] and [`units`]: amounts, fractions, ranges and unit aliases;
 //! - [`changes`]: the [`RecipeDiff`] a diff produces;
 //! - [`diff()`] and [`apply()`]: computing and applying diffs;
+//! - [`merge`](mod@merge): [`merge()`] of two variants of a recipe, its
+//!   [`Merge`] and [`Conflict`]s;
 //! - [`render`]: text, JSON, JSON Patch and flat renderings.
 //!
 //! The crate does no I/O and has no async: it is the pure core that the
@@ -34,7 +40,8 @@
 //!
 //! - `openapi` (off by default): the types a JSON API reads or writes
 //!   (the model, [`RecipeDiff`] and its parts, [`Quantity`](quantity::Quantity),
-//!   the flat list's [`SeedDifference`](render::SeedDifference)) implement
+//!   the flat list's [`SeedDifference`](render::SeedDifference), [`Merge`]
+//!   and [`Conflict`]) implement
 //!   [utoipa](https://docs.rs/utoipa)'s `ToSchema`, so a server's OpenAPI
 //!   document describes them from this one source rather than from copies.
 //!   Their doc comments become the schemas' descriptions. The flat list's
@@ -91,6 +98,7 @@ mod apply;
 pub mod changes;
 mod diff;
 mod error;
+pub mod merge;
 pub mod model;
 #[cfg(feature = "openapi")]
 mod openapi;
@@ -103,5 +111,6 @@ pub use apply::apply;
 pub use changes::RecipeDiff;
 pub use diff::{diff, diff_make};
 pub use error::{Error, Result};
+pub use merge::{Conflict, ConflictPlace, Merge, merge};
 pub use model::{Ingredient, Make, Recipe, Step};
 pub use parse::{parse_make, parse_recipe};

@@ -190,7 +190,7 @@ fn changed_fields(
     fields
 }
 
-fn fold_note(note: Option<&str>) -> String {
+pub(super) fn fold_note(note: Option<&str>) -> String {
     note.unwrap_or_default()
         .split_whitespace()
         .collect::<Vec<_>>()

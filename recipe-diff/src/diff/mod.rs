@@ -135,6 +135,42 @@ pub(crate) fn scaling_of(pairs: Vec<(&Ingredient, &Ingredient)>) -> Option<Scali
     ingredients::detect_scaling(&comparisons)
 }
 
+pub(crate) use order::anchored;
+
+/// Whether two ingredients hold the same amount, as a diff judges it
+/// (after unit conversion, within its tolerance).
+pub(crate) fn same_amount(a: &Ingredient, b: &Ingredient) -> bool {
+    amount::compare(a, b).same
+}
+
+/// Whether an amount change of `ratio` is the scaling by `factor`, as a
+/// diff judges it.
+pub(crate) fn same_factor(ratio: f64, factor: f64) -> bool {
+    amount::close(ratio, factor, amount::CONVERSION_TOLERANCE)
+}
+
+/// Whether two ingredient names mean the same ingredient outright (case,
+/// plural, punctuation and camelCase aside), as a diff judges it.
+pub(crate) fn same_ingredient_name(a: &str, b: &str) -> bool {
+    a == b || names::NameKey::new(a).same_as(&names::NameKey::new(b))
+}
+
+/// Whether two ingredient notes differ only in case or spacing.
+pub(crate) fn same_note(a: &Option<String>, b: &Option<String>) -> bool {
+    a == b || ingredients::fold_note(a.as_deref()) == ingredients::fold_note(b.as_deref())
+}
+
+/// Whether two step texts differ only in case, spacing or a final full
+/// stop, as a diff judges it.
+pub(crate) fn same_step_text(a: &str, b: &str) -> bool {
+    a == b || steps::step_key(a) == steps::step_key(b)
+}
+
+/// Whether two recipe names differ only in case or spacing.
+pub(crate) fn same_recipe_name(a: &str, b: &str) -> bool {
+    compare_names(a, b).0.is_none()
+}
+
 /// [`diff`] for a make, remembering its id.
 pub fn diff_make(original: &Recipe, make: &Make) -> RecipeDiff {
     RecipeDiff {

@@ -28,7 +28,7 @@ pub(crate) struct StepDiff {
 
 /// Text compared for alignment: case, spacing and a final full stop do not
 /// make two steps different.
-fn step_key(text: &str) -> String {
+pub(super) fn step_key(text: &str) -> String {
     if text.is_ascii() {
         return ascii_step_key(text.as_bytes());
     }
