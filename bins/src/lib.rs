@@ -6,10 +6,13 @@
 //! - [`cli`]: the `recipe` command's arguments ([`cli::Cli`]) and one module
 //!   per subcommand, each with a `run` that does the work and reports an
 //!   outcome; [`cli::diff`] is `recipe diff ORIGINAL MAKE`, exiting like
-//!   `diff(1)`, [`cli::up`] is `recipe up`, the whole pipeline on the
-//!   embedded backends, and [`cli::migrate_ids`] is `recipe migrate-ids`,
-//!   which gives the makes a DynamoDB table stored under text ids their
-//!   integer ids;
+//!   `diff(1)`, [`cli::log`] is `recipe log FILE…`, a recipe's history
+//!   from its versions as files, [`cli::up`] is `recipe up`, the whole
+//!   pipeline on the embedded backends, and [`cli::migrate_ids`] is
+//!   `recipe migrate-ids`, which gives the makes a DynamoDB table stored
+//!   under text ids their integer ids; [`cli::recipe_file`] and
+//!   [`cli::terminal`] are what the subcommands that read recipe files and
+//!   print text share;
 //! - [`config`]: the configuration every binary shares, as flags with
 //!   environment fallbacks (`RECIPE_DATA_DIR`, `RECIPE_BUCKET`, …);
 //! - [`assembly`]: the one place that turns configuration into ports and

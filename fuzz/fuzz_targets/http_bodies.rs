@@ -3,14 +3,17 @@
 //!
 //! - `POST /recipes` and `PUT /recipes/1`: `record_recipe`;
 //! - `POST /recipes/1/makes` by hand, and `POST /makes` by hand and from
-//!   the bucket (the recipe named in the body): `record_make`.
+//!   the bucket (the recipe named in the body): `record_make`;
+//! - `POST /diff`, the body as a pair of documents: `preview`.
 //!
 //! Each input is one body, sent to every endpoint against a fresh store
 //! that holds one recipe (id 1), so the seeds are plain documents. Promises
 //! checked: no panic; a refused body yields an error whose message says
 //! what is wrong, with the JSON path when the document is at fault; a
-//! recorded make's differences rebuild it from the stored original; and
-//! delivering the same make again stores it once.
+//! recorded make's differences rebuild it from the stored original;
+//! delivering the same make again stores it once; a refused preview names
+//! a path within the body (`.`, or under `original` or `make`), and an
+//! accepted one renders in every format.
 
 #![no_main]
 
@@ -19,6 +22,7 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use recipe_diff::apply;
 use recipe_pipeline::ingest::{IngestError, MakeOf, RecipeWrite, record_make, record_recipe};
+use recipe_pipeline::preview::preview;
 use recipe_ports::memory::InMemoryRecordStore;
 use recipe_ports::{RecordStore, Source, Written};
 
@@ -61,7 +65,47 @@ fn check_refusal(error: &IngestError, body: &[u8]) {
     );
 }
 
+/// `POST /diff`: the body itself as the pair, and the body as the make
+/// of a pair whose original is the fixture, so the seeds (plain
+/// documents) reach the diff too.
+fn exercise_preview(body: &[u8]) {
+    let mut paired = br#"{"original": "#.to_vec();
+    paired.extend_from_slice(PIE.as_bytes());
+    paired.extend_from_slice(br#", "make": "#);
+    paired.extend_from_slice(body);
+    paired.push(b'}');
+    for pair in [body, &paired[..]] {
+        match preview(pair) {
+            Ok(changes) => {
+                let _ = recipe_diff::render::seed(&changes);
+                let _ = recipe_diff::render::text(&changes, recipe_diff::render::TextStyle::Plain);
+                assert!(
+                    serde_json::to_string(&changes).is_ok(),
+                    "the structured diff does not serialize"
+                );
+            }
+            Err(error) => {
+                let path = error.json_path();
+                assert!(
+                    path == "."
+                        || ["original", "make"].iter().any(|side| path
+                            .strip_prefix(side)
+                            .is_some_and(|rest| rest.is_empty()
+                                || rest.starts_with('.')
+                                || rest.starts_with('['))),
+                    "a preview refusal outside the body: {path:?} for {error}"
+                );
+                assert!(
+                    !error.to_string().trim().is_empty(),
+                    "an empty error for {pair:?}"
+                );
+            }
+        }
+    }
+}
+
 async fn exercise(body: &[u8]) {
+    exercise_preview(body);
     let store = InMemoryRecordStore::new();
     if let Err(error) = record_recipe(&store, PIE.as_bytes(), RecipeWrite::Create, None, None).await
     {

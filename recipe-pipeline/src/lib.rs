@@ -22,6 +22,9 @@
 //! - [`ingest`]: what the server does with a recipe or make document:
 //!   parse, check, diff, store once, record refusals; without HTTP, so it
 //!   can be fuzzed;
+//! - [`preview`]: the differences between a recipe and a make sent
+//!   together (`POST /diff`, the dashboard's live preview), stored nowhere;
+//!   without HTTP too;
 //! - [`analytics`]: summaries of many makes (rating over time, the
 //!   ingredients and steps most changed, changes that go with better
 //!   ratings), computed from stored records;
@@ -48,6 +51,7 @@ pub mod analytics;
 pub mod backoff;
 pub mod claim_check;
 pub mod ingest;
+pub mod preview;
 pub mod recipe_cache;
 pub mod sender;
 pub mod server;

@@ -6,12 +6,16 @@
 //! [`Outcome::Different`] (exit 1) otherwise; errors are exit 2.
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anstream::{AutoStream, ColorChoice};
 use clap::{Args, ValueEnum};
 use recipe_diff::render::{self, TextStyle};
 use recipe_diff::{Recipe, RecipeDiff};
+
+use super::recipe_file::{self, RecipeFileError};
+use super::terminal::{styled_stdout, write_whole};
+
+pub use super::terminal::ColorWhen;
 
 /// Arguments of `recipe diff`.
 #[derive(Debug, Clone, Args)]
@@ -48,17 +52,6 @@ pub enum Format {
     Patch,
 }
 
-/// When text output is coloured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorWhen {
-    /// Only when standard output is a terminal (and NO_COLOR is not set).
-    Auto,
-    /// Always, for pagers such as `less -R`.
-    Always,
-    /// Never.
-    Never,
-}
-
 /// What the comparison found, which decides the exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -84,31 +77,15 @@ impl Outcome {
     }
 }
 
-/// Why `recipe diff` could not finish; each message names the file at fault.
-///
-/// The messages leave the cause to [`std::error::Error::source`]; print the
-/// whole chain (`anyhow`'s `{:#}`) to tell the full story on one line, as in
-/// `pie.json: malformed JSON at line 3, column 5: EOF while parsing an object`.
+/// Why `recipe diff` could not finish; each message names what is at
+/// fault.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum DiffError {
-    /// A file could not be read (missing, a directory, not UTF-8, …).
-    #[error("{}: cannot read", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// Why the system refused.
-        source: io::Error,
-    },
-    /// A file is not a recipe: malformed JSON (with line and column) or a
-    /// value of the wrong type (with its JSON path).
-    #[error("{}", path.display())]
-    Parse {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong, and where in the file.
-        source: recipe_diff::Error,
-    },
+    /// A file could not be read or is not a recipe; the message names the
+    /// file, its source says why (see [`RecipeFileError`]).
+    #[error(transparent)]
+    File(#[from] RecipeFileError),
     /// The rendering failed; the diff did not fit its own original, which
     /// would be a bug in the diff.
     #[error("cannot render the differences: {0}")]
@@ -118,26 +95,10 @@ pub enum DiffError {
     Write(#[source] io::Error),
 }
 
-/// Runs `recipe diff`, printing to standard output.
-///
-/// With [`ColorWhen::Auto`], text is coloured only when standard output is
-/// a terminal that takes colour (anstream checks `NO_COLOR` and
-/// `CLICOLOR_FORCE` too). We decide before rendering rather than strip
-/// escapes afterwards, because the plain style marks changed words with
-/// brackets that the colour style leaves out.
+/// Runs `recipe diff`, printing to standard output, coloured as
+/// [`styled_stdout`] decides.
 pub fn run(args: &DiffArgs) -> Result<Outcome, DiffError> {
-    let stdout = io::stdout();
-    let choice = match args.color {
-        ColorWhen::Auto => AutoStream::choice(&stdout),
-        ColorWhen::Always => ColorChoice::Always,
-        ColorWhen::Never => ColorChoice::Never,
-    };
-    let style = if choice == ColorChoice::Never {
-        TextStyle::Plain
-    } else {
-        TextStyle::Color
-    };
-    let mut out = AutoStream::new(stdout, choice).lock();
+    let (mut out, style) = styled_stdout(args.color);
     run_to(args, style, &mut out)
 }
 
@@ -163,37 +124,15 @@ pub fn run_to(
     style: TextStyle,
     out: &mut dyn Write,
 ) -> Result<Outcome, DiffError> {
-    let original = read(&args.original, recipe_diff::parse_recipe)?;
-    let make = read(&args.make, recipe_diff::parse_make)?;
+    let original = recipe_file::read_recipe(&args.original)?;
+    let make = recipe_file::read_make(&args.make)?;
     let diff = recipe_diff::diff_make(&original, &make);
     let rendering = rendering(args.format, style, &original, &diff)?;
-    match out
-        .write_all(rendering.as_bytes())
-        .and_then(|()| out.flush())
-    {
-        Ok(()) => {}
-        // A reader that stopped early (`recipe diff … | head`) wanted no more.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-        Err(e) => return Err(DiffError::Write(e)),
-    }
+    write_whole(out, &rendering).map_err(DiffError::Write)?;
     Ok(if diff.is_empty() {
         Outcome::Same
     } else {
         Outcome::Different
-    })
-}
-
-fn read<T>(
-    path: &Path,
-    parse: impl FnOnce(&str) -> recipe_diff::Result<T>,
-) -> Result<T, DiffError> {
-    let text = std::fs::read_to_string(path).map_err(|source| DiffError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
-    parse(&text).map_err(|source| DiffError::Parse {
-        path: path.to_owned(),
-        source,
     })
 }
 
@@ -236,10 +175,10 @@ mod tests {
 
     #[test]
     fn errors_name_the_file() {
-        let error = DiffError::Parse {
+        let error = DiffError::from(RecipeFileError::Parse {
             path: PathBuf::from("pie.json"),
             source: recipe_diff::parse_recipe("{").unwrap_err(),
-        };
+        });
         assert_eq!(error.to_string(), "pie.json");
         let cause = std::error::Error::source(&error).map(ToString::to_string);
         assert!(

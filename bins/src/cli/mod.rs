@@ -1,7 +1,12 @@
-//! The `recipe` command's arguments, one subcommand per module.
+//! The `recipe` command's arguments, one subcommand per module, and what
+//! the subcommands share: [`recipe_file`] reads the files they are given,
+//! [`terminal`] decides on colour and writes standard output.
 
 pub mod diff;
+pub mod log;
 pub mod migrate_ids;
+pub mod recipe_file;
+pub mod terminal;
 pub mod up;
 
 use clap::{Parser, Subcommand};
@@ -15,7 +20,7 @@ use clap::{Parser, Subcommand};
     long_about = "Structured differences between a recipe and the way it was cooked.\n\n\
                   Recipes and makes are JSON files, in the native camelCase format or as \
                   schema.org Recipe JSON-LD.",
-    after_help = "Examples:\n  recipe diff examples/data/apple-pie.json examples/data/apple-pie.make.json\n  recipe up --data ./recipe-data --port 8080\n  recipe migrate-ids --table recipes"
+    after_help = "Examples:\n  recipe diff examples/data/apple-pie.json examples/data/apple-pie.make.json\n  recipe log pie.v1.json pie.v2.json pie.v3.json\n  recipe up --data ./recipe-data --port 8080\n  recipe migrate-ids --table recipes"
 )]
 pub struct Cli {
     /// What to do.
@@ -28,6 +33,9 @@ pub struct Cli {
 pub enum Command {
     /// Show how a make differs from its recipe.
     Diff(diff::DiffArgs),
+    /// Show how a recipe kept as files changed, version by version
+    /// (oldest first).
+    Log(log::LogArgs),
     /// Run the whole pipeline on this machine (no AWS account needed).
     Up(up::UpArgs),
     /// Give the makes a DynamoDB table stored under text ids integer ids

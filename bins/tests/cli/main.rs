@@ -4,6 +4,7 @@
 
 mod agreement;
 mod diff;
+mod log;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

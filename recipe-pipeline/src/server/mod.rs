@@ -14,10 +14,12 @@
 //!   [`ServerConfig::request_timeout`] (a body trickled in a byte at a
 //!   time, say) answers 408 in the API's error shape;
 //! - `recipes`, `makes` and `operations` hold the handlers, thin wrappers
-//!   around [`crate::ingest`] and the store;
+//!   around [`crate::ingest`] and the store; `diff` answers `POST /diff`
+//!   from [`crate::preview`], storing nothing;
 //! - [`ApiError`] is the one error type: every failure, axum's own
 //!   rejections included, answers `{"error": …, "path": …}`;
-//! - [`ApiToken`] guards writes when configured; reads are open;
+//! - [`ApiToken`] guards writes when configured; reads are open, and so
+//!   is `POST /diff`, which writes nothing;
 //! - [`Metrics`] are served at `/metrics` in Prometheus text;
 //! - `security` adds the security headers to every response, gives every
 //!   request an id (`x-request-id`, in its log lines and its response) and
@@ -48,6 +50,7 @@
 mod analytics;
 mod auth;
 mod dashboard;
+mod diff;
 mod error;
 mod extract;
 mod makes;
@@ -216,6 +219,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(versions::list))
         .routes(routes!(versions::read))
         .routes(routes!(versions::differences))
+        .routes(routes!(diff::preview_differences))
         .routes(routes!(analytics::recipe))
         .routes(routes!(analytics::overview))
         .routes(routes!(operations::rejections))

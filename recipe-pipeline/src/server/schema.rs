@@ -176,6 +176,84 @@ pub(super) enum Differences {
     Full(Box<RecipeDiff>),
 }
 
+/// The body of `POST /diff`: a recipe and a make, each in the native
+/// format or as schema.org JSON-LD.
+#[derive(ToSchema)]
+#[schema(example = json!({
+    "original": {
+        "recipeName": "Apple Pie", "recipeId": 1, "rating": 5,
+        "ingredients": [{"ingredientId": 1, "quantity": 0.5, "measurement": "TBS", "ingredientName": "cinnamon"}],
+        "steps": [{"stepId": 1, "stepText": "Pre heat oven to 350 degrees"}, {"stepId": 2, "stepText": "Make the pie"}]
+    },
+    "make": {
+        "recipeName": "Apple Pie", "recipeId": 1, "rating": 4,
+        "ingredients": [{"ingredientId": 1, "quantity": 1, "measurement": "TBS", "ingredientName": "cinnamon"}],
+        "steps": [{"stepId": 1, "stepText": "Make the pie"}]
+    }
+}))]
+pub(super) struct DiffRequest {
+    /// The recipe as written, the side the differences start from.
+    original: RecipeDocument,
+    /// The recipe as cooked (or as the cook is editing it).
+    make: MakeDocument,
+}
+
+/// Differences worded for a cook, as `recipe diff` prints them without
+/// colour: one line per difference, or `no differences`.
+#[derive(serde::Serialize, ToSchema)]
+#[schema(example = json!({"text": "recipe 1\n~ rating: 5 → 4\nsteps:\n  − skipped step 1: \"Pre heat oven to 350 degrees\"\n"}))]
+pub(super) struct DifferencesText {
+    /// The lines, each ending in a newline.
+    pub(super) text: String,
+}
+
+/// What `POST /diff` answers: the flat list (the default), the structured
+/// diff (`?format=full`) or the differences in words (`?format=text`).
+///
+/// Written by hand as an `anyOf`: `{"text": …}` also fits the structured
+/// diff's schema, whose fields are all optional, so a `oneOf` would call
+/// a text answer ambiguous.
+pub(super) struct DiffPreview;
+
+impl utoipa::PartialSchema for DiffPreview {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::Ref;
+        use utoipa::openapi::schema::AnyOfBuilder;
+        AnyOfBuilder::new()
+            .description(Some(
+                "The differences: a list of `differenceObject`s, or with `?format=full` the \
+                 structured diff, or with `?format=text` the differences in words",
+            ))
+            .item(Ref::from_schema_name(Differences::name()))
+            .item(Ref::from_schema_name(DifferencesText::name()))
+            .into()
+    }
+}
+
+impl ToSchema for DiffPreview {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        for (name, schema) in [
+            (
+                Differences::name(),
+                <Differences as utoipa::PartialSchema>::schema(),
+            ),
+            (
+                DifferencesText::name(),
+                <DifferencesText as utoipa::PartialSchema>::schema(),
+            ),
+        ] {
+            schemas.push((name.into_owned(), schema));
+        }
+        <Differences as ToSchema>::schemas(schemas);
+        <DifferencesText as ToSchema>::schemas(schemas);
+    }
+}
+
 /// The answers of every route that reads or writes the record store, when
 /// the store fails.
 #[derive(utoipa::IntoResponses)]
@@ -201,12 +279,33 @@ pub(super) enum RecipeNotFound {
     NotFound(super::ErrorBody),
 }
 
-/// The refusals every write can meet before its body is read.
+/// The refusals every write can meet before its body is read: the token's
+/// and the body's.
+pub(super) struct WriteRefusal;
+
+impl utoipa::IntoResponses for WriteRefusal {
+    fn responses() -> std::collections::BTreeMap<
+        String,
+        utoipa::openapi::RefOr<utoipa::openapi::response::Response>,
+    > {
+        let mut responses = BodyRefusal::responses();
+        responses.append(&mut TokenRefusal::responses());
+        responses
+    }
+}
+
+/// The refusal of a write without the token.
 #[derive(utoipa::IntoResponses)]
-pub(super) enum WriteRefusal {
+pub(super) enum TokenRefusal {
     /// Missing or wrong token
     #[response(status = 401, headers(("WWW-Authenticate" = String, description = "`Bearer`")))]
     Unauthorized(super::ErrorBody),
+}
+
+/// The refusals every route that reads a body can meet before reading it,
+/// a write or not.
+#[derive(utoipa::IntoResponses)]
+pub(super) enum BodyRefusal {
     /// The body is over the limit
     #[response(status = 413)]
     PayloadTooLarge(super::ErrorBody),
@@ -366,6 +465,17 @@ mod tests {
                 n => Err(format!("{at}: {n} alternatives of a oneOf fit")),
             };
         }
+        if let Some(alternatives) = schema["anyOf"].as_array() {
+            let errors: Vec<String> = alternatives
+                .iter()
+                .filter_map(|alternative| check(value, alternative, doc, at).err())
+                .collect();
+            return if errors.len() < alternatives.len() {
+                Ok(())
+            } else {
+                Err(format!("{at}: no alternative fits: {errors:?}"))
+            };
+        }
         if let Some(parts) = schema["allOf"].as_array() {
             // Each part checks its own properties; an object's keys must
             // be declared by some part.
@@ -490,6 +600,28 @@ mod tests {
             rejected_at: "2026-11-21T10:00:00.000Z".into(),
         };
         conforms(&rejection, "Rejection");
+    }
+
+    #[test]
+    fn the_previews_fit_their_documented_schema() {
+        let changes = full_diff();
+        let text = super::DifferencesText {
+            text: recipe_diff::render::text(&changes, recipe_diff::render::TextStyle::Plain),
+        };
+        conforms(&text, "DifferencesText");
+        conforms(&text, "DiffPreview");
+        conforms(&recipe_diff::render::seed(&changes), "DiffPreview");
+        conforms(&changes, "DiffPreview");
+        // Without ids, the flat list leaves them out.
+        let anonymous = RecipeDiff {
+            recipe_id: None,
+            make_id: None,
+            ..changes
+        };
+        conforms(&recipe_diff::render::seed(&anonymous), "DiffPreview");
+        let doc = serde_json::to_value(super::super::openapi()).unwrap();
+        let untyped = json!({"$ref": "#/components/schemas/DiffPreview"});
+        assert!(check(&json!(3), &untyped, &doc, "DiffPreview").is_err());
     }
 
     #[test]

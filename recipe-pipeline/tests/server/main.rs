@@ -6,6 +6,7 @@
 // Helpers outside `#[test]` functions fail the test by panicking, too.
 #![allow(clippy::unwrap_used)]
 
+mod diff;
 mod limits;
 mod makes;
 mod openapi;

@@ -60,6 +60,41 @@ async fn writes_need_the_token_and_reads_do_not() {
     }
 }
 
+/// What the document says and what the server does agree: an operation
+/// answers 401 without the token exactly when the document names the
+/// bearer scheme for it.
+#[tokio::test]
+async fn the_token_is_needed_exactly_where_the_document_says() {
+    let server = TestServer::with_token().await;
+    let doc = server.get("/openapi.json").await.json();
+    let mut open_writes = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let concrete = path.replace("{recipeId}", "1").replace("{makeId}", "1");
+        for (method, operation) in item.as_object().unwrap() {
+            let method: Method = method.to_uppercase().parse().unwrap();
+            let reply = server
+                .send(
+                    method.clone(),
+                    &concrete,
+                    &[("content-type", "application/json")],
+                    body(&json!({"original": pie(), "make": pie()})),
+                )
+                .await;
+            let documented = operation.get("security").is_some();
+            assert_eq!(
+                reply.status == StatusCode::UNAUTHORIZED,
+                documented,
+                "{method} {path}: {}",
+                reply.text()
+            );
+            if method != Method::GET && !documented {
+                open_writes.push(format!("{method} {path}"));
+            }
+        }
+    }
+    assert_eq!(open_writes, ["POST /diff"]);
+}
+
 /// Asserts the security headers every response carries; `dashboard`
 /// responses keep the dashboard's own, richer policy.
 fn assert_security_headers(reply: &Reply, what: &str, dashboard: bool) {
