@@ -1315,10 +1315,11 @@ async function editorPage(id, kind, chosen) {
   };
 
   /** After a list is drawn again, the keyboard stays on the control it was on. */
-  const refocus = (list, key, action) => {
+  const refocus = (list, key, ...actions) => {
     const row = list.querySelector(`[data-key="${key}"]`);
-    const target = row?.querySelector(`[data-action="${action}"]:not([disabled])`) ?? row?.querySelector("button:not([disabled]), input, textarea");
-    target?.focus();
+    // A step moved to an end loses that way's button: the other one takes the keyboard.
+    const target = actions.map((action) => row?.querySelector(`[data-action="${action}"]:not([disabled])`)).find(Boolean);
+    (target ?? row?.querySelector("input, textarea"))?.focus();
   };
 
   // ---- Ingredients
@@ -1372,16 +1373,16 @@ async function editorPage(id, kind, chosen) {
 
   // ---- Steps
   const stepList = h("ol", { class: "editor-list", id: "steps-editor" });
-  const drawSteps = (focusKey, action) => {
+  const drawSteps = (focusKey, ...actions) => {
     stepList.replaceChildren(...state.steps.map(stepRow));
-    if (focusKey) refocus(stepList, focusKey, action);
+    if (focusKey) refocus(stepList, focusKey, ...actions);
   };
   const moveStep = (row, by) => {
     const at = state.steps.indexOf(row);
     const to = at + by;
     if (to < 0 || to >= state.steps.length) return;
     [state.steps[at], state.steps[to]] = [state.steps[to], state.steps[at]];
-    drawSteps(row.key, by < 0 ? "up" : "down");
+    drawSteps(row.key, ...(by < 0 ? ["up", "down"] : ["down", "up"]));
     announce(`Step ${at + 1} moved ${by < 0 ? "up" : "down"}: now step ${to + 1}.`);
     changed();
   };
