@@ -4,6 +4,13 @@
 // the DOM API. Recipe text only ever goes in through `textContent` (the
 // `h` helper below), never as markup, so a recipe named `<script>` is
 // shown, not run.
+//
+// Pages: the recipes (#/), a recipe (#/recipes/2), its analytics
+// (…/analytics), its history (…/history), a make (…/makes/1) and the make
+// against the latest version (…/makes/1/against-latest); the forms that
+// record a make (…/record, …/record?version=1) and edit the recipe
+// (…/edit). The forms write through `write`, which asks for the API token
+// when the server wants one and keeps it in this tab's session storage.
 
 const view = document.getElementById("view");
 const statusLine = document.getElementById("status");
@@ -1266,10 +1273,17 @@ async function editorPage(id, kind, chosen) {
   const preview = h(
     "section",
     { class: "preview", id: "preview", "aria-labelledby": "preview-title", "data-state": "waiting" },
-    h("h2", { id: "preview-title" }, making ? `Differences from version ${from}` : `What version ${latest + 1} would change`),
+    h("h2", { id: "preview-title", tabindex: "-1" }, making ? `Differences from version ${from}` : `What version ${latest + 1} would change`),
     previewCount,
     previewBody,
   );
+  // On a phone the differences sit below the form: this stays in sight
+  // with their count and takes the cook (and the keyboard) to them.
+  const jump = h("button", { type: "button", class: "button small preview-jump", "aria-controls": "preview" }, "Comparing…");
+  jump.addEventListener("click", () => {
+    preview.scrollIntoView({ block: "start" });
+    preview.querySelector("h2").focus();
+  });
   let timer = 0;
   let asked = 0;
   let inFlight = null;
@@ -1282,6 +1296,7 @@ async function editorPage(id, kind, chosen) {
       if (mine !== asked) return;
       const count = changeLines(text).length;
       previewCount.textContent = count ? plural(count, "difference") : "No differences yet";
+      jump.textContent = `${previewCount.textContent}: show`;
       previewBody.replaceChildren(
         count ? changeList(text) : h("p", { class: "muted" }, making ? "As written so far: change what you changed." : "The same as the latest version so far."),
       );
@@ -1289,6 +1304,7 @@ async function editorPage(id, kind, chosen) {
     } catch (error) {
       if (mine !== asked || error.name === "AbortError") return;
       previewCount.textContent = "Cannot compare yet";
+      jump.textContent = "Cannot compare yet: show why";
       previewBody.replaceChildren(h("p", { class: "problem" }, error.message));
       preview.dataset.state = "error";
     }
@@ -1534,6 +1550,7 @@ async function editorPage(id, kind, chosen) {
         addStep,
       ),
     ),
+    jump,
     preview,
     h(
       "div",
