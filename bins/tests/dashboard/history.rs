@@ -34,7 +34,7 @@ async fn get_json(url: &str) -> Value {
         "{url}: {}",
         response.status()
     );
-    let text = response.text().await.unwrap();
+    let text = response.text().await.expect("an answer body");
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{url}: {e}: {text}"))
 }
 
