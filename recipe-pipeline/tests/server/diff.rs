@@ -185,12 +185,13 @@ async fn nothing_is_stored() {
             .await;
         assert_eq!(reply.status, StatusCode::OK, "{format}");
     }
-    assert_eq!(server.get("/recipes").await.json(), json!([]));
+    let empty = json!({"items": [], "nextCursor": null});
+    assert_eq!(server.get("/recipes").await.json(), empty);
     assert_eq!(
         server.get("/recipes/1/makes").await.status,
         StatusCode::NOT_FOUND
     );
-    assert_eq!(server.get("/rejections").await.json(), json!([]));
+    assert_eq!(server.get("/rejections").await.json(), empty);
 }
 
 #[tokio::test]
