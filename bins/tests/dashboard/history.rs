@@ -296,6 +296,39 @@ async fn makes_and_edits_through_the_dashboard_make_the_history() {
     let versions = get_json(&format!("{base}/recipes/1/versions")).await;
     assert_eq!(versions["items"].as_array().unwrap().len(), 2);
 
+    // A make can start from an older version, chosen on the history.
+    browser.goto(&format!("{base}/#/recipes/1/history")).await;
+    browser.wait_for_page("history", "Apple Pie: history").await;
+    browser
+        .click("#version-1 a[href=\"#/recipes/1/record?version=1\"]")
+        .await;
+    browser
+        .wait_for_page("record", "Record a make of Apple Pie")
+        .await;
+    preview_says(&browser, "No differences yet").await;
+    assert!(
+        browser
+            .text("#main")
+            .await
+            .contains("Starting from version 1. "),
+        "{}",
+        browser.text("#main").await
+    );
+    let chosen = browser
+        .run(
+            "return document.getElementById('from-version').value;",
+            json!([]),
+        )
+        .await;
+    assert_eq!(chosen, "1");
+    let apples = browser
+        .run(
+            "return document.getElementById('ingredient-2-quantity').value;",
+            json!([]),
+        )
+        .await;
+    assert_eq!(apples, "5", "version 1's amount, not the latest's");
+
     // The make from version 1 says so, and compares with the latest.
     browser
         .goto(&format!("{base}/#/recipes/1/makes/{make_id}"))
