@@ -4,6 +4,13 @@
 // the DOM API. Recipe text only ever goes in through `textContent` (the
 // `h` helper below), never as markup, so a recipe named `<script>` is
 // shown, not run.
+//
+// Pages: the recipes (#/), a recipe (#/recipes/2), its analytics
+// (…/analytics), its history (…/history), a make (…/makes/1) and the make
+// against the latest version (…/makes/1/against-latest); the forms that
+// record a make (…/record, …/record?version=1) and edit the recipe
+// (…/edit). The forms write through `write`, which asks for the API token
+// when the server wants one and keeps it in this tab's session storage.
 
 const view = document.getElementById("view");
 const statusLine = document.getElementById("status");
@@ -100,23 +107,120 @@ function ingredientCell(ingredient, fields, side) {
 
 async function api(path) {
   const response = await fetch(path, { headers: { Accept: "application/json" } });
-  if (!response.ok) {
-    let message = `${response.status} ${response.statusText}`;
-    try {
-      message = (await response.json()).error || message;
-    } catch {
-      // Not the API's error shape; the status says enough.
-    }
-    const error = new Error(message);
-    error.status = response.status;
-    throw error;
-  }
+  if (!response.ok) throw await failure(response);
   return response.json();
+}
+
+/** The API's error answer as an Error with its status and message. */
+async function failure(response) {
+  let message = `${response.status} ${response.statusText}`;
+  try {
+    message = (await response.json()).error || message;
+  } catch {
+    // Not the API's error shape; the status says enough.
+  }
+  return Object.assign(new Error(message), { status: response.status });
+}
+
+/** A page of a paged list: `{"items": [...], "nextCursor": ...}`. */
+function pageOf(path, limit, cursor) {
+  const query = new URLSearchParams({ limit: String(limit) });
+  if (cursor) query.set("cursor", cursor);
+  return api(`${path}${path.includes("?") ? "&" : "?"}${query}`);
+}
+
+// ---- Writes and the API token ------------------------------------------------
+
+/**
+ * Where the API token is kept: this tab's session storage, never local
+ * storage, so it goes when the tab does and no other tab or later visit
+ * reads it.
+ */
+const TOKEN_KEY = "recipe-diff.apiToken";
+
+/**
+ * A write to the API. The token goes along when the tab has one; a 401
+ * asks for it (again, if the one given was refused) and retries, so a
+ * server without a token never asks and one with a token asks once a tab.
+ */
+async function write(method, path, body, headers = {}) {
+  let refused = false;
+  for (;;) {
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    const response = await fetch(path, {
+      method,
+      headers: {
+        Accept: "application/json",
+        "Content-Type": "application/json",
+        ...headers,
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      },
+      body: JSON.stringify(body),
+    });
+    if (response.status !== 401) {
+      if (!response.ok) throw await failure(response);
+      return response;
+    }
+    refused = refused || Boolean(token);
+    const given = await askForToken(refused);
+    if (given === null) {
+      throw Object.assign(new Error("Not saved: this server needs its API token for changes."), { status: 401 });
+    }
+    sessionStorage.setItem(TOKEN_KEY, given);
+    refused = true;
+  }
+}
+
+/** A modal dialog asking for the token; resolves to it, or null when cancelled. */
+function askForToken(refused) {
+  return new Promise((resolve) => {
+    const input = h("input", { id: "api-token", name: "api-token", type: "password", autocomplete: "off", spellcheck: "false", required: true });
+    const cancel = h("button", { type: "button", class: "button secondary" }, "Cancel");
+    const form = h(
+      "form",
+      { class: "token-form" },
+      h("h2", { id: "token-title" }, "API token needed"),
+      h(
+        "p",
+        { id: "token-why" },
+        refused
+          ? "The server refused that token. Check it and try again."
+          : "This server takes changes only with its API token (the one it was started with: --api-token or RECIPE_API_TOKEN).",
+      ),
+      h("div", { class: "field" }, h("label", { for: "api-token" }, "API token"), input),
+      h("p", { class: "muted" }, "Kept in this tab only and forgotten when you close it."),
+      h("div", { class: "actions" }, h("button", { type: "submit", class: "button primary" }, "Use this token"), cancel),
+    );
+    const dialog = h("dialog", { class: "token-dialog", "aria-labelledby": "token-title", "aria-describedby": "token-why" }, form);
+    const finish = (value) => {
+      if (dialog.open) dialog.close();
+      dialog.remove();
+      resolve(value);
+    };
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const token = input.value.trim();
+      if (token) finish(token);
+    });
+    cancel.addEventListener("click", () => finish(null));
+    // Escape closes a modal dialog: that is a cancel too.
+    dialog.addEventListener("cancel", (event) => {
+      event.preventDefault();
+      finish(null);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    input.focus();
+  });
 }
 
 const recipeUrl = (id) => `#/recipes/${encodeURIComponent(id)}`;
 const makeUrl = (id, makeId) => `${recipeUrl(id)}/makes/${encodeURIComponent(makeId)}`;
 const analyticsUrl = (id) => `${recipeUrl(id)}/analytics`;
+const historyUrl = (id) => `${recipeUrl(id)}/history`;
+const editUrl = (id) => `${recipeUrl(id)}/edit`;
+const recordUrl = (id, version) => `${recipeUrl(id)}/record${version ? `?version=${encodeURIComponent(version)}` : ""}`;
+const recipePath = (id) => `/recipes/${encodeURIComponent(id)}`;
 
 // ---- Shared pieces ---------------------------------------------------------
 
@@ -460,9 +564,10 @@ async function listPage() {
 async function recipePage(id) {
   // The analytics carry every make's date, rating and notes: enough for
   // the timeline, without fetching every make's full record.
-  const [recipe, analytics] = await Promise.all([
-    api(`/recipes/${encodeURIComponent(id)}`),
-    api(`/recipes/${encodeURIComponent(id)}/analytics`),
+  const [recipe, analytics, latest] = await Promise.all([
+    api(recipePath(id)),
+    api(`${recipePath(id)}/analytics`),
+    latestVersion(id),
   ]);
   setCrumbs([recipe.recipeName, recipeUrl(id)]);
   document.title = `${recipe.recipeName} — Recipe diff`;
@@ -476,9 +581,16 @@ async function recipePage(id) {
       stat("Makes' average", rating(analytics.averageRating)),
       stat("Average deviation", number(analytics.averageDeviation, 1), " differences per make"),
     ),
+    h(
+      "ul",
+      { class: "actions", "aria-label": "What to do with this recipe" },
+      h("li", {}, h("a", { class: "button primary", href: recordUrl(id) }, "Record a make")),
+      h("li", {}, h("a", { class: "button", href: editUrl(id) }, "Edit the recipe")),
+      h("li", {}, h("a", { class: "button", href: historyUrl(id) }, `History: ${plural(latest, "version")}`)),
+    ),
   ];
   if (!analytics.makeCount) {
-    page.push(emptyState("Not made yet", ...dropInstructions(id)));
+    page.push(emptyState("Not made yet", h("p", {}, h("a", { href: recordUrl(id) }, "Record a make here"), ", or drop one into the bucket:"), ...dropInstructions(id)));
   } else {
     page.push(h("p", {}, h("a", { class: "button", href: analyticsUrl(id) }, "Analytics: what changes, and what works →")));
     const latest = [...analytics.ratings].reverse().slice(0, LATEST_MAKES);
@@ -513,7 +625,8 @@ async function recipePage(id) {
   }
   page.push(
     section(
-      "The original recipe",
+      "The recipe",
+      h("p", { class: "meta" }, `Version ${latest}, the latest · `, h("a", { href: historyUrl(id) }, "every version")),
       h("div", { class: "columns" },
         h("div", {}, h("h3", {}, "Ingredients"), recipe.ingredients.length ? h("ul", {}, recipe.ingredients.map((i) => h("li", {}, ingredientText(i)))) : h("p", { class: "muted" }, "None listed.")),
         h("div", {}, h("h3", {}, "Steps"), recipe.steps.length ? h("ol", {}, recipe.steps.map((step) => h("li", {}, step.stepText))) : h("p", { class: "muted" }, "None listed.")),
@@ -524,8 +637,7 @@ async function recipePage(id) {
 }
 
 /** Rows of the side-by-side ingredient table, in reading order. */
-function ingredientRows(original, make) {
-  const diff = make.differences;
+function ingredientRows(original, diff) {
   const rows = [];
   const byOriginal = new Map();
   for (const change of diff.ingredients ?? []) {
@@ -575,8 +687,7 @@ function words(runs, side) {
 }
 
 /** Rows of the side-by-side step table, in the original's order, added steps where the make has them. */
-function stepRows(original, make) {
-  const diff = make.differences;
+function stepRows(original, diff) {
   const rows = [];
   const byOriginal = new Map();
   for (const change of diff.steps ?? []) {
@@ -616,19 +727,86 @@ function readableSource(source) {
   }
 }
 
-async function makePage(id, makeId) {
-  const [recipe, make] = await Promise.all([
-    api(`/recipes/${encodeURIComponent(id)}`),
-    api(`/recipes/${encodeURIComponent(id)}/makes/${encodeURIComponent(makeId)}`),
+/** How many differences a structured diff holds, as the make page counts them. */
+function differenceCount(diff) {
+  return (diff.name ? 1 : 0) + (diff.rating ? 1 : 0) + (diff.scaling ? 1 : 0) + (diff.ingredients?.length ?? 0) + (diff.steps?.length ?? 0);
+}
+
+/** Each difference as a short badge: what a list of makes shows of each. */
+function differenceBadges(diff) {
+  const badges = [];
+  if (diff.name) badges.push(badge("renamed", `renamed “${diff.name.make}”`));
+  if (diff.rating) badges.push(badge("edited", `rating ${rating(diff.rating.original)} → ${rating(diff.rating.make)}`));
+  if (diff.scaling) badges.push(badge("scaled", `scaled ×${number(diff.scaling.factor)}`));
+  for (const change of diff.ingredients ?? []) {
+    switch (change.kind) {
+      case "added":
+        badges.push(badge("added", `added ${ingredientText(change.ingredient)}`));
+        break;
+      case "removed":
+        badges.push(badge("leftOut", `left out ${change.ingredient.ingredientName}`));
+        break;
+      case "substituted":
+        badges.push(badge("swapped", `${change.original.ingredientName} → ${change.make.ingredientName}`));
+        break;
+      default: {
+        const amount = change.fields.includes("quantity") || change.fields.includes("measurement");
+        const kind = amount && change.ratio > 1 ? "more" : amount && change.ratio < 1 ? "less" : "reworded";
+        badges.push(badge(kind, `${ingredientText(change.original)} → ${ingredientText(change.make)}`));
+      }
+    }
+  }
+  for (const change of diff.steps ?? []) {
+    switch (change.kind) {
+      case "added":
+        badges.push(badge("addedStep", `added step ${change.makeIndex + 1}`));
+        break;
+      case "removed":
+        badges.push(badge("skipped", `skipped step ${change.originalIndex + 1}`));
+        break;
+      case "edited":
+        badges.push(badge("edited", `edited step ${change.originalIndex + 1}`));
+        break;
+      default:
+        badges.push(badge("moved", `moved step ${change.originalIndex + 1} → ${change.makeIndex + 1}`));
+    }
+  }
+  return badges;
+}
+
+/** The latest version's number: the first item of the newest-first history. */
+async function latestVersion(id) {
+  const page = await pageOf(`${recipePath(id)}/versions`, 1);
+  return page.items[0]?.version ?? 1;
+}
+
+/**
+ * A make beside the version of the recipe it was cooked from, or with
+ * `against` set beside the latest version (its differences recomputed
+ * now): what the make would change in the recipe as it is today.
+ */
+async function makePage(id, makeId, against) {
+  const make = await api(`${recipePath(id)}/makes/${encodeURIComponent(makeId)}`);
+  const latest = await latestVersion(id);
+  const cookedFrom = make.recipeVersion;
+  const comparing = Boolean(against) && latest !== cookedFrom;
+  // The rows index into the document the differences were computed
+  // against, so the page fetches exactly that version: by number, so the
+  // document and the differences agree even if the recipe moves on now.
+  const [version, diff] = await Promise.all([
+    api(`${recipePath(id)}/versions/${encodeURIComponent(comparing ? latest : cookedFrom)}`),
+    comparing ? api(`${recipePath(id)}/makes/${encodeURIComponent(makeId)}/differences?against=${encodeURIComponent(latest)}&format=full`) : make.differences,
   ]);
+  const recipe = version.recipe;
   const when = date(make.madeAt ?? make.recordedAt);
-  setCrumbs([recipe.recipeName, recipeUrl(id)], [`Made ${when}`, makeUrl(id, makeId)]);
+  const here = comparing ? `${makeUrl(id, makeId)}/against-latest` : makeUrl(id, makeId);
+  setCrumbs([recipe.recipeName, recipeUrl(id)], [`Made ${when}`, makeUrl(id, makeId)], ...(comparing ? [["Against the latest version", here]] : []));
   document.title = `${recipe.recipeName}, made ${when} — Recipe diff`;
-  const diff = make.differences;
-  const count =
-    (diff.name ? 1 : 0) + (diff.rating ? 1 : 0) + (diff.scaling ? 1 : 0) + (diff.ingredients?.length ?? 0) + (diff.steps?.length ?? 0);
+  const count = differenceCount(diff);
+  const base = comparing ? "the latest version" : "the original";
   const page = [
     h("h1", { tabindex: "-1" }, `${recipe.recipeName}, made ${when}`),
+    versionNote(id, makeId, cookedFrom, latest, comparing),
     h(
       "dl",
       { class: "stats" },
@@ -638,9 +816,9 @@ async function makePage(id, makeId) {
         diff.rating ? `${rating(diff.rating.original)} → ${rating(diff.rating.make)}` : rating(make.rating),
         diff.rating && diff.rating.make !== null && diff.rating.original !== null
           ? diff.rating.make > diff.rating.original
-            ? badge("better", "higher than the original")
-            : badge("worse", "lower than the original")
-          : diff.rating ? null : " same as the original",
+            ? badge("better", `higher than ${base}`)
+            : badge("worse", `lower than ${base}`)
+          : diff.rating ? null : ` same as ${base}`,
       ),
     ),
   ];
@@ -649,12 +827,13 @@ async function makePage(id, makeId) {
   if (diff.scaling) banners.push(h("li", {}, badge("scaled", `made at ${number(diff.scaling.factor)}× size`), ": every amount multiplied by the same factor, counted as one difference."));
   if (diff.name) banners.push(h("li", {}, badge("renamed", "renamed"), `: “${diff.name.original}” → “${diff.name.make}”`));
   if (banners.length) page.push(h("ul", { class: "banners" }, banners));
-  if (!count) page.push(h("p", { class: "empty" }, "Cooked exactly as written: no differences."));
+  if (!count) page.push(h("p", { class: "empty" }, comparing ? "The same as the latest version: no differences." : "Cooked exactly as written: no differences."));
+  const side = comparing ? `Latest (version ${latest})` : "Original";
   page.push(
-    section("Ingredients", table("Ingredients, original and as made", ["Change", "Original", "As made"], ingredientRows(recipe, make).map((row) => ({ ...row, header: false })), "diff")),
+    section("Ingredients", table(`Ingredients, ${side.toLowerCase()} and as made`, ["Change", side, "As made"], ingredientRows(recipe, diff).map((row) => ({ ...row, header: false })), "diff")),
     section(
       "Steps",
-      table("Steps, original and as made; removed words are struck through, added words underlined", ["Change", "Original", "As made"], stepRows(recipe, make).map((row) => ({ ...row, header: false })), "diff"),
+      table(`Steps, ${side.toLowerCase()} and as made; removed words are struck through, added words underlined`, ["Change", side, "As made"], stepRows(recipe, diff).map((row) => ({ ...row, header: false })), "diff"),
     ),
     h(
       "p",
@@ -664,9 +843,41 @@ async function makePage(id, makeId) {
       badge("leftOut", "left out"), " ", badge("skipped", "skipped"), " ", badge("edited", "edited"), " ", badge("moved", "moved"), " ",
       badge("restated", "same amount, written differently"),
     ),
-    h("p", { class: "meta" }, `Make ${make.makeId}`, make.source ? ` · from ${readableSource(make.source)}` : "", ` · recorded ${date(make.recordedAt)} · `, h("a", { href: `/recipes/${encodeURIComponent(id)}/makes/${encodeURIComponent(makeId)}/differences` }, "differences as JSON")),
+    h(
+      "p",
+      { class: "meta" },
+      `Make ${make.makeId}`,
+      make.source ? ` · from ${readableSource(make.source)}` : "",
+      ` · recorded ${date(make.recordedAt)} · `,
+      h("a", { href: `${recipePath(id)}/makes/${encodeURIComponent(makeId)}/differences${comparing ? `?against=${encodeURIComponent(latest)}` : ""}` }, "differences as JSON"),
+    ),
   );
   return page;
+}
+
+/** Which version a make was cooked from, and the way to the other comparison. */
+function versionNote(id, makeId, cookedFrom, latest, comparing) {
+  if (comparing) {
+    return h(
+      "div",
+      { class: "version-note" },
+      h("p", {}, `Compared with version ${latest}, the latest, not version ${cookedFrom} it was cooked from: what this make would change in the recipe as it is now.`),
+      h("p", {}, h("a", { class: "button", href: makeUrl(id, makeId) }, `Show the differences from version ${cookedFrom}`)),
+    );
+  }
+  const moved = latest > cookedFrom;
+  return h(
+    "div",
+    { class: "version-note" },
+    h(
+      "p",
+      {},
+      `Cooked from version ${cookedFrom} of the recipe`,
+      moved ? `; the recipe is at version ${latest} now. ` : latest === cookedFrom ? ", the latest. " : ". ",
+      h("a", { href: historyUrl(id) }, "History"),
+    ),
+    moved ? h("p", {}, h("a", { class: "button", href: `${makeUrl(id, makeId)}/against-latest` }, "Compare with the latest version")) : null,
+  );
 }
 
 async function analyticsPage(id) {
@@ -762,13 +973,623 @@ async function analyticsPage(id) {
   return page;
 }
 
+// ---- Differences in words ----------------------------------------------------
+
+/** A document without its `recipeId`, so the text rendering has no "recipe N" header. */
+function withoutId(recipe) {
+  const { recipeId, ...rest } = recipe;
+  return rest;
+}
+
+/**
+ * The differences between two documents in `recipe-diff`'s own words:
+ * `POST /diff?format=text`, which diffs and stores nothing. The history and
+ * the forms use it, so the dashboard, `recipe log` and `recipe diff` say
+ * a change the same way.
+ */
+async function differencesInWords(original, changed, signal) {
+  const response = await fetch("/diff?format=text", {
+    method: "POST",
+    headers: { Accept: "application/json", "Content-Type": "application/json" },
+    body: JSON.stringify({ original: withoutId(original), make: withoutId(changed) }),
+    signal,
+  });
+  if (!response.ok) throw await failure(response);
+  return (await response.json()).text;
+}
+
+/** The text rendering's change markers, by what they mean. */
+const MARKERS = { "+": "added", "−": "removed", "~": "changed", "↕": "moved" };
+
+/** The lines of the text rendering that are changes (not group headings). */
+function changeLines(text) {
+  return text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line && Object.hasOwn(MARKERS, line[0]) && line[1] === " ");
+}
+
+/**
+ * The text rendering as a list, one change an item, under its group
+ * ("ingredients", "steps"); a step's `[-dropped-]` and `{+new+}` words
+ * become struck-through and underlined words.
+ */
+function changeList(text) {
+  const items = [];
+  for (const line of text.split("\n").map((l) => l.trim())) {
+    if (!line) continue;
+    if (Object.hasOwn(MARKERS, line[0]) && line[1] === " ") {
+      items.push(h("li", { class: `change ${MARKERS[line[0]]}` }, h("span", { class: "marker", "aria-hidden": "true" }, line[0]), " ", wordRuns(line.slice(2))));
+    } else if (line.endsWith(":")) {
+      items.push(h("li", { class: "group" }, line.slice(0, -1)));
+    }
+  }
+  return h("ul", { class: "changes" }, items);
+}
+
+function wordRuns(text) {
+  const parts = [];
+  let last = 0;
+  for (const match of text.matchAll(/\[-([\s\S]*?)-\]|\{\+([\s\S]*?)\+\}/g)) {
+    parts.push(text.slice(last, match.index));
+    parts.push(match[1] !== undefined ? h("del", {}, match[1]) : h("ins", {}, match[2]));
+    last = match.index + match[0].length;
+  }
+  parts.push(text.slice(last));
+  return parts;
+}
+
+// ---- History ---------------------------------------------------------------
+
+/** Versions the history shows at first, and each time it is asked for older ones. */
+const VERSIONS_PAGE = 10;
+/** Makes listed under a version before "more makes". */
+const VERSION_MAKES_PAGE = 10;
+
+function dateTime(text) {
+  const parsed = new Date(text);
+  if (Number.isNaN(parsed.getTime())) return text || "undated";
+  return parsed.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
+}
+
+/**
+ * A recipe's versions, newest first, a page at a time: each with its
+ * message, where it came from, its changes in words and the makes cooked
+ * from it.
+ */
+async function historyPage(id) {
+  const [recipe, first] = await Promise.all([api(recipePath(id)), pageOf(`${recipePath(id)}/versions`, VERSIONS_PAGE)]);
+  const latest = first.items[0]?.version ?? 1;
+  setCrumbs([recipe.recipeName, recipeUrl(id)], ["History", historyUrl(id)]);
+  document.title = `${recipe.recipeName}: history — Recipe diff`;
+  // Each version's document is read once, though two comparisons use it.
+  const documents = new Map();
+  const documentOf = (n) => {
+    if (!documents.has(n)) documents.set(n, api(`${recipePath(id)}/versions/${n}`).then((v) => v.recipe));
+    return documents.get(n);
+  };
+  const list = h("ol", { class: "versions", id: "versions" });
+  const older = h("button", { type: "button", class: "button", id: "older-versions" }, "Show older versions");
+  const problem = h("p", { role: "alert", class: "problem" });
+  let cursor = first.nextCursor;
+  const show = async (page) => {
+    const entries = await Promise.all(page.items.map((version) => versionEntry(id, version, latest, documentOf)));
+    list.append(...entries);
+    cursor = page.nextCursor;
+    older.hidden = !cursor;
+    return entries;
+  };
+  await show(first);
+  older.addEventListener("click", async () => {
+    older.disabled = true;
+    older.textContent = "Loading older versions…";
+    try {
+      const entries = await show(await pageOf(`${recipePath(id)}/versions`, VERSIONS_PAGE, cursor));
+      problem.textContent = "";
+      // The keyboard goes on from the first version it had not seen.
+      entries[0]?.querySelector("h2")?.focus();
+    } catch (error) {
+      problem.textContent = error.message;
+    } finally {
+      older.disabled = false;
+      older.textContent = "Show older versions";
+    }
+  });
+  return [
+    h("h1", { tabindex: "-1" }, `${recipe.recipeName}: history`),
+    h("p", { class: "muted" }, `${plural(latest, "version")}, newest first. Each says what it changed in the one before, and which makes were cooked from it.`),
+    h(
+      "ul",
+      { class: "actions" },
+      h("li", {}, h("a", { class: "button primary", href: recordUrl(id) }, "Record a make")),
+      h("li", {}, h("a", { class: "button", href: editUrl(id) }, "Edit the recipe")),
+    ),
+    list,
+    older,
+    problem,
+  ];
+}
+
+async function versionEntry(id, version, latest, documentOf) {
+  const n = version.version;
+  const changes = n > 1
+    ? Promise.all([documentOf(n - 1), documentOf(n)])
+        .then(([before, after]) => differencesInWords(before, after))
+        .then((text) => (changeLines(text).length ? changeList(text) : h("p", { class: "muted" }, "No differences.")))
+        .catch((error) => h("p", { role: "alert", class: "problem" }, `The changes cannot be shown: ${error.message}`))
+    : null;
+  const makes = h("ul", { class: "version-makes" });
+  const more = h("button", { type: "button", class: "button small" }, `More makes from version ${n}`);
+  let cursor = null;
+  const show = (page) => {
+    makes.append(
+      ...page.items.map((make) =>
+        h(
+          "li",
+          { "data-make": make.makeId },
+          h("a", { href: makeUrl(id, make.makeId) }, `Made ${date(make.madeAt ?? make.recordedAt)}`),
+          h("span", { class: "meta" }, ` — ${plural(differenceCount(make.differences), "difference")}, ${rating(make.rating)}`),
+          h("span", { class: "badges" }, differenceBadges(make.differences).map((b) => [b, " "])),
+        ),
+      ),
+    );
+    cursor = page.nextCursor;
+    more.hidden = !cursor;
+  };
+  const makesPath = `${recipePath(id)}/makes?version=${n}`;
+  const first = await pageOf(makesPath, VERSION_MAKES_PAGE);
+  show(first);
+  more.addEventListener("click", async () => {
+    more.disabled = true;
+    try {
+      show(await pageOf(makesPath, VERSION_MAKES_PAGE, cursor));
+    } finally {
+      more.disabled = false;
+    }
+  });
+  return h(
+    "li",
+    { class: "card version", id: `version-${n}`, "data-version": n },
+    h("h2", { tabindex: "-1" }, `Version ${n}`, n === latest ? [" ", h("span", { class: "badge latest" }, "latest")] : null),
+    h(
+      "p",
+      { class: "meta" },
+      dateTime(version.createdAt),
+      " · ",
+      version.source ? `from ${readableSource(version.source)}` : "written through the dashboard or the API",
+      n > 1 ? ` · ${plural(version.changes, "change")}` : "",
+    ),
+    version.message ? h("blockquote", { class: "notes message" }, h("p", {}, version.message)) : h("p", { class: "muted" }, "No message."),
+    h("h3", {}, n > 1 ? `Changes from version ${n - 1}` : "The first version: where the history starts"),
+    await changes,
+    h("h3", {}, "Makes cooked from it"),
+    first.items.length ? [makes, more] : h("p", { class: "muted" }, "None yet."),
+    h("p", {}, h("a", { href: recordUrl(id, n) }, `Record a make from version ${n}`)),
+  );
+}
+
+// ---- Record a make, edit the recipe ----------------------------------------
+
+/** How long the form waits after the last change before asking for the differences. */
+const PREVIEW_DELAY_MS = 300;
+
+/** Units the unit fields suggest; any text is taken. */
+const UNITS = ["tsp", "tbsp", "cup", "ml", "l", "g", "kg", "oz", "lb", "pinch", "clove", "unit"];
+
+/** A line shown at the top of the next page: what a save did. */
+let notice = null;
+
+let rowsMade = 0;
+
+/** `2` and `0.5` are numbers; `1 1/2`, `½` and `2-3` go as written, for the server to read. */
+function quantityValue(text) {
+  const trimmed = text.trim();
+  if (!trimmed) return undefined;
+  return /^\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : trimmed;
+}
+
+function today() {
+  const now = new Date();
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/** A key that makes a repeated save of the same make one make. */
+function idempotencyKey() {
+  return [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function field(id, label, control, hint) {
+  if (hint) control.setAttribute("aria-describedby", `${id}-hint`);
+  return h("div", { class: "field", "data-field": id }, h("label", { for: id }, label), control, hint ? h("p", { class: "hint", id: `${id}-hint` }, hint) : null);
+}
+
+/**
+ * The form that records a make (`kind` "make": starting from version
+ * `chosen`, or the latest) or edits the recipe (`kind` "recipe": a new
+ * version with a message). Every change asks the server for the
+ * differences a moment later (`POST /diff`), so the cook sees what they
+ * are about to save; a save needs the API token when the server has one.
+ */
+async function editorPage(id, kind, chosen) {
+  const making = kind === "make";
+  const latest = await latestVersion(id);
+  const from = making && chosen !== undefined ? Number(chosen) : latest;
+  if (!Number.isInteger(from) || from < 1) throw Object.assign(new Error(`There is no version ${chosen}.`), { status: 404 });
+  const [stored, versions] = await Promise.all([
+    api(`${recipePath(id)}/versions/${from}`),
+    making && latest > 1 ? pageOf(`${recipePath(id)}/versions`, 100) : null,
+  ]);
+  const base = stored.recipe;
+  const title = making ? `Record a make of ${base.recipeName}` : `Edit ${base.recipeName}`;
+  const here = making ? recordUrl(id, chosen) : editUrl(id);
+  setCrumbs([base.recipeName, recipeUrl(id)], [making ? "Record a make" : "Edit", here]);
+  document.title = `${title} — Recipe diff`;
+
+  const maxId = (items, key) => Math.max(0, ...items.map((item) => (Number.isInteger(item[key]) ? item[key] : 0)));
+  let nextIngredientId = maxId(base.ingredients, "ingredientId") + 1;
+  let nextStepId = maxId(base.steps, "stepId") + 1;
+  const state = {
+    name: base.recipeName,
+    rating: base.rating === undefined || base.rating === null ? "" : String(base.rating),
+    ingredients: base.ingredients.map((ingredient, index) => ({
+      key: `ingredient-${index + 1}`,
+      id: ingredient.ingredientId,
+      quantity: ingredient.quantity === undefined || ingredient.quantity === null ? "" : String(ingredient.quantity),
+      measurement: ingredient.measurement ?? "",
+      name: ingredient.ingredientName ?? "",
+      note: ingredient.note ?? "",
+      removed: false,
+    })),
+    steps: base.steps.map((step, index) => ({ key: `step-${index + 1}`, id: step.stepId, text: step.stepText ?? "", removed: false })),
+    madeOn: today(),
+    notes: "",
+    message: "",
+  };
+
+  /** The document the form describes now: the make, or the recipe's new version. */
+  function documentNow() {
+    const rated = state.rating.trim();
+    return {
+      recipeName: (making ? base.recipeName : state.name.trim()) || base.recipeName,
+      recipeId: base.recipeId,
+      rating: rated === "" ? undefined : Number.isFinite(Number(rated)) ? Number(rated) : rated,
+      ingredients: state.ingredients
+        .filter((row) => !row.removed && row.name.trim())
+        .map((row) => ({
+          ingredientId: row.id,
+          quantity: quantityValue(row.quantity),
+          measurement: row.measurement.trim() || undefined,
+          ingredientName: row.name.trim(),
+          note: row.note.trim() || undefined,
+        })),
+      steps: state.steps.filter((row) => !row.removed && row.text.trim()).map((row) => ({ stepId: row.id, stepText: row.text.trim() })),
+    };
+  }
+
+  // ---- The live differences
+  const previewCount = h("p", { class: "preview-count", id: "preview-count", "aria-live": "polite" }, "Comparing…");
+  const previewBody = h("div", { id: "preview-body" });
+  const preview = h(
+    "section",
+    { class: "preview", id: "preview", "aria-labelledby": "preview-title", "data-state": "waiting" },
+    h("h2", { id: "preview-title", tabindex: "-1" }, making ? `Differences from version ${from}` : `What version ${latest + 1} would change`),
+    previewCount,
+    previewBody,
+  );
+  // On a phone the differences sit below the form: this stays in sight
+  // with their count and takes the cook (and the keyboard) to them.
+  const jump = h("button", { type: "button", class: "button small preview-jump", "aria-controls": "preview" }, "Comparing…");
+  jump.addEventListener("click", () => {
+    preview.scrollIntoView({ block: "start" });
+    preview.querySelector("h2").focus();
+  });
+  let timer = 0;
+  let asked = 0;
+  let inFlight = null;
+  const refresh = async () => {
+    const mine = ++asked;
+    inFlight?.abort();
+    inFlight = new AbortController();
+    try {
+      const text = await differencesInWords(base, documentNow(), inFlight.signal);
+      if (mine !== asked) return;
+      const count = changeLines(text).length;
+      previewCount.textContent = count ? plural(count, "difference") : "No differences yet";
+      jump.textContent = `${previewCount.textContent}: show`;
+      previewBody.replaceChildren(
+        count ? changeList(text) : h("p", { class: "muted" }, making ? "As written so far: change what you changed." : "The same as the latest version so far."),
+      );
+      preview.dataset.state = "ready";
+    } catch (error) {
+      if (mine !== asked || error.name === "AbortError") return;
+      previewCount.textContent = "Cannot compare yet";
+      jump.textContent = "Cannot compare yet: show why";
+      previewBody.replaceChildren(h("p", { class: "problem" }, error.message));
+      preview.dataset.state = "error";
+    }
+  };
+  const changed = () => {
+    clearTimeout(timer);
+    preview.dataset.state = "waiting";
+    timer = setTimeout(refresh, PREVIEW_DELAY_MS);
+  };
+
+  const announcer = h("p", { class: "visually-hidden", "aria-live": "polite", id: "editor-announce" });
+  const announce = (text) => {
+    announcer.textContent = text;
+  };
+
+  /** A text input bound to `row[key]`. */
+  const bound = (row, key, id, attributes = {}, tag = "input") => {
+    const control = tag === "textarea" ? h("textarea", { id, name: id, ...attributes }, row[key]) : h("input", { id, name: id, type: "text", value: row[key], ...attributes });
+    control.addEventListener("input", () => {
+      row[key] = control.value;
+      changed();
+    });
+    return control;
+  };
+
+  /** After a list is drawn again, the keyboard stays on the control it was on. */
+  const refocus = (list, key, ...actions) => {
+    const row = list.querySelector(`[data-key="${key}"]`);
+    // A step moved to an end loses that way's button: the other one takes the keyboard.
+    const target = actions.map((action) => row?.querySelector(`[data-action="${action}"]:not([disabled])`)).find(Boolean);
+    (target ?? row?.querySelector("input, textarea"))?.focus();
+  };
+
+  // ---- Ingredients
+  const ingredientList = h("ol", { class: "editor-list", id: "ingredients-editor" });
+  const drawIngredients = (focusKey, action) => {
+    ingredientList.replaceChildren(...state.ingredients.map(ingredientRow));
+    if (focusKey) refocus(ingredientList, focusKey, action);
+  };
+  const ingredientRow = (row) => {
+    const k = row.key;
+    const label = row.name.trim() || "the new ingredient";
+    const toggle = h(
+      "button",
+      { type: "button", class: "button small", "data-action": "remove" },
+      row.removed ? "Put back" : making ? "Leave out" : "Remove",
+      h("span", { class: "visually-hidden" }, ` ${label}`),
+    );
+    toggle.addEventListener("click", () => {
+      if (row.isNew) {
+        // Never in the recipe: removing it is forgetting it.
+        state.ingredients = state.ingredients.filter((other) => other !== row);
+        drawIngredients();
+        addIngredient.focus();
+      } else {
+        row.removed = !row.removed;
+        drawIngredients(k, "remove");
+      }
+      announce(row.removed || row.isNew ? `${label}: ${making ? "left out" : "removed"}.` : `${label}: put back.`);
+      changed();
+    });
+    const disabled = row.removed;
+    return h(
+      "li",
+      { class: `editor-row ingredient-row${row.removed ? " removed" : ""}`, "data-key": k },
+      field(`${k}-quantity`, "Amount", bound(row, "quantity", `${k}-quantity`, { inputmode: "decimal", autocomplete: "off", disabled })),
+      field(`${k}-measurement`, "Unit", bound(row, "measurement", `${k}-measurement`, { list: "units", autocomplete: "off", disabled })),
+      field(`${k}-name`, "Ingredient", bound(row, "name", `${k}-name`, { autocomplete: "off", disabled })),
+      field(`${k}-note`, "Note", bound(row, "note", `${k}-note`, { autocomplete: "off", disabled })),
+      h("div", { class: "row-actions" }, row.removed ? h("span", { class: "row-state" }, making ? "Left out of this make" : "Removed") : null, toggle),
+    );
+  };
+  const addIngredient = h("button", { type: "button", class: "button", id: "add-ingredient" }, "Add an ingredient");
+  addIngredient.addEventListener("click", () => {
+    rowsMade += 1;
+    const row = { key: `ingredient-new-${rowsMade}`, id: nextIngredientId++, quantity: "", measurement: "", name: "", note: "", removed: false, isNew: true };
+    state.ingredients.push(row);
+    drawIngredients();
+    document.getElementById(`${row.key}-quantity`)?.focus();
+    announce("A new ingredient at the end of the list.");
+  });
+
+  // ---- Steps
+  const stepList = h("ol", { class: "editor-list", id: "steps-editor" });
+  const drawSteps = (focusKey, ...actions) => {
+    stepList.replaceChildren(...state.steps.map(stepRow));
+    if (focusKey) refocus(stepList, focusKey, ...actions);
+  };
+  const moveStep = (row, by) => {
+    const at = state.steps.indexOf(row);
+    const to = at + by;
+    if (to < 0 || to >= state.steps.length) return;
+    [state.steps[at], state.steps[to]] = [state.steps[to], state.steps[at]];
+    drawSteps(row.key, ...(by < 0 ? ["up", "down"] : ["down", "up"]));
+    announce(`Step ${at + 1} moved ${by < 0 ? "up" : "down"}: now step ${to + 1}.`);
+    changed();
+  };
+  const stepRow = (row, index) => {
+    const k = row.key;
+    const position = index + 1;
+    const button = (action, text, disabled, onClick) => {
+      const element = h("button", { type: "button", class: "button small", "data-action": action, disabled }, text, h("span", { class: "visually-hidden" }, ` step ${position}`));
+      element.addEventListener("click", onClick);
+      return element;
+    };
+    const toggle = button("skip", row.removed ? "Put back" : making ? "Skip" : "Remove", false, () => {
+      if (row.isNew) {
+        state.steps = state.steps.filter((other) => other !== row);
+        drawSteps();
+        addStep.focus();
+      } else {
+        row.removed = !row.removed;
+        drawSteps(k, "skip");
+      }
+      announce(row.removed || row.isNew ? `Step ${position}: ${making ? "skipped" : "removed"}.` : `Step ${position}: put back.`);
+      changed();
+    });
+    return h(
+      "li",
+      { class: `editor-row step-row${row.removed ? " removed" : ""}`, "data-key": k },
+      field(`${k}-text`, row.removed ? `Step ${position} (${making ? "skipped" : "removed"})` : `Step ${position}`, bound(row, "text", `${k}-text`, { rows: 2, disabled: row.removed }, "textarea")),
+      h(
+        "div",
+        { class: "row-actions" },
+        button("up", "Move up", index === 0, () => moveStep(row, -1)),
+        button("down", "Move down", index === state.steps.length - 1, () => moveStep(row, 1)),
+        toggle,
+      ),
+    );
+  };
+  const addStep = h("button", { type: "button", class: "button", id: "add-step" }, "Add a step");
+  addStep.addEventListener("click", () => {
+    rowsMade += 1;
+    const row = { key: `step-new-${rowsMade}`, id: nextStepId++, text: "", removed: false, isNew: true };
+    state.steps.push(row);
+    drawSteps();
+    document.getElementById(`${row.key}-text`)?.focus();
+    announce(`A new step ${state.steps.length} at the end.`);
+  });
+  drawIngredients();
+  drawSteps();
+
+  // ---- The make's own fields, or the recipe's name
+  const plain = (key, id, attributes, tag) => bound(state, key, id, attributes, tag);
+  const ratingInput = plain("rating", "rating", { type: "number", min: 0, max: 5, step: 0.5, inputmode: "decimal" });
+  const about = making
+    ? h(
+        "fieldset",
+        { class: "about" },
+        h("legend", {}, "This make"),
+        field("made-on", "Cooked on", plain("madeOn", "made-on", { type: "date" })),
+        field("rating", "Your rating, 0 to 5", ratingInput, base.rating === undefined || base.rating === null ? "The recipe has none." : `The recipe's is ${number(base.rating, 1)}.`),
+        field("notes", "Notes", plain("notes", "notes", { rows: 3 }, "textarea")),
+      )
+    : h(
+        "fieldset",
+        { class: "about" },
+        h("legend", {}, "The recipe"),
+        field("recipe-name", "Name", plain("name", "recipe-name", { autocomplete: "off" })),
+        field("rating", "Rating, 0 to 5", ratingInput),
+      );
+  let chooser = null;
+  if (versions) {
+    const select = h(
+      "select",
+      { id: "from-version", name: "from-version" },
+      versions.items.map((v) => h("option", { value: v.version, selected: v.version === from }, `Version ${v.version}${v.version === latest ? " (latest)" : ""}${v.message ? `: ${v.message}` : ""}`)),
+    );
+    select.addEventListener("change", () => {
+      window.location.hash = recordUrl(id, select.value);
+    });
+    chooser = field("from-version", "Cooked from", select, "Choosing another version starts the form again from it.");
+  }
+
+  // ---- Saving
+  const save = h("button", { type: "button", class: "button primary", id: "save" }, making ? "Save this make" : "Save as a new version");
+  const saved = h("p", { class: "save-status", role: "status", id: "save-status" });
+  const problem = h("p", { class: "problem", role: "alert", id: "save-problem" });
+  let key = idempotencyKey();
+  let keyFor = null;
+  save.addEventListener("click", async () => {
+    save.disabled = true;
+    saved.textContent = "Saving…";
+    problem.textContent = "";
+    try {
+      if (making) {
+        const made = state.madeOn ? new Date(`${state.madeOn}T12:00`) : null;
+        const make = {
+          ...documentNow(),
+          recipeVersion: from,
+          madeAt: made && !Number.isNaN(made.getTime()) ? made.toISOString() : undefined,
+          notes: state.notes.trim() || undefined,
+        };
+        // The same make saved twice (a second click, a retry after the
+        // token) is one make; a changed one is a new make.
+        const body = JSON.stringify(make);
+        if (body !== keyFor) [key, keyFor] = [idempotencyKey(), body];
+        const response = await write("POST", `${recipePath(id)}/makes`, make, { "Idempotency-Key": key });
+        const record = await response.json();
+        notice = `Make saved, cooked from version ${from}.`;
+        window.location.hash = makeUrl(id, record.makeId);
+      } else {
+        const message = state.message.trim();
+        const response = await write("PUT", `${recipePath(id)}${message ? `?${new URLSearchParams({ message })}` : ""}`, documentNow());
+        const version = response.headers.get("X-Recipe-Version");
+        if (response.headers.get("X-Recipe-Version-Written") === "false") {
+          saved.textContent = `No changes, no new version: this is version ${version} as it is.`;
+          save.disabled = false;
+          return;
+        }
+        notice = `Saved as version ${version}.`;
+        window.location.hash = historyUrl(id);
+      }
+    } catch (error) {
+      saved.textContent = "";
+      problem.textContent = error.message;
+      save.disabled = false;
+    }
+  });
+
+  const form = h(
+    "form",
+    { class: "editor", id: "editor", novalidate: true, "aria-labelledby": "editor-title" },
+    h(
+      "div",
+      { class: "editor-fields" },
+      chooser,
+      about,
+      h(
+        "fieldset",
+        {},
+        h("legend", {}, "Ingredients"),
+        h("p", { class: "hint" }, making ? "Change an amount or a unit; write another name to swap an ingredient; leave out what you did not use." : "Amounts, units, names and notes; write another name to swap an ingredient."),
+        ingredientList,
+        addIngredient,
+      ),
+      h(
+        "fieldset",
+        {},
+        h("legend", {}, "Steps"),
+        h("p", { class: "hint" }, making ? "Edit a step as you did it, skip one, or move it up or down." : "Edit, remove, add or reorder the steps."),
+        stepList,
+        addStep,
+      ),
+    ),
+    jump,
+    preview,
+    h(
+      "div",
+      { class: "editor-save" },
+      making ? null : field("message", "What changed, in a few words", plain("message", "message", { maxlength: 1000, autocomplete: "off" }), "Kept with the new version in the history."),
+      save,
+      saved,
+      problem,
+    ),
+  );
+  // Saving is the button's job: Enter in a field must not save a half-done make.
+  form.addEventListener("submit", (event) => event.preventDefault());
+  refresh();
+  return [
+    h("h1", { tabindex: "-1", id: "editor-title" }, title),
+    h(
+      "p",
+      { class: "muted" },
+      making
+        ? `Starting from version ${from}${from === latest ? ", the latest" : ""}. Change what you changed at the stove; the differences show as you go.`
+        : `Starting from version ${latest}, the latest. Saving makes version ${latest + 1} when something changed.`,
+    ),
+    form,
+    h("datalist", { id: "units" }, UNITS.map((unit) => h("option", { value: unit }))),
+    announcer,
+  ];
+}
+
 // ---- Router ----------------------------------------------------------------
 
 const ROUTES = [
   [/^#?\/?$/, "list", listPage],
-  [/^#\/recipes\/([^/]+)\/?$/, "recipe", recipePage],
-  [/^#\/recipes\/([^/]+)\/analytics\/?$/, "analytics", analyticsPage],
-  [/^#\/recipes\/([^/]+)\/makes\/([^/]+)\/?$/, "make", makePage],
+  [/^#\/recipes\/([^/?]+)\/?$/, "recipe", recipePage],
+  [/^#\/recipes\/([^/?]+)\/analytics\/?$/, "analytics", analyticsPage],
+  [/^#\/recipes\/([^/?]+)\/history\/?$/, "history", historyPage],
+  [/^#\/recipes\/([^/?]+)\/record\/?(?:\?version=([^&]+))?$/, "record", (id, version) => editorPage(id, "make", version)],
+  [/^#\/recipes\/([^/?]+)\/edit\/?$/, "edit", (id) => editorPage(id, "recipe")],
+  [/^#\/recipes\/([^/?]+)\/makes\/([^/?]+)\/?$/, "make", (id, makeId) => makePage(id, makeId)],
+  [/^#\/recipes\/([^/?]+)\/makes\/([^/?]+)\/against-latest\/?$/, "make", (id, makeId) => makePage(id, makeId, "latest")],
 ];
 
 let firstRender = true;
@@ -785,9 +1606,16 @@ async function render() {
     const route = ROUTES.find(([pattern]) => pattern.test(hash));
     if (!route) throw Object.assign(new Error(`There is no page at ${hash}.`), { status: 404 });
     const [pattern, name, page] = route;
-    const args = hash.match(pattern).slice(1).map(decodeURIComponent);
+    const args = hash
+      .match(pattern)
+      .slice(1)
+      .map((arg) => (arg === undefined ? undefined : decodeURIComponent(arg)));
     const content = await page(...args);
     view.replaceChildren(...content);
+    if (notice) {
+      view.prepend(h("p", { class: "notice", role: "status", id: "notice" }, notice));
+      notice = null;
+    }
     document.body.dataset.page = name;
     statusLine.textContent = "";
     statusLine.hidden = true;
