@@ -1,7 +1,7 @@
 //! How a document's [`Source`] travels from the sender to the server: three
 //! headers, percent-encoded UTF-8, since a key may hold any Unicode and a
-//! header only visible ASCII. The sender writes them ([`write`]), the
-//! server reads them ([`read`]); one module, so the two cannot disagree.
+//! header only visible ASCII. The sender writes them ([`write()`]), the
+//! server reads them ([`read()`]); one module, so the two cannot disagree.
 
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
 use recipe_ports::Source;

@@ -158,7 +158,7 @@ async fn migrate_ids_moves_old_makes_once_and_then_changes_nothing() {
         .iter()
         .map(|make| make.make_id)
         .collect();
-    assert_eq!(ids, [5, 4]);
+    assert_eq!(ids, [4, 5], "listed in make id order");
     let redelivered = store
         .put_make(
             &MakeIdentity::Claimed(Claim {

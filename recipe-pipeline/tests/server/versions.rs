@@ -167,25 +167,53 @@ async fn a_make_may_name_the_version_it_was_cooked_from() {
         .await
         .json();
     assert_eq!(latest["recipeVersion"], 2);
+    // Delivered from the bucket as the sender delivers it, naming version
+    // 1: diffed against version 1 too.
+    let mut dropped = make(None);
+    dropped["recipeVersion"] = json!(1);
+    let from_bucket = server
+        .write(
+            Method::POST,
+            "/makes",
+            &source_headers("e9"),
+            body(&dropped),
+        )
+        .await;
+    assert_eq!(
+        from_bucket.status,
+        StatusCode::CREATED,
+        "{}",
+        from_bucket.text()
+    );
+    let from_bucket = from_bucket.json();
+    assert_eq!(from_bucket["recipeVersion"], 1);
+    let mut expected = pinned["differences"].clone();
+    expected["makeId"] = from_bucket["makeId"].clone();
+    assert_eq!(from_bucket["differences"], expected);
 
     // Listing one version's makes, a page at a time.
     let of_one = server.items("/recipes/1/makes?version=1").await;
-    assert_eq!(of_one.as_array().map(Vec::len), Some(1));
-    assert_eq!(of_one[0]["makeId"], pinned["makeId"]);
-    let page = server.get("/recipes/1/makes?limit=1").await.json();
-    assert_eq!(page["items"].as_array().map(Vec::len), Some(1));
+    let ids: Vec<&Value> = of_one
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| &m["makeId"])
+        .collect();
+    assert_eq!(ids, [&pinned["makeId"], &from_bucket["makeId"]]);
+    let page = server.get("/recipes/1/makes?limit=2").await.json();
+    assert_eq!(page["items"].as_array().map(Vec::len), Some(2));
     let cursor = page["nextCursor"].as_str().unwrap().to_owned();
     let rest = server
-        .items(&format!("/recipes/1/makes?limit=1&cursor={cursor}"))
+        .items(&format!("/recipes/1/makes?limit=2&cursor={cursor}"))
         .await;
-    assert_eq!(rest[0]["makeId"], latest["makeId"]);
+    assert_eq!(rest[0]["makeId"], from_bucket["makeId"]);
 
     // Analytics for one version count only its makes.
     let one = server.get("/recipes/1/analytics?version=1").await.json();
     let all = server.get("/recipes/1/analytics").await.json();
     assert_eq!(
         (one["makeCount"].clone(), all["makeCount"].clone()),
-        (json!(1), json!(2))
+        (json!(2), json!(3))
     );
 
     let mut unknown = make(None);
