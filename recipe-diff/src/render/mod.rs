@@ -119,10 +119,10 @@ pub(crate) fn ingredient_line(ingredient: &Ingredient) -> String {
         line.push_str(measurement);
         line.push(' ');
     }
-    line.push_str(&ingredient.ingredient_name);
-    if let Some(note) = &ingredient.note {
+    line.push_str(&ingredient.full_name());
+    if let Some(remarks) = ingredient.remarks() {
         line.push_str(", ");
-        line.push_str(note);
+        line.push_str(&remarks);
     }
     line
 }
@@ -174,6 +174,7 @@ mod tests {
             measurement: Some("TBS".to_owned()),
             ingredient_name: "cinnamon".to_owned(),
             note: Some("ground".to_owned()),
+            ..Ingredient::default()
         };
         assert_eq!(ingredient_line(&cinnamon), "1/2 TBS cinnamon, ground");
         assert_eq!(amount(&cinnamon), "1/2 TBS");
