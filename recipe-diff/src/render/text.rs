@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 
-use super::{amount, factor, ingredient_line};
+use super::{cook_amount as amount, cook_line as ingredient_line, factor};
 use crate::changes::{
     Change, EditedStep, IngredientChange, IngredientField, ModifiedIngredient, Paired, RecipeDiff,
     StepChange, WordOp,
@@ -230,7 +230,7 @@ fn substitution(pair: &Paired<Ingredient>) -> String {
     }
 }
 
-/// `cinnamon: 1/2 TBS → 1 TBS (×2)`, `apples → Granny Smith apples (renamed)`.
+/// `cinnamon: ½ TBS → 1 TBS (×2)`, `apples → Granny Smith apples (renamed)`.
 fn modification(modified: &ModifiedIngredient) -> String {
     let (before, after) = (&modified.original, &modified.make);
     let renamed = modified.fields.contains(&IngredientField::IngredientName);
@@ -425,9 +425,9 @@ mod tests {
 ~ rating: none → 4.5
 ~ scaled ×1½ (every amount)
 ingredients:
-  − removed 2 unit eggs
+  − removed 2 eggs
   ~ butter → margarine (substituted)
-  ~ cinnamon: 1/2 TBS → 1 TBS (×2)
+  ~ cinnamon: ½ TBS → 1 TBS (×2)
   + added 1 tsp vanilla
 steps:
   − skipped step 2: \"Pre heat oven\"
