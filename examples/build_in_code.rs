@@ -18,6 +18,7 @@ fn ingredient(id: i64, quantity: f64, unit: &str, name: &str) -> Ingredient {
         measurement: Some(unit.to_owned()),
         ingredient_name: name.to_owned(),
         note: None,
+        ..Ingredient::default()
     }
 }
 

@@ -126,6 +126,7 @@ impl FuzzIngredient {
                 .as_ref()
                 .map(|n| n.pick_from(WORDS))
                 .and_then(not_blank),
+            ..Ingredient::default()
         }
     }
 }

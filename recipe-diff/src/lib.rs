@@ -25,7 +25,8 @@
 //! ## Modules
 //!
 //! - [`model`]: [`Recipe`], [`Ingredient`], [`Step`], [`Make`];
-//! - [`parse`]: tolerant reading of the native format and schema.org JSON-LD;
+//! - [`parse`]: tolerant reading of the native format and schema.org JSON-LD,
+//!   with a [`Warning`] for each line kept as written rather than refused;
 //! - [`quantity`] and [`units`]: amounts, fractions, ranges and unit aliases;
 //! - [`changes`]: the [`RecipeDiff`] a diff produces;
 //! - [`diff()`] and [`apply()`]: computing and applying diffs;
@@ -113,4 +114,6 @@ pub use diff::{diff, diff_make};
 pub use error::{Error, Result};
 pub use merge::{Conflict, ConflictPlace, Merge, merge};
 pub use model::{Ingredient, Make, Recipe, Step};
-pub use parse::{parse_make, parse_recipe};
+pub use parse::{
+    Parsed, Warning, parse_make, parse_make_with_warnings, parse_recipe, parse_recipe_with_warnings,
+};

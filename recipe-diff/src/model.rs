@@ -60,11 +60,32 @@ pub struct Ingredient {
     /// unit only when amounts are compared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measurement: Option<String>,
-    /// What it is, as written (`pieCrust`, `Granny Smith apples`).
+    /// What it is, as written (`pieCrust`, `Granny Smith apples`). For a
+    /// line read from the web, the food alone: its size and preparation
+    /// are kept beside it. For an [`unparsed`](Self::unparsed) line, the
+    /// whole line as written.
     pub ingredient_name: String,
-    /// Preparation or remark after the name (`sifted`, `at room temperature`).
+    /// How big each one is, when a line read from the web says so
+    /// (`large`, `14 oz`, `2 x 400 g`). Kept apart from the name so that
+    /// `2 large onions` and `2 onions` are one ingredient, and compared
+    /// with the name, so that a diff still sees `large` become `small`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// How it is prepared, when a line read from the web says so (`finely
+    /// chopped`, `peeled and diced`); compared with the note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preparation: Option<String>,
+    /// Any other remark after the name (`sifted`, `at room temperature`,
+    /// `to taste`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The line could not be understood: [`ingredient_name`](Self::ingredient_name)
+    /// holds it exactly as written, with no quantity or measurement, and a
+    /// diff compares it as text. Reading a recipe reports each such line
+    /// as a [`Warning`](crate::parse::Warning), so one odd line never makes
+    /// a whole recipe unreadable.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unparsed: bool,
 }
 
 impl Ingredient {
@@ -73,6 +94,41 @@ impl Ingredient {
         self.measurement
             .as_deref()
             .map_or(Unit::count(), Unit::parse)
+    }
+
+    /// The name with its size, as a cook says it: `large eggs`.
+    ///
+    /// ```
+    /// let eggs = recipe_diff::parse::parse_ingredient_line("2 large eggs, beaten")?;
+    /// assert_eq!(eggs.ingredient_name, "eggs");
+    /// assert_eq!(eggs.full_name(), "large eggs");
+    /// # Ok::<(), recipe_diff::Error>(())
+    /// ```
+    pub fn full_name(&self) -> String {
+        match &self.size {
+            Some(size) => format!("{size} {}", self.ingredient_name),
+            None => self.ingredient_name.clone(),
+        }
+    }
+
+    /// The preparation and the note together, as a cook writes them after
+    /// the name (`finely chopped; to serve`), when there is either.
+    pub fn remarks(&self) -> Option<String> {
+        match (&self.preparation, &self.note) {
+            (Some(preparation), Some(note)) => Some(format!("{preparation}; {note}")),
+            (Some(text), None) | (None, Some(text)) => Some(text.clone()),
+            (None, None) => None,
+        }
+    }
+
+    /// An ingredient line kept exactly as written because it could not be
+    /// understood (see [`unparsed`](Self::unparsed)).
+    pub fn as_written(line: &str) -> Ingredient {
+        Ingredient {
+            ingredient_name: line.to_owned(),
+            unparsed: true,
+            ..Ingredient::default()
+        }
     }
 }
 

@@ -21,6 +21,27 @@
 //! Volumes are US customary (the units of the original project's recipes),
 //! masses avoirdupois; both are defined exactly in metric units, so each
 //! factor below is exact, not a rounded approximation.
+//!
+//! Recipes from the rest of the web write their units in their own
+//! languages; each reads as the unit it is, with its own exact factor:
+//!
+//! | language | tablespoon (15 ml) | teaspoon (5 ml) | other |
+//! | --- | --- | --- | --- |
+//! | German | `EL`, `Esslöffel` | `TL`, `Teelöffel` | `Msp.`, `Prise` (pinch), `Bund` (bunch), `Stück` (each), `Becher` |
+//! | French | `c. à soupe`, `cuil. à soupe`, `c. à s.` | `c. à café`, `cuil. à café`, `c. à c.` | `pincée` (pinch) |
+//! | Spanish | `cucharada`, `cda` | `cucharadita`, `cdta` | `taza` (cup), `pizca` (pinch) |
+//! | Italian | `cucchiaio` | `cucchiaino` | `pizzico` (pinch) |
+//! | Dutch | `el`, `eetlepel` | `tl`, `theelepel` | `snufje` (pinch) |
+//! | Swedish, Norwegian, Danish | `msk`, `ss`, `spsk` | `tsk`, `ts` | `krm` (1 ml), `nypa` (pinch) |
+//! | Portuguese | `colher de sopa` | `colher de chá` | |
+//!
+//! `dl` and `cl` are read everywhere; `cc` stays the cubic centimetre
+//! (a millilitre), never the French `c. à c.`. Case does not matter, except
+//! where it decides: `T` is a tablespoon and `t` a teaspoon.
+//!
+//! A metric spoon (15 ml) and a US one (14.79 ml) differ by 1.4 %, within
+//! the diff's tolerance for amounts written in different units, so `1 EL`
+//! and `1 tbsp` are no difference, while `1 msk` is exactly `3 tsk`.
 
 use std::fmt;
 
@@ -50,6 +71,14 @@ const POUND_G: f64 = 453.592_37;
 pub enum KnownUnit {
     /// US teaspoon: a third of a tablespoon.
     Teaspoon,
+    /// Metric teaspoon, 5 ml: the German `TL`, Dutch `tl`, Nordic `tsk`,
+    /// French `c. à café`, Spanish `cucharadita`, Italian `cucchiaino`,
+    /// Portuguese `colher de chá`.
+    MetricTeaspoon,
+    /// Metric tablespoon, 15 ml: the German `EL`, Dutch `el`, Nordic
+    /// `msk`/`ss`/`spsk`, French `c. à soupe`, Spanish `cucharada`, Italian
+    /// `cucchiaio`, Portuguese `colher de sopa`.
+    MetricTablespoon,
     /// US tablespoon: half a fluid ounce, three teaspoons.
     Tablespoon,
     /// US fluid ounce: an eighth of a cup. Plain `oz` is the mass ounce.
@@ -87,9 +116,11 @@ pub enum KnownUnit {
 
 impl KnownUnit {
     /// Every known unit, volumes then masses then the count.
-    pub const ALL: [KnownUnit; 17] = [
+    pub const ALL: [KnownUnit; 19] = [
         KnownUnit::Teaspoon,
         KnownUnit::Tablespoon,
+        KnownUnit::MetricTeaspoon,
+        KnownUnit::MetricTablespoon,
         KnownUnit::FluidOunce,
         KnownUnit::Cup,
         KnownUnit::Pint,
@@ -112,6 +143,8 @@ impl KnownUnit {
         match self {
             KnownUnit::Teaspoon
             | KnownUnit::Tablespoon
+            | KnownUnit::MetricTeaspoon
+            | KnownUnit::MetricTablespoon
             | KnownUnit::FluidOunce
             | KnownUnit::Cup
             | KnownUnit::Pint
@@ -135,6 +168,11 @@ impl KnownUnit {
         match self {
             KnownUnit::Teaspoon => US_GALLON_ML / 768.0,
             KnownUnit::Tablespoon => US_GALLON_ML / 256.0,
+            // The metric spoons are defined in millilitres: 5 ml and 15 ml
+            // (ISO 3103's teaspoon; the Nordic kitchen measures of SIS and
+            // Norsk Standard; Germany's EL and TL by convention).
+            KnownUnit::MetricTeaspoon => 5.0,
+            KnownUnit::MetricTablespoon => 15.0,
             KnownUnit::FluidOunce => US_GALLON_ML / 128.0,
             KnownUnit::Cup => US_GALLON_ML / 16.0,
             KnownUnit::Pint => US_GALLON_ML / 8.0,
@@ -159,6 +197,8 @@ impl KnownUnit {
         match self {
             KnownUnit::Teaspoon => "tsp",
             KnownUnit::Tablespoon => "tbsp",
+            KnownUnit::MetricTeaspoon => "metric tsp",
+            KnownUnit::MetricTablespoon => "metric tbsp",
             KnownUnit::FluidOunce => "fl oz",
             KnownUnit::Cup => "cup",
             KnownUnit::Pint => "pt",
@@ -185,6 +225,35 @@ impl KnownUnit {
             }
             "tsp" | "teaspoon" | "teaspoonful" => KnownUnit::Teaspoon,
             "tbsp" | "tbs" | "tbl" | "tb" | "tablespoon" | "tablespoonful" => KnownUnit::Tablespoon,
+            "metric tsp" | "metric teaspoon"
+            // German, Dutch.
+            | "tl" | "teelöffel" | "theelepel"
+            // Swedish, Norwegian, Danish (`tesked`, `teskje`, `teske`).
+            | "tsk" | "ts"
+            // French.
+            | "c à café" | "c à c" | "cuil à café" | "cuillère à café" | "cuillères à café"
+            | "cuillerée à café"
+            // Spanish, Italian.
+            | "cucharadita" | "cdta" | "cdita" | "cucchiaino" | "cucchiaini"
+            // Portuguese.
+            | "colher de chá" | "colheres de chá" | "colher de cha" => KnownUnit::MetricTeaspoon,
+            "metric tbsp" | "metric tablespoon"
+            // German, Dutch.
+            | "el" | "esslöffel" | "eßlöffel" | "eetlepel"
+            // Swedish, Norwegian, Danish (`matsked`, `spiseskje`, `spiseske`).
+            | "msk" | "ss" | "spsk"
+            // French.
+            | "c à soupe" | "c à s" | "cuil à soupe" | "cuillère à soupe" | "cuillères à soupe"
+            | "cuillerée à soupe"
+            // Spanish, Italian.
+            | "cucharada" | "cda" | "cucchiaio" | "cucchiai"
+            // Portuguese.
+            | "colher de sopa" | "colheres de sopa" => KnownUnit::MetricTablespoon,
+            // The Swedish kryddmått is one millilitre by definition.
+            "krm" => KnownUnit::Milliliter,
+            // Spanish recipes' `taza` is the cup they were written with.
+            "taza" => KnownUnit::Cup,
+            "stück" | "stk" | "st" => KnownUnit::Each,
             "fl oz" | "floz" | "fl.oz" | "fluid oz" | "fluid ounce" | "fl ounce" => {
                 KnownUnit::FluidOunce
             }
@@ -254,7 +323,7 @@ impl Unit {
         let singular = singular(&folded);
         match KnownUnit::from_alias(&singular) {
             Some(known) => Unit::Known(known),
-            None => Unit::Other(singular),
+            None => Unit::Other(translated(&singular).unwrap_or(singular)),
         }
     }
 
@@ -285,6 +354,21 @@ impl Unit {
             Unit::Other(_) => None,
         }
     }
+}
+
+/// A non-convertible unit written in another language, as its English
+/// canonical name, so `1 Prise` and `1 pinch` are the same unit.
+fn translated(folded: &str) -> Option<String> {
+    let english = match folded {
+        // German, French, Spanish, Italian, Dutch, Swedish.
+        "prise" | "prisen" | "pincée" | "pizca" | "pizzico" | "snufje" | "nypa" => "pinch",
+        "bund" | "bünde" | "manojo" | "mazzetto" | "bos" | "knippe" => "bunch",
+        "msp" | "messerspitze" | "knivsudd" => "msp",
+        "zehe" | "zehen" | "gousse" | "gousses" | "diente" | "dientes" => "clove",
+        "dose" | "dosen" | "boîte" | "lata" => "can",
+        _ => return None,
+    };
+    Some(english.to_owned())
 }
 
 /// The singular of a folded measurement: only its last word is a noun
@@ -471,6 +555,89 @@ mod tests {
     }
 
     #[test]
+    fn units_in_the_webs_languages_are_the_units_they_name() {
+        use KnownUnit::*;
+        let table: &[(KnownUnit, &[&str])] = &[
+            (
+                MetricTablespoon,
+                &[
+                    "EL",
+                    "el",
+                    "El.",
+                    "Esslöffel",
+                    "eetlepel",
+                    "msk",
+                    "MSK",
+                    "ss",
+                    "spsk",
+                    "c. à soupe",
+                    "c. à s.",
+                    "cuil. à soupe",
+                    "cuillère à soupe",
+                    "cuillères à soupe",
+                    "cucharada",
+                    "cucharadas",
+                    "cda",
+                    "cdas",
+                    "cucchiaio",
+                    "cucchiai",
+                    "colher de sopa",
+                    "colheres de sopa",
+                ],
+            ),
+            (
+                MetricTeaspoon,
+                &[
+                    "TL",
+                    "tl",
+                    "Teelöffel",
+                    "theelepel",
+                    "tsk",
+                    "ts",
+                    "c. à café",
+                    "c. à c.",
+                    "cuil. à café",
+                    "cuillère à café",
+                    "cucharadita",
+                    "cucharaditas",
+                    "cdta",
+                    "cucchiaino",
+                    "cucchiaini",
+                    "colher de chá",
+                    "colheres de chá",
+                ],
+            ),
+            (Milliliter, &["krm", "cc", "ml"]),
+            (Deciliter, &["dl", "DL"]),
+            (Centiliter, &["cl", "CL"]),
+            (Cup, &["taza", "tazas"]),
+            (Each, &["Stück", "Stk."]),
+        ];
+        for (unit, aliases) in table {
+            for alias in *aliases {
+                assert_eq!(known(alias), *unit, "{alias:?}");
+            }
+        }
+        assert_eq!(Unit::parse("Prise"), Unit::parse("pinch"));
+        assert_eq!(Unit::parse("Bund"), Unit::parse("bunch"));
+        assert_eq!(Unit::parse("pincée"), Unit::parse("pinch"));
+        assert_eq!(Unit::parse("Msp."), Unit::Other("msp".to_owned()));
+        assert_eq!(Unit::parse("Becher"), Unit::Other("becher".to_owned()));
+    }
+
+    #[test]
+    fn the_metric_spoons_have_their_exact_factors() {
+        use KnownUnit::*;
+        assert!(close(ratio(MetricTablespoon, MetricTeaspoon), 3.0));
+        assert_eq!(MetricTablespoon.in_base_units(), 15.0);
+        assert_eq!(MetricTeaspoon.in_base_units(), 5.0);
+        assert!(close(ratio(Deciliter, Milliliter), 100.0));
+        // Within the diff's 2 % tolerance of the US spoons.
+        assert!((ratio(MetricTablespoon, Tablespoon) - 1.0).abs() < 0.02);
+        assert!((ratio(MetricTeaspoon, Teaspoon) - 1.0).abs() < 0.02);
+    }
+
+    #[test]
     fn only_t_is_case_sensitive() {
         assert_eq!(known("T"), KnownUnit::Tablespoon);
         assert_eq!(known("t"), KnownUnit::Teaspoon);
@@ -491,8 +658,8 @@ mod tests {
     fn dimensions_group_the_units() {
         for unit in KnownUnit::ALL {
             let expected = match unit.symbol() {
-                "tsp" | "tbsp" | "fl oz" | "cup" | "pt" | "qt" | "gal" | "ml" | "cl" | "dl"
-                | "l" => Dimension::Volume,
+                "tsp" | "tbsp" | "metric tsp" | "metric tbsp" | "fl oz" | "cup" | "pt" | "qt"
+                | "gal" | "ml" | "cl" | "dl" | "l" => Dimension::Volume,
                 "mg" | "g" | "kg" | "oz" | "lb" => Dimension::Mass,
                 _ => Dimension::Count,
             };

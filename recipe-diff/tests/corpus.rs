@@ -475,3 +475,41 @@ fn the_summary_form_is_stable() {
     assert_eq!(words(&a), "Bake {+covered+} for [-20-]{+25+} minutes");
     assert_eq!(words(&a), words(&b));
 }
+
+/// Issue 16: a unit written in another language is the same unit, so a
+/// recipe read from a page in that language and the cook's own in English
+/// show no difference.
+#[test]
+fn units_in_the_webs_languages_are_no_difference() {
+    let page = |line: &str| {
+        let document = serde_json::json!({
+            "@type": "Recipe", "name": "R", "recipeIngredient": [line],
+        });
+        recipe_diff::parse_recipe(&document.to_string()).expect("the page is a recipe")
+    };
+    let tbsp = page("1 tbsp sugar");
+    for line in [
+        "1 EL sugar",
+        "1 c. à soupe sugar",
+        "1 cuil. à soupe sugar",
+        "1 cucharada sugar",
+        "1 cucchiaio sugar",
+        "1 el sugar",
+        "1 msk sugar",
+        "1 spsk sugar",
+        "1 ss sugar",
+        "1 colher de sopa sugar",
+        "3 tsk sugar",
+        "3 TL sugar",
+        "3 tsp sugar",
+    ] {
+        let changes = recipe_diff::diff(&tbsp, &page(line));
+        assert!(changes.is_empty(), "{line:?}: {changes:#?}");
+    }
+    let changes = recipe_diff::diff(&page("1 msk sugar"), &page("3 tsk sugar"));
+    assert!(changes.is_empty() && !changes.restatements.is_empty());
+    assert!(recipe_diff::diff(&page("1 dl milk"), &page("100 ml milk")).is_empty());
+    assert!(!recipe_diff::diff(&page("1 dl milk"), &page("1 l milk")).is_empty());
+    // `cc` stays the cubic centimetre.
+    assert!(recipe_diff::diff(&page("5 cc milk"), &page("5 ml milk")).is_empty());
+}

@@ -726,6 +726,7 @@ mod tests {
             measurement: Some(unit.into()),
             ingredient_name: name.into(),
             note: None,
+            ..Ingredient::default()
         }
     }
 

@@ -179,11 +179,15 @@ fn changed_fields(
             fields.push(IngredientField::Measurement);
         }
     }
-    if !before_read.same_name(after_read) {
+    // The size is part of the name a cook says (`large eggs`), the
+    // preparation part of what they say after it.
+    if !before_read.same_name(after_read)
+        || fold_note(before.size.as_deref()) != fold_note(after.size.as_deref())
+    {
         fields.push(IngredientField::IngredientName);
     }
-    if before.note != after.note
-        && fold_note(before.note.as_deref()) != fold_note(after.note.as_deref())
+    if fold_note(before.note.as_deref()) != fold_note(after.note.as_deref())
+        || fold_note(before.preparation.as_deref()) != fold_note(after.preparation.as_deref())
     {
         fields.push(IngredientField::Note);
     }
@@ -366,6 +370,7 @@ mod tests {
             measurement: Some(measurement.to_owned()),
             ingredient_name: name.to_owned(),
             note: None,
+            ..Ingredient::default()
         }
     }
 

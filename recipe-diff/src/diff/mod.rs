@@ -155,6 +155,18 @@ pub(crate) fn same_ingredient_name(a: &str, b: &str) -> bool {
     a == b || names::NameKey::new(a).same_as(&names::NameKey::new(b))
 }
 
+/// Whether two ingredients have the same name and size, as a diff judges
+/// them.
+pub(crate) fn same_ingredient_names(a: &Ingredient, b: &Ingredient) -> bool {
+    same_ingredient_name(&a.ingredient_name, &b.ingredient_name) && same_note(&a.size, &b.size)
+}
+
+/// Whether two ingredients have the same preparation and note, as a diff
+/// judges them.
+pub(crate) fn same_remarks(a: &Ingredient, b: &Ingredient) -> bool {
+    same_note(&a.preparation, &b.preparation) && same_note(&a.note, &b.note)
+}
+
 /// Whether two ingredient notes differ only in case or spacing.
 pub(crate) fn same_note(a: &Option<String>, b: &Option<String>) -> bool {
     a == b || ingredients::fold_note(a.as_deref()) == ingredients::fold_note(b.as_deref())

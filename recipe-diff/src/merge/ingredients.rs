@@ -10,7 +10,10 @@
 use std::collections::HashSet;
 
 use crate::changes::RecipeDiff;
-use crate::diff::{amount_ratio, same_amount, same_factor, same_ingredient_name, same_note};
+use crate::diff::{
+    amount_ratio, same_amount, same_factor, same_ingredient_name, same_ingredient_names, same_note,
+    same_remarks,
+};
 use crate::model::{Ingredient, Recipe};
 use crate::render::{amount, ingredient_line};
 
@@ -87,8 +90,8 @@ impl<'a> Side<'a> {
     /// Whether the side changed a kept ingredient in substance.
     fn changed(&self, base: &Ingredient, item: &Ingredient) -> bool {
         self.amount_changed(base, item)
-            || !same_ingredient_name(&base.ingredient_name, &item.ingredient_name)
-            || !same_note(&base.note, &item.note)
+            || !same_ingredient_names(base, item)
+            || !same_remarks(base, item)
     }
 
     /// `item` at the merged size.
@@ -434,9 +437,7 @@ fn merge_one(
 
 /// Two ingredients that are the same to a cook: name, amount and note.
 fn alike(a: &Ingredient, b: &Ingredient) -> bool {
-    same_ingredient_name(&a.ingredient_name, &b.ingredient_name)
-        && same_amount(a, b)
-        && same_note(&a.note, &b.note)
+    same_ingredient_names(a, b) && same_amount(a, b) && same_remarks(a, b)
 }
 
 /// A BASE ingredient both sides kept, merged field by field.
@@ -458,13 +459,16 @@ fn merge_fields(
         (true, true) if ours.same_amount_across(o, theirs, t) => Pick::Ours,
         (true, true) => Pick::Conflict,
     };
-    let name_pick = pick(
-        base.ingredient_name.as_str(),
-        &o.ingredient_name,
-        &t.ingredient_name,
-        same_ingredient_name,
-    );
-    let note_pick = pick(&base.note, &o.note, &t.note, same_note);
+    // The size goes with the name and the preparation with the note, as
+    // a diff compares them.
+    let named = |i: &Ingredient| (i.ingredient_name.clone(), i.size.clone(), i.unparsed);
+    let name_pick = pick(&named(base), &named(o), &named(t), |a, b| {
+        same_ingredient_name(&a.0, &b.0) && same_note(&a.1, &b.1)
+    });
+    let remarked = |i: &Ingredient| (i.preparation.clone(), i.note.clone());
+    let note_pick = pick(&remarked(base), &remarked(o), &remarked(t), |a, b| {
+        same_note(&a.0, &b.0) && same_note(&a.1, &b.1)
+    });
 
     let choose = |p: Pick| {
         if p == Pick::Theirs {
@@ -483,6 +487,9 @@ fn merge_fields(
         quantity: amount_from.quantity,
         measurement: amount_from.measurement.clone(),
         ingredient_name: choose(name_pick).ingredient_name.clone(),
+        size: choose(name_pick).size.clone(),
+        unparsed: choose(name_pick).unparsed,
+        preparation: choose(note_pick).preparation.clone(),
         note: choose(note_pick).note.clone(),
     };
 
@@ -518,9 +525,9 @@ fn merge_added(
     theirs: &Side<'_>,
     conflicts: &mut Vec<Conflict>,
 ) -> Ingredient {
-    if !ours.same_amount_across(o, theirs, t) || !same_note(&o.note, &t.note) {
+    if !ours.same_amount_across(o, theirs, t) || !same_remarks(o, t) {
         let show = |i: &Ingredient| {
-            if same_note(&o.note, &t.note) {
+            if same_remarks(o, t) {
                 amount(i)
             } else {
                 ingredient_line(i)

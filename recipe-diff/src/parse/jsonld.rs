@@ -28,10 +28,11 @@ use crate::error::{Error, Result};
 use crate::model::{Ingredient, Make, Recipe, Step};
 
 use super::ingredient_line::parse_ingredient_line_at;
+use super::{Parsed, Warning, reason};
 
 /// Reads `json` as JSON-LD when it looks like JSON-LD; `None` otherwise, so
 /// the caller can report its own format's error.
-pub(super) fn parse_if_jsonld(json: &str) -> Option<Result<Make>> {
+pub(super) fn parse_if_jsonld(json: &str) -> Option<Result<Parsed<Make>>> {
     let value: Value = serde_json::from_str(json).ok()?;
     looks_like_jsonld(&value).then(|| parse_document(&value))
 }
@@ -54,19 +55,32 @@ fn is_node(node: &Map<String, Value>) -> bool {
         || node.contains_key("recipeInstructions")
 }
 
-fn parse_document(value: &Value) -> Result<Make> {
+/// Reads the Recipe node of a JSON-LD document. Only a document without a
+/// Recipe, or a Recipe without a name, is an error: what cannot be read
+/// inside a Recipe is read around, with a [`Warning`].
+pub(super) fn parse_document(value: &Value) -> Result<Parsed<Make>> {
     let (path, node) = find_recipe(value, String::new()).ok_or(Error::NoRecipe)?;
-    let node = RecipeNode { node, path };
-    let recipe = Recipe {
-        recipe_name: node.name()?,
-        recipe_id: None,
-        rating: node.rating()?,
-        ingredients: node.ingredients()?,
-        steps: node.steps()?,
+    let mut node = RecipeNode {
+        node,
+        path,
+        warnings: Vec::new(),
     };
-    Ok(Make {
-        recipe,
-        ..Make::default()
+    let recipe_name = node.name()?;
+    let ingredients = node.ingredients();
+    let steps = node.steps();
+    let recipe = Recipe {
+        recipe_name,
+        recipe_id: None,
+        rating: node.rating(),
+        ingredients,
+        steps,
+    };
+    Ok(Parsed {
+        value: Make {
+            recipe,
+            ..Make::default()
+        },
+        warnings: node.warnings,
     })
 }
 
@@ -138,15 +152,29 @@ fn id(position: usize) -> Option<i64> {
     i64::try_from(position).ok()?.checked_add(1)
 }
 
-/// The Recipe node and where it is in the document, for error paths.
+/// The Recipe node and where it is in the document, for error paths, and
+/// what we read around so far.
 struct RecipeNode<'a> {
     node: &'a Map<String, Value>,
     path: String,
+    warnings: Vec<Warning>,
 }
 
 impl RecipeNode<'_> {
     fn path(&self, key: &str) -> String {
         join(&self.path, key)
+    }
+
+    fn warn(&mut self, path: impl Into<String>, input: &Value, message: impl Into<String>) {
+        let input = match input {
+            Value::String(text) => text.clone(),
+            other => other.to_string(),
+        };
+        self.warnings.push(Warning {
+            path: path.into(),
+            input,
+            message: message.into(),
+        });
     }
 
     fn name(&self) -> Result<String> {
@@ -174,12 +202,13 @@ impl RecipeNode<'_> {
         Err(Error::invalid(self.path("name"), "a Recipe needs a name"))
     }
 
-    fn ingredients(&self) -> Result<Vec<Ingredient>> {
+    fn ingredients(&mut self) -> Vec<Ingredient> {
+        let node = self.node;
         let Some((key, value)) = ["recipeIngredient", "ingredients"]
             .iter()
-            .find_map(|key| Some((*key, self.node.get(*key).filter(|v| !v.is_null())?)))
+            .find_map(|key| Some((*key, node.get(*key).filter(|v| !v.is_null())?)))
         else {
-            return Ok(Vec::new());
+            return Vec::new();
         };
         let base = self.path(key);
         let mut ingredients = Vec::new();
@@ -187,94 +216,148 @@ impl RecipeNode<'_> {
             Value::Array(lines) => {
                 for (position, line) in lines.iter().enumerate() {
                     let path = format!("{base}[{position}]");
-                    match line {
-                        Value::String(line) => {
-                            ingredients.extend(ingredient(&clean_line(line), position, &path)?);
-                        }
-                        Value::Null => {}
+                    let text = match line {
+                        Value::String(line) => clean_line(line),
+                        Value::Null => continue,
+                        // `3` for three eggs, or a `HowToSupply` node: the
+                        // text they hold is still a line.
+                        Value::Number(number) => number.to_string(),
+                        Value::Object(item) => match ["text", "name"]
+                            .iter()
+                            .find_map(|k| item.get(*k).and_then(Value::as_str))
+                        {
+                            Some(text) => clean_line(text),
+                            None => {
+                                self.warn(path, line, "skipped: not an ingredient line");
+                                continue;
+                            }
+                        },
                         _ => {
-                            return Err(Error::invalid(
-                                path,
-                                "expected an ingredient line as text",
-                            ));
+                            self.warn(path, line, "skipped: not an ingredient line");
+                            continue;
                         }
-                    }
+                    };
+                    ingredients.extend(self.ingredient(&text, position, &path));
                 }
             }
             // One text holding every line.
             Value::String(text) => {
                 for (position, line) in clean_lines(text).iter().enumerate() {
                     let path = format!("{base} (line {})", position + 1);
-                    ingredients.extend(ingredient(line, position, &path)?);
+                    ingredients.extend(self.ingredient(line, position, &path));
                 }
             }
-            _ => {
-                return Err(Error::invalid(base, "expected a list of ingredient lines"));
-            }
+            _ => self.warn(base, value, "skipped: not a list of ingredient lines"),
         }
-        Ok(ingredients)
+        ingredients
     }
 
-    fn steps(&self) -> Result<Vec<Step>> {
+    /// One ingredient line at `position` (0-based) of the list; `None` for
+    /// a blank line or a heading such as `For the sauce:`. A line we cannot
+    /// understand is kept as written, with a warning.
+    fn ingredient(&mut self, line: &str, position: usize, path: &str) -> Option<Ingredient> {
+        if line.is_empty() || line.ends_with(':') {
+            return None;
+        }
+        let mut ingredient = match parse_ingredient_line_at(line, path) {
+            Ok(ingredient) => ingredient,
+            Err(error) => {
+                self.warnings.push(Warning {
+                    path: path.to_owned(),
+                    input: line.to_owned(),
+                    message: format!("kept as written: {}", reason(&error)),
+                });
+                Ingredient::as_written(line)
+            }
+        };
+        ingredient.ingredient_id = id(position);
+        Some(ingredient)
+    }
+
+    fn steps(&mut self) -> Vec<Step> {
         let mut texts = Vec::new();
         if let Some(value) = self.node.get("recipeInstructions") {
-            collect_steps(value, &self.path("recipeInstructions"), &mut texts)?;
+            let path = self.path("recipeInstructions");
+            collect_steps(value, &path, &mut texts, &mut self.warnings);
         }
-        Ok(texts
+        texts
             .into_iter()
             .enumerate()
             .map(|(position, step_text)| Step {
                 step_id: id(position),
                 step_text,
             })
-            .collect())
+            .collect()
     }
 
-    fn rating(&self) -> Result<Option<f64>> {
+    /// The rating out of 5; a rating we cannot read is left out, with a
+    /// warning, and an empty list of ratings is no rating.
+    fn rating(&mut self) -> Option<f64> {
         let path = self.path("aggregateRating");
-        let (value, best) = match self.node.get("aggregateRating") {
-            None | Some(Value::Null) => return Ok(None),
-            Some(Value::Object(rating)) => (rating.get("ratingValue"), rating.get("bestRating")),
-            // A bare number or text: a rating out of 5.
-            Some(value @ (Value::Number(_) | Value::String(_))) => (Some(value), None),
-            Some(_) => return Err(Error::invalid(path, "expected an AggregateRating")),
-        };
-        let value_path = format!("{path}.ratingValue");
-        let Some(value) = number(value, &value_path)? else {
-            return Ok(None);
-        };
-        let best_path = format!("{path}.bestRating");
-        let best = number(best, &best_path)?.unwrap_or(5.0);
-        if best <= 0.0 {
-            return Err(Error::invalid(
-                best_path,
-                format!("bestRating {best} is not above zero"),
-            ));
+        let value = self.node.get("aggregateRating")?;
+        match read_rating(value, &path) {
+            Ok(rating) => rating,
+            Err(error) => {
+                let (path, input) = match &error {
+                    // The value at fault: `ratingValue` or `bestRating` of
+                    // the rating (the first, in a list).
+                    Error::Invalid { path, .. } => {
+                        let rating = match value {
+                            Value::Array(ratings) => ratings.first().unwrap_or(value),
+                            _ => value,
+                        };
+                        let key = path.rsplit('.').next().unwrap_or_default();
+                        (path.clone(), rating.get(key).unwrap_or(value).clone())
+                    }
+                    _ => (path, value.clone()),
+                };
+                self.warn(path, &input, format!("rating left out: {}", reason(&error)));
+                None
+            }
         }
-        if !(0.0..=best).contains(&value) {
-            return Err(Error::invalid(
-                value_path,
-                format!("rating {value} is outside 0 to {best}"),
-            ));
-        }
-        // Only rescale when needed, so a 4.7 out of 5 stays exactly 4.7.
-        Ok(Some(if best == 5.0 {
-            value
-        } else {
-            value * 5.0 / best
-        }))
     }
 }
 
-/// One ingredient line at `position` (0-based) of the list; `None` for a
-/// blank line or a heading such as `For the sauce:`.
-fn ingredient(line: &str, position: usize, path: &str) -> Result<Option<Ingredient>> {
-    if line.is_empty() || line.ends_with(':') {
+/// An `aggregateRating` value as a rating out of 5.
+fn read_rating(value: &Value, path: &str) -> Result<Option<f64>> {
+    let (value, best) = match value {
+        Value::Null => return Ok(None),
+        Value::Object(rating) => (rating.get("ratingValue"), rating.get("bestRating")),
+        // Some sites give a list, often empty; the first rating will do.
+        Value::Array(ratings) => {
+            return match ratings.iter().find(|r| !r.is_null()) {
+                Some(first) => read_rating(first, &format!("{path}[0]")),
+                None => Ok(None),
+            };
+        }
+        // A bare number or text: a rating out of 5.
+        value @ (Value::Number(_) | Value::String(_)) => (Some(value), None),
+        Value::Bool(_) => return Err(Error::invalid(path, "expected an AggregateRating")),
+    };
+    let value_path = format!("{path}.ratingValue");
+    let Some(value) = number(value, &value_path)? else {
         return Ok(None);
+    };
+    let best_path = format!("{path}.bestRating");
+    let best = number(best, &best_path)?.unwrap_or(5.0);
+    if best <= 0.0 {
+        return Err(Error::invalid(
+            best_path,
+            format!("bestRating {best} is not above zero"),
+        ));
     }
-    let mut ingredient = parse_ingredient_line_at(line, path)?;
-    ingredient.ingredient_id = id(position);
-    Ok(Some(ingredient))
+    if !(0.0..=best).contains(&value) {
+        return Err(Error::invalid(
+            value_path,
+            format!("rating {value} is outside 0 to {best}"),
+        ));
+    }
+    // Only rescale when needed, so a 4.7 out of 5 stays exactly 4.7.
+    Ok(Some(if best == 5.0 {
+        value
+    } else {
+        value * 5.0 / best
+    }))
 }
 
 /// A number, or a number as text (`"4.5"`, `"4,5"`); `None` when absent.
@@ -306,7 +389,8 @@ fn number(value: Option<&Value>, path: &str) -> Result<Option<f64>> {
 }
 
 /// Appends the steps in `value` to `steps`, flattening sections in order.
-fn collect_steps(value: &Value, path: &str, steps: &mut Vec<String>) -> Result<()> {
+/// What cannot be a step is skipped, with a warning.
+fn collect_steps(value: &Value, path: &str, steps: &mut Vec<String>, warnings: &mut Vec<Warning>) {
     match value {
         Value::Null => {}
         // Bare text is split at line breaks: sites put whole methods in one
@@ -319,16 +403,16 @@ fn collect_steps(value: &Value, path: &str, steps: &mut Vec<String>) -> Result<(
         ),
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                collect_steps(item, &format!("{path}[{index}]"), steps)?;
+                collect_steps(item, &format!("{path}[{index}]"), steps, warnings);
             }
         }
         Value::Object(node) => {
             let items = node.get("itemListElement");
             if has_type(node, &["HowToSection", "ItemList"]) {
                 if let Some(items) = items {
-                    collect_steps(items, &join(path, "itemListElement"), steps)?;
+                    collect_steps(items, &join(path, "itemListElement"), steps, warnings);
                 }
-                return Ok(());
+                return;
             }
             // A HowToStep (or HowToDirection, HowToTip, an untyped step) is
             // one step by definition, whatever line breaks its text has.
@@ -343,20 +427,22 @@ fn collect_steps(value: &Value, path: &str, steps: &mut Vec<String>) -> Result<(
                     }
                 }
                 // A step made of directions.
-                (None, Some(items)) => collect_steps(items, &join(path, "itemListElement"), steps)?,
-                (None, None) => {
-                    return Err(Error::invalid(path, "a HowToStep needs a text or a name"));
+                (None, Some(items)) => {
+                    collect_steps(items, &join(path, "itemListElement"), steps, warnings);
                 }
+                (None, None) => warnings.push(Warning {
+                    path: path.to_owned(),
+                    input: value.to_string(),
+                    message: "skipped: a HowToStep needs a text or a name".to_owned(),
+                }),
             }
         }
-        Value::Bool(_) | Value::Number(_) => {
-            return Err(Error::invalid(
-                path,
-                "expected text, a HowToStep or a HowToSection",
-            ));
-        }
+        Value::Bool(_) | Value::Number(_) => warnings.push(Warning {
+            path: path.to_owned(),
+            input: value.to_string(),
+            message: "skipped: expected text, a HowToStep or a HowToSection".to_owned(),
+        }),
     }
-    Ok(())
 }
 
 /// `1. Preheat`, `2) Mix`, `Step 3: Bake` without their numbers; a line
@@ -574,7 +660,7 @@ fn named_entity(name: &str) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::{parse_make, parse_recipe};
+    use crate::parse::{parse_make, parse_recipe, parse_recipe_with_warnings};
 
     const PLAIN: &str = include_str!("../../tests/data/jsonld/plain.json");
     const GRAPH: &str = include_str!("../../tests/data/jsonld/graph.json");
@@ -611,8 +697,8 @@ mod tests {
                     i.ingredient_id.unwrap_or_default(),
                     i.quantity.map(|q| q.to_string()).unwrap_or_default(),
                     i.measurement.as_deref().unwrap_or_default(),
-                    i.ingredient_name,
-                    i.note.as_deref().unwrap_or_default(),
+                    i.full_name(),
+                    i.remarks().unwrap_or_default(),
                 )
             })
             .collect()
@@ -629,7 +715,7 @@ mod tests {
             lines(&recipe),
             [
                 "1: 3 |  | ripe bananas | mashed",
-                "2: 1/3 | cup | melted butter | ",
+                "2: 1/3 | cup | butter | melted",
                 "3: 1 | tsp | baking soda | ",
                 "4: 1 | pinch | salt | ",
                 "5: 3/4 | cup | sugar | ",
@@ -667,7 +753,7 @@ mod tests {
                 "3: 2-3 | tbsp | olive oil | ",
                 "4: 3 | cloves | garlic | minced",
                 "5: 1/2 | tsp | red pepper flakes | ",
-                "6: 1 | can | diced tomatoes | 14.5 oz; drained",
+                "6: 1 | can | 14.5 oz tomatoes | diced, drained",
                 "7: 1 1/3 | tablespoon | sugar | 1 tablespoon + 1 teaspoon",
                 "8:  |  | salt | to taste",
                 "9:  |  | Parmesan | to serve",
@@ -793,75 +879,135 @@ mod tests {
     #[test]
     fn ratings_are_scaled_to_five() {
         let rated = |rating: &str| {
-            parse_recipe(&format!(
+            parse_recipe_with_warnings(&format!(
                 r#"{{"@type": "Recipe", "name": "R", "aggregateRating": {rating}}}"#
             ))
-            .map(|recipe| recipe.rating)
+            .map(|parsed| {
+                let warnings: Vec<String> = parsed.warnings.iter().map(|w| w.to_string()).collect();
+                (parsed.value.rating, warnings)
+            })
         };
-        assert_eq!(rated(r#"{"ratingValue": 4.2}"#), Ok(Some(4.2)));
-        assert_eq!(rated(r#"{"ratingValue": "4,5"}"#), Ok(Some(4.5)));
+        let clean = |rating: Option<f64>| Ok((rating, Vec::<String>::new()));
+        assert_eq!(rated(r#"{"ratingValue": 4.2}"#), clean(Some(4.2)));
+        assert_eq!(rated(r#"{"ratingValue": "4,5"}"#), clean(Some(4.5)));
         assert_eq!(
             rated(r#"{"ratingValue": 80, "bestRating": 100}"#),
-            Ok(Some(4.0))
+            clean(Some(4.0))
         );
         assert_eq!(
             rated(r#"{"ratingValue": 3, "bestRating": "5"}"#),
-            Ok(Some(3.0))
+            clean(Some(3.0))
         );
-        assert_eq!(rated(r#"{"ratingCount": 0}"#), Ok(None));
-        assert_eq!(rated("4"), Ok(Some(4.0)));
-        assert_eq!(rated("null"), Ok(None));
-        let error = rated(r#"{"ratingValue": 7}"#).unwrap_err().to_string();
+        assert_eq!(rated(r#"{"ratingCount": 0}"#), clean(None));
+        assert_eq!(rated("4"), clean(Some(4.0)));
+        assert_eq!(rated("null"), clean(None));
+        // An empty list is no rating; a list gives its first.
+        assert_eq!(rated("[]"), clean(None));
+        assert_eq!(rated(r#"[{"ratingValue": 4}]"#), clean(Some(4.0)));
+        // A rating we cannot read is left out, with a warning.
         assert_eq!(
-            error,
-            "aggregateRating.ratingValue: rating 7 is outside 0 to 5"
+            rated(r#"{"ratingValue": 7}"#),
+            Ok((
+                None,
+                vec![
+                    "aggregateRating.ratingValue: rating left out: rating 7 is outside 0 to 5 \
+                     (\"7\")"
+                        .to_owned()
+                ]
+            ))
         );
-        let error = rated(r#"{"ratingValue": "great"}"#)
-            .unwrap_err()
-            .to_string();
-        assert_eq!(
-            error,
-            "aggregateRating.ratingValue: expected a number, found \"great\""
+        let (rating, warnings) = rated(r#"{"ratingValue": "great"}"#).unwrap();
+        assert_eq!(rating, None);
+        assert!(
+            warnings[0].starts_with(
+                "aggregateRating.ratingValue: rating left out: expected a number, found \"great\""
+            ),
+            "{warnings:?}"
         );
-        let error = rated(r#"{"ratingValue": 1, "bestRating": 0}"#)
-            .unwrap_err()
-            .to_string();
-        assert!(error.starts_with("aggregateRating.bestRating:"), "{error}");
+        let (rating, warnings) = rated(r#"{"ratingValue": 1, "bestRating": 0}"#).unwrap();
+        assert_eq!(rating, None);
+        assert!(
+            warnings[0].starts_with("aggregateRating.bestRating:"),
+            "{warnings:?}"
+        );
+        assert_eq!(rated("true").unwrap().1.len(), 1);
     }
 
     #[test]
-    fn errors_name_the_json_path() {
-        let error = failure(
+    fn what_cannot_be_read_is_read_around_with_warnings_naming_the_json_path() {
+        let parsed = parse_recipe_with_warnings(
             r#"{"@graph": [{"@type": "WebPage"},
-                {"@type": "Recipe", "name": "R", "recipeIngredient": ["1 cup a", "2 cups b", "1/0 cup c"]}]}"#,
-        );
+                {"@type": "Recipe", "name": "R",
+                 "recipeIngredient": ["1 cup a", "2 cups b", "1/0 cup c", 3, true, {"name": "1 egg"}],
+                 "recipeInstructions": [
+                    {"@type": "HowToSection", "itemListElement": [{"@type": "HowToStep", "text": "ok"}, 3]},
+                    {"@type": "HowToStep"}]}]}"#,
+        )
+        .unwrap();
+        let recipe = &parsed.value;
         assert_eq!(
-            error,
-            "@graph[1].recipeIngredient[2]: cannot read quantity \"1/0\": \
-             a fraction cannot have a zero denominator"
+            lines(recipe),
+            [
+                "1: 1 | cup | a | ",
+                "2: 2 | cups | b | ",
+                "3:  |  | 1/0 cup c | ",
+                "4:  |  | 3 | ",
+                "6: 1 |  | egg | ",
+            ]
         );
-        let error = failure(
-            r#"{"@type": "Recipe", "name": "R", "recipeInstructions": [
-                {"@type": "HowToSection", "itemListElement": [{"@type": "HowToStep", "text": "ok"}, 3]}]}"#,
-        );
+        let unparsed: Vec<bool> = recipe.ingredients.iter().map(|i| i.unparsed).collect();
+        assert_eq!(unparsed, [false, false, true, true, false]);
+        assert_eq!(texts(recipe), ["ok"]);
+        let warnings: Vec<String> = parsed.warnings.iter().map(|w| w.to_string()).collect();
         assert_eq!(
-            error,
-            "recipeInstructions[0].itemListElement[1]: expected text, a HowToStep or a HowToSection"
+            warnings,
+            [
+                "@graph[1].recipeIngredient[2]: kept as written: cannot read quantity \"1/0\": \
+                 a fraction cannot have a zero denominator (\"1/0 cup c\")",
+                "@graph[1].recipeIngredient[3]: kept as written: the line names no ingredient (\"3\")",
+                "@graph[1].recipeIngredient[4]: skipped: not an ingredient line (\"true\")",
+                "@graph[1].recipeInstructions[0].itemListElement[1]: \
+                 skipped: expected text, a HowToStep or a HowToSection (\"3\")",
+                "@graph[1].recipeInstructions[1]: skipped: a HowToStep needs a text or a name \
+                 (\"{\\\"@type\\\":\\\"HowToStep\\\"}\")",
+            ]
         );
-        let error = failure(
-            r#"{"@type": "Recipe", "name": "R", "recipeInstructions": [{"@type": "HowToStep"}]}"#,
-        );
+        // The unparsed line is kept in the native JSON, flagged.
+        let json = serde_json::to_value(&recipe.ingredients[2]).unwrap();
         assert_eq!(
-            error,
-            "recipeInstructions[0]: a HowToStep needs a text or a name"
+            json,
+            serde_json::json!({"ingredientId": 3, "ingredientName": "1/0 cup c", "unparsed": true})
         );
-        let error = failure(r#"{"@type": "Recipe", "name": "R", "recipeIngredient": [1]}"#);
-        assert_eq!(
-            error,
-            "recipeIngredient[0]: expected an ingredient line as text"
-        );
+        // Only what is not a recipe is an error.
         let error = failure(r#"{"@type": "Recipe", "recipeIngredient": []}"#);
         assert_eq!(error, "name: a Recipe needs a name");
+    }
+
+    #[test]
+    fn the_lines_of_issue_16_parse() {
+        let document = serde_json::json!({
+            "@type": "Recipe", "name": "R", "aggregateRating": [],
+            "recipeIngredient": [
+                "0,5 tsk Cayennepeppar", "2,5 msk kakao", "1,1 l Gemüsebouillon",
+                "0,5 dl mayonnaise", "0,5 Bund Frühlingszwiebel",
+                "1, 14 oz can of sweetened condensed milk", "4- (8-ounce) Ramekins",
+            ],
+        });
+        let parsed = parse_recipe_with_warnings(&document.to_string()).unwrap();
+        assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+        assert_eq!(parsed.value.rating, None);
+        assert_eq!(
+            lines(&parsed.value),
+            [
+                "1: 1/2 | tsk | Cayennepeppar | ",
+                "2: 2 1/2 | msk | kakao | ",
+                "3: 1.1 | l | Gemüsebouillon | ",
+                "4: 1/2 | dl | mayonnaise | ",
+                "5: 1/2 | Bund | Frühlingszwiebel | ",
+                "6: 1 | can | 14 oz sweetened condensed milk | ",
+                "7: 4 |  | 8-ounce Ramekins | ",
+            ]
+        );
     }
 
     #[test]
@@ -905,12 +1051,20 @@ mod tests {
             lines(&recipe),
             ["1: 1 | cup | rice | ", "2: 2 | cups | water | "]
         );
-        let error = failure(
+        let parsed = parse_recipe_with_warnings(
             r#"{"@type": "Recipe", "name": "R", "ingredients": "1 cup rice\n-2 cups water"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            lines(&parsed.value),
+            ["1: 1 | cup | rice | ", "2:  |  | -2 cups water | "]
         );
         assert!(
-            error.starts_with("ingredients (line 2): cannot read quantity"),
-            "{error}"
+            parsed.warnings[0]
+                .to_string()
+                .starts_with("ingredients (line 2): kept as written: cannot read quantity"),
+            "{:?}",
+            parsed.warnings
         );
     }
 

@@ -77,7 +77,13 @@ struct WireIngredient {
     measurement: Option<String>,
     ingredient_name: String,
     #[serde(default)]
+    size: Option<String>,
+    #[serde(default)]
+    preparation: Option<String>,
+    #[serde(default)]
     note: Option<String>,
+    #[serde(default)]
+    unparsed: bool,
 }
 
 #[derive(Deserialize)]
@@ -110,7 +116,10 @@ impl Document {
                     quantity: i.quantity,
                     measurement: i.measurement.filter(|m| !m.trim().is_empty()),
                     ingredient_name: i.ingredient_name,
+                    size: i.size.filter(|n| !n.trim().is_empty()),
+                    preparation: i.preparation.filter(|n| !n.trim().is_empty()),
                     note: i.note.filter(|n| !n.trim().is_empty()),
+                    unparsed: i.unparsed,
                 })
                 .collect(),
             steps: self

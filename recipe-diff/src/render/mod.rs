@@ -119,10 +119,10 @@ pub(crate) fn ingredient_line(ingredient: &Ingredient) -> String {
         line.push_str(measurement);
         line.push(' ');
     }
-    line.push_str(&ingredient.ingredient_name);
-    if let Some(note) = &ingredient.note {
+    line.push_str(&ingredient.full_name());
+    if let Some(remarks) = ingredient.remarks() {
         line.push_str(", ");
-        line.push_str(note);
+        line.push_str(&remarks);
     }
     line
 }
@@ -143,10 +143,135 @@ pub(crate) fn amount(ingredient: &Ingredient) -> String {
     }
 }
 
+/// An ingredient line as a cook reads it, for the text rendering: `2
+/// eggs`, not `2 unit eggs`; `2 cups`, not `2 cup`; `1 ½ cups flour`.
+pub(crate) fn cook_line(ingredient: &Ingredient) -> String {
+    let amount = cook_amount(ingredient);
+    let mut line = if amount == "none" {
+        String::new()
+    } else {
+        format!("{amount} ")
+    };
+    line.push_str(&ingredient.full_name());
+    if let Some(remarks) = ingredient.remarks() {
+        line.push_str(", ");
+        line.push_str(&remarks);
+    }
+    line
+}
+
+/// An amount as a cook reads it (`1 ½ cups`, `2`), or `none`.
+pub(crate) fn cook_amount(ingredient: &Ingredient) -> String {
+    let mut parts = Vec::new();
+    if let Some(quantity) = ingredient.quantity {
+        parts.push(with_glyphs(&quantity.to_string()));
+    }
+    // A count needs no unit: `2 eggs`.
+    let measurement = ingredient.measurement.as_deref().filter(|m| {
+        ingredient.unit() != crate::units::Unit::count()
+            || m.eq_ignore_ascii_case("piece")
+            || m.eq_ignore_ascii_case("pieces")
+    });
+    if let Some(measurement) = measurement {
+        let more_than_one = ingredient.quantity.is_some_and(|q| q.high() > 1.0);
+        parts.push(if more_than_one {
+            plural(measurement)
+        } else {
+            measurement.to_owned()
+        });
+    }
+    if parts.is_empty() {
+        "none".to_owned()
+    } else {
+        parts.join(" ")
+    }
+}
+
+/// `1 1/2` as `1 ½`, `1/3-1/2` as `⅓-½`: the fractions cooks write as one
+/// character, where there is one.
+fn with_glyphs(amount: &str) -> String {
+    let mut out = String::with_capacity(amount.len());
+    for (index, part) in amount.split('-').enumerate() {
+        if index > 0 {
+            out.push('-');
+        }
+        let words: Vec<String> = part
+            .split(' ')
+            .map(|word| {
+                let glyph = word.split_once('/').and_then(|(n, d)| {
+                    let (n, d) = (n.parse::<u8>().ok()?, d.parse::<u8>().ok()?);
+                    VULGAR_FRACTIONS
+                        .iter()
+                        .find(|&&(vn, vd, _)| (vn, vd) == (n, d))
+                        .map(|&(_, _, glyph)| glyph.to_string())
+                });
+                glyph.unwrap_or_else(|| word.to_owned())
+            })
+            .collect();
+        out.push_str(&words.join(" "));
+    }
+    out
+}
+
+/// Abbreviations that take no plural (`2 tbsp`, `2 g`).
+const NO_PLURAL: &[&str] = &[
+    "tsp", "tbsp", "tbs", "tbl", "kg", "mg", "ml", "cl", "dl", "oz", "lb", "pt", "qt", "gal",
+    "pkg", "msk", "tsk", "krm", "cda", "cdta", "ltr", "el", "tl", "ss", "ts", "spsk", "cm", "mm",
+    "fl oz", "ct", "ea", "gr", "gm",
+];
+
+/// A unit word in the plural, when it is an English-looking word written
+/// in the singular (`cup` → `cups`, `pinch` → `pinches`); abbreviations
+/// and words already plural stay as written.
+fn plural(measurement: &str) -> String {
+    let lower = measurement.to_lowercase();
+    let is_word = measurement.len() >= 3
+        && measurement.chars().all(|c| c.is_alphabetic() || c == ' ')
+        && !NO_PLURAL.contains(&lower.as_str());
+    let singular = crate::units::Unit::parse(measurement).to_string();
+    // Already plural when reading it folded a plural ending away.
+    let already_plural = lower.ends_with('s') && lower != singular;
+    if !is_word || already_plural || lower.ends_with('s') {
+        return measurement.to_owned();
+    }
+    if ["ch", "sh", "x", "z"]
+        .iter()
+        .any(|end| lower.ends_with(end))
+    {
+        format!("{measurement}es")
+    } else {
+        format!("{measurement}s")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::quantity::Quantity;
+
+    #[test]
+    fn cooks_read_counts_plurals_and_glyphs() {
+        let line = |quantity: f64, measurement: &str, name: &str| {
+            cook_line(&Ingredient {
+                quantity: Some(Quantity::new(quantity)),
+                measurement: Some(measurement.to_owned()),
+                ingredient_name: name.to_owned(),
+                ..Ingredient::default()
+            })
+        };
+        assert_eq!(line(2.0, "unit", "eggs"), "2 eggs");
+        assert_eq!(line(2.0, "cup", "flour"), "2 cups flour");
+        assert_eq!(line(1.5, "cup", "flour"), "1 ½ cups flour");
+        assert_eq!(line(0.5, "cup", "flour"), "½ cup flour");
+        assert_eq!(line(1.0, "cup", "flour"), "1 cup flour");
+        assert_eq!(line(2.0, "tbsp", "oil"), "2 tbsp oil");
+        assert_eq!(line(2.0, "TBS", "oil"), "2 TBS oil");
+        assert_eq!(line(3.0, "pinch", "salt"), "3 pinches salt");
+        assert_eq!(line(3.0, "cloves", "garlic"), "3 cloves garlic");
+        assert_eq!(line(0.3, "g", "salt"), "0.3 g salt");
+        assert_eq!(with_glyphs("1 1/2-2"), "1 ½-2");
+        assert_eq!(with_glyphs("1/3"), "⅓");
+    }
 
     #[test]
     fn factors_use_small_fractions_when_exact() {
@@ -174,6 +299,7 @@ mod tests {
             measurement: Some("TBS".to_owned()),
             ingredient_name: "cinnamon".to_owned(),
             note: Some("ground".to_owned()),
+            ..Ingredient::default()
         };
         assert_eq!(ingredient_line(&cinnamon), "1/2 TBS cinnamon, ground");
         assert_eq!(amount(&cinnamon), "1/2 TBS");
@@ -259,7 +385,27 @@ mod tests {
             {"stepId": 3, "stepText": "Make the pie"}]
         }"#;
 
-        const CASES: [(&str, &str, &str); 5] = [
+        /// Pancakes as the web and a cook write them: counts without a
+        /// unit, cups in the plural, fractions as one character.
+        const PANCAKES: &str = r#"{
+          "recipeName": "Pancakes", "recipeId": 2,
+          "ingredients": [
+            {"ingredientId": 1, "quantity": 1, "measurement": "cup", "ingredientName": "flour"},
+            {"ingredientId": 2, "quantity": 2, "measurement": "tbsp", "ingredientName": "sugar"}],
+          "steps": [{"stepId": 1, "stepText": "Mix and fry"}]
+        }"#;
+
+        const PANCAKES_MADE: &str = r#"{
+          "recipeName": "Pancakes", "recipeId": 2,
+          "ingredients": [
+            {"ingredientId": 1, "quantity": 1.5, "measurement": "cup", "ingredientName": "flour"},
+            {"ingredientId": 2, "quantity": 2, "measurement": "tbsp", "ingredientName": "sugar"},
+            {"ingredientId": 3, "quantity": 2, "measurement": "unit", "ingredientName": "eggs"}],
+          "steps": [{"stepId": 1, "stepText": "Mix and fry"}]
+        }"#;
+
+        const CASES: [(&str, &str, &str); 6] = [
+            ("pancakes", PANCAKES, PANCAKES_MADE),
             ("apple_pie", APPLE_PIE, APPLE_PIE_MADE),
             ("reworked", APPLE_PIE, APPLE_PIE_REWORKED),
             ("doubled", APPLE_PIE, APPLE_PIE_DOUBLED),

@@ -627,6 +627,7 @@ mod tests {
             measurement: Some(measurement.to_owned()),
             ingredient_name: name.to_owned(),
             note: None,
+            ..Ingredient::default()
         }
     }
 

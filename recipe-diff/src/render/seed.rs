@@ -430,14 +430,11 @@ fn modified_field(
         ),
         IngredientField::IngredientName => (
             SeedIngredientField::IngredientName,
-            SeedValues::new(
-                before.ingredient_name.as_str(),
-                after.ingredient_name.as_str(),
-            ),
+            SeedValues::new(before.full_name().as_str(), after.full_name().as_str()),
         ),
         IngredientField::Note => (
             SeedIngredientField::Note,
-            SeedValues::new(text(before.note.clone()), text(after.note.clone())),
+            SeedValues::new(text(before.remarks()), text(after.remarks())),
         ),
     }
 }
@@ -459,6 +456,7 @@ mod tests {
             measurement: Some(measurement.to_owned()),
             ingredient_name: "cinnamon".to_owned(),
             note: None,
+            ..Ingredient::default()
         }
     }
 

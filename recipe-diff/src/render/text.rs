@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
 
-use super::{amount, factor, ingredient_line};
+use super::{cook_amount as amount, cook_line as ingredient_line, factor};
 use crate::changes::{
     Change, EditedStep, IngredientChange, IngredientField, ModifiedIngredient, Paired, RecipeDiff,
     StepChange, WordOp,
@@ -214,11 +214,12 @@ fn substitution(pair: &Paired<Ingredient>) -> String {
     let (before, after) = (&pair.original, &pair.make);
     let same_amount = before.quantity == after.quantity
         && before.measurement == after.measurement
-        && before.note == after.note;
+        && before.remarks() == after.remarks();
     if same_amount {
         format!(
             "{} → {} (substituted)",
-            before.ingredient_name, after.ingredient_name
+            before.full_name(),
+            after.full_name()
         )
     } else {
         format!(
@@ -229,14 +230,14 @@ fn substitution(pair: &Paired<Ingredient>) -> String {
     }
 }
 
-/// `cinnamon: 1/2 TBS → 1 TBS (×2)`, `apples → Granny Smith apples (renamed)`.
+/// `cinnamon: ½ TBS → 1 TBS (×2)`, `apples → Granny Smith apples (renamed)`.
 fn modification(modified: &ModifiedIngredient) -> String {
     let (before, after) = (&modified.original, &modified.make);
     let renamed = modified.fields.contains(&IngredientField::IngredientName);
     let title = if renamed {
-        format!("{} → {}", before.ingredient_name, after.ingredient_name)
+        format!("{} → {}", before.full_name(), after.full_name())
     } else {
-        before.ingredient_name.clone()
+        before.full_name()
     };
     let mut parts = Vec::new();
     if modified.fields.contains(&IngredientField::Quantity)
@@ -255,8 +256,8 @@ fn modification(modified: &ModifiedIngredient) -> String {
         };
         parts.push(format!(
             "note {} → {}",
-            show(&before.note),
-            show(&after.note)
+            show(&before.remarks()),
+            show(&after.remarks())
         ));
     }
     if parts.is_empty() {
@@ -321,6 +322,7 @@ mod tests {
             measurement: Some(measurement.to_owned()),
             ingredient_name: name.to_owned(),
             note: None,
+            ..Ingredient::default()
         }
     }
 
@@ -423,9 +425,9 @@ mod tests {
 ~ rating: none → 4.5
 ~ scaled ×1½ (every amount)
 ingredients:
-  − removed 2 unit eggs
+  − removed 2 eggs
   ~ butter → margarine (substituted)
-  ~ cinnamon: 1/2 TBS → 1 TBS (×2)
+  ~ cinnamon: ½ TBS → 1 TBS (×2)
   + added 1 tsp vanilla
 steps:
   − skipped step 2: \"Pre heat oven\"

@@ -74,21 +74,39 @@ pub(crate) fn extreme_amount() -> impl Strategy<Value = f64> {
 
 pub(crate) fn ingredient() -> impl Strategy<Value = Ingredient> {
     (
-        proptest::option::of(1i64..60),
-        quantity(),
-        proptest::option::of(proptest::sample::select(UNITS)),
-        proptest::sample::select(NAMES),
-        proptest::option::of(proptest::sample::select(
-            &["sifted", "softened", "chopped"][..],
-        )),
+        (
+            proptest::option::of(1i64..60),
+            quantity(),
+            proptest::option::of(proptest::sample::select(UNITS)),
+            proptest::sample::select(NAMES),
+            proptest::option::of(proptest::sample::select(
+                &["sifted", "softened", "chopped"][..],
+            )),
+        ),
+        // What a line read from the web holds beside the name, and lines
+        // kept as written because they could not be understood.
+        proptest::option::of(proptest::sample::select(&["large", "small"][..])),
+        proptest::option::of(proptest::sample::select(&["finely chopped", "peeled"][..])),
+        proptest::sample::select(&[None, None, None, Some("1/0 cup flour"), Some("½ ? sugar")][..]),
     )
-        .prop_map(|(id, quantity, unit, name, note)| Ingredient {
-            ingredient_id: id,
-            quantity,
-            measurement: unit.map(str::to_owned),
-            ingredient_name: name.to_owned(),
-            note: note.map(str::to_owned),
-        })
+        .prop_map(
+            |((id, quantity, unit, name, note), size, preparation, unparsed)| match unparsed {
+                Some(line) => Ingredient {
+                    ingredient_id: id,
+                    ..Ingredient::as_written(line)
+                },
+                None => Ingredient {
+                    ingredient_id: id,
+                    quantity,
+                    measurement: unit.map(str::to_owned),
+                    ingredient_name: name.to_owned(),
+                    note: note.map(str::to_owned),
+                    size: size.map(str::to_owned),
+                    preparation: preparation.map(str::to_owned),
+                    ..Ingredient::default()
+                },
+            },
+        )
 }
 
 pub(crate) fn step_text() -> impl Strategy<Value = String> {

@@ -347,6 +347,7 @@ mod tests {
             measurement: Some("cup".into()),
             ingredient_name: name.into(),
             note: Some("sifted".into()),
+            ..Ingredient::default()
         }
     }
 
