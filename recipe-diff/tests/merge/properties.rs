@@ -36,10 +36,46 @@ fn fold_text(text: &str) -> String {
 /// change reads alike whichever recipe it was made from: OURS may have
 /// restated the item THEIRS changes (another unit, another spelling), and
 /// the change is still the same.
-fn descriptions(d: &RecipeDiff) -> BTreeMap<String, usize> {
+/// BASE's name of each ingredient OURS renamed, by OURS's name (folded):
+/// a change `diff(ours, merged)` shows under OURS's name is a change of
+/// BASE's ingredient.
+fn renamed_by(ours: &RecipeDiff) -> BTreeMap<String, String> {
+    ours.ingredients
+        .iter()
+        .filter_map(|change| match change {
+            IngredientChange::Modified(m)
+                if m.fields.contains(&IngredientField::IngredientName) =>
+            {
+                Some((
+                    fold_name(&m.make.ingredient_name),
+                    fold_name(&m.original.ingredient_name),
+                ))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// What `d` changes, each change as a comparable description. A change of
+/// an ingredient's amount or note names the ingredient by its name before
+/// the change, read through `base_names` (see [`renamed_by`]), so the same
+/// amount given to two ingredients is two changes.
+fn descriptions(d: &RecipeDiff, base_names: &BTreeMap<String, String>) -> BTreeMap<String, usize> {
     let fold = fold_name;
-    let modified =
-        |i: &Ingredient| format!("ingredient amount -> {:?} {:?}", i.quantity, i.measurement);
+    let base_name = |i: &Ingredient| {
+        let name = fold(&i.ingredient_name);
+        base_names.get(&name).cloned().unwrap_or(name)
+    };
+    let modified = |original: &Ingredient, make: &Ingredient| {
+        format!(
+            "ingredient amount {} -> {:?} {:?}",
+            base_name(original),
+            make.quantity,
+            // The unit understood, not as written: `unit` and none are
+            // both a count.
+            make.unit()
+        )
+    };
     let text = fold_text;
     let mut all = Vec::new();
     if let Some(name) = &d.name {
@@ -57,21 +93,16 @@ fn descriptions(d: &RecipeDiff) -> BTreeMap<String, usize> {
             if (pair.original.quantity, &pair.original.measurement)
                 != (pair.make.quantity, &pair.make.measurement)
             {
-                all.push(modified(&pair.make));
+                all.push(modified(&pair.original, &pair.make));
             }
         }
     }
     // Whether a removal and an addition are one substitution depends on
     // where they stand, which OURS's other changes can shift: we list a
     // substitution as the removal and the addition it is.
-    let removed = |i: &Ingredient| {
-        // Which of two alike lines went is told by its id.
-        format!(
-            "ingredient removed {} {:?}",
-            fold(&i.ingredient_name),
-            i.ingredient_id
-        )
-    };
+    // Names are distinct in every recipe compared (see the property), so
+    // the name says which line went; ids may be restated on either side.
+    let removed = |i: &Ingredient| format!("ingredient removed {}", base_name(i));
     let added = |i: &Ingredient| format!("ingredient added {}", fold(&i.ingredient_name));
     for change in &d.ingredients {
         match change {
@@ -87,7 +118,13 @@ fn descriptions(d: &RecipeDiff) -> BTreeMap<String, usize> {
                 if m.fields.contains(&IngredientField::Quantity)
                     || m.fields.contains(&IngredientField::Measurement)
                 {
-                    all.push(modified(&m.make));
+                    // Renamed too: the change is about the new name.
+                    let named = if m.fields.contains(&IngredientField::IngredientName) {
+                        &m.make
+                    } else {
+                        &m.original
+                    };
+                    all.push(modified(named, &m.make));
                 }
                 if m.fields.contains(&IngredientField::IngredientName) {
                     all.push(format!(
@@ -96,7 +133,16 @@ fn descriptions(d: &RecipeDiff) -> BTreeMap<String, usize> {
                     ));
                 }
                 if m.fields.contains(&IngredientField::Note) {
-                    all.push(format!("ingredient noted {:?}", m.make.note));
+                    let named = if m.fields.contains(&IngredientField::IngredientName) {
+                        &m.make
+                    } else {
+                        &m.original
+                    };
+                    all.push(format!(
+                        "ingredient noted {} {:?}",
+                        base_name(named),
+                        m.make.note
+                    ));
                 }
             }
         }
@@ -223,8 +269,15 @@ proptest! {
         prop_assume!(!edits_meet_moves(&theirs_diff, &ours_diff));
         let merged = merge(&base, &ours, &theirs);
         prop_assume!(merged.is_clean());
-        let missing = less(&descriptions(&theirs_diff), &descriptions(&ours_diff));
-        let added = descriptions(&diff(&ours, &merged.recipe));
+        // The same holds of the merged recipe: one side's new line and the
+        // other's renamed one may meet under one name.
+        prop_assume!(distinct(merged.recipe.ingredients.iter().map(|i| fold_name(&i.ingredient_name))));
+        for recipe in [&ours, &theirs, &merged.recipe] {
+            prop_assume!(distinct(recipe.steps.iter().map(|s| fold_text(&s.step_text))));
+        }
+        let none = BTreeMap::new();
+        let missing = less(&descriptions(&theirs_diff, &none), &descriptions(&ours_diff, &none));
+        let added = descriptions(&diff(&ours, &merged.recipe), &renamed_by(&ours_diff));
         prop_assert_eq!(added, missing, "merged: {}", show(&merged.recipe));
     }
 }

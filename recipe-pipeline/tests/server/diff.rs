@@ -112,7 +112,7 @@ async fn full_and_text_formats() {
     assert_eq!(text.as_object().map(|o| o.len()), Some(1), "{text}");
     assert_eq!(
         text["text"],
-        "recipe 1\ningredients:\n  ~ cinnamon: 1/2 TBS → 1 TBS (×2)\nsteps:\n  − skipped step 2: \"Pre heat oven to 350 degrees\"\n"
+        "recipe 1\ningredients:\n  ~ cinnamon: ½ TBS → 1 TBS (×2)\nsteps:\n  − skipped step 2: \"Pre heat oven to 350 degrees\"\n"
     );
     let same = server.post("/diff?format=text", pair(&pie(), &pie())).await;
     assert_eq!(same.json()["text"], "recipe 1: no differences\n");
