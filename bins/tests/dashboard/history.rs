@@ -212,10 +212,7 @@ async fn makes_and_edits_through_the_dashboard_make_the_history() {
         .type_into("#message", "One more apple, and a lattice top")
         .await;
     let changes = preview_says(&browser, "2 differences").await;
-    assert!(
-        changes[0].contains("apples: 5 → 6"),
-        "{changes:#?}"
-    );
+    assert!(changes[0].contains("apples: 5 → 6"), "{changes:#?}");
     assert!(
         changes[1].contains("edited step 3: \"Make the pie with a lattice top\""),
         "{changes:#?}"
@@ -245,10 +242,7 @@ async fn makes_and_edits_through_the_dashboard_make_the_history() {
     );
     let in_words = browser.texts("#version-2 .changes li.change").await;
     assert_eq!(in_words.len(), 2, "{in_words:#?}");
-    assert!(
-        in_words[0].contains("apples: 5 → 6"),
-        "{in_words:#?}"
-    );
+    assert!(in_words[0].contains("apples: 5 → 6"), "{in_words:#?}");
     assert!(in_words[1].contains("edited step 3"), "{in_words:#?}");
     assert!(
         browser.text("#version-2").await.contains("None yet."),
