@@ -27,6 +27,7 @@
 //!     make_id: 1,
 //!     made_at: Some("2026-11-20T08:00:00Z".into()),
 //!     notes: None,
+//!     recipe_version: 1,
 //!     differences: recipe_diff::diff(&original, &cooked),
 //!     recipe: cooked,
 //!     flat_differences: Vec::new(),
