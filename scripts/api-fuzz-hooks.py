@@ -1,6 +1,6 @@
-"""Schemathesis hooks of scripts/api-fuzz: the two rules of the API that its
+"""Schemathesis hooks of scripts/api-fuzz: the rules of the API that its
 OpenAPI document cannot state, because OpenAPI has no way to say that one
-part of a request depends on another.
+part of a request depends on another, or on an earlier answer.
 
 - The three `X-Recipe-Source-*` headers go together: the sender sets all of
   them or none, and the server refuses one or two with a 400 rather than
@@ -8,6 +8,11 @@ part of a request depends on another.
 - A body's `recipeId`, when present, is the one in the path of
   `PUT /recipes/{recipeId}` and `POST /recipes/{recipeId}/makes`; another id
   is a 400 naming `recipeId`.
+- A list's `cursor` is one the server gave, in the `nextCursor` of the page
+  before: a position only the store can write (the last key it read),
+  which no schema can describe. A cursor made up by a client is a 400
+  ("not one this list gave"). A request meant to be valid goes without
+  one, and reads the first page.
 
 Where schemathesis means a request to be valid (the parts concerned were
 generated in positive mode), we make it keep these rules; every check stays
@@ -76,11 +81,19 @@ def _agree_on_recipe_id(case):
         case.body = {**body, "recipeId": recipe_id}
 
 
+def _no_invented_cursor(case):
+    query = case.query
+    if not query or "cursor" not in query or _negative_at(case, ParameterLocation.QUERY):
+        return
+    case.query = {name: value for name, value in query.items() if name != "cursor"}
+
+
 # Right before each request is sent, so it applies in every phase: the
 # stateful phase fills path parameters from earlier responses after the
 # case was generated.
 @schemathesis.hook
 def before_call(context, case, **kwargs):
     _complete_source_headers(case)
+    _no_invented_cursor(case)
     if case.method.upper() in ("PUT", "POST") and "{recipeId}" in case.path:
         _agree_on_recipe_id(case)

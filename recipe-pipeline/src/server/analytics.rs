@@ -11,7 +11,7 @@ use recipe_ports::PageRequest;
 use serde::Deserialize;
 
 use super::extract::{ApiPath, ApiQuery};
-use super::params::RecipePath;
+use super::params::{RecipePath, version_number};
 use super::recipes::unknown_recipe;
 use super::schema;
 use super::versions::stored_version;
@@ -49,7 +49,8 @@ pub(super) async fn recipe(
     ApiPath(RecipePath { recipe_id }): ApiPath<RecipePath>,
     ApiQuery(query): ApiQuery<AnalyticsQuery>,
 ) -> Result<Response, ApiError> {
-    let version = match query.version {
+    let wanted = version_number("version", query.version)?;
+    let version = match wanted {
         Some(number) => stored_version(&state, recipe_id, number).await?,
         None => state
             .store
@@ -60,10 +61,7 @@ pub(super) async fn recipe(
     let mut makes = Vec::new();
     let mut request = PageRequest::first(PageRequest::<i64>::MAX_LIMIT);
     loop {
-        let page = state
-            .store
-            .makes_page(recipe_id, query.version, &request)
-            .await?;
+        let page = state.store.makes_page(recipe_id, wanted, &request).await?;
         makes.extend(page.items);
         match page.next {
             Some(after) => request.after = Some(after),

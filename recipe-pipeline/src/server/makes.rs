@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiBody, ApiPath, ApiQuery, IdempotencyKey, SourceHeaders};
-use super::params::{MakePath, PageBody, PageQuery, RecipePath};
+use super::params::{MakePath, PageBody, PageQuery, RecipePath, version_number};
 use super::recipes::unknown_recipe;
 use super::schema;
 use super::versions::stored_version;
@@ -232,15 +232,13 @@ pub(super) async fn list(
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Response, ApiError> {
     let request = page.by_id()?;
+    let version = version_number("version", filter.version)?;
     // An unknown recipe is a 404, not an empty list: a typo in the id
     // should not look like a recipe nobody cooked.
     if state.store.latest_version(recipe_id).await?.is_none() {
         return Err(unknown_recipe(recipe_id));
     }
-    let page = state
-        .store
-        .makes_page(recipe_id, filter.version, &request)
-        .await?;
+    let page = state.store.makes_page(recipe_id, version, &request).await?;
     let body: PageBody<MakeView<'_>> = PageBody {
         items: page.items.iter().map(MakeView::from).collect(),
         next_cursor: page.next.map(|next| next.to_string()),

@@ -150,6 +150,17 @@ impl<T> PageBody<T> {
     }
 }
 
+/// A version number from a query (`?version=`, `?from=`): versions are
+/// numbered from 1, so anything below is a 400 naming the parameter.
+pub(super) fn version_number(name: &str, number: Option<i64>) -> Result<Option<i64>, ApiError> {
+    match number {
+        Some(number) if number < 1 => Err(ApiError::InvalidRequest(format!(
+            "{name}: {number} is not a version: versions are numbered from 1"
+        ))),
+        number => Ok(number),
+    }
+}
+
 /// An id in the path, read as [`PathId`] reads it.
 fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
     PathId::deserialize(deserializer).map(|PathId(id)| id)

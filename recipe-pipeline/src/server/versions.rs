@@ -12,7 +12,7 @@ use super::AppState;
 use super::error::{ApiError, ErrorBody};
 use super::extract::{ApiPath, ApiQuery};
 use super::makes::DifferencesFormat;
-use super::params::{PageBody, PageQuery, RecipePath, VersionPath};
+use super::params::{PageBody, PageQuery, RecipePath, VersionPath, version_number};
 use super::recipes::unknown_recipe;
 use super::schema;
 
@@ -119,8 +119,8 @@ pub(super) struct VersionDifferencesQuery {
     params(VersionPath, VersionDifferencesQuery),
     responses(
         (status = 200, description = "What changed from version `from` to this one: a list of `differenceObject`s without a `makeId`, or with `?format=full` the structured diff", body = schema::Differences),
-        (status = 400, description = "A number is not a whole number, the format is unknown, or version 1 was asked for without `from`", body = ErrorBody),
-        (status = 404, description = "No such recipe or version", body = ErrorBody),
+        (status = 400, description = "A number is not a whole number or below 1, or the format is unknown", body = ErrorBody),
+        (status = 404, description = "No such recipe or version (version 1 without `from`: there is none before it)", body = ErrorBody),
         schema::StoreFailure,
     )
 )]
@@ -129,15 +129,9 @@ pub(super) async fn differences(
     ApiPath(VersionPath { recipe_id, version }): ApiPath<VersionPath>,
     ApiQuery(query): ApiQuery<VersionDifferencesQuery>,
 ) -> Result<Response, ApiError> {
-    let from = match query.from {
-        Some(from) => from,
-        None if version > 1 => version - 1,
-        None => {
-            return Err(ApiError::InvalidRequest(
-                "from: version 1 has no version before it; name one to compare with".to_owned(),
-            ));
-        }
-    };
+    // Version 1 has none before it: its default `from` is a version that
+    // does not exist, a 404 like any other.
+    let from = version_number("from", query.from)?.unwrap_or(version - 1);
     let to = stored_version(&state, recipe_id, version).await?;
     let from = stored_version(&state, recipe_id, from).await?;
     let changes = diff(&from.recipe, &to.recipe);

@@ -233,7 +233,13 @@ async fn history_and_lists_refuse_what_does_not_exist() {
         ("/recipes/2/versions", StatusCode::NOT_FOUND),
         ("/recipes/1/versions/2", StatusCode::NOT_FOUND),
         ("/recipes/2/versions/1", StatusCode::NOT_FOUND),
-        ("/recipes/1/versions/1/differences", StatusCode::BAD_REQUEST),
+        ("/recipes/1/versions/1/differences", StatusCode::NOT_FOUND),
+        ("/recipes/1/makes?version=0", StatusCode::BAD_REQUEST),
+        ("/recipes/1/analytics?version=0", StatusCode::BAD_REQUEST),
+        (
+            "/recipes/1/versions/2/differences?from=0",
+            StatusCode::BAD_REQUEST,
+        ),
         (
             "/recipes/1/versions/1/differences?from=3",
             StatusCode::NOT_FOUND,
