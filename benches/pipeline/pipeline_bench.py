@@ -287,7 +287,7 @@ def embedded_throughput(bins: Path, work: Path, procs: Processes, count: int) ->
     )
     wait_until("recipe up to answer /healthz", lambda: http_get(f"{base}/healthz", 2), 60, alive=[up])
     seed_makes = len([p for p in (data / "bucket" / "makes").iterdir() if not p.name.startswith(".")])
-    recipes = wait_until("the seed recipes", lambda: http_json(f"{base}/recipes"), 60, alive=[up])
+    recipes = wait_until("the seed recipes", lambda: (http_json(f"{base}/recipes") or {}).get("items"), 60, alive=[up])
     wait_until(
         f"the {seed_makes} seed makes",
         lambda: sum(max(make_count(base, r["recipeId"]), 0) for r in recipes) >= seed_makes,
@@ -320,20 +320,9 @@ def embedded_throughput(bins: Path, work: Path, procs: Processes, count: int) ->
     wait_until(f"{count} makes to be stored", all_created, 300, every=0.05, alive=[up])
     stored_s = time.monotonic() - started
     hwm_stored = up.status_kib("VmHWM")
-    # The probe said they are in; the API is the arbiter.
-    want = seed_recipe_1 + count
-    wait_until(
-        f"GET /recipes/1/makes to list {want} makes",
-        lambda: make_count(base, 1) >= want,
-        60,
-        every=0.05,
-        alive=[up],
-    )
-    elapsed = time.monotonic() - started
-    listed = make_count(base, 1)
-    hwm = up.status_kib("VmHWM")
     # A client walking every make page by page, at the default page size
-    # and at the largest: the server's peak while it does, and the time.
+    # and then at the largest, before anything else reads the list: the
+    # server's peak while it does, and the time.
     paging = []
     for limit in (50, 500):
         reset = reset_peak(up)
@@ -349,6 +338,18 @@ def embedded_throughput(bins: Path, work: Path, procs: Processes, count: int) ->
                 "reset": reset,
             }
         )
+    # The probe said they are in; the API is the arbiter.
+    want = seed_recipe_1 + count
+    wait_until(
+        f"GET /recipes/1/makes to list {want} makes",
+        lambda: make_count(base, 1) >= want,
+        60,
+        every=0.05,
+        alive=[up],
+    )
+    elapsed = time.monotonic() - started
+    listed = make_count(base, 1)
+    hwm = up.status_kib("VmHWM")
     status = up.terminate()
     if status != 0:
         raise BenchError(f"recipe up exited with {status} after SIGTERM; log {up.log}")
