@@ -216,7 +216,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(makes::create_named))
         .routes(routes!(makes::read))
         .routes(routes!(makes::differences))
-        .routes(routes!(versions::list))
+        .routes(routes!(versions::list, versions::promote_make))
         .routes(routes!(versions::read))
         .routes(routes!(versions::differences))
         .routes(routes!(diff::preview_differences))

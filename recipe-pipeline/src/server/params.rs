@@ -65,7 +65,7 @@ pub(super) struct MessageQuery {
 }
 
 /// The longest version message taken.
-const MESSAGE_MAX: usize = 1000;
+pub(super) const MESSAGE_MAX: usize = 1000;
 
 impl MessageQuery {
     /// The message, or a 400 when it is too long.
