@@ -102,7 +102,9 @@ pub enum PromoteError {
         make_id: i64,
     },
     /// A `fromMake` no make can have: past 2^53 − 1 either way.
-    #[error("fromMake: {0} is out of range: a make id is at most {MAX_MAKE_ID} (2^53 - 1) either way")]
+    #[error(
+        "fromMake: {0} is out of range: a make id is at most {MAX_MAKE_ID} (2^53 - 1) either way"
+    )]
     MakeIdOutOfRange(i64),
     /// A chosen `changeId` is not one of the make's changes.
     #[error("make {make_id} has no change {change_id}")]
@@ -184,7 +186,10 @@ pub fn rebase(
 /// by what it says, not by its number, so the ids keep naming what the
 /// cook saw even if a later version of the flat list were ordered
 /// otherwise.
-pub fn chosen_parts(record: &MakeRecord, change_ids: &[u32]) -> Result<Vec<ChangePart>, PromoteError> {
+pub fn chosen_parts(
+    record: &MakeRecord,
+    change_ids: &[u32],
+) -> Result<Vec<ChangePart>, PromoteError> {
     let parts = record.differences.parts();
     let fresh = seed(&record.differences);
     // Makes stored before the flat list was kept are numbered as now.
@@ -448,12 +453,18 @@ mod tests {
         let ours = rebase(&v1, &v2, &theirs, None);
         assert_eq!(ours.conflicts.len(), 1);
         assert_eq!(
-            (ours.conflicts[0].ours.as_str(), ours.conflicts[0].theirs.as_str()),
+            (
+                ours.conflicts[0].ours.as_str(),
+                ours.conflicts[0].theirs.as_str()
+            ),
             ("3/4 cup", "1/2 cup")
         );
         assert_eq!(amount(&ours), Some("0.75".parse().unwrap()));
         let theirs = rebase(&v1, &v2, &theirs, Some(Resolve::Theirs));
-        assert_eq!(theirs.conflicts, ours.conflicts, "reported from the latest's side");
+        assert_eq!(
+            theirs.conflicts, ours.conflicts,
+            "reported from the latest's side"
+        );
         assert_eq!(amount(&theirs), Some("0.5".parse().unwrap()));
     }
 

@@ -251,27 +251,6 @@ pub(super) struct PromotionConflicts {
     recipe: Recipe,
 }
 
-/// What promoting answers.
-#[derive(utoipa::IntoResponses)]
-#[allow(dead_code, reason = "read by the OpenAPI derive, never constructed")]
-enum PromotionAnswer {
-    /// A new version was made
-    #[response(status = 201, headers(
-        ("Location" = String, description = "The new version's URL"),
-        ("X-Recipe-Version" = i64, description = "The recipe's latest version: the new one"),
-    ))]
-    Created(PromotionBody),
-    /// A dry run, or a result the same as the latest version, so no version
-    /// was made
-    #[response(status = 200)]
-    Unchanged(PromotionBody),
-    /// The make and the latest version change the same things
-    /// differently, and `resolve` does not say which side wins: nothing was
-    /// written
-    #[response(status = 409)]
-    Conflicts(PromotionConflicts),
-}
-
 /// Makes a make the recipe's next version (promote): the whole make, its
 /// own fields (notes, date) aside, or with `changes` only the chosen
 /// changes of it, by their `changeId`s.
@@ -292,7 +271,12 @@ enum PromotionAnswer {
     params(RecipePath),
     request_body(content = PromoteBody, description = "The make to promote, and how"),
     responses(
-        PromotionAnswer,
+        (status = 201, description = "A new version was made", body = PromotionBody, headers(
+            ("Location" = String, description = "The new version's URL"),
+            ("X-Recipe-Version" = i64, description = "The recipe's latest version: the new one"),
+        )),
+        (status = 200, description = "A dry run, or a result the same as the latest version, so no version was made", body = PromotionBody),
+        (status = 409, description = "The make and the latest version change the same things differently, and `resolve` does not say which side wins: nothing was written", body = PromotionConflicts),
         (status = 400, description = "The id in the path is not a whole number, or the body is not a promotion; `path` is the field at fault, or `.`", body = ErrorBody),
         (status = 404, description = "No such recipe, make, or change of the make", body = ErrorBody),
         schema::WriteRefusal,
@@ -305,10 +289,11 @@ pub(super) async fn promote_make(
     ApiPath(RecipePath { recipe_id }): ApiPath<RecipePath>,
     ApiBody(body): ApiBody,
 ) -> Result<Response, ApiError> {
-    let body: PromoteBody = serde_json::from_slice(&body).map_err(|error| ApiError::InvalidBody {
-        path: ".".to_owned(),
-        message: error.to_string(),
-    })?;
+    let body: PromoteBody =
+        serde_json::from_slice(&body).map_err(|error| ApiError::InvalidBody {
+            path: ".".to_owned(),
+            message: error.to_string(),
+        })?;
     if body
         .message
         .as_ref()

@@ -16,7 +16,7 @@ async fn the_openapi_document_lists_every_path() {
         ("/recipes/{recipeId}", &["get", "put"]),
         ("/recipes/{recipeId}/makes", &["get", "post"]),
         ("/makes", &["post"]),
-        ("/recipes/{recipeId}/versions", &["get"]),
+        ("/recipes/{recipeId}/versions", &["get", "post"]),
         ("/recipes/{recipeId}/versions/{version}", &["get"]),
         (
             "/recipes/{recipeId}/versions/{version}/differences",
