@@ -6,7 +6,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use recipe_diff::render::{SeedDifference, seed};
 use recipe_diff::{Conflict, Recipe, diff};
-use recipe_ports::records::RecipeVersion;
+use recipe_ports::records::{MAX_MAKE_ID, RecipeVersion};
 use serde::{Deserialize, Serialize};
 
 use super::AppState;
@@ -174,13 +174,15 @@ pub(super) async fn stored_version(
 #[schema(example = json!({"fromMake": 1, "changes": [2], "message": "no more preheating"}))]
 pub(super) struct PromoteBody {
     /// The make to promote: its id within the recipe.
-    #[schema(minimum = -9007199254740991i64, maximum = 9007199254740991i64, example = 1)]
-    from_make: i64,
+    // Read as any number, so that a whole number written `7.0`, which
+    // JSON Schema calls an integer, is the make 7.
+    #[schema(value_type = i64, minimum = -9007199254740991i64, maximum = 9007199254740991i64, example = 1)]
+    from_make: serde_json::Number,
     /// Only these of the make's changes: `changeId`s of its differences
     /// (`GET …/makes/{makeId}/differences`). The whole make when absent.
     #[serde(default)]
     #[schema(value_type = Option<Vec<schema::ChangeIdDocument>>)]
-    changes: Option<Vec<u32>>,
+    changes: Option<Vec<serde_json::Number>>,
     /// Why the recipe changes ("less sugar from now on"), kept with the
     /// version; at most 1,000 characters.
     #[serde(default)]
@@ -304,9 +306,36 @@ pub(super) async fn promote_make(
             message: format!("message: longer than {MESSAGE_MAX} characters"),
         });
     }
+    let from_make = whole_number(&body.from_make, MAX_MAKE_ID)
+        .ok_or_else(|| ApiError::InvalidBody {
+            path: "fromMake".to_owned(),
+            message: format!(
+                "fromMake: {} is not a make id, a whole number of at most {MAX_MAKE_ID} (2^53 - 1) either way",
+                body.from_make
+            ),
+        })?;
+    let changes = body
+        .changes
+        .map(|ids| {
+            ids.iter()
+                .enumerate()
+                .map(|(at, id)| {
+                    whole_number(id, i64::from(u32::MAX))
+                        .filter(|&id| id >= 1)
+                        .and_then(|id| u32::try_from(id).ok())
+                        .ok_or_else(|| ApiError::InvalidBody {
+                            path: format!("changes[{at}]"),
+                            message: format!(
+                                "changes[{at}]: {id} is not a changeId, a whole number from 1"
+                            ),
+                        })
+                })
+                .collect::<Result<Vec<u32>, ApiError>>()
+        })
+        .transpose()?;
     let request = Promote {
-        from_make: body.from_make,
-        changes: body.changes,
+        from_make,
+        changes,
         message: body.message,
         dry_run: body.dry_run,
         resolve: body.resolve,
@@ -335,6 +364,22 @@ pub(super) async fn promote_make(
         }
         other => Err(promote_error(other)),
     }
+}
+
+/// A JSON number as a whole number within `±limit`: `7` and `7.0` alike.
+fn whole_number(number: &serde_json::Number, limit: i64) -> Option<i64> {
+    let value = match number.as_i64() {
+        Some(value) => value,
+        None => {
+            let value = number.as_f64()?;
+            // Within ±2^53 every whole f64 is exact, and every limit here is.
+            if value.fract() != 0.0 || value.abs() > limit as f64 {
+                return None;
+            }
+            value as i64
+        }
+    };
+    (value.unsigned_abs() <= limit.unsigned_abs()).then_some(value)
 }
 
 /// The API's answer to every other refusal of a promotion.
@@ -394,5 +439,26 @@ fn promoted_response(recipe_id: i64, request: &Promote, promoted: Promoted) -> R
         )
             .into_response(),
         _ => Json(body).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn whole_numbers_are_read_however_written() {
+        let number = |text: &str| serde_json::from_str::<serde_json::Number>(text).unwrap();
+        assert_eq!(whole_number(&number("7"), 10), Some(7));
+        assert_eq!(whole_number(&number("7.0"), 10), Some(7));
+        assert_eq!(whole_number(&number("-7e0"), 10), Some(-7));
+        assert_eq!(whole_number(&number("7.5"), 10), None);
+        assert_eq!(whole_number(&number("11"), 10), None);
+        assert_eq!(whole_number(&number("-11.0"), 10), None);
+        assert_eq!(
+            whole_number(&number("18446744073709551615"), i64::MAX),
+            None
+        );
+        assert_eq!(whole_number(&number("1e300"), i64::MAX), None);
     }
 }

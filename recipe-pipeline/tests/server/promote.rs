@@ -294,9 +294,10 @@ async fn taking_two_of_a_makes_three_changes_gives_a_version_with_just_those_two
         .collect();
     assert_eq!(ids, [(1, "rating"), (2, "ingredient"), (3, "instruction")]);
 
+    // `3.0` is the whole number 3, as JSON Schema has it.
     let reply = promote(
         &server,
-        json!({"fromMake": 1, "changes": [2, 3], "message": "less sugar, no rest"}),
+        json!({"fromMake": 1.0, "changes": [2, 3.0], "message": "less sugar, no rest"}),
     )
     .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
@@ -357,7 +358,8 @@ async fn unknown_makes_and_changes_are_not_found_and_bad_bodies_refused() {
     for (request, path) in [
         (json!({"changes": [1]}), "."),
         (json!({"fromMake": "one"}), "."),
-        (json!({"fromMake": 1, "changes": [0]}), "changes"),
+        (json!({"fromMake": 1, "changes": [1, 0]}), "changes[1]"),
+        (json!({"fromMake": 1.5}), "fromMake"),
         (json!({"fromMake": 1, "resolve": "mine"}), "."),
         (json!({"fromMake": 9007199254740992i64}), "fromMake"),
         (
