@@ -31,6 +31,8 @@
 //! - [`analytics`]: summaries of many makes (rating over time, the
 //!   ingredients and steps most changed, changes that go with better
 //!   ratings), computed from stored records;
+//! - [`suggestions`]: the changes that went with better ratings, as a
+//!   proposed next version of the recipe, with their evidence;
 //! - [`recipe_cache`]: a record store decorator that keeps recipe reads
 //!   for a moment, so the server does not read a recipe for every make;
 //! - [`backoff`]: the doubling delays both services retry with.
@@ -60,4 +62,5 @@ pub mod recipe_cache;
 pub mod sender;
 pub mod server;
 pub mod source_headers;
+pub mod suggestions;
 pub mod watcher;

@@ -221,6 +221,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(versions::differences))
         .routes(routes!(diff::preview_differences))
         .routes(routes!(analytics::recipe))
+        .routes(routes!(analytics::suggestions))
         .routes(routes!(analytics::overview))
         .routes(routes!(operations::rejections))
         .routes(routes!(operations::healthz))

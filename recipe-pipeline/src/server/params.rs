@@ -88,6 +88,7 @@ pub(super) struct PageQuery {
     limit: Option<u32>,
     /// Where to go on: the `nextCursor` of the page before; absent for the
     /// first page
+    #[param(min_length = 1)]
     cursor: Option<String>,
 }
 

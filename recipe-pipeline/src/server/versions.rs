@@ -122,8 +122,8 @@ pub(super) struct VersionDifferencesQuery {
     params(VersionPath, VersionDifferencesQuery),
     responses(
         (status = 200, description = "What changed from version `from` to this one: a list of `differenceObject`s without a `makeId`, or with `?format=full` the structured diff", body = schema::Differences),
-        (status = 400, description = "A number is not a whole number, the format is unknown, or version 1 was asked for without `from`", body = ErrorBody),
-        (status = 404, description = "No such recipe or version", body = ErrorBody),
+        (status = 400, description = "A number is not a whole number, or the format is unknown", body = ErrorBody),
+        (status = 404, description = "No such recipe or version, or version 1 asked for without `from` (there is no version before it)", body = ErrorBody),
         schema::StoreFailure,
     )
 )]
@@ -136,7 +136,9 @@ pub(super) async fn differences(
         Some(from) => from,
         None if version > 1 => version - 1,
         None => {
-            return Err(ApiError::InvalidRequest(
+            // The version before 1 does not exist: a request that is
+            // well formed, for a version that is not there.
+            return Err(ApiError::NotFound(
                 "from: version 1 has no version before it; name one to compare with".to_owned(),
             ));
         }
@@ -205,9 +207,10 @@ pub(super) struct PromoteBody {
 pub(super) struct PromotionBody {
     /// The recipe's id.
     recipe_id: i64,
-    /// The version the promotion made, or the latest when the result was
-    /// the same as the latest; `null` on a dry run.
-    version: Option<i64>,
+    /// The recipe's latest version after the request: the one the
+    /// promotion made, or the latest as it was when nothing was written
+    /// (a dry run, or a result the same as the latest).
+    version: i64,
     /// Whether this request stored a new version.
     written: bool,
     /// Whether this was a dry run, which writes nothing.
@@ -408,7 +411,10 @@ fn promoted_response(recipe_id: i64, request: &Promote, promoted: Promoted) -> R
         promoted.written,
         Some(RecipeWritten::NewVersion | RecipeWritten::Created)
     );
-    let version = promoted.version.as_ref().map(|version| version.version);
+    let version = promoted
+        .version
+        .as_ref()
+        .map_or(promoted.latest_version, |version| version.version);
     let mut changes = promoted.changes;
     // The list names the recipe, not a make.
     changes.make_id = None;
@@ -425,21 +431,21 @@ fn promoted_response(recipe_id: i64, request: &Promote, promoted: Promoted) -> R
         conflicts: promoted.conflicts,
         changes: seed(&changes),
     };
-    match (written, version) {
-        (true, Some(number)) => (
-            StatusCode::CREATED,
-            [
-                (
-                    header::LOCATION.as_str(),
-                    format!("/recipes/{recipe_id}/versions/{number}"),
-                ),
-                ("x-recipe-version", number.to_string()),
-            ],
-            Json(body),
-        )
-            .into_response(),
-        _ => Json(body).into_response(),
+    if !written {
+        return Json(body).into_response();
     }
+    (
+        StatusCode::CREATED,
+        [
+            (
+                header::LOCATION.as_str(),
+                format!("/recipes/{recipe_id}/versions/{version}"),
+            ),
+            ("x-recipe-version", version.to_string()),
+        ],
+        Json(body),
+    )
+        .into_response()
 }
 
 #[cfg(test)]

@@ -26,6 +26,7 @@ async fn the_openapi_document_lists_every_path() {
         ("/recipes/{recipeId}/makes/{makeId}/differences", &["get"]),
         ("/diff", &["post"]),
         ("/recipes/{recipeId}/analytics", &["get"]),
+        ("/recipes/{recipeId}/suggestions", &["get"]),
         ("/analytics", &["get"]),
         ("/rejections", &["get"]),
         ("/openapi.json", &["get"]),

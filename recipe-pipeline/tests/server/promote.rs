@@ -253,7 +253,7 @@ async fn a_dry_run_answers_the_result_and_the_conflicts_and_writes_nothing() {
     let answer = reply.json();
     assert_eq!(answer["dryRun"], true);
     assert_eq!(answer["written"], false);
-    assert_eq!(answer["version"], Value::Null);
+    assert_eq!(answer["version"], 2, "the latest, unchanged");
     assert_eq!(answer["conflicts"][0]["theirs"], "1/2 cup");
     assert_eq!(answer["recipe"]["ingredients"][1]["quantity"], 0.75);
     let theirs = promote(
@@ -391,4 +391,92 @@ async fn promoting_needs_the_token() {
     anonymous.error_path(StatusCode::UNAUTHORIZED);
     let allowed = promote(&server, json!({"fromMake": 1, "dryRun": true})).await;
     assert_eq!(allowed.status, StatusCode::OK, "{}", allowed.text());
+}
+
+#[tokio::test]
+async fn suggestions_name_less_sugar_with_its_evidence_as_a_proposed_version() {
+    let server = TestServer::start().await;
+    server.post("/recipes", body(&cake())).await;
+    // Two makes of version 1 with less sugar, rated higher than the rest.
+    for (rating, made) in [
+        (5.0, cake_with(sugar(0.5))),
+        (3.0, cake()),
+        (4.5, cake_with(sugar(0.75))),
+        (
+            3.0,
+            cake_with(|make| make["steps"][3]["stepText"] = json!("Bake for 35 minutes")),
+        ),
+    ] {
+        let mut made = made;
+        made["rating"] = json!(rating);
+        let reply = server.post("/recipes/1/makes", body(&made)).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+    }
+    // The recipe moves on; the makes are still judged against version 1.
+    let replaced = server
+        .write(
+            Method::PUT,
+            "/recipes/1",
+            &[],
+            body(&cake_with(without_the_rest)),
+        )
+        .await;
+    assert_eq!(replaced.status, StatusCode::OK);
+
+    let reply = server.get("/recipes/1/suggestions").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+    let found = reply.json();
+    assert!(
+        found["hint"].as_str().unwrap().starts_with("A hint"),
+        "{found:#}"
+    );
+    assert_eq!(
+        (
+            found["latestVersion"].as_i64(),
+            found["ratedMakes"].as_i64()
+        ),
+        (Some(2), Some(4))
+    );
+    let suggestions = found["suggestions"].as_array().unwrap();
+    assert_eq!(suggestions.len(), 1, "{found:#}");
+    let less = &suggestions[0];
+    assert_eq!(less["change"], "less sugar");
+    assert_eq!(less["kind"], "less");
+    assert_eq!(less["makes"], 2);
+    assert_eq!(less["averageRatingWith"], 4.75);
+    assert_eq!(less["averageRatingWithout"], 3.0);
+    assert_eq!(less["inProposal"], true);
+    assert_eq!(
+        (less["fromMake"].as_i64(), less["changeIds"].clone()),
+        (Some(1), json!([2]))
+    );
+    let evidence: Vec<(i64, f64)> = less["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["makeId"].as_i64().unwrap(), e["rating"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(evidence, [(1, 5.0), (3, 4.5)]);
+    assert_eq!(less["evidence"][0]["recipeVersion"], 1);
+    assert_eq!(
+        less["evidence"][1]["differences"][0]["difference"]["make"],
+        "0.75"
+    );
+    // The proposal: version 2 with the best-rated make's sugar.
+    let proposal = &found["proposal"];
+    assert_eq!(proposal["ingredients"][1]["quantity"], 0.5);
+    assert_eq!(proposal["steps"].as_array().map(Vec::len), Some(3));
+    assert_eq!(found["changes"].as_array().map(Vec::len), Some(1));
+
+    // The cook promotes the suggestion from its make: version 3.
+    let promoted = promote(&server, json!({"fromMake": 1, "changes": [2]})).await;
+    assert_eq!(promoted.status, StatusCode::CREATED, "{}", promoted.text());
+    assert_eq!(server.get("/recipes/1").await.json(), *proposal);
+    // Now the latest has it: nothing left to suggest.
+    let after = server.get("/recipes/1/suggestions").await.json();
+    assert_eq!(after["suggestions"], json!([]), "{after:#}");
+    assert_eq!(
+        server.get("/recipes/9/suggestions").await.status,
+        StatusCode::NOT_FOUND
+    );
 }

@@ -205,7 +205,8 @@ async fn history_and_lists_refuse_what_does_not_exist() {
         ("/recipes/2/versions", StatusCode::NOT_FOUND),
         ("/recipes/1/versions/2", StatusCode::NOT_FOUND),
         ("/recipes/2/versions/1", StatusCode::NOT_FOUND),
-        ("/recipes/1/versions/1/differences", StatusCode::BAD_REQUEST),
+        // Version 1 has no version before it to compare with.
+        ("/recipes/1/versions/1/differences", StatusCode::NOT_FOUND),
         (
             "/recipes/1/versions/1/differences?from=3",
             StatusCode::NOT_FOUND,
@@ -213,6 +214,7 @@ async fn history_and_lists_refuse_what_does_not_exist() {
         ("/recipes/1/makes?limit=0", StatusCode::BAD_REQUEST),
         ("/recipes/1/makes?limit=501", StatusCode::BAD_REQUEST),
         ("/recipes?cursor=abc", StatusCode::BAD_REQUEST),
+        ("/recipes?cursor=", StatusCode::BAD_REQUEST),
         ("/rejections?cursor=abc", StatusCode::BAD_REQUEST),
         (
             "/recipes/1/makes/1/differences?against=newest",
