@@ -174,7 +174,7 @@ pub fn suggestions(
         // the same change.
         if labelled_changes(&diff(&base.recipe, &latest.recipe))
             .iter()
-            .any(|labelled| same(labelled))
+            .any(same)
         {
             continue;
         }
@@ -302,7 +302,7 @@ mod tests {
         MakeRecord {
             recipe_id: 1,
             make_id: 0,
-            made_at: Some(format!("2026-11-{:02}T08:00:00Z", id)),
+            made_at: Some(format!("2026-11-{id:02}T08:00:00Z")),
             notes: None,
             differences: diff(&base.recipe, &cooked),
             recipe: cooked,
@@ -331,7 +331,7 @@ mod tests {
             make(2, &v1, 4.5, sugar("0.75")),
             make(3, &v1, 3.0, |_| {}),
             make(4, &v1, 3.0, |r| {
-                r.steps[1].step_text = "Rest for an hour".into()
+                r.steps[1].step_text = "Rest for an hour".into();
             }),
         ];
         let found = suggestions(&v1, &versions(&[&v1]), &makes);

@@ -24,20 +24,25 @@ fn merged(args: &[&str]) -> (Option<i32>, Value) {
 fn contents(recipe: &Value) -> (Vec<(f64, String)>, Vec<String>) {
     let ingredients = recipe["ingredients"]
         .as_array()
-        .unwrap()
+        .expect("a recipe has ingredients")
         .iter()
         .map(|i| {
             (
-                i["quantity"].as_f64().unwrap(),
-                i["measurement"].as_str().unwrap().to_owned(),
+                i["quantity"]
+                    .as_f64()
+                    .expect("every fixture amount is a number"),
+                i["measurement"]
+                    .as_str()
+                    .expect("every fixture amount has a unit")
+                    .to_owned(),
             )
         })
         .collect();
     let steps = recipe["steps"]
         .as_array()
-        .unwrap()
+        .expect("a recipe has steps")
         .iter()
-        .map(|s| s["stepText"].as_str().unwrap().to_owned())
+        .map(|s| s["stepText"].as_str().expect("a step has text").to_owned())
         .collect();
     (ingredients, steps)
 }
