@@ -221,7 +221,8 @@ pub(super) struct MakesQuery {
     params(RecipePath, MakesQuery, PageQuery),
     responses(
         (status = 200, description = "A page of makes, in make id order", body = PageBody<MakeView<'_>>),
-        schema::RecipeNotFound,
+        (status = 400, description = "The id in the path is not a whole number, the version is below 1, the limit is out of range, or the cursor is not one this list gave", body = ErrorBody),
+        (status = 404, description = "No such recipe", body = ErrorBody),
         schema::StoreFailure,
     )
 )]
@@ -232,6 +233,11 @@ pub(super) async fn list(
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Response, ApiError> {
     let request = page.by_id()?;
+    if let Some(version) = filter.version.filter(|&version| version < 1) {
+        return Err(ApiError::InvalidRequest(format!(
+            "version: {version} is not a version: versions are numbered from 1"
+        )));
+    }
     // An unknown recipe is a 404, not an empty list: a typo in the id
     // should not look like a recipe nobody cooked.
     if state.store.latest_version(recipe_id).await?.is_none() {
