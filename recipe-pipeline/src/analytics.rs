@@ -29,6 +29,7 @@
 //!     notes: None,
 //!     differences: recipe_diff::diff(&original, &cooked),
 //!     recipe: cooked,
+//!     recipe_version: 1,
 //!     flat_differences: Vec::new(),
 //!     source: None,
 //!     recorded_at: "2026-11-20T08:01:00Z".into(),
