@@ -30,6 +30,8 @@
 //! - [`quantity`] and [`units`]: amounts, fractions, ranges and unit aliases;
 //! - [`changes`]: the [`RecipeDiff`] a diff produces;
 //! - [`diff()`] and [`apply()`]: computing and applying diffs;
+//! - [`apply_some()`]: applying only some of a diff's changes, each a
+//!   [`ChangePart`] that the flat list's `changeId` names;
 //! - [`merge`](mod@merge): [`merge()`] of two variants of a recipe, its
 //!   [`Merge`] and [`Conflict`]s;
 //! - [`render`]: text, JSON, JSON Patch and flat renderings.
@@ -106,6 +108,7 @@ mod openapi;
 pub mod parse;
 pub mod quantity;
 pub mod render;
+mod select;
 pub mod units;
 
 pub use apply::apply;
@@ -117,3 +120,4 @@ pub use model::{Ingredient, Make, Recipe, Step};
 pub use parse::{
     Parsed, Warning, parse_make, parse_make_with_warnings, parse_recipe, parse_recipe_with_warnings,
 };
+pub use select::{ChangePart, apply_some};

@@ -30,6 +30,7 @@
 //!     recipe_version: 1,
 //!     differences: recipe_diff::diff(&original, &cooked),
 //!     recipe: cooked,
+//!     recipe_version: 1,
 //!     flat_differences: Vec::new(),
 //!     source: None,
 //!     recorded_at: "2026-11-20T08:01:00Z".into(),
@@ -45,7 +46,7 @@
 use std::collections::HashMap;
 
 use recipe_diff::changes::{IngredientChange, IngredientField, StepChange};
-use recipe_diff::{Recipe, RecipeDiff};
+use recipe_diff::{ChangePart, Recipe, RecipeDiff};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -377,26 +378,18 @@ fn tally_make(
     ratios: &mut HashMap<(String, bool), Vec<f64>>,
     seen: &mut Vec<(ChangeKind, String)>,
 ) {
-    if let Some(scaling) = diff.scaling {
-        seen.push((
-            ChangeKind::Scaled,
-            format!("scaled ×{}", round2(scaling.factor)),
-        ));
-    }
-    if let Some(name) = &diff.name {
-        seen.push((ChangeKind::Renamed, format!("renamed to {:?}", name.make)));
-    }
     for change in &diff.ingredients {
+        let (kind, _) = ingredient_label(change);
         match change {
             IngredientChange::Added { ingredient, .. } => {
-                let name = &ingredient.ingredient_name;
-                ingredients.entry(name, IngredientTrend::new).added += 1;
-                seen.push((ChangeKind::AddedIngredient, format!("added {name}")));
+                ingredients
+                    .entry(&ingredient.ingredient_name, IngredientTrend::new)
+                    .added += 1;
             }
             IngredientChange::Removed { ingredient, .. } => {
-                let name = &ingredient.ingredient_name;
-                ingredients.entry(name, IngredientTrend::new).left_out += 1;
-                seen.push((ChangeKind::LeftOut, format!("left out {name}")));
+                ingredients
+                    .entry(&ingredient.ingredient_name, IngredientTrend::new)
+                    .left_out += 1;
             }
             IngredientChange::Substituted(pair) => {
                 let name = &pair.original.ingredient_name;
@@ -414,76 +407,163 @@ fn tally_make(
                         count: 1,
                     }),
                 }
-                seen.push((ChangeKind::Swapped, format!("{name} swapped for {with}")));
             }
             IngredientChange::Modified(m) => {
                 let name = &m.original.ingredient_name;
                 let trend = ingredients.entry(name, IngredientTrend::new);
-                let amount_changed = m.fields.contains(&IngredientField::Quantity);
-                match m.ratio.filter(|_| amount_changed) {
-                    Some(ratio) if ratio > 1.0 => {
+                let ratio = m.ratio.unwrap_or(1.0);
+                match kind {
+                    ChangeKind::More => {
                         trend.more += 1;
                         ratios
                             .entry((name_key(name), true))
                             .or_default()
                             .push(ratio);
-                        seen.push((ChangeKind::More, format!("more {name}")));
                     }
-                    Some(ratio) if ratio < 1.0 => {
+                    ChangeKind::Less => {
                         trend.less += 1;
                         ratios
                             .entry((name_key(name), false))
                             .or_default()
                             .push(ratio);
-                        seen.push((ChangeKind::Less, format!("less {name}")));
                     }
-                    // Another unit, name or note, or an amount in a unit
-                    // that does not compare.
-                    _ => {
-                        trend.reworded += 1;
-                        seen.push((ChangeKind::Reworded, format!("{name} written differently")));
-                    }
+                    _ => trend.reworded += 1,
                 }
             }
         }
     }
-    for change in &diff.steps {
-        let (text, position, kind) = match change {
-            StepChange::Added { step, .. } => (&step.step_text, None, ChangeKind::AddedStep),
-            StepChange::Removed {
-                original_index,
-                step,
-            } => (
-                &step.step_text,
-                Some(original_index + 1),
-                ChangeKind::Skipped,
-            ),
-            StepChange::Edited(e) => (
-                &e.original.step_text,
-                Some(e.original_index + 1),
-                ChangeKind::Edited,
-            ),
-            StepChange::Moved(pair) => (
-                &pair.original.step_text,
-                Some(pair.original_index + 1),
-                ChangeKind::Moved,
-            ),
+    for (change, original_index) in diff.steps.iter().map(|c| (c, step_position(c))) {
+        let (kind, _) = step_label(change);
+        let text = match change {
+            StepChange::Added { step, .. } | StepChange::Removed { step, .. } => &step.step_text,
+            StepChange::Edited(e) => &e.original.step_text,
+            StepChange::Moved(pair) => &pair.original.step_text,
         };
-        let trend = steps.entry(text, |step| StepTrend::new(step, position));
+        let trend = steps.entry(text, |step| StepTrend::new(step, original_index));
         match kind {
             ChangeKind::AddedStep => trend.added += 1,
             ChangeKind::Skipped => trend.skipped += 1,
             ChangeKind::Moved => trend.moved += 1,
             _ => trend.edited += 1,
         }
-        let verb = match kind {
-            ChangeKind::AddedStep => "added step",
-            ChangeKind::Skipped => "skipped",
-            ChangeKind::Moved => "moved",
-            _ => "edited",
-        };
-        seen.push((kind, format!("{verb} {:?}", short(text))));
     }
+    seen.extend(
+        labelled_changes(diff)
+            .into_iter()
+            .map(|labelled| (labelled.kind, labelled.change)),
+    );
+}
+
+/// One change of a make as the analytics name it, and where it is in the
+/// make's diff.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LabelledChange {
+    /// The kind of change.
+    pub kind: ChangeKind,
+    /// The change in words (`less sugar`): makes whose changes have the
+    /// same kind and words have "the same change", whatever the amounts.
+    pub change: String,
+    /// The parts of the diff it is, as `changeId`s name them: one, or one
+    /// per changed field of a modified ingredient.
+    pub parts: Vec<ChangePart>,
+}
+
+/// The changes of `diff` as the analytics name and group them: a scaling,
+/// a renaming, each ingredient and each step change. A rating is what the
+/// changes are judged by, not a change.
+pub fn labelled_changes(diff: &RecipeDiff) -> Vec<LabelledChange> {
+    let parts = diff.parts();
+    let mut labelled = Vec::new();
+    if let Some(scaling) = diff.scaling {
+        labelled.push(LabelledChange {
+            kind: ChangeKind::Scaled,
+            change: format!("scaled ×{}", round2(scaling.factor)),
+            parts: vec![ChangePart::Scaling],
+        });
+    }
+    if let Some(name) = &diff.name {
+        labelled.push(LabelledChange {
+            kind: ChangeKind::Renamed,
+            change: format!("renamed to {:?}", name.make),
+            parts: vec![ChangePart::Name],
+        });
+    }
+    for (index, change) in diff.ingredients.iter().enumerate() {
+        let (kind, words) = ingredient_label(change);
+        labelled.push(LabelledChange {
+            kind,
+            change: words,
+            parts: parts
+                .iter()
+                .filter(
+                    |part| matches!(part, ChangePart::Ingredient { index: i, .. } if *i == index),
+                )
+                .copied()
+                .collect(),
+        });
+    }
+    for (index, change) in diff.steps.iter().enumerate() {
+        let (kind, words) = step_label(change);
+        labelled.push(LabelledChange {
+            kind,
+            change: words,
+            parts: vec![ChangePart::Step { index }],
+        });
+    }
+    labelled
+}
+
+/// An ingredient change's kind and words.
+fn ingredient_label(change: &IngredientChange) -> (ChangeKind, String) {
+    match change {
+        IngredientChange::Added { ingredient, .. } => (
+            ChangeKind::AddedIngredient,
+            format!("added {}", ingredient.ingredient_name),
+        ),
+        IngredientChange::Removed { ingredient, .. } => (
+            ChangeKind::LeftOut,
+            format!("left out {}", ingredient.ingredient_name),
+        ),
+        IngredientChange::Substituted(pair) => (
+            ChangeKind::Swapped,
+            format!(
+                "{} swapped for {}",
+                pair.original.ingredient_name, pair.make.ingredient_name
+            ),
+        ),
+        IngredientChange::Modified(m) => {
+            let name = &m.original.ingredient_name;
+            let amount_changed = m.fields.contains(&IngredientField::Quantity);
+            match m.ratio.filter(|_| amount_changed) {
+                Some(ratio) if ratio > 1.0 => (ChangeKind::More, format!("more {name}")),
+                Some(ratio) if ratio < 1.0 => (ChangeKind::Less, format!("less {name}")),
+                // Another unit, name or note, or an amount in a unit
+                // that does not compare.
+                _ => (ChangeKind::Reworded, format!("{name} written differently")),
+            }
+        }
+    }
+}
+
+/// A step's position in the original, from 1; `None` for an added step.
+fn step_position(change: &StepChange) -> Option<usize> {
+    match change {
+        StepChange::Added { .. } => None,
+        StepChange::Removed { original_index, .. } => Some(original_index + 1),
+        StepChange::Edited(e) => Some(e.original_index + 1),
+        StepChange::Moved(pair) => Some(pair.original_index + 1),
+    }
+}
+
+/// A step change's kind and words.
+fn step_label(change: &StepChange) -> (ChangeKind, String) {
+    let (text, kind, verb) = match change {
+        StepChange::Added { step, .. } => (&step.step_text, ChangeKind::AddedStep, "added step"),
+        StepChange::Removed { step, .. } => (&step.step_text, ChangeKind::Skipped, "skipped"),
+        StepChange::Edited(e) => (&e.original.step_text, ChangeKind::Edited, "edited"),
+        StepChange::Moved(pair) => (&pair.original.step_text, ChangeKind::Moved, "moved"),
+    };
+    (kind, format!("{verb} {:?}", short(text)))
 }
 
 fn round2(value: f64) -> f64 {

@@ -20,7 +20,7 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use recipe_diff::{Make, diff, diff_make, parse_make, parse_recipe};
+use recipe_diff::{Make, Recipe, diff, diff_make, parse_make, parse_recipe};
 use recipe_ports::records::{
     MAX_MAKE_ID, MakeIdentity, MakeRecord, MakeWritten, RecipeVersion, Rejection, VersionWritten,
     idempotency_claim, object_claim,
@@ -246,6 +246,42 @@ async fn store_recipe(
         recipe.recipe_id = Some(agreeing_id(path, recipe.recipe_id)?);
     }
     let recipe_id = recipe.recipe_id.ok_or(IngestError::MissingRecipeId)?;
+    write_version(store, recipe_id, source, message, |latest| {
+        match (latest, write) {
+            (Some(_), RecipeWrite::Create) => Err(IngestError::RecipeExists(recipe_id)),
+            _ => Ok(recipe.clone()),
+        }
+    })
+    .await
+}
+
+/// Stores the recipe `next` makes of the latest version of `recipe_id`
+/// (`None` for a recipe not stored yet) as the version after it, with
+/// `message` when the cook gave one: the one versioned write that every
+/// way of changing a recipe goes through.
+///
+/// `next` is called with the latest version as read; when another writer
+/// stores the version after it first, the latest is read again and `next`
+/// called again, so what it decides is always against the version it
+/// follows (a promotion merges again with the newer latest). A recipe the
+/// same as the latest version (no difference and no restatement, as
+/// `recipe-diff` judges) makes no version: [`RecipeWritten::Unchanged`].
+///
+/// `source` is set for a document from the bucket: the version names it,
+/// and an object version that made a version before is answered with that
+/// version, whatever came after it.
+///
+/// # Errors
+///
+/// What `next` refuses with, or the store's failure, or
+/// [`Error::Unavailable`] when other writers came first again and again.
+pub async fn write_version<E: From<IngestError>>(
+    store: &dyn RecordStore,
+    recipe_id: i64,
+    source: Option<&Source>,
+    message: Option<&str>,
+    mut next: impl FnMut(Option<&RecipeVersion>) -> Result<Recipe, E>,
+) -> Result<RecordedRecipe, E> {
     let message = message.map(str::trim).filter(|m| !m.is_empty());
     // Read the latest, decide, write the one after it; when another writer
     // stored that one first, decide again against theirs.
@@ -265,9 +301,10 @@ async fn store_recipe(
             .latest_version(recipe_id)
             .await
             .map_err(IngestError::Store)?;
-        let changes = match (&latest, write) {
-            (Some(_), RecipeWrite::Create) => return Err(IngestError::RecipeExists(recipe_id)),
-            (Some(latest), _) => {
+        let mut recipe = next(latest.as_ref())?;
+        recipe.recipe_id = Some(recipe_id);
+        let changes = match &latest {
+            Some(latest) => {
                 let changes = diff(&latest.recipe, &recipe);
                 if changes.is_empty() && changes.restatements.is_empty() {
                     return Ok(RecordedRecipe {
@@ -277,12 +314,12 @@ async fn store_recipe(
                 }
                 changes.change_count()
             }
-            (None, _) => 0,
+            None => 0,
         };
         let version = RecipeVersion {
             recipe_id,
             version: latest.as_ref().map_or(1, |latest| latest.version + 1),
-            recipe: recipe.clone(),
+            recipe,
             created_at: now(),
             source: source.map(Source::version),
             message: message.map(str::to_owned),
@@ -309,7 +346,8 @@ async fn store_recipe(
         message: format!(
             "recipe {recipe_id}: {VERSION_ATTEMPTS} other versions were written while this one was"
         ),
-    }))
+    })
+    .into())
 }
 
 /// The version of recipe `recipe_id` that `source` made, if any: its

@@ -25,9 +25,14 @@
 //! - [`preview`]: the differences between a recipe and a make sent
 //!   together (`POST /diff`, the dashboard's live preview), stored nowhere;
 //!   without HTTP too;
+//! - [`promote`]: a make made the recipe's next version, whole or some of
+//!   its changes, merged three-way with the latest version when it was
+//!   cooked from an older one; without HTTP too;
 //! - [`analytics`]: summaries of many makes (rating over time, the
 //!   ingredients and steps most changed, changes that go with better
 //!   ratings), computed from stored records;
+//! - [`suggestions`]: the changes that went with better ratings, as a
+//!   proposed next version of the recipe, with their evidence;
 //! - [`recipe_cache`]: a record store decorator that keeps recipe reads
 //!   for a moment, so the server does not read a recipe for every make;
 //! - [`backoff`]: the doubling delays both services retry with.
@@ -52,8 +57,10 @@ pub mod backoff;
 pub mod claim_check;
 pub mod ingest;
 pub mod preview;
+pub mod promote;
 pub mod recipe_cache;
 pub mod sender;
 pub mod server;
 pub mod source_headers;
+pub mod suggestions;
 pub mod watcher;

@@ -3,8 +3,9 @@
 //! Thin on purpose: it parses arguments, runs the subcommand from
 //! [`recipe_bins::cli`] and turns the outcome into an exit status. Like
 //! `diff(1)`: 0 when there is no difference, 1 when there are, 2 on error
-//! (clap also exits 2 on a usage error). The other subcommands exit 0 when
-//! they succeed and 2 on error.
+//! (clap also exits 2 on a usage error). `merge` exits 0 when clean, 1
+//! with conflicts. The other subcommands exit 0 when they succeed and 2 on
+//! error.
 
 use std::process::ExitCode;
 
@@ -30,6 +31,10 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Diff(args) => {
             let outcome = recipe_bins::cli::diff::run(&args)?;
+            Ok(ExitCode::from(outcome.exit_code()))
+        }
+        Command::Merge(args) => {
+            let outcome = recipe_bins::cli::merge::run(&args)?;
             Ok(ExitCode::from(outcome.exit_code()))
         }
         Command::Log(args) => {

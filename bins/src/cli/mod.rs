@@ -4,6 +4,7 @@
 
 pub mod diff;
 pub mod log;
+pub mod merge;
 pub mod migrate_ids;
 pub mod recipe_file;
 pub mod terminal;
@@ -20,7 +21,7 @@ use clap::{Parser, Subcommand};
     long_about = "Structured differences between a recipe and the way it was cooked.\n\n\
                   Recipes and makes are JSON files, in the native camelCase format or as \
                   schema.org Recipe JSON-LD.",
-    after_help = "Examples:\n  recipe diff examples/data/apple-pie.json examples/data/apple-pie.make.json\n  recipe log pie.v1.json pie.v2.json pie.v3.json\n  recipe up --data ./recipe-data --port 8080\n  recipe migrate-ids --table recipes"
+    after_help = "Examples:\n  recipe diff examples/data/apple-pie.json examples/data/apple-pie.make.json\n  recipe log pie.v1.json pie.v2.json pie.v3.json\n  recipe merge pie.json pie.mine.json pie.yours.json\n  recipe up --data ./recipe-data --port 8080\n  recipe migrate-ids --table recipes"
 )]
 pub struct Cli {
     /// What to do.
@@ -36,6 +37,8 @@ pub enum Command {
     /// Show how a recipe kept as files changed, version by version
     /// (oldest first).
     Log(log::LogArgs),
+    /// Combine two variants of one recipe (three-way: base, ours, theirs).
+    Merge(merge::MergeArgs),
     /// Run the whole pipeline on this machine (no AWS account needed).
     Up(up::UpArgs),
     /// Give the makes a DynamoDB table stored under text ids integer ids

@@ -5,6 +5,7 @@
 mod agreement;
 mod diff;
 mod log;
+mod merge;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::{factor, ingredient_line};
 use crate::changes::{IngredientChange, IngredientField, RecipeDiff, StepChange};
 use crate::model::{Ingredient, Step};
+use crate::select::ChangePart;
 
 /// One change in the original project's flat schema, as `--format seed`
 /// prints it and the pipeline stores it.
@@ -314,79 +315,91 @@ pub fn seed(diff: &RecipeDiff) -> Vec<SeedDifference> {
         )
     };
 
+    // One item per part, in the parts' order: a `changeId` is a position
+    // in `RecipeDiff::parts`, which `apply_some` takes.
     let mut list = Vec::new();
-    if let Some(name) = &diff.name {
-        let values = SeedValues::new(name.original.as_str(), name.make.as_str());
-        list.push(entry(SeedChange::Changed, SeedRecipeField::Name, values));
-    }
-    if let Some(rating) = &diff.rating {
-        let show = |r: Option<f64>| r.map(|r| r.to_string()).unwrap_or_default();
-        let values = SeedValues::new(show(rating.original), show(rating.make));
-        list.push(entry(SeedChange::Changed, SeedRecipeField::Rating, values));
-    }
-    if let Some(scaling) = &diff.scaling {
-        list.push(SeedDifference {
-            factor: Some(scaling.factor),
-            ..ingredient_entry(
-                SeedChange::Scaled,
-                None,
-                SeedIngredientField::Quantity,
-                SeedValues::new("1", factor(scaling.factor)),
-            )
-        });
-    }
-    for change in &diff.ingredients {
-        match change {
-            IngredientChange::Added { ingredient, .. } => list.push(ingredient_entry(
-                SeedChange::Added,
-                ingredient.ingredient_id,
-                SeedIngredientField::Added,
-                SeedValues::new("", ingredient_line(ingredient)),
-            )),
-            IngredientChange::Removed { ingredient, .. } => list.push(ingredient_entry(
-                SeedChange::Removed,
-                ingredient.ingredient_id,
-                SeedIngredientField::Removed,
-                SeedValues::new(ingredient_line(ingredient), ""),
-            )),
-            IngredientChange::Substituted(pair) => list.push(ingredient_entry(
-                SeedChange::Substituted,
-                ingredient_id(&pair.original, &pair.make),
-                SeedIngredientField::Substituted,
-                SeedValues::new(ingredient_line(&pair.original), ingredient_line(&pair.make)),
-            )),
-            IngredientChange::Modified(modified) => {
-                let (before, after) = (&modified.original, &modified.make);
-                for &field in &modified.fields {
-                    let (field, values) = modified_field(field, before, after);
-                    list.push(ingredient_entry(
-                        SeedChange::Changed,
-                        ingredient_id(before, after),
-                        field,
-                        values,
-                    ));
+    for part in diff.parts() {
+        let item = match part {
+            ChangePart::Name => diff.name.as_ref().map(|name| {
+                let values = SeedValues::new(name.original.as_str(), name.make.as_str());
+                entry(SeedChange::Changed, SeedRecipeField::Name, values)
+            }),
+            ChangePart::Rating => diff.rating.as_ref().map(|rating| {
+                let show = |r: Option<f64>| r.map(|r| r.to_string()).unwrap_or_default();
+                let values = SeedValues::new(show(rating.original), show(rating.make));
+                entry(SeedChange::Changed, SeedRecipeField::Rating, values)
+            }),
+            ChangePart::Scaling => diff.scaling.map(|scaling| SeedDifference {
+                factor: Some(scaling.factor),
+                ..ingredient_entry(
+                    SeedChange::Scaled,
+                    None,
+                    SeedIngredientField::Quantity,
+                    SeedValues::new("1", factor(scaling.factor)),
+                )
+            }),
+            ChangePart::Ingredient { index, field } => {
+                diff.ingredients
+                    .get(index)
+                    .map(|change| match (change, field) {
+                        (IngredientChange::Added { ingredient, .. }, _) => ingredient_entry(
+                            SeedChange::Added,
+                            ingredient.ingredient_id,
+                            SeedIngredientField::Added,
+                            SeedValues::new("", ingredient_line(ingredient)),
+                        ),
+                        (IngredientChange::Removed { ingredient, .. }, _) => ingredient_entry(
+                            SeedChange::Removed,
+                            ingredient.ingredient_id,
+                            SeedIngredientField::Removed,
+                            SeedValues::new(ingredient_line(ingredient), ""),
+                        ),
+                        (IngredientChange::Substituted(pair), _) => ingredient_entry(
+                            SeedChange::Substituted,
+                            ingredient_id(&pair.original, &pair.make),
+                            SeedIngredientField::Substituted,
+                            SeedValues::new(
+                                ingredient_line(&pair.original),
+                                ingredient_line(&pair.make),
+                            ),
+                        ),
+                        // One item per changed field, as the original
+                        // schema has them.
+                        (IngredientChange::Modified(modified), field) => {
+                            let (before, after) = (&modified.original, &modified.make);
+                            let field = field.unwrap_or(IngredientField::Quantity);
+                            let (field, values) = modified_field(field, before, after);
+                            ingredient_entry(
+                                SeedChange::Changed,
+                                ingredient_id(before, after),
+                                field,
+                                values,
+                            )
+                        }
+                    })
+            }
+            ChangePart::Step { index } => diff.steps.get(index).map(|change| match change {
+                StepChange::Added { step, .. } => step_entry(SeedChange::Added, None, Some(step)),
+                StepChange::Removed { step, .. } => {
+                    step_entry(SeedChange::Removed, Some(step), None)
                 }
-            }
-        }
-    }
-    for change in &diff.steps {
-        list.push(match change {
-            StepChange::Added { step, .. } => step_entry(SeedChange::Added, None, Some(step)),
-            StepChange::Removed { step, .. } => step_entry(SeedChange::Removed, Some(step), None),
-            // Moved and reworded is one change of one step: see above.
-            StepChange::Edited(edit) => step_entry(
-                if edit.moved {
-                    SeedChange::Moved
-                } else {
-                    SeedChange::Edited
-                },
-                Some(&edit.original),
-                Some(&edit.make),
-            ),
-            StepChange::Moved(pair) => {
-                step_entry(SeedChange::Moved, Some(&pair.original), Some(&pair.make))
-            }
-        });
+                // Moved and reworded is one change of one step: see above.
+                StepChange::Edited(edit) => step_entry(
+                    if edit.moved {
+                        SeedChange::Moved
+                    } else {
+                        SeedChange::Edited
+                    },
+                    Some(&edit.original),
+                    Some(&edit.make),
+                ),
+                StepChange::Moved(pair) => {
+                    step_entry(SeedChange::Moved, Some(&pair.original), Some(&pair.make))
+                }
+            }),
+        };
+        // `parts` names only what the diff has, so every part is an item.
+        list.extend(item);
     }
     // A u32 numbers any list: 2^32 items would not fit in memory.
     for (position, item) in (1..).zip(&mut list) {

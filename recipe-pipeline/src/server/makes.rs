@@ -221,7 +221,8 @@ pub(super) struct MakesQuery {
     params(RecipePath, MakesQuery, PageQuery),
     responses(
         (status = 200, description = "A page of makes, in make id order", body = PageBody<MakeView<'_>>),
-        schema::RecipeNotFound,
+        (status = 400, description = "The id in the path is not a whole number, the version is below 1, the limit is out of range, or the cursor is not one this list gave", body = ErrorBody),
+        (status = 404, description = "No such recipe", body = ErrorBody),
         schema::StoreFailure,
     )
 )]

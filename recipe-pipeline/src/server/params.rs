@@ -65,7 +65,7 @@ pub(super) struct MessageQuery {
 }
 
 /// The longest version message taken.
-const MESSAGE_MAX: usize = 1000;
+pub(super) const MESSAGE_MAX: usize = 1000;
 
 impl MessageQuery {
     /// The message, or a 400 when it is too long.
@@ -88,6 +88,7 @@ pub(super) struct PageQuery {
     limit: Option<u32>,
     /// Where to go on: the `nextCursor` of the page before; absent for the
     /// first page
+    #[param(min_length = 1)]
     cursor: Option<String>,
 }
 

@@ -124,6 +124,25 @@ impl utoipa::PartialSchema for QuantityDocument {
 
 impl ToSchema for QuantityDocument {}
 
+/// A `changeId`: a make's change, as its flat list numbers it from 1.
+pub(super) struct ChangeIdDocument;
+
+impl utoipa::PartialSchema for ChangeIdDocument {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::Integer)
+            .description(Some(
+                "A `changeId` of the make's differences, as its flat list numbers them from 1",
+            ))
+            .minimum(Some(1))
+            .maximum(Some(u32::MAX))
+            .into()
+    }
+}
+
+impl ToSchema for ChangeIdDocument {}
+
 /// A make: the recipe as cooked on one occasion. Its `recipeId`, when
 /// present, must be the one in the path.
 #[derive(ToSchema)]

@@ -11,6 +11,7 @@ mod limits;
 mod makes;
 mod openapi;
 mod operations;
+mod promote;
 mod recipes;
 mod security;
 mod slow_clients;

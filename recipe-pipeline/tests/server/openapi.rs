@@ -16,7 +16,7 @@ async fn the_openapi_document_lists_every_path() {
         ("/recipes/{recipeId}", &["get", "put"]),
         ("/recipes/{recipeId}/makes", &["get", "post"]),
         ("/makes", &["post"]),
-        ("/recipes/{recipeId}/versions", &["get"]),
+        ("/recipes/{recipeId}/versions", &["get", "post"]),
         ("/recipes/{recipeId}/versions/{version}", &["get"]),
         (
             "/recipes/{recipeId}/versions/{version}/differences",
@@ -26,6 +26,7 @@ async fn the_openapi_document_lists_every_path() {
         ("/recipes/{recipeId}/makes/{makeId}/differences", &["get"]),
         ("/diff", &["post"]),
         ("/recipes/{recipeId}/analytics", &["get"]),
+        ("/recipes/{recipeId}/suggestions", &["get"]),
         ("/analytics", &["get"]),
         ("/rejections", &["get"]),
         ("/openapi.json", &["get"]),

@@ -245,8 +245,10 @@ async fn history_and_lists_refuse_what_does_not_exist() {
             StatusCode::NOT_FOUND,
         ),
         ("/recipes/1/makes?limit=0", StatusCode::BAD_REQUEST),
+        ("/recipes/1/makes?version=0", StatusCode::BAD_REQUEST),
         ("/recipes/1/makes?limit=501", StatusCode::BAD_REQUEST),
         ("/recipes?cursor=abc", StatusCode::BAD_REQUEST),
+        ("/recipes?cursor=", StatusCode::BAD_REQUEST),
         ("/rejections?cursor=abc", StatusCode::BAD_REQUEST),
         (
             "/recipes/1/makes/1/differences?against=newest",
