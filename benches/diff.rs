@@ -13,7 +13,7 @@
 //! - `serde_json_value`: both documents into [`serde_json::Value`], the
 //!   floor any JSON tool pays before it can compare anything.
 //!
-//! And `merge`: [`recipe_diff::merge`] on `typical` and `large`, BASE the
+//! And `merge`: [`recipe_diff::merge()`] on `typical` and `large`, BASE the
 //! original, OURS the make, THEIRS another variant (see [`merge_inputs`]).
 //! A merge diffs BASE with each side, so two diffs are its yardstick.
 

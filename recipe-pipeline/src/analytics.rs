@@ -30,7 +30,6 @@
 //!     recipe_version: 1,
 //!     differences: recipe_diff::diff(&original, &cooked),
 //!     recipe: cooked,
-//!     recipe_version: 1,
 //!     flat_differences: Vec::new(),
 //!     source: None,
 //!     recorded_at: "2026-11-20T08:01:00Z".into(),

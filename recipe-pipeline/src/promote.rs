@@ -12,7 +12,7 @@
 //!    ([`recipe_diff::apply_some`] over the make's stored diff).
 //! 2. **Rebased on the latest.** When the make was cooked from the latest
 //!    version, the new version is its side as it is. Otherwise it is
-//!    [`recipe_diff::merge`] of base: the make's version, ours: the latest,
+//!    [`recipe_diff::merge()`] of base: the make's version, ours: the latest,
 //!    theirs: the make's side ([`rebase`]). Conflicts refuse the promotion
 //!    ([`PromoteError::Conflicts`]) unless a [`Resolve`] says which side
 //!    wins them all.
