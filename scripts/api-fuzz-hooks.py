@@ -8,6 +8,10 @@ part of a request depends on another, or on an earlier answer.
 - A body's `recipeId`, when present, is the one in the path of
   `PUT /recipes/{recipeId}` and `POST /recipes/{recipeId}/makes`; another id
   is a 400 naming `recipeId`.
+- An `Idempotency-Key` names one request: sent again with another body it
+  is a 422 ("this key recorded make N with another body"), which is the
+  point of the key. A request meant to be valid carries a key of its own
+  body: the generated key with the body's digest appended.
 - A list's `cursor` is one the server gave, in the `nextCursor` of the page
   before: a position only the store can write (the last key it read),
   which no schema can describe. A cursor made up by a client is a 400
@@ -18,6 +22,9 @@ Where schemathesis means a request to be valid (the parts concerned were
 generated in positive mode), we make it keep these rules; every check stays
 on, and requests meant to be invalid are left alone.
 """
+
+import hashlib
+import json
 
 import schemathesis
 from schemathesis.core.parameters import ParameterLocation
@@ -81,6 +88,19 @@ def _agree_on_recipe_id(case):
         case.body = {**body, "recipeId": recipe_id}
 
 
+def _key_of_its_own_body(case):
+    headers = case.headers
+    if not headers or _negative_at(case, ParameterLocation.HEADER):
+        return
+    name = next((n for n in headers if n.lower() == "idempotency-key"), None)
+    if name is None or not isinstance(headers[name], str):
+        return
+    body = json.dumps(case.body, sort_keys=True, default=str).encode()
+    digest = hashlib.sha256(body).hexdigest()[:16]
+    # Visible ASCII, at most 255 characters, as the header's pattern says.
+    case.headers = {**headers, name: f"{headers[name][:200]}-{digest}"}
+
+
 def _no_invented_cursor(case):
     query = case.query
     if not query or "cursor" not in query or _negative_at(case, ParameterLocation.QUERY):
@@ -95,5 +115,6 @@ def _no_invented_cursor(case):
 def before_call(context, case, **kwargs):
     _complete_source_headers(case)
     _no_invented_cursor(case)
+    _key_of_its_own_body(case)
     if case.method.upper() in ("PUT", "POST") and "{recipeId}" in case.path:
         _agree_on_recipe_id(case)
