@@ -203,7 +203,7 @@ def walk_makes(base_url: str, recipe_id: int, limit: int) -> tuple[int, int]:
 
 
 def make_count(base_url: str, recipe_id: int) -> int:
-    return walk_makes(base_url, recipe_id, 500)[0]
+    return walk_makes(base_url, recipe_id, 100)[0]
 
 
 def reset_peak(process: "Process") -> bool:
@@ -324,7 +324,7 @@ def embedded_throughput(bins: Path, work: Path, procs: Processes, count: int) ->
     # and then at the largest, before anything else reads the list: the
     # server's peak while it does, and the time.
     paging = []
-    for limit in (50, 500):
+    for limit in (50, 100):
         reset = reset_peak(up)
         walk_started = time.monotonic()
         walked, pages = walk_makes(base, 1, limit)

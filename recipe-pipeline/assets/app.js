@@ -564,10 +564,11 @@ async function listPage() {
 async function recipePage(id) {
   // The analytics carry every make's date, rating and notes: enough for
   // the timeline, without fetching every make's full record.
-  const [recipe, analytics, latest] = await Promise.all([
+  const [recipe, analytics, latest, suggestions] = await Promise.all([
     api(recipePath(id)),
     api(`${recipePath(id)}/analytics`),
     latestVersion(id),
+    api(`${recipePath(id)}/suggestions`),
   ]);
   setCrumbs([recipe.recipeName, recipeUrl(id)]);
   document.title = `${recipe.recipeName} — Recipe diff`;
@@ -593,6 +594,8 @@ async function recipePage(id) {
     page.push(emptyState("Not made yet", h("p", {}, h("a", { href: recordUrl(id) }, "Record a make here"), ", or drop one into the bucket:"), ...dropInstructions(id)));
   } else {
     page.push(h("p", {}, h("a", { class: "button", href: analyticsUrl(id) }, "Analytics: what changes, and what works →")));
+    const suggested = suggestionsSection(id, suggestions);
+    if (suggested) page.push(suggested);
     const latest = [...analytics.ratings].reverse().slice(0, LATEST_MAKES);
     page.push(
       section(
@@ -807,6 +810,12 @@ async function makePage(id, makeId, against) {
   const page = [
     h("h1", { tabindex: "-1" }, `${recipe.recipeName}, made ${when}`),
     versionNote(id, makeId, cookedFrom, latest, comparing),
+    h(
+      "ul",
+      { class: "actions", "aria-label": "What to do with this make" },
+      h("li", {}, h("a", { class: "button primary", href: promoteUrl(id, makeId), id: "promote-whole" }, "Make this the recipe")),
+      h("li", {}, h("a", { class: "button", href: promoteUrl(id, makeId, []), id: "promote-some" }, "Take some of these changes")),
+    ),
     h(
       "dl",
       { class: "stats" },
@@ -1579,6 +1588,311 @@ async function editorPage(id, kind, chosen) {
   ];
 }
 
+// ---- Promote a make: the whole make, or some of its changes ----------------
+
+/** The promote page of a make, with `changes` (changeIds) chosen, or all when absent. */
+const promoteUrl = (id, makeId, changes) => `${makeUrl(id, makeId)}/promote${changes ? `?changes=${changes.join(",")}` : ""}`;
+
+/** An ingredient's field as a cook says it. */
+const FIELD_WORDS = { quantity: "amount", measurement: "unit", ingredientName: "name", note: "note" };
+
+/**
+ * One change of a make's flat list in words: the items that share its
+ * `changeId`, each naming its ingredient or step as the version the make
+ * was cooked from has it.
+ */
+function flatChangeText(items, recipe) {
+  return items
+    .map((item) => {
+      const was = item.difference?.recipe ?? "";
+      const now = item.difference?.make ?? "";
+      const position = recipe.steps.findIndex((step) => step.stepId === item.stepId);
+      const step = position >= 0 ? `step ${position + 1}` : "a step";
+      switch (item.recipeField) {
+        case "rating":
+          return `rating ${was || "none"} → ${now || "none"}`;
+        case "name":
+          return `name “${was}” → “${now}”`;
+        case "instruction":
+          if (item.change === "added") return `added a step: “${now}”`;
+          if (item.change === "removed") return `skipped ${step}: “${was}”`;
+          if (item.change === "moved") return `moved ${step}: “${was}”`;
+          return `edited ${step}: “${was}” → “${now}”`;
+        default: {
+          if (item.change === "scaled") return `every amount ×${number(item.factor)}`;
+          if (item.change === "added") return `added ${now}`;
+          if (item.change === "removed") return `left out ${was}`;
+          if (item.change === "substituted") return `swapped ${was} for ${now}`;
+          const name = recipe.ingredients.find((i) => i.ingredientId === item.ingredientId)?.ingredientName ?? "an ingredient";
+          return `${name}, ${FIELD_WORDS[item.ingredientField] ?? item.ingredientField}: ${was} → ${now}`;
+        }
+      }
+    })
+    .join("; ");
+}
+
+/** A make's flat list grouped by `changeId`, in order: `[[changeId, items]…]`. */
+function changesById(flat) {
+  const groups = new Map();
+  for (const item of flat) {
+    if (!groups.has(item.changeId)) groups.set(item.changeId, []);
+    groups.get(item.changeId).push(item);
+  }
+  return [...groups];
+}
+
+/** What a conflict is about, in words: BASE's ingredient or step, the rating, the name. */
+function conflictSubject(conflict, base) {
+  switch (conflict.recipeField) {
+    case "ingredient":
+      return base.ingredients.find((i) => i.ingredientId === conflict.ingredientId)?.ingredientName ?? `ingredient ${conflict.ingredientId}`;
+    case "instruction": {
+      const at = base.steps.findIndex((step) => step.stepId === conflict.stepId);
+      return at >= 0 ? `step ${at + 1}` : "a new step";
+    }
+    default:
+      return conflict.recipeField;
+  }
+}
+
+/**
+ * A make made the recipe's next version (`POST …/versions`), whole or
+ * change by change. Every choice asks the server for a dry run, so the
+ * cook sees the version it would make, and any conflicts with the latest
+ * version when the make was cooked from an older one, before saving.
+ */
+async function promotePage(id, makeId, chosenText) {
+  const [make, flat, latest] = await Promise.all([
+    api(`${recipePath(id)}/makes/${encodeURIComponent(makeId)}`),
+    api(`${recipePath(id)}/makes/${encodeURIComponent(makeId)}/differences`),
+    latestVersion(id),
+  ]);
+  const [cookedFrom, newest] = await Promise.all([
+    api(`${recipePath(id)}/versions/${encodeURIComponent(make.recipeVersion)}`).then((v) => v.recipe),
+    api(`${recipePath(id)}/versions/${encodeURIComponent(latest)}`).then((v) => v.recipe),
+  ]);
+  const when = date(make.madeAt ?? make.recordedAt);
+  const choosing = chosenText !== undefined;
+  const chosen = new Set((chosenText ?? "").split(",").filter(Boolean).map(Number));
+  const title = choosing ? "Take some of these changes" : "Make this the recipe";
+  setCrumbs([newest.recipeName, recipeUrl(id)], [`Made ${when}`, makeUrl(id, makeId)], [title, promoteUrl(id, makeId, choosing ? [...chosen] : undefined)]);
+  document.title = `${title}: ${newest.recipeName}, made ${when} — Recipe diff`;
+  const groups = changesById(flat);
+  const merged = make.recipeVersion < latest;
+
+  const announcer = h("p", { class: "visually-hidden", "aria-live": "polite", id: "promote-announce" });
+  const boxes = groups.map(([changeId, items]) =>
+    h("input", { type: "checkbox", id: `change-${changeId}`, name: "changes", value: changeId, checked: !choosing || chosen.has(changeId) }),
+  );
+  const picked = () => boxes.filter((box) => box.checked).map((box) => Number(box.value));
+  const changeFields = h(
+    "fieldset",
+    { id: "make-changes" },
+    h("legend", {}, "This make's changes"),
+    h("p", { class: "hint" }, `Against version ${make.recipeVersion}, the one it was cooked from. Untick what should not go into the recipe.`),
+    groups.length
+      ? h(
+          "ul",
+          { class: "choices" },
+          groups.map(([changeId, items], at) => h("li", {}, boxes[at], " ", h("label", { for: `change-${changeId}` }, flatChangeText(items, cookedFrom)))),
+        )
+      : h("p", { class: "muted" }, "None: this make was cooked exactly as written."),
+  );
+
+  const resolveChoices = h("div", { id: "resolve", class: "resolve", hidden: true });
+  let resolve = null;
+  const previewCount = h("p", { class: "preview-count", id: "preview-count", "aria-live": "polite" }, "Comparing…");
+  const previewBody = h("div", { id: "preview-body" });
+  const conflictBody = h("div", { id: "conflicts" });
+  const preview = h(
+    "section",
+    { class: "preview", id: "preview", "aria-labelledby": "preview-title", "data-state": "waiting" },
+    h("h2", { id: "preview-title", tabindex: "-1" }, `What version ${latest + 1} would change in version ${latest}`),
+    previewCount,
+    previewBody,
+    conflictBody,
+    resolveChoices,
+  );
+  const message = h("input", { id: "message", name: "message", type: "text", maxlength: 1000, autocomplete: "off", value: `From the make of ${when}` });
+  const save = h("button", { type: "button", class: "button primary", id: "save", disabled: true }, `Save as version ${latest + 1}`);
+  const saved = h("p", { class: "save-status", role: "status", id: "save-status" });
+  const problem = h("p", { class: "problem", role: "alert", id: "save-problem" });
+
+  /** The body of the promotion the page shows. */
+  const request = (dryRun) => {
+    const ids = picked();
+    return {
+      fromMake: make.makeId,
+      // Every change ticked is the whole make, as it was cooked.
+      ...(ids.length === groups.length ? {} : { changes: ids }),
+      message: message.value.trim() || undefined,
+      dryRun,
+      ...(resolve ? { resolve } : {}),
+    };
+  };
+
+  let conflicts = [];
+  let differs = false;
+  let asked = 0;
+  const refresh = async () => {
+    const mine = ++asked;
+    preview.dataset.state = "waiting";
+    save.disabled = true;
+    if (!picked().length) {
+      previewCount.textContent = "No changes chosen";
+      previewBody.replaceChildren(h("p", { class: "muted" }, "Tick the changes to take into the recipe."));
+      conflictBody.replaceChildren();
+      resolveChoices.hidden = true;
+      preview.dataset.state = "ready";
+      return;
+    }
+    try {
+      const result = await (await write("POST", `${recipePath(id)}/versions`, request(true))).json();
+      const text = await differencesInWords(newest, result.recipe);
+      if (mine !== asked) return;
+      const count = changeLines(text).length;
+      differs = count > 0;
+      previewCount.textContent = count ? plural(count, "change") : "No changes: the latest version has these already";
+      previewBody.replaceChildren(count ? changeList(text) : h("p", { class: "muted" }, "Saving would make no new version."));
+      conflicts = result.conflicts;
+      conflictBody.replaceChildren(
+        ...(conflicts.length
+          ? [
+              h("h3", { id: "conflicts-title" }, `${plural(conflicts.length, "conflict")} with version ${latest}`),
+              h("p", { class: "hint" }, `Version ${latest} and this make change the same things differently. Choose which side wins, or untick the make's change.`),
+              table(
+                `Conflicts: version ${make.recipeVersion} (cooked from), version ${latest} (latest) and this make`,
+                ["What", `Version ${make.recipeVersion}`, `Version ${latest}`, "This make"],
+                conflicts.map((c) => ({ class: "conflict", cells: [conflictSubject(c, cookedFrom), c.base || "—", c.ours || "—", c.theirs || "—"] })),
+              ),
+            ]
+          : []),
+      );
+      resolveChoices.hidden = !conflicts.length;
+      preview.dataset.state = "ready";
+      save.disabled = !differs || (conflicts.length > 0 && !resolve);
+    } catch (error) {
+      if (mine !== asked) return;
+      previewCount.textContent = "Cannot show the new version";
+      previewBody.replaceChildren(h("p", { class: "problem" }, error.message));
+      preview.dataset.state = "error";
+    }
+  };
+
+  const announce = (text) => {
+    announcer.textContent = text;
+  };
+  const side = (value, label) => {
+    const input = h("input", { type: "radio", name: "resolve", id: `resolve-${value}`, value });
+    input.addEventListener("change", () => {
+      resolve = value;
+      announce(`Conflicts: ${label.toLowerCase()}.`);
+      refresh();
+    });
+    return h("div", { class: "choice" }, input, " ", h("label", { for: `resolve-${value}` }, label));
+  };
+  resolveChoices.append(
+    h(
+      "fieldset",
+      {},
+      h("legend", {}, "Which side wins"),
+      side("ours", `Keep version ${latest}'s`),
+      side("theirs", "Take this make's"),
+    ),
+  );
+  for (const box of boxes) box.addEventListener("change", refresh);
+
+  save.addEventListener("click", async () => {
+    save.disabled = true;
+    saved.textContent = "Saving…";
+    problem.textContent = "";
+    try {
+      const response = await write("POST", `${recipePath(id)}/versions`, request(false));
+      const result = await response.json();
+      if (!result.written) {
+        saved.textContent = `No changes, no new version: version ${result.version} has them already.`;
+        return;
+      }
+      notice = `Saved as version ${result.version}.`;
+      window.location.hash = historyUrl(id);
+    } catch (error) {
+      saved.textContent = "";
+      problem.textContent = error.message;
+      save.disabled = false;
+    }
+  });
+
+  const whole = !choosing
+    ? "Every change of this make goes into the recipe (its date and notes stay with the make)."
+    : "Choose the changes that go into the recipe.";
+  refresh();
+  return [
+    h("h1", { tabindex: "-1", id: "promote-title" }, title),
+    h(
+      "p",
+      {},
+      `${newest.recipeName}, made ${when}, cooked from version ${make.recipeVersion}. ${whole} `,
+      merged ? `The recipe is at version ${latest} now: its own changes since version ${make.recipeVersion} stay, and the make's are added to them.` : "",
+    ),
+    h(
+      "form",
+      { class: "editor promote", id: "promote", novalidate: true, "aria-labelledby": "promote-title" },
+      h("div", { class: "editor-fields" }, changeFields),
+      preview,
+      h(
+        "div",
+        { class: "editor-save" },
+        field("message", "Why the recipe changes, in a few words", message, "Kept with the new version in the history."),
+        save,
+        saved,
+        problem,
+      ),
+    ),
+    announcer,
+  ];
+}
+
+// ---- Suggestions -------------------------------------------------------------
+
+/**
+ * The recipe page's suggestions: changes that went with better ratings,
+ * each with its evidence and a way to take it into the recipe.
+ */
+function suggestionsSection(id, suggestions) {
+  if (!suggestions.suggestions.length) return null;
+  return section(
+    "Suggested changes",
+    h("p", { class: "muted", id: "suggestions-hint" }, suggestions.hint),
+    h(
+      "ol",
+      { class: "cards suggestions", id: "suggestions" },
+      suggestions.suggestions.map((s) =>
+        h(
+          "li",
+          { class: "card suggestion", "data-change": s.change },
+          h("h3", {}, s.change),
+          h(
+            "p",
+            { class: "meta" },
+            `${plural(s.makes, "make")} with it: ${rating(s.averageRatingWith)} on average, against ${rating(s.averageRatingWithout)} without it `,
+            badge("better", `+${number(s.ratingDifference, 1)}`),
+          ),
+          h(
+            "ul",
+            { class: "evidence" },
+            s.evidence.map((e) =>
+              h("li", {}, h("a", { href: makeUrl(id, e.makeId) }, `Made ${date(e.madeAt)}`), ` · ${rating(e.rating)} · cooked from version ${e.recipeVersion}`),
+            ),
+          ),
+          s.inProposal
+            ? h("p", {}, h("a", { class: "button", href: promoteUrl(id, s.fromMake, s.changeIds) }, "Take this change"))
+            : h("p", { class: "muted" }, `Not in the proposal: it conflicts with ${s.conflicts.map((c) => c.ours || "the recipe").join(", ")}.`),
+        ),
+      ),
+    ),
+  );
+}
+
 // ---- Router ----------------------------------------------------------------
 
 const ROUTES = [
@@ -1590,6 +1904,7 @@ const ROUTES = [
   [/^#\/recipes\/([^/?]+)\/edit\/?$/, "edit", (id) => editorPage(id, "recipe")],
   [/^#\/recipes\/([^/?]+)\/makes\/([^/?]+)\/?$/, "make", (id, makeId) => makePage(id, makeId)],
   [/^#\/recipes\/([^/?]+)\/makes\/([^/?]+)\/against-latest\/?$/, "make", (id, makeId) => makePage(id, makeId, "latest")],
+  [/^#\/recipes\/([^/?]+)\/makes\/([^/?]+)\/promote\/?(?:\?changes=([0-9,]*))?$/, "promote", promotePage],
 ];
 
 let firstRender = true;

@@ -170,7 +170,7 @@ async fn makes_and_edits_through_the_dashboard_make_the_history() {
         ]),
         "{flat:#}"
     );
-    let pinned = get_json(&format!("{base}/recipes/1/makes?version=1&limit=500")).await;
+    let pinned = get_json(&format!("{base}/recipes/1/makes?version=1&limit=100")).await;
     assert!(
         pinned["items"]
             .as_array()

@@ -6,6 +6,9 @@
 //! - `history`: a make recorded and the recipe edited through the forms,
 //!   the history they make, a make compared with the latest version, a long
 //!   history paged;
+//! - `promote`: makes made the recipe from their pages, whole, change by
+//!   change, merged onto a newer version, with a conflict resolved; and a
+//!   suggestion taken from the recipe page;
 //! - `token`: a server with an API token: the first save asks for it once,
 //!   and the tab keeps it in session storage only.
 //!
@@ -25,6 +28,7 @@ use serde_json::Value;
 mod browse;
 mod browser;
 mod history;
+mod promote;
 #[path = "../support/mod.rs"]
 mod support;
 mod token;

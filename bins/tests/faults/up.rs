@@ -79,7 +79,7 @@ impl Up {
         let mut count = 0;
         let mut cursor: Option<String> = None;
         loop {
-            let mut url = format!("{}/recipes/1/makes?limit=500", self.base);
+            let mut url = format!("{}/recipes/1/makes?limit=100", self.base);
             if let Some(cursor) = &cursor {
                 url.push_str(&format!("&cursor={cursor}"));
             }

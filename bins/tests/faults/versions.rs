@@ -62,7 +62,7 @@ async fn all(base: &str, path: &str) -> Option<Vec<Value>> {
     let mut items = Vec::new();
     let mut cursor: Option<String> = None;
     loop {
-        let mut url = format!("{base}{path}?limit=500");
+        let mut url = format!("{base}{path}?limit=100");
         if let Some(cursor) = &cursor {
             url.push_str(&format!("&cursor={cursor}"));
         }

@@ -83,8 +83,8 @@ impl MessageQuery {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub(super) struct PageQuery {
-    /// How many items at most, 1 to 500; 50 when absent
-    #[param(minimum = 1, maximum = 500)]
+    /// How many items at most, 1 to 100; 50 when absent
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<u32>,
     /// Where to go on: the `nextCursor` of the page before; absent for the
     /// first page
@@ -95,17 +95,21 @@ pub(super) struct PageQuery {
 /// Items answered when a list is asked for without a limit.
 const DEFAULT_PAGE: usize = 50;
 
+/// The most items one answer holds, whatever a client asks. Smaller than
+/// what a store reads at once ([`PageRequest::MAX_LIMIT`], for the
+/// server's own walks): a page of makes is answered whole, each make with
+/// its document and differences, so this bounds the memory one request
+/// holds (`BENCHMARKS.md`, "Paging 5,000 makes").
+const MAX_PAGE: usize = 100;
+
 impl PageQuery {
-    /// The limit, within 1 to [`PageRequest::MAX_LIMIT`], or a 400.
+    /// The limit, within 1 to [`MAX_PAGE`], or a 400.
     fn limit(&self) -> Result<usize, ApiError> {
         match self.limit {
             None => Ok(DEFAULT_PAGE),
-            Some(limit) if (1..=PageRequest::<i64>::MAX_LIMIT as u32).contains(&limit) => {
-                Ok(limit as usize)
-            }
+            Some(limit) if (1..=MAX_PAGE as u32).contains(&limit) => Ok(limit as usize),
             Some(limit) => Err(ApiError::InvalidRequest(format!(
-                "limit: {limit} is not from 1 to {}",
-                PageRequest::<i64>::MAX_LIMIT
+                "limit: {limit} is not from 1 to {MAX_PAGE}"
             ))),
         }
     }

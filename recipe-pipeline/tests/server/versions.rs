@@ -207,6 +207,10 @@ async fn a_make_may_name_the_version_it_was_cooked_from() {
         .items(&format!("/recipes/1/makes?limit=2&cursor={cursor}"))
         .await;
     assert_eq!(rest[0]["makeId"], from_bucket["makeId"]);
+    // The largest page a client may ask for holds them all.
+    let largest = server.get("/recipes/1/makes?limit=100").await.json();
+    assert_eq!(largest["items"].as_array().map(Vec::len), Some(3));
+    assert!(largest["nextCursor"].is_null(), "{largest:#}");
 
     // Analytics for one version count only its makes.
     let one = server.get("/recipes/1/analytics?version=1").await.json();
@@ -246,7 +250,7 @@ async fn history_and_lists_refuse_what_does_not_exist() {
         ),
         ("/recipes/1/makes?limit=0", StatusCode::BAD_REQUEST),
         ("/recipes/1/makes?version=0", StatusCode::BAD_REQUEST),
-        ("/recipes/1/makes?limit=501", StatusCode::BAD_REQUEST),
+        ("/recipes/1/makes?limit=101", StatusCode::BAD_REQUEST),
         ("/recipes?cursor=abc", StatusCode::BAD_REQUEST),
         ("/recipes?cursor=", StatusCode::BAD_REQUEST),
         ("/rejections?cursor=abc", StatusCode::BAD_REQUEST),
