@@ -37,14 +37,25 @@ use crate::model::{Ingredient, Make, Recipe};
 /// assert!(diff(&original, &original).is_empty());
 /// ```
 pub fn diff(original: &Recipe, make: &Recipe) -> RecipeDiff {
+    diff_with(original, make, StepDetail::Words)
+}
+
+/// [`diff`] without the word runs of edited steps: what a merge reads,
+/// which needs to know which step became which, not how its words
+/// changed. Every other part is the same as [`diff`]'s.
+pub(crate) fn diff_aligned(original: &Recipe, make: &Recipe) -> RecipeDiff {
+    diff_with(original, make, StepDetail::Alignment)
+}
+
+fn diff_with(original: &Recipe, make: &Recipe, detail: StepDetail) -> RecipeDiff {
     // Alignment and matching break ties by position, which depends on the
     // direction. Diffing every pair in one canonical direction and inverting
     // when asked for the other makes `diff(b, a) == diff(a, b).inverted()`
     // hold exactly, as the contract promises.
     if canonical_order(original, make) == Ordering::Greater {
-        diff_in_order(make, original).inverted()
+        diff_in_order(make, original, detail).inverted()
     } else {
-        diff_in_order(original, make)
+        diff_in_order(original, make, detail)
     }
 }
 
@@ -97,9 +108,9 @@ fn details(recipe: &Recipe) -> impl Iterator<Item = Detail<'_>> {
     head.into_iter().chain(ingredients).chain(steps)
 }
 
-fn diff_in_order(original: &Recipe, make: &Recipe) -> RecipeDiff {
+fn diff_in_order(original: &Recipe, make: &Recipe, detail: StepDetail) -> RecipeDiff {
     let ingredients = ingredients::diff_ingredients(&original.ingredients, &make.ingredients);
-    let steps = steps::diff_steps(&original.steps, &make.steps);
+    let steps = steps::diff_steps(&original.steps, &make.steps, detail);
     let (name, restated_name) = compare_names(&original.recipe_name, &make.recipe_name);
     let mut diff = RecipeDiff {
         recipe_id: original.recipe_id,
@@ -136,6 +147,7 @@ pub(crate) fn scaling_of(pairs: Vec<(&Ingredient, &Ingredient)>) -> Option<Scali
 }
 
 pub(crate) use order::anchored;
+use steps::StepDetail;
 
 /// Whether two ingredients hold the same amount, as a diff judges it
 /// (after unit conversion, within its tolerance).

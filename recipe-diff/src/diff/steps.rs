@@ -149,8 +149,18 @@ struct Hunk {
     added: Vec<usize>,
 }
 
+/// How much a step diff says of an edited step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StepDetail {
+    /// Its word runs, for a reader: what [`diff`](crate::diff()) answers.
+    Words,
+    /// Which step it became, and no word runs: enough for a merge, and the
+    /// word-level diff is the dearest part of pairing edits.
+    Alignment,
+}
+
 /// Diffs two methods.
-pub(crate) fn diff_steps(original: &[Step], make: &[Step]) -> StepDiff {
+pub(crate) fn diff_steps(original: &[Step], make: &[Step], detail: StepDetail) -> StepDiff {
     // Align the texts as written: nearly every step is unchanged, and
     // comparing them needs no folding. Only the steps left unpaired are
     // folded, and those that then agree are the same step restated.
@@ -195,20 +205,21 @@ pub(crate) fn diff_steps(original: &[Step], make: &[Step]) -> StepDiff {
     pair_moves(&mut hunks, &keys, original, make, &mut result);
     let bags = Bags::new(&hunks, original, make, word_bag);
     for hunk in &mut hunks {
-        pair_edits(hunk, &bags, original, make, EDITED, false, &mut result);
+        let edited = (EDITED, false);
+        pair_edits(hunk, &bags, (original, make), edited, detail, &mut result);
     }
     let mut leftover = Hunk::default();
     for hunk in hunks {
         leftover.removed.extend(hunk.removed);
         leftover.added.extend(hunk.added);
     }
+    let edited_and_moved = (EDITED_AND_MOVED, true);
     pair_edits(
         &mut leftover,
         &bags,
-        original,
-        make,
-        EDITED_AND_MOVED,
-        true,
+        (original, make),
+        edited_and_moved,
+        detail,
         &mut result,
     );
     for o in leftover.removed {
@@ -307,10 +318,9 @@ fn pair_moves(
 fn pair_edits(
     hunk: &mut Hunk,
     bags: &Bags,
-    original: &[Step],
-    make: &[Step],
-    threshold: f32,
-    moved: bool,
+    (original, make): (&[Step], &[Step]),
+    (threshold, moved): (f32, bool),
+    detail: StepDetail,
     result: &mut StepDiff,
 ) {
     if hunk.removed.is_empty() || hunk.added.is_empty() {
@@ -349,7 +359,10 @@ fn pair_edits(
             make_index: m,
             original: original[o].clone(),
             make: make[m].clone(),
-            words: word_changes(&original[o].step_text, &make[m].step_text),
+            words: match detail {
+                StepDetail::Words => word_changes(&original[o].step_text, &make[m].step_text),
+                StepDetail::Alignment => Vec::new(),
+            },
             moved,
         }));
     }
@@ -452,6 +465,7 @@ mod tests {
         let diff = diff_steps(
             &steps(&PIE),
             &steps(&["Gather ingredients", "Make the pie"]),
+            StepDetail::Words,
         );
         assert!(matches!(
             diff.changes.as_slice(),
@@ -466,6 +480,7 @@ mod tests {
         let diff = diff_steps(
             &steps(&PIE),
             &steps(&["gather  ingredients.", PIE[1], PIE[2]]),
+            StepDetail::Words,
         );
         assert!(diff.changes.is_empty());
         assert_eq!(diff.restated.len(), 1);
@@ -476,6 +491,7 @@ mod tests {
         let diff = diff_steps(
             &steps(&PIE),
             &steps(&[PIE[0], "Pre heat oven to 375 degrees", PIE[2]]),
+            StepDetail::Words,
         );
         let [StepChange::Edited(edit)] = diff.changes.as_slice() else {
             panic!("expected one edit, got {:?}", diff.changes)
@@ -492,7 +508,11 @@ mod tests {
 
     #[test]
     fn a_step_done_later_is_moved() {
-        let diff = diff_steps(&steps(&PIE), &steps(&[PIE[1], PIE[2], PIE[0]]));
+        let diff = diff_steps(
+            &steps(&PIE),
+            &steps(&[PIE[1], PIE[2], PIE[0]]),
+            StepDetail::Words,
+        );
         assert!(matches!(
             diff.changes.as_slice(),
             [StepChange::Moved(p)] if p.original_index == 0 && p.make_index == 2
@@ -501,7 +521,11 @@ mod tests {
 
     #[test]
     fn unrelated_steps_are_removed_and_added() {
-        let diff = diff_steps(&steps(&["Boil water"]), &steps(&["Whisk the eggs"]));
+        let diff = diff_steps(
+            &steps(&["Boil water"]),
+            &steps(&["Whisk the eggs"]),
+            StepDetail::Words,
+        );
         assert!(matches!(
             diff.changes.as_slice(),
             [StepChange::Removed { .. }, StepChange::Added { .. }]

@@ -1,7 +1,5 @@
 //! What each side did to a list, read from its diff, and the merged order.
 
-use std::collections::HashSet;
-
 use crate::changes::ListEdit;
 use crate::diff::anchored;
 
@@ -16,6 +14,55 @@ pub(super) enum Origin {
     Ours(usize),
     /// THEIRS's addition at this position of THEIRS's list.
     Theirs(usize),
+}
+
+/// A set of [`Origin`]s, one flag per position of each list: every
+/// origin is a small index, so this answers without hashing, which a
+/// merge of long lists would otherwise spend most of its own time on.
+#[derive(Debug, Default)]
+pub(super) struct OriginSet {
+    base: Vec<bool>,
+    ours: Vec<bool>,
+    theirs: Vec<bool>,
+}
+
+impl OriginSet {
+    fn flags(&self, origin: Origin) -> (&[bool], usize) {
+        match origin {
+            Origin::Base(at) => (&self.base, at),
+            Origin::Ours(at) => (&self.ours, at),
+            Origin::Theirs(at) => (&self.theirs, at),
+        }
+    }
+
+    /// Whether the set holds `origin`.
+    pub(super) fn contains(&self, origin: &Origin) -> bool {
+        let (flags, at) = self.flags(*origin);
+        flags.get(at).copied().unwrap_or(false)
+    }
+
+    /// Adds `origin`.
+    pub(super) fn insert(&mut self, origin: Origin) {
+        let (flags, at) = match origin {
+            Origin::Base(at) => (&mut self.base, at),
+            Origin::Ours(at) => (&mut self.ours, at),
+            Origin::Theirs(at) => (&mut self.theirs, at),
+        };
+        if flags.len() <= at {
+            flags.resize(at + 1, false);
+        }
+        flags[at] = true;
+    }
+}
+
+impl FromIterator<Origin> for OriginSet {
+    fn from_iter<I: IntoIterator<Item = Origin>>(origins: I) -> Self {
+        let mut set = OriginSet::default();
+        for origin in origins {
+            set.insert(origin);
+        }
+        set
+    }
 }
 
 /// How one side's list relates to BASE's, item by item.
@@ -147,7 +194,7 @@ pub(super) fn merged_order(
     theirs_move: impl Fn(usize) -> bool,
 ) -> Vec<Origin> {
     let mut merged: Vec<Origin> = ours.iter().copied().filter(|&o| survives(o)).collect();
-    let mut present: HashSet<Origin> = merged.iter().copied().collect();
+    let mut present: OriginSet = merged.iter().copied().collect();
     for (at, &origin) in theirs.iter().enumerate() {
         let place = match origin {
             Origin::Theirs(_) => survives(origin),
@@ -186,7 +233,7 @@ pub(super) fn merged_order(
 pub(super) fn shared_predecessor(
     list: &[Origin],
     origin: Origin,
-    other: &HashSet<Origin>,
+    other: &OriginSet,
 ) -> Option<Origin> {
     let at = list.iter().position(|&o| o == origin)?;
     list.get(..at)?
@@ -224,7 +271,7 @@ mod tests {
         let theirs = [Base(1), Base(2), Base(0)];
         let merged = merged_order(&ours, &theirs, |_| true, |b| b == 0);
         assert_eq!(merged, [Base(1), Base(2), Base(0)]);
-        let shared: HashSet<Origin> = ours.iter().copied().collect();
+        let shared: OriginSet = ours.iter().copied().collect();
         assert_eq!(shared_predecessor(&theirs, Base(0), &shared), Some(Base(2)));
         assert_eq!(shared_predecessor(&ours, Base(0), &shared), None);
     }

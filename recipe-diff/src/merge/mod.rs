@@ -68,7 +68,7 @@ mod steps;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diff::{diff, same_factor, same_recipe_name};
+use crate::diff::{diff_aligned, same_factor, same_recipe_name};
 use crate::model::Recipe;
 
 /// The outcome of [`merge()`]: the merged recipe and where the two sides
@@ -163,8 +163,10 @@ pub enum ConflictPlace {
 ///
 /// See the [module documentation](self) for what merges cleanly.
 pub fn merge(base: &Recipe, ours: &Recipe, theirs: &Recipe) -> Merge {
-    let ours_diff = diff(base, ours);
-    let theirs_diff = diff(base, theirs);
+    // Each side's changes, as `diff` finds them; the merge reads which item
+    // became which, never the word runs of an edited step.
+    let ours_diff = diff_aligned(base, ours);
+    let theirs_diff = diff_aligned(base, theirs);
     let mut conflicts = Vec::new();
 
     let recipe_name = match pick(
@@ -253,11 +255,27 @@ fn pick<T: PartialEq + ?Sized>(
     theirs: &T,
     same: impl Fn(&T, &T) -> bool,
 ) -> Pick {
-    match (!same(base, ours), !same(base, theirs)) {
-        (false, false) if ours == base => Pick::Theirs,
+    choose(
+        (!same(base, ours), !same(base, theirs)),
+        || ours == base,
+        || same(ours, theirs),
+    )
+}
+
+/// [`pick`] where whether each side changed the value is already known
+/// (from its diff): `ours_as_base` tells whether OURS wrote it exactly as
+/// BASE did, `alike` whether two changes are the same change. Each is
+/// asked only when the answer depends on it.
+fn choose(
+    (ours_changed, theirs_changed): (bool, bool),
+    ours_as_base: impl FnOnce() -> bool,
+    alike: impl FnOnce() -> bool,
+) -> Pick {
+    match (ours_changed, theirs_changed) {
+        (false, false) if ours_as_base() => Pick::Theirs,
         (false, false) | (true, false) => Pick::Ours,
         (false, true) => Pick::Theirs,
-        (true, true) if same(ours, theirs) => Pick::Ours,
+        (true, true) if alike() => Pick::Ours,
         (true, true) => Pick::Conflict,
     }
 }

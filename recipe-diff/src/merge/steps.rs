@@ -3,14 +3,13 @@
 //! other side moved it.
 
 use std::cell::OnceCell;
-use std::collections::HashSet;
 
-use crate::changes::RecipeDiff;
+use crate::changes::{RecipeDiff, StepChange};
 use crate::diff::same_step_text;
 use crate::model::{Recipe, Step};
 
-use super::lists::{Correspondence, Origin, merged_order, shared_predecessor};
-use super::{Conflict, ConflictPlace, Pick, pick};
+use super::lists::{Correspondence, Origin, OriginSet, merged_order, shared_predecessor};
+use super::{Conflict, ConflictPlace, Pick, choose};
 
 /// Merges the step lists, appending conflicts in BASE order.
 pub(super) fn merge_steps(
@@ -19,6 +18,10 @@ pub(super) fn merge_steps(
     conflicts: &mut Vec<Conflict>,
 ) -> Vec<Step> {
     let ours_map = Correspondence::new(base.steps.len(), ours.steps.len(), ours_diff.step_edits());
+    let (ours_edited, theirs_edited) = (
+        edited_steps(base, ours_diff),
+        edited_steps(base, theirs_diff),
+    );
     let theirs_map = Correspondence::new(
         base.steps.len(),
         theirs.steps.len(),
@@ -47,7 +50,7 @@ pub(super) fn merge_steps(
     });
     // Which steps each side has, by origin: needed only for a step both
     // sides moved, so built the first time one is met.
-    let sets: OnceCell<(HashSet<Origin>, HashSet<Origin>)> = OnceCell::new();
+    let sets: OnceCell<(OriginSet, OriginSet)> = OnceCell::new();
 
     let step_of = |recipe: &'_ Recipe, map: &Correspondence, b: usize| -> Option<usize> {
         map.to_side
@@ -73,19 +76,17 @@ pub(super) fn merge_steps(
             theirs: theirs_text,
         };
         let plain = || conflict(step.step_text.clone(), text(ours, o), text(theirs, t));
-        let edited = |recipe: &Recipe, s: usize| {
-            !same_step_text(&step.step_text, &recipe.steps[s].step_text)
-        };
+        let (ours_edited, theirs_edited) = (ours_edited[b], theirs_edited[b]);
         merged_base.push(match (o, t) {
             (None, None) => None,
-            (None, Some(t)) => {
-                if theirs_moved || edited(theirs, t) {
+            (None, Some(_)) => {
+                if theirs_moved || theirs_edited {
                     conflicts.push(plain());
                 }
                 None
             }
             (Some(o), None) => {
-                if ours_moved || edited(ours, o) {
+                if ours_moved || ours_edited {
                     conflicts.push(plain());
                     Some(ours.steps[o].clone())
                 } else {
@@ -94,9 +95,11 @@ pub(super) fn merge_steps(
             }
             (Some(o), Some(t)) => {
                 let (os, ts) = (&ours.steps[o], &theirs.steps[t]);
-                let choice = pick(step, os, ts, |a, b| {
-                    same_step_text(&a.step_text, &b.step_text)
-                });
+                let choice = choose(
+                    (ours_edited, theirs_edited),
+                    || os == step,
+                    || same_step_text(&os.step_text, &ts.step_text),
+                );
                 if choice == Pick::Conflict {
                     conflicts.push(plain());
                 } else if ours_moved && theirs_moved && {
@@ -174,6 +177,22 @@ fn placed(
         ours: at(o, &ours.steps[o].step_text),
         theirs: at(t, &theirs.steps[t].step_text),
     }
+}
+
+/// For each BASE step, whether a side changed its text in substance: the
+/// steps its diff pairs as edited. Every other step the side has is kept,
+/// restated or moved, with the same text once folded, which the diff
+/// already compared.
+fn edited_steps(base: &Recipe, diff: &RecipeDiff) -> Vec<bool> {
+    let mut edited = vec![false; base.steps.len()];
+    for change in &diff.steps {
+        if let StepChange::Edited(step) = change
+            && let Some(slot) = edited.get_mut(step.original_index)
+        {
+            *slot = !same_step_text(&step.original.step_text, &step.make.step_text);
+        }
+    }
+    edited
 }
 
 /// Whether the steps are numbered 1, 2, 3… in order.
