@@ -42,6 +42,8 @@ pub fn restore_from(
     data_dir: &Path,
     options: &RestoreOptions,
 ) -> Result<RestoreReport, BackupError> {
+    // Declared before the connection, so dropped after it, on every path.
+    let _untouched = LeftAsFound::note(file);
     let source = open_backup(file)?;
     let schema_version_found = check_schema(&source, file)?;
 
@@ -156,10 +158,11 @@ fn check_integrity(source: &Connection, file: &Path) -> Result<(), BackupError> 
     if problems.len() == 1 && problems.first().is_some_and(|line| line == "ok") {
         return Ok(());
     }
+    // One line: a problem may span several (`*** in database main ***`).
     let mut quoted = problems
         .iter()
         .take(PROBLEMS_QUOTED)
-        .cloned()
+        .map(|problem| problem.lines().collect::<Vec<_>>().join(" "))
         .collect::<Vec<_>>()
         .join("; ");
     if problems.len() > PROBLEMS_QUOTED {
@@ -210,6 +213,34 @@ fn remove_side_files(database: &Path) -> Result<(), BackupError> {
         }
     }
     Ok(())
+}
+
+/// Removes the `-wal` and `-shm` files that reading a backup created
+/// beside it, when dropped: SQLite creates them to read a file marked for
+/// WAL (a plain copy of a stopped database), even read-only, and a
+/// restore leaves its input as it found it.
+struct LeftAsFound {
+    created: Vec<std::path::PathBuf>,
+}
+
+impl LeftAsFound {
+    /// Notes which of `file`'s side files are not there yet.
+    fn note(file: &Path) -> Self {
+        LeftAsFound {
+            created: side_files(file)
+                .filter(|path| path.symlink_metadata().is_err())
+                .collect(),
+        }
+    }
+}
+
+impl Drop for LeftAsFound {
+    fn drop(&mut self) {
+        for path in &self.created {
+            // Best effort: a leftover empty index file harms nothing.
+            let _ = std::fs::remove_file(path);
+        }
+    }
 }
 
 /// What SQLite said reading the backup, as the error about that file.

@@ -339,6 +339,15 @@ async fn a_plain_copy_of_a_stopped_database_restores() {
     .unwrap();
     assert_eq!(report.records.makes, 4);
     assert_eq!(report.schema_version_found, SCHEMA_VERSION);
+    let beside: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        beside.len(),
+        3,
+        "no -wal or -shm left beside the copy: {beside:?}"
+    );
 }
 
 /// A process that opens the database while a restore replaces it is
