@@ -83,16 +83,21 @@ fn make_sources(database: &Path) -> BTreeSet<String> {
         .collect()
 }
 
-/// Copies the directory `from` to `to`, files and folders.
+/// Copies the directory `from` to `to`, files and folders; each file
+/// under a hidden name first and then renamed, as `mv` would drop it, so
+/// a watcher looking meanwhile never meets half a file.
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("the directory is created");
     for entry in std::fs::read_dir(from).expect("the directory lists") {
         let entry = entry.expect("an entry");
-        let target = to.join(entry.file_name());
+        let name = entry.file_name();
+        let target = to.join(&name);
         if entry.file_type().expect("a file type").is_dir() {
             copy_dir(&entry.path(), &target);
         } else {
-            std::fs::copy(entry.path(), &target).expect("the file copies");
+            let hidden = to.join(format!(".{}.part", name.to_string_lossy()));
+            std::fs::copy(entry.path(), &hidden).expect("the file copies");
+            std::fs::rename(&hidden, &target).expect("the copy is renamed");
         }
     }
 }
@@ -237,10 +242,12 @@ async fn a_backup_taken_while_makes_stream_in_restores_every_make_stored_before_
     assert_eq!(count(&copy, "SELECT count(*) FROM recipes"), 3);
     assert_eq!(count(&copy, "SELECT count(*) FROM recipe_versions"), 3);
 
-    // With the bucket beside it, `recipe up` records what arrived after
-    // the backup, and nothing twice.
-    copy_dir(&data.join("bucket"), &restored.join("bucket"));
+    // `recipe up` on it is no first run: nothing seeded, though its bucket
+    // folder is empty. With the bucket put back, it records what arrived
+    // after the backup, and nothing twice.
     let up = up::start(&restored, free_port(), &dir.path().join("restored.log")).await;
+    assert_eq!(bucket_objects(&restored), 0, "nothing seeded");
+    copy_dir(&data.join("bucket"), &restored.join("bucket"));
     up.wait_for_makes(SEEDED + MAKES, Duration::from_secs(60))
         .await;
     // A little longer, so a late duplicate would show.
