@@ -85,7 +85,9 @@ pub fn run(args: &BackupArgs) -> Result<BackupReport> {
 
 /// One line of progress.
 fn describe_progress(progress: Progress) -> String {
-    let percent = (progress.copied * 100)
+    let percent = progress
+        .copied
+        .saturating_mul(100)
         .checked_div(progress.total)
         .unwrap_or(100);
     format!(

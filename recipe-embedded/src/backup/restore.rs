@@ -47,32 +47,35 @@ pub fn restore_from(
     let source = open_backup(file)?;
     let schema_version_found = check_schema(&source, file)?;
 
-    std::fs::create_dir_all(data_dir).map_err(|e| BackupError::Write {
-        path: data_dir.to_path_buf(),
-        message: e.to_string(),
-    })?;
     let database = data_dir.join(DATABASE_FILE_NAME);
     let exists = || database.symlink_metadata().is_ok();
     // Without `force`, an existing database is the answer, in use or not.
     if !options.force && exists() {
         return Err(BackupError::DatabaseExists { path: database });
     }
-    let in_use = DatabaseLock::exclusive(&database).map_err(|failure| match failure {
-        LockFailure::Held => BackupError::InUse {
-            path: database.clone(),
-        },
-        LockFailure::Io(path, e) => BackupError::Write {
-            path,
-            message: e.to_string(),
-        },
+    // Before the integrity check, which reads the whole file: a database
+    // in use is refused at once. A directory still to be created has no
+    // database, and only gets one once the backup is known to be intact.
+    let early = if data_dir.is_dir() {
+        Some(lock_exclusively(&database)?)
+    } else {
+        None
+    };
+    check_integrity(&source, file)?;
+    std::fs::create_dir_all(data_dir).map_err(|e| BackupError::Write {
+        path: data_dir.to_path_buf(),
+        message: e.to_string(),
     })?;
+    let in_use = match early {
+        Some(lock) => lock,
+        None => lock_exclusively(&database)?,
+    };
     // Again under the lock: a first `recipe up` may have created it since.
     let replaced = exists();
     if replaced && !options.force {
         return Err(BackupError::DatabaseExists { path: database });
     }
 
-    check_integrity(&source, file)?;
     let partial = Partial::beside(&database)?;
     // The file is nobody's to write: copy it in big steps, without pauses.
     let pace = BackupOptions {
@@ -95,6 +98,20 @@ pub fn restore_from(
         schema_version: SCHEMA_VERSION,
         migrated,
         records,
+    })
+}
+
+/// The exclusive lock on `database`: no process has it open, and none
+/// opens it until the lock is dropped.
+fn lock_exclusively(database: &Path) -> Result<DatabaseLock, BackupError> {
+    DatabaseLock::exclusive(database).map_err(|failure| match failure {
+        LockFailure::Held => BackupError::InUse {
+            path: database.to_path_buf(),
+        },
+        LockFailure::Io(path, e) => BackupError::Write {
+            path,
+            message: e.to_string(),
+        },
     })
 }
 
