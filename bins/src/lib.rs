@@ -10,7 +10,10 @@
 //!   from its versions as files, [`cli::up`] is `recipe up`, the whole
 //!   pipeline on the embedded backends, and [`cli::migrate_ids`] is
 //!   `recipe migrate-ids`, which gives the makes a DynamoDB table stored
-//!   under text ids their integer ids; [`cli::recipe_file`] and
+//!   under text ids their integer ids; [`cli::backup`] and
+//!   [`cli::restore`] are `recipe backup DATA_DIR FILE` and `recipe
+//!   restore FILE DATA_DIR`, a consistent copy of a data directory's
+//!   database and its way back; [`cli::recipe_file`] and
 //!   [`cli::terminal`] are what the subcommands that read recipe files and
 //!   print text share;
 //! - [`config`]: the configuration every binary shares, as flags with

@@ -24,6 +24,8 @@ use recipe_ports::{Error, Result};
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 
+use crate::lock::{DatabaseLock, LockFailure};
+
 /// The backend name our errors carry.
 pub(crate) const BACKEND: &str = "sqlite";
 
@@ -196,6 +198,9 @@ struct Shared {
     sent: Notify,
     /// What opening the file migrated.
     migrated: MigrationReport,
+    /// Says the file is open here, so `recipe restore` does not replace
+    /// it meanwhile (see [`crate::lock`]).
+    _in_use: DatabaseLock,
 }
 
 impl Database {
@@ -204,9 +209,23 @@ impl Database {
     ///
     /// This blocks on file I/O, so call it at startup (or inside
     /// `spawn_blocking`). A file written by a newer build, with a higher
-    /// schema version, is refused rather than misread.
+    /// schema version, is refused rather than misread, and so is a file
+    /// that `recipe restore` is replacing right now.
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref().to_path_buf();
+        let in_use = DatabaseLock::shared(&path).map_err(|failure| match failure {
+            LockFailure::Held => Error::Unavailable {
+                backend: BACKEND,
+                message: format!(
+                    "{} is being replaced by `recipe restore`; open it once the restore is done",
+                    path.display()
+                ),
+            },
+            LockFailure::Io(lock, e) => Error::Unavailable {
+                backend: BACKEND,
+                message: format!("cannot lock {}: {e}", lock.display()),
+            },
+        })?;
         let mut connection = Connection::open_with_flags(
             &path,
             OpenFlags::SQLITE_OPEN_READ_WRITE
@@ -232,6 +251,7 @@ impl Database {
                 path,
                 sent: Notify::new(),
                 migrated,
+                _in_use: in_use,
             }),
         })
     }
@@ -517,7 +537,7 @@ fn wal_journal(connection: &Connection) -> Result<String, Failure> {
 /// Brings the schema to [`SCHEMA_VERSION`] in one transaction. IMMEDIATE,
 /// so two processes opening a new file at once migrate it once. Answers
 /// what the steps that rewrite data did.
-fn migrate(connection: &mut Connection) -> Result<MigrationReport, Failure> {
+pub(crate) fn migrate(connection: &mut Connection) -> Result<MigrationReport, Failure> {
     let transaction = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let version: u32 = transaction.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if version > SCHEMA_VERSION {
@@ -584,7 +604,7 @@ impl Failure {
         )
     }
 
-    fn into_error(self, path: &Path) -> Error {
+    pub(crate) fn into_error(self, path: &Path) -> Error {
         match self {
             Failure::Sqlite(e) => sqlite_error(path, &e),
             Failure::Pipeline(e) => e,

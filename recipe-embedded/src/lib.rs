@@ -17,7 +17,13 @@
 //! - [`records`]: [`SqliteRecordStore`], a [`RecordStore`] where a
 //!   redelivered make is a no-op;
 //! - [`announcements`]: [`SqliteAnnouncementLog`], an [`AnnouncementLog`]
-//!   for the poll-mode watcher.
+//!   for the poll-mode watcher;
+//! - [`backup`]: [`backup_to`](backup::backup_to), a consistent copy of a
+//!   database in use, and [`restore_from`](backup::restore_from), which
+//!   checks a copy and puts it in place (`recipe backup`, `recipe
+//!   restore`);
+//! - [`lock`]: the lock beside a database that says it is open, so a
+//!   restore never replaces it from under a running process.
 //!
 //! Blocking work (file and SQLite calls) runs on tokio's blocking pool, so
 //! these adapters need a tokio runtime. Failures map into
@@ -67,8 +73,10 @@
 #![forbid(unsafe_code)]
 
 pub mod announcements;
+pub mod backup;
 pub mod bucket;
 pub mod database;
+pub mod lock;
 pub mod queue;
 pub mod records;
 

@@ -45,6 +45,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             recipe_bins::cli::up::run(&args)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Backup(args) => {
+            recipe_bins::cli::backup::run(&args)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Restore(args) => {
+            recipe_bins::cli::restore::run(&args)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::MigrateIds(args) => {
             recipe_bins::cli::migrate_ids::run(&args)?;
             Ok(ExitCode::SUCCESS)

@@ -1,12 +1,16 @@
 //! The `recipe` command's arguments, one subcommand per module, and what
 //! the subcommands share: [`recipe_file`] reads the files they are given,
-//! [`terminal`] decides on colour and writes standard output.
+//! [`terminal`] decides on colour and writes standard output,
+//! [`record_counts`] words what a backup holds.
 
+pub mod backup;
 pub mod diff;
 pub mod log;
 pub mod merge;
 pub mod migrate_ids;
 pub mod recipe_file;
+pub mod record_counts;
+pub mod restore;
 pub mod terminal;
 pub mod up;
 
@@ -21,7 +25,7 @@ use clap::{Parser, Subcommand};
     long_about = "Structured differences between a recipe and the way it was cooked.\n\n\
                   Recipes and makes are JSON files, in the native camelCase format or as \
                   schema.org Recipe JSON-LD.",
-    after_help = "Examples:\n  recipe diff examples/data/apple-pie.json examples/data/apple-pie.make.json\n  recipe log pie.v1.json pie.v2.json pie.v3.json\n  recipe merge pie.json pie.mine.json pie.yours.json\n  recipe up --data ./recipe-data --port 8080\n  recipe migrate-ids --table recipes"
+    after_help = "Examples:\n  recipe diff examples/data/apple-pie.json examples/data/apple-pie.make.json\n  recipe log pie.v1.json pie.v2.json pie.v3.json\n  recipe merge pie.json pie.mine.json pie.yours.json\n  recipe up --data ./recipe-data --port 8080\n  recipe backup ./recipe-data recipes.sqlite3\n  recipe restore recipes.sqlite3 ./recipe-data --force\n  recipe migrate-ids --table recipes"
 )]
 pub struct Cli {
     /// What to do.
@@ -41,6 +45,14 @@ pub enum Command {
     Merge(merge::MergeArgs),
     /// Run the whole pipeline on this machine (no AWS account needed).
     Up(up::UpArgs),
+    /// Copy the database of a data directory into one file, while `recipe
+    /// up` keeps running on it.
+    #[command(long_about = backup::LONG_ABOUT)]
+    Backup(backup::BackupArgs),
+    /// Put a backup in place as a data directory's database (checked,
+    /// migrated, all or nothing).
+    #[command(long_about = restore::LONG_ABOUT)]
+    Restore(restore::RestoreArgs),
     /// Give the makes a DynamoDB table stored under text ids integer ids
     /// (idempotent: safe to run again after a crash).
     #[command(long_about = migrate_ids::LONG_ABOUT)]

@@ -2,8 +2,9 @@
 //! backends, with no AWS account.
 //!
 //! The bucket is `DIR/bucket/` (`recipes/` and `makes/` inside); queues and
-//! records live in SQLite under `DIR/`. The first run seeds example recipes
-//! and makes; later runs resume with their data. Ctrl-C stops receiving,
+//! records live in SQLite under `DIR/`. The first run (no recipe in the
+//! bucket folder nor in the store) seeds example recipes and makes; later
+//! runs resume with their data. Ctrl-C stops receiving,
 //! finishes what is in flight, and exits.
 
 use std::net::{IpAddr, SocketAddr};
@@ -15,6 +16,7 @@ use anyhow::{Context, Result};
 use recipe_pipeline::sender::{HttpRecipeServer, SenderConfig};
 use recipe_pipeline::server::{DEFAULT_MAX_BODY_BYTES, ServerConfig, serve};
 use recipe_pipeline::watcher::{WatchMode, WatcherConfig};
+use recipe_ports::PageRequest;
 
 use crate::assembly::{Assembly, MAX_RECEIVES};
 use crate::config::{BackendArgs, LogFormat, TimeoutArgs};
@@ -107,7 +109,11 @@ async fn up(args: &UpArgs) -> Result<()> {
     let assembly = Assembly::new(&BackendArgs::embedded(&args.data));
     assembly.open().await?;
     let bucket_dir = args.data.join("bucket");
-    let seeded = seed_if_new(&bucket_dir)?;
+    // A store with recipes is no first run, even with an empty bucket
+    // folder (a database just restored from a backup, or one fed through
+    // the API only): seeding it would write the examples over its recipes
+    // 1 to 3 as new versions.
+    let seeded = !store_has_recipes(&assembly).await? && seed_if_new(&bucket_dir)?;
 
     let address = SocketAddr::new(args.host, args.port);
     let listener = tokio::net::TcpListener::bind(address)
@@ -184,6 +190,17 @@ async fn up(args: &UpArgs) -> Result<()> {
         .context("the server failed")?;
     println!("recipe up: stopped; run it again to resume with the same data.");
     Ok(())
+}
+
+/// Whether the record store holds any recipe.
+async fn store_has_recipes(assembly: &Assembly) -> Result<bool> {
+    let first = assembly
+        .records()
+        .await?
+        .recipes_page(&PageRequest::first(1))
+        .await
+        .context("cannot read the recipes")?;
+    Ok(!first.items.is_empty())
 }
 
 /// Writes the example documents when the bucket holds no recipe yet.

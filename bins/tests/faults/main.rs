@@ -4,8 +4,11 @@
 //! throttling and server errors through a fault-injecting proxy in front
 //! of moto. Each test checks what a user relies on afterwards: every make
 //! stored exactly once, an intact database, readiness that tells the truth.
+//! And the way back from a lost database: `recipe backup` of a running
+//! pipeline, `recipe restore`, and the bucket replayed into it.
 //! `docs/faults.md` lists the faults, what they exposed and the fixes.
 
+mod backup;
 mod crash;
 mod disk;
 #[path = "../pipeline/harness.rs"]

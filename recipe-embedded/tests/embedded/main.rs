@@ -5,6 +5,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod backup;
 mod bucket;
 mod conformance;
 mod database;
