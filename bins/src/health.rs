@@ -33,6 +33,10 @@ pub struct HealthArgs {
 pub type WriteProbe =
     Arc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<(), String>> + Send>> + Send + Sync>;
 
+/// Why a service holds its work until an operator acts (a refused API
+/// token); `None` while it does not. `/readyz` answers 503 with the reason.
+pub type HoldReason = Arc<dyn Fn() -> Option<String> + Send + Sync>;
+
 /// The switch behind `/readyz`: the binary turns it on once its ports are
 /// built.
 #[derive(Clone)]
@@ -41,6 +45,8 @@ pub struct Readiness {
     shutdown: CancellationToken,
     /// Set once, by the binary, when its backend can refuse writes.
     probe: Arc<OnceLock<WriteProbe>>,
+    /// Set once, by a service that can be held up by its configuration.
+    hold: Arc<OnceLock<HoldReason>>,
 }
 
 impl std::fmt::Debug for Readiness {
@@ -49,6 +55,7 @@ impl std::fmt::Debug for Readiness {
             .field("ready", &self.ready)
             .field("shutdown", &self.shutdown)
             .field("probe", &self.probe.get().is_some())
+            .field("hold", &self.hold.get().is_some())
             .finish()
     }
 }
@@ -63,6 +70,12 @@ impl Readiness {
     /// nothing).
     pub fn set_probe(&self, probe: WriteProbe) {
         let _ = self.probe.set(probe);
+    }
+
+    /// Adds a hold to every `/readyz`: while it gives a reason, the
+    /// process is not ready and says why (a second call changes nothing).
+    pub fn set_hold(&self, hold: HoldReason) {
+        let _ = self.hold.set(hold);
     }
 
     /// Ready: the ports are built and no shutdown has begun.
@@ -84,6 +97,7 @@ pub async fn listen(address: SocketAddr, shutdown: CancellationToken) -> anyhow:
         ready: Arc::default(),
         shutdown,
         probe: Arc::default(),
+        hold: Arc::default(),
     };
     let app = Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -97,9 +111,17 @@ pub async fn listen(address: SocketAddr, shutdown: CancellationToken) -> anyhow:
     Ok(readiness)
 }
 
-async fn readyz(State(readiness): State<Readiness>) -> (StatusCode, &'static str) {
+async fn readyz(State(readiness): State<Readiness>) -> (StatusCode, String) {
     if !readiness.is_ready() {
-        return (StatusCode::SERVICE_UNAVAILABLE, "not ready");
+        return (StatusCode::SERVICE_UNAVAILABLE, "not ready".to_owned());
+    }
+    if let Some(hold) = readiness.hold.get()
+        && let Some(reason) = hold()
+    {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("not ready: {reason}"),
+        );
     }
     if let Some(probe) = readiness.probe.get()
         && let Err(error) = probe().await
@@ -108,10 +130,10 @@ async fn readyz(State(readiness): State<Readiness>) -> (StatusCode, &'static str
         tracing::warn!(%error, "not ready: the backend cannot be written");
         return (
             StatusCode::SERVICE_UNAVAILABLE,
-            "not ready: the backend cannot be written",
+            "not ready: the backend cannot be written".to_owned(),
         );
     }
-    (StatusCode::OK, "ready")
+    (StatusCode::OK, "ready".to_owned())
 }
 
 #[cfg(test)]
@@ -125,11 +147,40 @@ mod tests {
             ready: Arc::default(),
             shutdown: shutdown.clone(),
             probe: Arc::default(),
+            hold: Arc::default(),
         };
         assert!(!readiness.is_ready());
         readiness.set_ready();
         assert!(readiness.is_ready());
         shutdown.cancel();
         assert!(!readiness.is_ready());
+    }
+
+    #[tokio::test]
+    async fn a_hold_makes_readyz_say_why() {
+        let readiness = Readiness {
+            ready: Arc::default(),
+            shutdown: CancellationToken::new(),
+            probe: Arc::default(),
+            hold: Arc::default(),
+        };
+        readiness.set_ready();
+        let reason = Arc::new(std::sync::Mutex::new(Some(
+            "the token is refused".to_owned(),
+        )));
+        let held = Arc::clone(&reason);
+        readiness.set_hold(Arc::new(move || held.lock().unwrap().clone()));
+        assert_eq!(
+            readyz(State(readiness.clone())).await,
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not ready: the token is refused".to_owned()
+            )
+        );
+        *reason.lock().unwrap() = None;
+        assert_eq!(
+            readyz(State(readiness)).await,
+            (StatusCode::OK, "ready".to_owned())
+        );
     }
 }

@@ -38,6 +38,10 @@ pub enum Outcome {
     Unreadable(String),
     /// Try again later (the recipe is not known yet, the server is busy).
     RetryLater(String),
+    /// The server refused the sender's credentials (HTTP 401 or 403): the
+    /// sender's configuration is at fault, not the document, which waits
+    /// until an operator fixes the token and never counts as failed.
+    NotAuthorized(String),
 }
 
 /// The recipe server, as the sender sees it.
@@ -50,4 +54,9 @@ pub trait RecipeServer: Send + Sync {
 
     /// Whether the server is up and its store reachable (`/readyz`).
     async fn ready(&self) -> bool;
+
+    /// Whether the server takes the sender's credentials for writes, asked
+    /// without writing anything: how a sender paused by
+    /// [`Outcome::NotAuthorized`] learns that the token was fixed.
+    async fn authorized(&self) -> bool;
 }

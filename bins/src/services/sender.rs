@@ -68,6 +68,11 @@ pub async fn run(args: SenderArgs) -> Result<()> {
         ..SenderConfig::default()
     };
     let sender = assembly.sender(Arc::new(server), config).await?;
+    let held = Arc::clone(&sender);
+    readiness.set_hold(Arc::new(move || {
+        held.paused_because()
+            .map(|reason| format!("the recipe server refuses this sender's API token ({reason})"))
+    }));
     readiness.set_ready();
     sender.run(shutdown).await;
     assembly.log_requests();

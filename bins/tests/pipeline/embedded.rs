@@ -88,3 +88,8 @@ async fn bad_documents_are_set_aside_with_reasons() {
 async fn api_over_the_store() {
     scenarios::api_over_the_store(pipeline()).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_token_holds_the_sender() {
+    scenarios::a_refused_token_holds_the_sender(pipeline()).await;
+}

@@ -1,7 +1,7 @@
 //! The scenarios, written once and run against every deployment.
 
 use std::collections::BTreeSet;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::harness::{Pipeline, Service};
 
@@ -138,6 +138,59 @@ pub(crate) async fn server_down_for_twenty_seconds(mut pipeline: Pipeline) {
     let makes = pipeline.expect_makes(1, 70, Duration::from_secs(120)).await;
     assert_distinct_with_differences(&makes);
     assert!((pipeline.deployment.dead_letters)().await.is_empty());
+}
+
+/// The sender's API token refused by the server (the server's token
+/// changed under it): nothing is stored and nothing dead-lettered, the
+/// sender's `/readyz` says why; once the server takes the token again,
+/// every document flows.
+pub(crate) async fn a_refused_token_holds_the_sender(mut pipeline: Pipeline) {
+    pipeline.set_env("RECIPE_API_TOKEN", "the server's token");
+    pipeline.start(Service::Server).await;
+    pipeline.start(Service::Watcher).await;
+    let health = crate::support::free_port();
+    pipeline.set_env("RECIPE_API_TOKEN", "the sender's token");
+    pipeline.set_env("RECIPE_HEALTH_LISTEN", &format!("127.0.0.1:{health}"));
+    pipeline.start(Service::Sender).await;
+    pipeline.drop_document("recipes/apple-pie.json", PIE).await;
+    drop_makes(&pipeline, 0..20).await;
+
+    let readyz = format!("http://127.0.0.1:{health}/readyz");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let said = loop {
+        if let Ok(response) = reqwest::get(&readyz).await
+            && response.status() == reqwest::StatusCode::SERVICE_UNAVAILABLE
+            && let Ok(body) = response.text().await
+            && body.contains("refuses this sender's API token")
+        {
+            break body;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the sender's /readyz never said why it holds:\n{}",
+            pipeline.logs()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert!(said.starts_with("not ready: "), "{said}");
+    // Long enough for five receives of every message, were they retried.
+    tokio::time::sleep(Duration::from_secs(8)).await;
+    assert!((pipeline.deployment.dead_letters)().await.is_empty());
+    assert!(pipeline.makes(1).await.is_empty());
+    assert!(
+        pipeline.logs().contains("refuses this sender's API token"),
+        "the sender says so in its log"
+    );
+
+    // The server restarted with the sender's token: everything arrives.
+    pipeline.kill(Service::Server);
+    pipeline.set_env("RECIPE_API_TOKEN", "the sender's token");
+    pipeline.start(Service::Server).await;
+    let makes = pipeline.expect_makes(1, 20, Duration::from_secs(60)).await;
+    assert_distinct_with_differences(&makes);
+    assert!((pipeline.deployment.dead_letters)().await.is_empty());
+    let ready = reqwest::get(&readyz).await.expect("the sender answers");
+    assert_eq!(ready.status(), reqwest::StatusCode::OK);
 }
 
 /// A malformed file and a make for an unknown recipe are dead-lettered with

@@ -94,6 +94,17 @@ impl RecipeServer for HttpRecipeServer {
             .await
             .is_ok_and(|response| response.status().is_success())
     }
+
+    async fn authorized(&self) -> bool {
+        let mut request = self.client.post(format!("{}/auth/check", self.base));
+        if let Some(token) = &self.token {
+            request = request.bearer_auth(token);
+        }
+        request
+            .send()
+            .await
+            .is_ok_and(|response| response.status().is_success())
+    }
 }
 
 /// What an HTTP answer means for the message.
@@ -111,7 +122,8 @@ fn classify(kind: KeyKind, status: u16, body: &str) -> Outcome {
         404 if kind == KeyKind::Make => Outcome::RetryLater(reason()),
         // Bad credentials are our configuration, not the document's fault:
         // keep the document until an operator fixes them.
-        401 | 403 | 408 | 429 => Outcome::RetryLater(reason()),
+        401 | 403 => Outcome::NotAuthorized(reason()),
+        408 | 429 => Outcome::RetryLater(reason()),
         // Read and refused (another make under its id, a key reused): the
         // server recorded the rejection.
         409 | 422 => Outcome::Rejected {
@@ -166,6 +178,14 @@ mod tests {
         ));
         assert!(matches!(
             classify(KeyKind::Make, 401, ""),
+            Outcome::NotAuthorized(_)
+        ));
+        assert!(matches!(
+            classify(KeyKind::Recipe, 403, ""),
+            Outcome::NotAuthorized(_)
+        ));
+        assert!(matches!(
+            classify(KeyKind::Make, 429, ""),
             Outcome::RetryLater(_)
         ));
         assert!(

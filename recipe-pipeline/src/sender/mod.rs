@@ -12,8 +12,8 @@
 
 mod http;
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use tokio::sync::{Semaphore, mpsc};
@@ -75,6 +75,10 @@ pub enum Disposition {
     DeadLetter(String),
     /// Comes back after a backoff.
     Retry(String),
+    /// Comes back once the server takes the sender's credentials again;
+    /// never dead-lettered, however often it was received: the document
+    /// did nothing wrong.
+    Hold(String),
 }
 
 /// The sender service.
@@ -88,6 +92,10 @@ pub struct Sender {
     /// dead-letter limit, so while the server is down we stop receiving:
     /// an outage must not dead-letter documents that did nothing wrong.
     server_down: AtomicBool,
+    /// Set when the server refused the sender's credentials: why. Like an
+    /// outage, receiving stops until the server takes them again; unlike
+    /// one, it lasts until an operator acts, so readiness says so.
+    not_authorized: Mutex<Option<String>>,
 }
 
 impl Sender {
@@ -107,7 +115,22 @@ impl Sender {
             server,
             config,
             server_down: AtomicBool::new(false),
+            not_authorized: Mutex::new(None),
         }
+    }
+
+    /// Why receiving is paused until an operator acts, when it is: the
+    /// server refuses this sender's API token. What `/readyz` says.
+    pub fn paused_because(&self) -> Option<String> {
+        self.refusal().clone()
+    }
+
+    fn refusal(&self) -> std::sync::MutexGuard<'_, Option<String>> {
+        // The value is a plain reason: a panic elsewhere cannot leave it
+        // half-written.
+        self.not_authorized
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Runs until `shutdown` is cancelled: then stops receiving, finishes
@@ -121,6 +144,9 @@ impl Sender {
         loop {
             while in_flight.try_join_next().is_some() {}
             if self.server_down.load(Ordering::Relaxed) && !self.wait_for_server(&shutdown).await {
+                break;
+            }
+            if self.refusal().is_some() && !self.wait_for_credentials(&shutdown).await {
                 break;
             }
             // Receive no more than we can start: a received message waits
@@ -199,6 +225,33 @@ impl Sender {
         }
     }
 
+    /// Waits until the server takes this sender's credentials again;
+    /// false when shut down first. Says loudly why nothing moves, once,
+    /// and again each minute while it lasts.
+    async fn wait_for_credentials(&self, shutdown: &CancellationToken) -> bool {
+        let mut said = None::<tokio::time::Instant>;
+        loop {
+            if said.is_none_or(|at| at.elapsed() >= CREDENTIALS_REMINDER) {
+                let reason = self.paused_because().unwrap_or_default();
+                error!(
+                    %reason,
+                    "the recipe server refuses this sender's API token; receiving paused, \
+                     nothing is dead-lettered, until RECIPE_API_TOKEN matches the server's"
+                );
+                said = Some(tokio::time::Instant::now());
+            }
+            tokio::select! {
+                () = shutdown.cancelled() => return false,
+                () = tokio::time::sleep(self.config.probe_interval) => {}
+            }
+            if self.server.authorized().await {
+                info!("the recipe server takes this sender's API token again; receiving again");
+                *self.refusal() = None;
+                return true;
+            }
+        }
+    }
+
     /// Works on one message to the end: settles it or schedules its retry.
     /// Returns the receipt to delete once the message is settled; `None`
     /// when it must come back. Deleting is left to the caller, so that
@@ -235,13 +288,26 @@ impl Sender {
             Disposition::Retry(reason) => {
                 let delay = self.retry_delay(delivery.receive_count);
                 info!(%reason, ?delay, "will retry");
-                if let Err(error) = self.queue.extend_visibility(&delivery.receipt, delay).await {
-                    warn!(%error, "could not schedule the retry; the visibility timeout will");
-                }
+                self.come_back_after(&delivery, delay).await;
+                false
+            }
+            Disposition::Hold(reason) => {
+                // Back soon: receiving is paused meanwhile, so it waits in
+                // the queue, not in a retry schedule.
+                info!(%reason, "held until the server takes the token");
+                self.come_back_after(&delivery, self.config.probe_interval)
+                    .await;
                 false
             }
         };
         settled.then_some(delivery.receipt)
+    }
+
+    /// Makes the message visible again after `delay`.
+    async fn come_back_after(&self, delivery: &Delivery, delay: Duration) {
+        if let Err(error) = self.queue.extend_visibility(&delivery.receipt, delay).await {
+            warn!(%error, "could not schedule the retry; the visibility timeout will");
+        }
     }
 
     /// Decides what one attempt at a message comes to.
@@ -300,6 +366,10 @@ impl Sender {
             }
             Ok(Outcome::Unreadable(reason)) => Disposition::DeadLetter(format!("{key}: {reason}")),
             Ok(Outcome::RetryLater(reason)) => Disposition::Retry(format!("{key}: {reason}")),
+            Ok(Outcome::NotAuthorized(reason)) => {
+                *self.refusal() = Some(reason.clone());
+                Disposition::Hold(format!("{key}: {reason}"))
+            }
             Err(error) => {
                 if error.is_transient() {
                     self.server_down.store(true, Ordering::Relaxed);
@@ -365,6 +435,9 @@ async fn delete_in_batches(queue: Arc<dyn Queue>, mut receipts: mpsc::UnboundedR
         }
     }
 }
+
+/// How often a sender whose token is refused says so again.
+const CREDENTIALS_REMINDER: Duration = Duration::from_secs(60);
 
 /// How long a settled message waits for others to be deleted with.
 const DELETE_LINGER: Duration = Duration::from_millis(50);

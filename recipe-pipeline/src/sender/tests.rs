@@ -118,6 +118,9 @@ struct FakeServer {
     /// While set, submissions fail as if the server were down.
     down: std::sync::atomic::AtomicBool,
     probes: std::sync::atomic::AtomicU32,
+    /// While set, the server refuses the sender's token.
+    refusing: std::sync::atomic::AtomicBool,
+    token_checks: std::sync::atomic::AtomicU32,
 }
 
 #[async_trait]
@@ -130,6 +133,9 @@ impl RecipeServer for FakeServer {
                 message: "connection refused".to_owned(),
             });
         }
+        if self.refusing.load(Ordering::SeqCst) {
+            return Ok(Outcome::NotAuthorized("invalid API token".to_owned()));
+        }
         self.submitted.lock().unwrap().push(submission);
         Ok(self.outcome.clone())
     }
@@ -137,6 +143,11 @@ impl RecipeServer for FakeServer {
     async fn ready(&self) -> bool {
         self.probes.fetch_add(1, Ordering::SeqCst);
         !self.down.load(Ordering::SeqCst)
+    }
+
+    async fn authorized(&self) -> bool {
+        self.token_checks.fetch_add(1, Ordering::SeqCst);
+        !self.refusing.load(Ordering::SeqCst)
     }
 }
 
@@ -170,6 +181,8 @@ fn rig_with(outcome: Outcome, delay: Duration, broken_dlq: bool, concurrency: us
         submitted: Mutex::default(),
         down: std::sync::atomic::AtomicBool::new(false),
         probes: std::sync::atomic::AtomicU32::new(0),
+        refusing: std::sync::atomic::AtomicBool::new(false),
+        token_checks: std::sync::atomic::AtomicU32::new(0),
     });
     let sender = Arc::new(Sender::new(
         store.clone(),
@@ -427,5 +440,52 @@ async fn a_server_outage_pauses_receiving_instead_of_burning_attempts() {
         rig.server.submitted.lock().unwrap().len(),
         2,
         "the waiting two went through"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refused_token_holds_every_message_and_dead_letters_none() {
+    // Two at a time: the second is in flight when the first is refused.
+    let rig = rig_with(Outcome::Accepted, Duration::ZERO, false, 2);
+    rig.server.refusing.store(true, Ordering::SeqCst);
+    for i in 0..4 {
+        let key = format!("makes/{i}.json");
+        rig.store.put(&key, b"{}".to_vec()).await.unwrap();
+        // At the receive limit already: a retry would dead-letter them.
+        rig.queue.waiting.lock().unwrap().push(delivery(&key, 5));
+    }
+    let shutdown = CancellationToken::new();
+    let running = tokio::spawn(rig.sender.clone().run(shutdown.clone()));
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    assert_eq!(
+        rig.sender.paused_because().as_deref(),
+        Some("invalid API token"),
+        "readiness can say why"
+    );
+    assert!(
+        rig.dead.letters.lock().unwrap().is_empty(),
+        "nothing dead-lettered, at the receive limit or not"
+    );
+    assert!(
+        rig.server.token_checks.load(Ordering::SeqCst) >= 10,
+        "it keeps asking whether the token is taken"
+    );
+    assert!(rig.server.submitted.lock().unwrap().is_empty());
+    assert!(
+        rig.queue.waiting.lock().unwrap().len() >= 2,
+        "receiving paused: the rest wait in the queue"
+    );
+
+    // The token fixed: everything goes through.
+    rig.server.refusing.store(false, Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    assert_eq!(rig.sender.paused_because(), None);
+    shutdown.cancel();
+    running.await.unwrap();
+    assert!(rig.dead.letters.lock().unwrap().is_empty());
+    assert_eq!(
+        rig.server.submitted.lock().unwrap().len(),
+        2,
+        "the two that waited in the queue went through"
     );
 }

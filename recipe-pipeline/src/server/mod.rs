@@ -226,6 +226,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(operations::rejections))
         .routes(routes!(operations::healthz))
         .routes(routes!(operations::readyz))
+        .routes(routes!(operations::check_token))
         .routes(routes!(operations::metrics))
         .routes(routes!(operations::openapi))
 }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use utoipa::openapi::OpenApi;
@@ -25,6 +25,26 @@ use recipe_ports::records::Rejection;
 )]
 pub(super) async fn healthz() -> Json<Status> {
     Json(Status { status: "ok" })
+}
+
+/// Whether the bearer token is one this server takes for writes, checked
+/// without writing anything: a sender whose writes were refused asks this
+/// until an operator has fixed its token. Always 204 on a server started
+/// without a token.
+#[utoipa::path(
+    post,
+    path = "/auth/check",
+    operation_id = "checkToken",
+    tag = "operations",
+    responses(
+        (status = 204, description = "The token is taken for writes"),
+        schema::TokenRefusal,
+    ),
+    security(("bearer" = []))
+)]
+pub(super) async fn check_token() -> StatusCode {
+    // The token layer in front of every write already decided.
+    StatusCode::NO_CONTENT
 }
 
 /// Readiness: the record store answers.
