@@ -37,10 +37,18 @@
 //! # Ok::<(), recipe_diff::Error>(())
 //! ```
 
+#[cfg(feature = "cooklang")]
+mod cooklang_file;
+#[cfg(feature = "html")]
+mod html;
 mod ingredient_line;
 mod jsonld;
 mod native;
 
+#[cfg(feature = "cooklang")]
+pub use cooklang_file::{parse_make_cooklang, parse_recipe_cooklang};
+#[cfg(feature = "html")]
+pub use html::{looks_like_html, parse_make_html, parse_recipe_html};
 pub use ingredient_line::parse_ingredient_line;
 
 use std::fmt;
