@@ -121,9 +121,10 @@ pub fn parse_make_cooklang(text: &str) -> Result<Parsed<Make>> {
                 message: diagnostic.message.to_string(),
             });
         }
-        // The parser's nudge towards YAML front matter is about style, not
-        // about anything it could not read.
-        if diagnostic.message.starts_with("The '>>' syntax") {
+        if IGNORED_WARNINGS
+            .iter()
+            .any(|start| diagnostic.message.starts_with(start))
+        {
             continue;
         }
         let (line, _) = lines.position(text, at);
@@ -247,6 +248,12 @@ fn without_odd_escapes(text: &str) -> std::borrow::Cow<'_, str> {
     }
     out.into()
 }
+
+/// Warnings of the Cooklang parser that say nothing about what we read:
+/// its nudge towards YAML front matter is about style, and its checks of
+/// metadata values (`>> servings: 2` is text to it, not a number) concern
+/// keys we either ignore or check ourselves.
+const IGNORED_WARNINGS: [&str; 2] = ["The '>>' syntax", "Unsupported value for key"];
 
 /// The Cooklang extensions we read (see the module documentation).
 fn extensions() -> Extensions {
