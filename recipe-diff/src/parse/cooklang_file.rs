@@ -339,12 +339,22 @@ impl Reader {
             Some(quantity) => self.amount(index, name, quantity),
             None => (None, None),
         };
+        // Blank texts are no text, as in the native format, so that a
+        // recipe reads back from its JSON unchanged.
         let measurement = amount
             .as_ref()
             .and_then(|_| quantity.and_then(CookQuantity::unit))
+            .map(str::trim)
+            .filter(|unit| !unit.is_empty())
             .map(str::to_owned);
         let key = name.to_lowercase();
-        let notes: Vec<&str> = written.as_deref().into_iter().chain(note).collect();
+        let notes: Vec<&str> = written
+            .as_deref()
+            .into_iter()
+            .chain(note)
+            .map(str::trim)
+            .filter(|text| !text.is_empty())
+            .collect();
         let note = (!notes.is_empty()).then(|| notes.join("; "));
         if note.is_none() {
             let earlier = self
@@ -693,6 +703,15 @@ mod tests {
         let warnings: Vec<String> = parsed.warnings.iter().map(ToString::to_string).collect();
         assert_eq!(warnings, ["line 1: Empty quantity unit (\"%\")"]);
         assert_eq!(lines(&parsed.value), ["1: 2 |  | flour | "]);
+    }
+
+    #[test]
+    fn blank_notes_are_no_notes() {
+        // Found by fuzzing: an empty note read back from JSON as none.
+        let recipe = recipe("Add @oil{2%tbsp}() and @salt{}( ).");
+        assert_eq!(lines(&recipe), ["1: 2 | tbsp | oil | ", "2:  |  | salt | "]);
+        let json = serde_json::to_string(&recipe).unwrap();
+        assert_eq!(crate::parse_recipe(&json).unwrap(), recipe);
     }
 
     #[test]

@@ -1,6 +1,9 @@
-//! Reading recipes and makes from JSON.
+//! Reading recipes and makes: JSON here, and with the crate's features
+//! saved web pages (`parse_recipe_html`, feature `html`) and Cooklang
+//! files (`parse_recipe_cooklang`, feature `cooklang`), which end in the
+//! same model and the same [`Warning`]s.
 //!
-//! Two formats are understood, and told apart automatically:
+//! Two JSON formats are understood, and told apart automatically:
 //!
 //! - the **native** format: camelCase `recipeName`, `ingredients`, `steps`
 //!   (see [`crate::model`]), read tolerantly: quantities as numbers or text
