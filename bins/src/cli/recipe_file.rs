@@ -128,10 +128,10 @@ pub fn read_make_with_warnings(path: &Path) -> Result<Parsed<Make>, RecipeFileEr
         Format::Html => recipe_diff::parse::parse_make_html(&text),
         Format::Cooklang => recipe_diff::parse::parse_make_cooklang(&text).map(|mut parsed| {
             // A Cooklang recipe is named by its file when it has no title.
-            if parsed.value.recipe.recipe_name.is_empty() {
-                if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
-                    parsed.value.recipe.recipe_name = stem.to_owned();
-                }
+            if parsed.value.recipe.recipe_name.is_empty()
+                && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
+            {
+                parsed.value.recipe.recipe_name = stem.to_owned();
             }
             parsed
         }),

@@ -1,48 +1,5 @@
-//! Cooklang (`.cook`) files, read with the [`cooklang`] crate.
-//!
-//! [Cooklang](https://cooklang.org/docs/spec/) writes a recipe as its
-//! method, with the ingredients marked where they are used:
-//!
-//! ```text
-//! ---
-//! title: Easy Pancakes
-//! servings: 4
-//! ---
-//! Crack the @eggs{3} into a #blender{}, add the @flour{125%g} and blitz.
-//! Leave to stand for ~{15%minutes}.
-//! ```
-//!
-//! We read it into the model this way:
-//!
-//! - **the name** is the `title` metadata (YAML front matter or the older
-//!   `>> title: …` lines); a file without one has an empty name, which a
-//!   tool that knows the file's name fills in. `recipeId`, `rating`,
-//!   `makeId`, `recipeVersion`, `madeAt` and `notes` are read from the
-//!   metadata as from a JSON document; `servings` has no place in the
-//!   model (a scaled make shows as a scaling anyway);
-//! - **ingredients** in the order they first appear, with ids 1, 2, 3 in
-//!   that order. The amount's number becomes the quantity and its unit the
-//!   measurement, so the amounts compare like every other format's:
-//!   `@sugar{2%tbsp}` and `@sugar{6%tsp}` are the same amount. An
-//!   ingredient used in several places (`@salt` twice, or a reference
-//!   `@&salt`) is one ingredient, its amounts added up when they can be
-//!   (the same unit, or units of one dimension); amounts that cannot be
-//!   added (`@salt{1%pinch}` and `@salt{2%g}`) stay separate ingredients.
-//!   An amount in words (`@salt{a pinch}`) is kept as the ingredient's
-//!   note, and so is a Cooklang note (`@onion{1}(diced)`);
-//! - **steps**, one per Cooklang step (paragraph), numbered on through
-//!   sections, with the markup rendered as words: an ingredient or a piece
-//!   of cookware by its name (its alias when it has one), a timer by its
-//!   duration (`15 minutes`), or its name when it has none. Amounts stay
-//!   out of the text, so a changed amount is one ingredient change rather
-//!   than a step edit too.
-//!
-//! The parser runs with the Cooklang extensions that keep the files of
-//! the specification readable as written and add what cooks use:
-//! modifiers and references (`@&salt`, `@?parsley`), aliases
-//! (`@white wine|wine{}`), ranges (`@eggs{2-3}`), intermediate
-//! preparations and the `>> [mode]` keys. Inline quantities and unit
-//! checks are left out: units are ours to read.
+//! Cooklang (`.cook`) files, read with the [`cooklang`] crate into the
+//! model. What a user sees is documented on [`parse_recipe_cooklang`].
 
 use cooklang::quantity::{Number, Quantity as CookQuantity, Value as CookValue};
 use cooklang::{Content, Converter, CooklangParser, Extensions, Item};
@@ -55,6 +12,52 @@ use crate::quantity::Quantity;
 use crate::units::{KnownUnit, Unit};
 
 /// Reads a Cooklang file into a recipe.
+///
+/// [Cooklang](https://cooklang.org/docs/spec/) writes a recipe as its
+/// method, with the ingredients marked where they are used:
+///
+/// ```text
+/// ---
+/// title: Easy Pancakes
+/// servings: 4
+/// ---
+/// Crack the @eggs{3} into a #blender{}, add the @flour{125%g} and blitz.
+/// Leave to stand for ~{15%minutes}.
+/// ```
+///
+/// We read it into the model this way:
+///
+/// - **the name** is the `title` metadata (YAML front matter or the older
+///   `>> title: …` lines); a file without one has an empty name, which a
+///   tool that knows the file's name fills in. `recipeId`, `rating`,
+///   `makeId`, `recipeVersion`, `madeAt` and `notes` are read from the
+///   metadata as from a JSON document; `servings` has no place in the
+///   model (a scaled make shows as a scaling anyway);
+/// - **ingredients** in the order they first appear, with ids 1, 2, 3 in
+///   that order. The amount's number becomes the quantity and its unit the
+///   measurement, so the amounts compare like every other format's:
+///   `@sugar{2%tbsp}` and `@sugar{6%tsp}` are the same amount. An
+///   ingredient used in several places (`@salt` twice, or a reference
+///   `@&salt`) is one ingredient, its amounts added up when they can be
+///   (the same unit, or units of one dimension); amounts that cannot be
+///   added (`@salt{1%pinch}` and `@salt{2%g}`) stay separate ingredients.
+///   An amount in words (`@salt{a pinch}`) is kept as the ingredient's
+///   note, and so is a Cooklang note (`@onion{1}(diced)`);
+/// - **steps**, one per Cooklang step (paragraph), numbered on through
+///   sections, with the markup rendered as words: an ingredient or a piece
+///   of cookware by its name (its alias when it has one), a timer by its
+///   duration (`15 minutes`), or its name when it has none. Amounts stay
+///   out of the text, so a changed amount is one ingredient change rather
+///   than a step edit too.
+///
+/// The parser runs with the Cooklang extensions that keep the files of
+/// the specification readable as written and add what cooks use:
+/// modifiers and references (`@&salt`, `@?parsley`), aliases
+/// (`@white wine|wine{}`), ranges (`@eggs{2-3}`), intermediate
+/// preparations and the `>> [mode]` keys. Inline quantities and unit
+/// checks are left out: units are ours to read.
+///
+/// # Example
 ///
 /// ```
 /// use recipe_diff::parse::parse_recipe_cooklang;
@@ -255,7 +258,7 @@ fn without_odd_escapes(text: &str) -> std::borrow::Cow<'_, str> {
 /// keys we either ignore or check ourselves.
 const IGNORED_WARNINGS: [&str; 2] = ["The '>>' syntax", "Unsupported value for key"];
 
-/// The Cooklang extensions we read (see the module documentation).
+/// The Cooklang extensions we read (see [`parse_recipe_cooklang`]).
 fn extensions() -> Extensions {
     Extensions::COMPONENT_MODIFIERS
         | Extensions::COMPONENT_ALIAS

@@ -11,7 +11,7 @@
 //! (see [`super::text`]).
 //!
 //! We turn the first Recipe item into the JSON-LD node it describes, so
-//! that one reader ([`super::super::jsonld`]) interprets both forms:
+//! that one reader (the JSON-LD reader) interprets both forms:
 //! `name`, `recipeIngredient` else `ingredients`, `recipeInstructions`
 //! (text, `HowToStep`s, `HowToSection`s), `aggregateRating`. An ingredient
 //! value of several lines (a `<p>` with `<br>`s between lines, a whole

@@ -1,24 +1,7 @@
 //! Saved web pages: the schema.org Recipe in a page's JSON-LD, else in its
-//! microdata.
-//!
-//! Recipe sites describe their recipes for search engines in one of two
-//! ways, and a page saved from a browser keeps both:
-//!
-//! - **JSON-LD**, in `<script type="application/ld+json">` blocks: each
-//!   block is read as a JSON-LD document (see [`crate::parse`]), the
-//!   Recipe found at its top level, in a list, in `@graph` or under
-//!   `mainEntity`. The first block that holds a Recipe wins. A block that
-//!   is not JSON is skipped, after a second try with the raw line breaks
-//!   that some sites leave inside its strings replaced.
-//! - **Microdata**, `itemscope`/`itemtype`/`itemprop` attributes on the
-//!   page's own elements, read only when no JSON-LD block holds a Recipe
-//!   (see [`microdata`]).
-//!
-//! A page with neither is [`Error::NoRecipeInPage`]. Warnings and errors
-//! name where in the page they are: `JSON-LD at line 12:
-//! @graph[1].recipeIngredient[3]`, `microdata at line 40:
-//! recipeIngredient[2]` (the Recipe item's line, then the ingredient's
-//! position among its lines).
+//! microdata. What a user sees is documented on [`parse_recipe_html`]; the
+//! tree ([`tree`]), the visible text ([`text`]) and the microdata items
+//! ([`microdata`]) are this module's parts.
 
 mod microdata;
 mod text;
@@ -33,11 +16,37 @@ use tree::Page;
 
 /// Reads the schema.org Recipe of a saved web page.
 ///
-/// The Recipe comes from the page's JSON-LD when a block holds one, else
-/// from its microdata (see the [module documentation](self)). Texts are
-/// read as the JSON-LD reader reads them: ingredient lines such as `1 1/2
-/// cups flour, sifted` are understood, and a line that cannot be is kept
-/// as written, with a [`Warning`].
+/// Recipe sites describe their recipes for search engines in one of two
+/// ways, and a page saved from a browser keeps both:
+///
+/// - **JSON-LD**, in `<script type="application/ld+json">` blocks: each
+///   block is read as a JSON-LD document (see [`crate::parse`]), the Recipe
+///   found at its top level, in a list, in `@graph` or under `mainEntity`.
+///   The first block that holds a Recipe wins. A block that is not JSON is
+///   skipped (with a warning, when no other block holds the Recipe), after
+///   a second try with the raw line breaks that some sites leave inside
+///   its strings replaced.
+/// - **Microdata**, `itemscope`/`itemtype`/`itemprop` attributes on the
+///   page's own elements, read only when no JSON-LD block holds a Recipe:
+///   the first item whose type is Recipe, its `name`, `recipeIngredient`
+///   (else `ingredients`), `recipeInstructions` (text, `HowToStep`s,
+///   `HowToSection`s) and `aggregateRating`. A property's value is a
+///   nested item when its element has `itemscope` too; else the `content`
+///   of a `<meta>`, the `datetime` of a `<time>`, and otherwise the
+///   element's visible text: `<br>` and block elements start new lines,
+///   `<script>`, `<style>` and SVG (with its titles) are not text,
+///   entities are decoded and spaces collapse within a line. An ingredient
+///   value of several lines (a `<p>` with `<br>`s, a whole `<ul>`) is one
+///   ingredient a line; an instruction value of several lines is one step
+///   a line. `itemref` is not followed.
+///
+/// Texts are then read as the JSON-LD reader reads them: ingredient lines
+/// such as `1 1/2 cups flour, sifted` are understood, and a line that
+/// cannot be is kept as written, with a [`Warning`]. Warnings and errors
+/// name where in the page they are: `JSON-LD at line 12:
+/// @graph[1].recipeIngredient[3]`, or `microdata at line 40:
+/// recipeIngredient[2]` (the Recipe item's line, then the ingredient's
+/// position among its lines).
 ///
 /// ```
 /// use recipe_diff::parse::parse_recipe_html;
