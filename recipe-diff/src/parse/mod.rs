@@ -67,8 +67,11 @@ use crate::model::{Make, Recipe};
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Warning {
-    /// JSON path of the value, such as `recipeIngredient[3]` or
-    /// `@graph[1].aggregateRating.ratingValue`.
+    /// Where the value is: its JSON path, such as `recipeIngredient[3]` or
+    /// `@graph[1].aggregateRating.ratingValue`; in a saved page, prefixed
+    /// with the place (`JSON-LD at line 12: recipeIngredient[3]`,
+    /// `microdata at line 40: recipeIngredient[2]`); in a Cooklang file,
+    /// its line (`line 7`) or metadata key (`metadata rating`).
     pub path: String,
     /// The value as written (JSON text when it is not a string).
     pub input: String,
