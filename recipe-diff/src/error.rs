@@ -38,6 +38,30 @@ pub enum Error {
     /// A JSON-LD document holds no schema.org `Recipe` node.
     #[error("no schema.org Recipe found in the JSON-LD document")]
     NoRecipe,
+    /// A saved web page holds no schema.org Recipe: none of its JSON-LD
+    /// blocks holds one and none of its microdata items is one. Read with
+    /// the `html` feature; the counts say what was searched.
+    #[error(
+        "no recipe found in the web page: {json_ld_scripts} JSON-LD block(s) and \
+         {microdata_items} microdata item(s), none a schema.org Recipe"
+    )]
+    NoRecipeInPage {
+        /// How many `<script type="application/ld+json">` blocks it has.
+        json_ld_scripts: usize,
+        /// How many microdata items (`itemscope` elements) it has.
+        microdata_items: usize,
+    },
+    /// A Cooklang document does not parse (read with the `cooklang`
+    /// feature).
+    #[error("Cooklang at line {line}, column {column}: {message}")]
+    Cooklang {
+        /// 1-based line of the first mistake.
+        line: usize,
+        /// 1-based column of that mistake, in characters.
+        column: usize,
+        /// What the Cooklang parser found wrong.
+        message: String,
+    },
     /// A diff was applied to a recipe it was not computed from.
     #[error("the diff does not fit this recipe: {0}")]
     Mismatch(String),

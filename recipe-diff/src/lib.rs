@@ -25,8 +25,9 @@
 //! ## Modules
 //!
 //! - [`model`]: [`Recipe`], [`Ingredient`], [`Step`], [`Make`];
-//! - [`parse`]: tolerant reading of the native format and schema.org JSON-LD,
-//!   with a [`Warning`] for each line kept as written rather than refused;
+//! - [`parse`]: tolerant reading of the native format and schema.org JSON-LD
+//!   (and, with features, saved web pages and Cooklang files), with a
+//!   [`Warning`] for each line kept as written rather than refused;
 //! - [`quantity`] and [`units`]: amounts, fractions, ranges and unit aliases;
 //! - [`changes`]: the [`RecipeDiff`] a diff produces;
 //! - [`diff()`] and [`apply()`]: computing and applying diffs;
@@ -53,6 +54,15 @@
 //!   the generic [`Change`](changes::Change) and [`Paired`](changes::Paired)
 //!   appear as `TextChange`, `RatingChange`, `IdChange`, `PairedIngredient`
 //!   and `PairedStep`.
+//! - `html` (off by default): saved web pages, read with
+//!   `parse::parse_recipe_html`: the schema.org Recipe of the page's JSON-LD,
+//!   else of its microdata. Adds one dependency,
+//!   [html5gum](https://docs.rs/html5gum), an HTML tokenizer with none of
+//!   its own.
+//! - `cooklang` (off by default): [Cooklang](https://cooklang.org) files,
+//!   read with `parse::parse_recipe_cooklang` through the
+//!   [cooklang](https://docs.rs/cooklang) crate, their amounts in this
+//!   crate's units so they compare with every other format's.
 //!
 //! ## Example
 //!

@@ -1,6 +1,7 @@
 //! `recipe diff ORIGINAL MAKE`: what a cook did differently.
 //!
-//! Reads both files (native JSON or schema.org JSON-LD), diffs them with
+//! Reads both files (native JSON, schema.org JSON-LD, a saved web page or
+//! Cooklang; see [`recipe_file`]), diffs them with
 //! [`recipe_diff::diff_make`] and prints one rendering. The outcome follows
 //! `diff(1)`: [`Outcome::Same`] (exit 0) when only the form differs,
 //! [`Outcome::Different`] (exit 1) otherwise; errors are exit 2.
@@ -26,9 +27,11 @@ Examples:
   recipe diff examples/data/apple-pie.json examples/data/apple-pie.make.json
   recipe diff pie.json pie.make.json --format patch > pie.patch.json")]
 pub struct DiffArgs {
-    /// The recipe as written: native JSON or schema.org Recipe JSON-LD.
+    /// The recipe as written: native JSON, schema.org Recipe JSON-LD, a
+    /// saved web page (`.html`) or Cooklang (`.cook`).
     pub original: PathBuf,
-    /// The make: the recipe as it was actually cooked.
+    /// The make: the recipe as it was actually cooked, in any of the same
+    /// formats.
     pub make: PathBuf,
     /// How to print the differences.
     #[arg(long, value_enum, default_value_t = Format::Text)]

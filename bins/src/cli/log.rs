@@ -33,8 +33,8 @@ Examples:
     git show \"$commit:./pie.json\" > \"pie.v$n.json\"; done
   recipe log $(ls -v pie.v*.json) | less -R")]
 pub struct LogArgs {
-    /// The recipe's versions, oldest first: native JSON or schema.org
-    /// Recipe JSON-LD. At least two.
+    /// The recipe's versions, oldest first: native JSON, schema.org
+    /// Recipe JSON-LD, saved web pages or Cooklang. At least two.
     #[arg(value_name = "FILE", required = true, num_args = 2..)]
     pub files: Vec<PathBuf>,
     /// How to print the history.

@@ -1,7 +1,8 @@
 //! `recipe merge BASE OURS THEIRS`: two variants of one recipe combined.
 //!
-//! Reads the three files (native JSON or schema.org JSON-LD), merges them
-//! with [`recipe_diff::merge()`] and prints the result. The outcome follows
+//! Reads the three files (native JSON, schema.org JSON-LD, saved web pages
+//! or Cooklang), merges them with [`recipe_diff::merge()`] and prints the
+//! result. The outcome follows
 //! `git merge-file`: [`Outcome::Clean`] (exit 0), [`Outcome::Conflicts`]
 //! (exit 1) when the sides change the same thing differently; errors are
 //! exit 2. With conflicts the merged recipe is still complete: every clean

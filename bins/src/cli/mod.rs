@@ -24,7 +24,9 @@ use clap::{Parser, Subcommand};
     about,
     long_about = "Structured differences between a recipe and the way it was cooked.\n\n\
                   Recipes and makes are JSON files, in the native camelCase format or as \
-                  schema.org Recipe JSON-LD.",
+                  schema.org Recipe JSON-LD, saved web pages (.html) or Cooklang files \
+                  (.cook). What a file says that cannot be understood is read around, \
+                  with a warning on standard error.",
     after_help = "Examples:\n  recipe diff examples/data/apple-pie.json examples/data/apple-pie.make.json\n  recipe log pie.v1.json pie.v2.json pie.v3.json\n  recipe merge pie.json pie.mine.json pie.yours.json\n  recipe up --data ./recipe-data --port 8080\n  recipe backup ./recipe-data recipes.sqlite3\n  recipe restore recipes.sqlite3 ./recipe-data --force\n  recipe migrate-ids --table recipes"
 )]
 pub struct Cli {

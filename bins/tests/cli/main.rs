@@ -4,6 +4,7 @@
 
 mod agreement;
 mod diff;
+mod inputs;
 mod log;
 mod merge;
 

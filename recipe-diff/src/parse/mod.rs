@@ -1,6 +1,9 @@
-//! Reading recipes and makes from JSON.
+//! Reading recipes and makes: JSON here, and with the crate's features
+//! saved web pages (`parse_recipe_html`, feature `html`) and Cooklang
+//! files (`parse_recipe_cooklang`, feature `cooklang`), which end in the
+//! same model and the same [`Warning`]s.
 //!
-//! Two formats are understood, and told apart automatically:
+//! Two JSON formats are understood, and told apart automatically:
 //!
 //! - the **native** format: camelCase `recipeName`, `ingredients`, `steps`
 //!   (see [`crate::model`]), read tolerantly: quantities as numbers or text
@@ -37,10 +40,18 @@
 //! # Ok::<(), recipe_diff::Error>(())
 //! ```
 
+#[cfg(feature = "cooklang")]
+mod cooklang_file;
+#[cfg(feature = "html")]
+mod html;
 mod ingredient_line;
 mod jsonld;
 mod native;
 
+#[cfg(feature = "cooklang")]
+pub use cooklang_file::{parse_make_cooklang, parse_recipe_cooklang};
+#[cfg(feature = "html")]
+pub use html::{looks_like_html, parse_make_html, parse_recipe_html};
 pub use ingredient_line::parse_ingredient_line;
 
 use std::fmt;
@@ -56,8 +67,11 @@ use crate::model::{Make, Recipe};
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Warning {
-    /// JSON path of the value, such as `recipeIngredient[3]` or
-    /// `@graph[1].aggregateRating.ratingValue`.
+    /// Where the value is: its JSON path, such as `recipeIngredient[3]` or
+    /// `@graph[1].aggregateRating.ratingValue`; in a saved page, prefixed
+    /// with the place (`JSON-LD at line 12: recipeIngredient[3]`,
+    /// `microdata at line 40: recipeIngredient[2]`); in a Cooklang file,
+    /// its line (`line 7`) or metadata key (`metadata rating`).
     pub path: String,
     /// The value as written (JSON text when it is not a string).
     pub input: String,
