@@ -303,6 +303,9 @@ fn common_prefix(prefixes: &Prefixes) -> String {
 }
 
 #[cfg(test)]
+mod sorted_keys_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
