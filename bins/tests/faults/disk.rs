@@ -3,10 +3,12 @@
 //! the OS error, the process neither crashes nor hangs, and once the
 //! condition clears it is ready again and stores what arrives.
 //!
-//! Tests run as root, for whom permission bits stop nothing. So a
+//! Tests run as root here, for whom permission bits stop nothing. So a
 //! read-only directory is made with the immutable attribute (`chattr +i`,
 //! which binds root too), and a full one on a small tmpfs mounted for the
-//! test and filled up. Remounting read-only is no way: the kernel refuses
+//! test and filled up. Both need root: as another user (a GitHub-hosted
+//! runner) `chattr`, `mount` and `umount` run through `sudo -n`, which
+//! such runners allow without a password. Remounting read-only is no way: the kernel refuses
 //! it (EBUSY) while SQLite holds its file open for writing. When a
 //! mechanism is not available, the test says so on stderr and uses the
 //! other one; with neither, it fails.
@@ -56,8 +58,28 @@ impl Immutable {
     }
 }
 
+/// `program`, run as root: itself when the tests run as root, else
+/// through `sudo -n` (never prompting: without sudo rights it fails, and
+/// the test says why).
+fn as_root(program: &str) -> Command {
+    static ROOT: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let root = *ROOT.get_or_init(|| {
+        Command::new("id")
+            .arg("-u")
+            .output()
+            .is_ok_and(|output| output.stdout.trim_ascii() == b"0")
+    });
+    if root {
+        Command::new(program)
+    } else {
+        let mut command = Command::new("sudo");
+        command.arg("-n").arg(program);
+        command
+    }
+}
+
 fn chattr(flag: &str, path: &Path) -> Result<(), String> {
-    let output = Command::new("chattr")
+    let output = as_root("chattr")
         .arg(flag)
         .arg(path)
         .output()
@@ -104,8 +126,9 @@ impl FullTmpfs {
     /// Mounts an 8 MiB tmpfs on `mount_point`, or says why it cannot.
     fn mount(mount_point: &Path) -> Result<FullTmpfs, String> {
         std::fs::create_dir_all(mount_point).map_err(|e| e.to_string())?;
-        let output = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", "size=8m", "recipe-faults"])
+        // World-writable, as /tmp is: `recipe up` may not run as root.
+        let output = as_root("mount")
+            .args(["-t", "tmpfs", "-o", "size=8m,mode=1777", "recipe-faults"])
             .arg(mount_point)
             .output()
             .map_err(|e| format!("cannot run mount: {e}"))?;
@@ -146,10 +169,7 @@ impl Blockade for FullTmpfs {
 impl Drop for FullTmpfs {
     fn drop(&mut self) {
         // Lazy, so a process still holding a file cannot keep it mounted.
-        let _ = Command::new("umount")
-            .arg("-l")
-            .arg(&self.mount_point)
-            .status();
+        let _ = as_root("umount").arg("-l").arg(&self.mount_point).status();
     }
 }
 
