@@ -71,33 +71,67 @@ function plural(count, one, many = `${one}s`) {
 }
 
 /** `1.5 tsp cinnamon (sifted)`. */
+// An amount as a cook writes it, as `recipe-diff`'s text rendering does:
+// `2 eggs`, not `2 unit eggs`; `1 ½ cups`, not `1.5 cup`.
+
+/** Fractions a cook reads at a glance. */
+const FRACTIONS = [[1, 2, "½"], [1, 3, "⅓"], [2, 3, "⅔"], [1, 4, "¼"], [3, 4, "¾"], [1, 8, "⅛"], [3, 8, "⅜"], [5, 8, "⅝"], [7, 8, "⅞"]];
+
+/** Unit names that only say "a count of": left out, as `2 eggs` needs none. */
+const COUNT_UNITS = new Set(["unit", "units", "each", "ea", "ea.", "whole", "count", "ct"]);
+
+/** Abbreviations that take no plural (`2 tbsp`, `2 g`). */
+const NO_PLURAL = new Set(["tsp", "tbsp", "tbs", "tbl", "kg", "mg", "ml", "cl", "dl", "oz", "lb", "pt", "qt", "gal", "pkg", "msk", "tsk", "krm", "cda", "cdta", "ltr", "el", "tl", "ss", "ts", "spsk", "cm", "mm", "fl oz", "ct", "ea", "gr", "gm"]);
+
+/** `1.5` as `1 ½`, `0.25` as `¼`; other numbers as they are, to three places. */
+function cookNumber(value) {
+  const whole = Math.floor(value);
+  const part = value - whole;
+  const glyph = FRACTIONS.find(([n, d]) => Math.abs(part - n / d) < 1e-6);
+  if (!glyph || value <= 0) return number(value, 3);
+  return whole ? `${whole} ${glyph[2]}` : glyph[2];
+}
+
+/** A unit in the plural when more than one and an English-looking word: `cups`, `pinches`. */
+function unitFor(measurement, quantity) {
+  const lower = measurement.toLowerCase();
+  const more = typeof quantity === "number" ? quantity > 1 : /\d/.test(String(quantity ?? "")) && !/^(0|1)(\.0+)?$/.test(String(quantity).trim());
+  if (!more || measurement.length < 3 || !/^[a-z ]+$/i.test(measurement) || NO_PLURAL.has(lower) || lower.endsWith("s")) return measurement;
+  return /(ch|sh|x|z)$/.test(lower) ? `${measurement}es` : `${measurement}s`;
+}
+
+/** An ingredient's amount as a cook writes it, or "" when it has none. */
+function cookAmount(ingredient) {
+  const parts = [];
+  const quantity = ingredient.quantity;
+  if (quantity !== undefined && quantity !== null) {
+    // `1 1/2` as written becomes `1 ½`, where there is a glyph.
+    const glyphs = (text) => text.replace(/\b(\d)\/(\d)\b/g, (whole, n, d) => FRACTIONS.find(([fn, fd]) => fn === Number(n) && fd === Number(d))?.[2] ?? whole);
+    parts.push(typeof quantity === "number" ? cookNumber(quantity) : glyphs(String(quantity)));
+  }
+  const measurement = (ingredient.measurement ?? "").trim();
+  if (measurement && !COUNT_UNITS.has(measurement.toLowerCase())) parts.push(unitFor(measurement, quantity));
+  return parts.join(" ");
+}
+
 function ingredientText(ingredient) {
   if (!ingredient) return "";
-  const parts = [];
-  if (ingredient.quantity !== undefined && ingredient.quantity !== null) {
-    parts.push(typeof ingredient.quantity === "number" ? number(ingredient.quantity, 3) : ingredient.quantity);
-  }
-  if (ingredient.measurement) parts.push(ingredient.measurement);
-  parts.push(ingredient.ingredientName);
-  const text = parts.join(" ");
+  const amount = cookAmount(ingredient);
+  const text = amount ? `${amount} ${ingredient.ingredientName}` : ingredient.ingredientName;
   return ingredient.note ? `${text}, ${ingredient.note}` : text;
 }
 
 /** The ingredient with the fields that differ marked. */
 function ingredientCell(ingredient, fields, side) {
   if (!ingredient) return h("span", { class: "absent" }, side === "make" ? "— not used" : "— not in the original");
-  const amount = [];
-  if (ingredient.quantity !== undefined && ingredient.quantity !== null) {
-    amount.push(typeof ingredient.quantity === "number" ? number(ingredient.quantity, 3) : ingredient.quantity);
-  }
-  if (ingredient.measurement) amount.push(ingredient.measurement);
+  const amount = cookAmount(ingredient);
   const mark = (field, text) =>
     fields.includes(field) ? h("mark", { class: side }, text) : text;
   const amountChanged = fields.includes("quantity") || fields.includes("measurement");
   return h(
     "span",
     { class: "ingredient" },
-    amount.length ? [amountChanged ? h("mark", { class: side }, amount.join(" ")) : amount.join(" "), " "] : null,
+    amount ? [amountChanged ? h("mark", { class: side }, amount) : amount, " "] : null,
     mark("ingredientName", ingredient.ingredientName),
     ingredient.note ? [", ", mark("note", ingredient.note)] : null,
   );

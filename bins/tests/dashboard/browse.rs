@@ -135,7 +135,7 @@ async fn the_dashboard_shows_recipes_makes_and_analytics() {
         .find(|row| row.contains("swapped"))
         .expect("a swapped row");
     assert!(
-        swapped.contains("2 cup buttermilk") && swapped.contains("2 cup milk"),
+        swapped.contains("2 cups buttermilk") && swapped.contains("2 cups milk"),
         "{swapped}"
     );
     assert!(
