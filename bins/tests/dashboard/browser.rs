@@ -283,6 +283,24 @@ impl Browser {
         path
     }
 
+    /// A screenshot of the page at laptop width, `height` tall (the whole
+    /// form in one picture), then the same page at phone width without
+    /// sideways scrolling; back at the tests' usual size after. Answers
+    /// the laptop screenshot's path.
+    pub(crate) async fn screenshot_then_phone(
+        &self,
+        name: &str,
+        height: u32,
+        what: &str,
+    ) -> PathBuf {
+        self.resize(1280, height).await;
+        let shot = self.screenshot(name).await;
+        self.resize(375, 812).await;
+        self.assert_no_sideways_scroll(what).await;
+        self.resize(1280, 1000).await;
+        shot
+    }
+
     /// Fails when the page is wider than the window: nothing should make a
     /// phone scroll sideways.
     pub(crate) async fn assert_no_sideways_scroll(&self, what: &str) {

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::browser::Browser;
 use crate::support::{free_port, start_up};
-use crate::{publish, wait_for_seeded_makes};
+use crate::{get_json, publish, wait_for_seeded_makes};
 
 /// The preview's changes once it says `count` (`"3 differences"`).
 async fn preview_says(browser: &Browser, count: &str) -> Vec<String> {
@@ -23,19 +23,6 @@ async fn preview_says(browser: &Browser, count: &str) -> Vec<String> {
         )
         .await;
     browser.texts("#preview .changes li.change").await
-}
-
-async fn get_json(url: &str) -> Value {
-    let response = reqwest::get(url)
-        .await
-        .unwrap_or_else(|e| panic!("{url}: {e}"));
-    assert!(
-        response.status().is_success(),
-        "{url}: {}",
-        response.status()
-    );
-    let text = response.text().await.expect("an answer body");
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{url}: {e}: {text}"))
 }
 
 /// The element that has the keyboard: its row's `data-key` and its action.
@@ -222,13 +209,9 @@ async fn makes_and_edits_through_the_dashboard_make_the_history() {
         ["with a lattice top"],
         "the new words are marked"
     );
-    browser.resize(1280, 1500).await;
-    let edit_shot = browser.screenshot("13-edit-recipe").await;
-    browser.resize(375, 812).await;
-    browser
-        .assert_no_sideways_scroll("the edit form on a phone")
+    let edit_shot = browser
+        .screenshot_then_phone("13-edit-recipe", 1500, "the edit form on a phone")
         .await;
-    browser.resize(1280, 1000).await;
     browser.click("#save").await;
     browser.wait_for_page("history", "Apple Pie: history").await;
     assert_eq!(browser.text("#notice").await, "Saved as version 2.");

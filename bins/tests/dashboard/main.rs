@@ -54,6 +54,20 @@ async fn wait_for_seeded_makes(base: &str, recipes: u64) {
     }
 }
 
+/// GETs `url` and reads its JSON answer, which must be a success.
+async fn get_json(url: &str) -> Value {
+    let response = reqwest::get(url)
+        .await
+        .unwrap_or_else(|e| panic!("{url}: {e}"));
+    assert!(
+        response.status().is_success(),
+        "{url}: {}",
+        response.status()
+    );
+    let text = response.text().await.expect("an answer body");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{url}: {e}: {text}"))
+}
+
 /// Copies a screenshot over `docs/screenshots/NAME` when
 /// `RECIPE_UPDATE_SCREENSHOTS` is set: the README and docs show these.
 fn publish(shot: &Path, name: &str) {

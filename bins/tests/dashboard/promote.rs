@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::browser::Browser;
 use crate::support::{free_port, start_up};
-use crate::{publish, wait_for_seeded_makes};
+use crate::{get_json, publish, wait_for_seeded_makes};
 
 /// Apple Pie as the seed writes it: version 1.
 fn apple_pie() -> Value {
@@ -43,19 +43,6 @@ async fn record(base: &str, recipe: i64, make: &Value) -> i64 {
     let body: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
     assert!(status.is_success(), "{status}: {body:#}");
     body["makeId"].as_i64().expect("a make id")
-}
-
-async fn get_json(url: &str) -> Value {
-    let response = reqwest::get(url)
-        .await
-        .unwrap_or_else(|e| panic!("{url}: {e}"));
-    assert!(
-        response.status().is_success(),
-        "{url}: {}",
-        response.status()
-    );
-    let text = response.text().await.expect("an answer body");
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{url}: {e}: {text}"))
 }
 
 /// The promote page's preview once it is ready: its count and its changes.
@@ -135,13 +122,9 @@ async fn makes_become_the_recipe_from_their_pages() {
     browser
         .fill("#message", "More cinnamon, no gathering")
         .await;
-    browser.resize(1280, 1300).await;
-    let take_shot = browser.screenshot("20-take-some-changes").await;
-    browser.resize(375, 812).await;
-    browser
-        .assert_no_sideways_scroll("the promote page on a phone")
+    let take_shot = browser
+        .screenshot_then_phone("20-take-some-changes", 1300, "the promote page on a phone")
         .await;
-    browser.resize(1280, 1000).await;
     browser.click("#save").await;
     browser.wait_for_page("history", "Apple Pie: history").await;
     assert_eq!(browser.text("#notice").await, "Saved as version 2.");
