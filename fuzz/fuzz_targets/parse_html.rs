@@ -9,42 +9,20 @@
 
 #![no_main]
 
+#[path = "../common/read_promises.rs"]
+mod read_promises;
+
 use libfuzzer_sys::fuzz_target;
 use recipe_diff::parse::parse_make_html;
-use recipe_diff::parse_recipe;
+
+use read_promises::check_read;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let recipe = match parse_make_html(text) {
-        Ok(parsed) => parsed.value.recipe,
-        Err(error) => {
-            assert!(
-                !error.to_string().trim().is_empty(),
-                "an empty error for {text:?}"
-            );
-            return;
-        }
-    };
-    if let Some(rating) = recipe.rating {
-        assert!(
-            (0.0..=5.0).contains(&rating),
-            "rating {rating} read from {text:?}"
-        );
-    }
-    for quantity in recipe.ingredients.iter().filter_map(|i| i.quantity) {
-        assert!(
-            quantity.low().is_finite() && quantity.high().is_finite() && quantity.low() >= 0.0,
-            "quantity {quantity:?} read from {text:?}"
-        );
-    }
-    let json = serde_json::to_string(&recipe).expect("a parsed recipe serializes");
-    match parse_recipe(&json) {
-        Ok(back) => assert_eq!(
-            back, recipe,
-            "the native JSON {json} reads back differently"
-        ),
-        Err(error) => panic!("the native JSON {json} does not read back: {error}"),
-    }
+    check_read(
+        text,
+        parse_make_html(text).map(|parsed| parsed.value.recipe),
+    );
 });
