@@ -96,7 +96,11 @@ impl RecipeServer for HttpRecipeServer {
     }
 
     async fn authorized(&self) -> bool {
-        let mut request = self.client.post(format!("{}/auth/check", self.base));
+        let mut request = self
+            .client
+            .post(format!("{}/auth/check", self.base))
+            .header("content-type", "application/json")
+            .body("{}");
         if let Some(token) = &self.token {
             request = request.bearer_auth(token);
         }

@@ -11,7 +11,7 @@ use utoipa::openapi::OpenApi;
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::ApiQuery;
+use super::extract::{ApiBody, ApiQuery};
 use super::params::{PageBody, PageQuery};
 use super::schema::{self, Status};
 use recipe_ports::records::Rejection;
@@ -30,19 +30,22 @@ pub(super) async fn healthz() -> Json<Status> {
 /// Whether the bearer token is one this server takes for writes, checked
 /// without writing anything: a sender whose writes were refused asks this
 /// until an operator has fixed its token. Always 204 on a server started
-/// without a token.
+/// without a token. It is a write in every other way (a JSON body, which
+/// it ignores, within the size limit), so it answers as writes do.
 #[utoipa::path(
     post,
     path = "/auth/check",
     operation_id = "checkToken",
     tag = "operations",
+    request_body(content = serde_json::Value, description = "Any JSON, ignored: `{}`"),
     responses(
         (status = 204, description = "The token is taken for writes"),
-        schema::TokenRefusal,
+        (status = 400, description = "The body could not be read", body = ErrorBody),
+        schema::WriteRefusal,
     ),
     security(("bearer" = []))
 )]
-pub(super) async fn check_token() -> StatusCode {
+pub(super) async fn check_token(ApiBody(_ignored): ApiBody) -> StatusCode {
     // The token layer in front of every write already decided.
     StatusCode::NO_CONTENT
 }

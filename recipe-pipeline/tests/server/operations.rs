@@ -173,3 +173,51 @@ impl RecordStore for UnavailableStore {
         down()
     }
 }
+
+#[tokio::test]
+async fn the_token_check_answers_whether_writes_would_be_taken() {
+    let server = TestServer::with_token().await;
+    let taken = server.post("/auth/check", "{}").await;
+    assert_eq!(taken.status, StatusCode::NO_CONTENT, "{}", taken.text());
+    let anonymous = server
+        .send(
+            Method::POST,
+            "/auth/check",
+            &[("content-type", "application/json")],
+            "{}",
+        )
+        .await;
+    assert_eq!(
+        anonymous.error_path(StatusCode::UNAUTHORIZED),
+        "/auth/check"
+    );
+    let wrong = server
+        .send(
+            Method::POST,
+            "/auth/check",
+            &[
+                ("content-type", "application/json"),
+                ("authorization", "Bearer not-the-token"),
+            ],
+            "{}",
+        )
+        .await;
+    assert_eq!(wrong.error_path(StatusCode::UNAUTHORIZED), "/auth/check");
+    // A write like any other: JSON only.
+    let plain = server
+        .write(
+            Method::POST,
+            "/auth/check",
+            &[("content-type", "text/plain")],
+            "{}",
+        )
+        .await;
+    assert_eq!(
+        plain.error_path(StatusCode::UNSUPPORTED_MEDIA_TYPE),
+        "/auth/check"
+    );
+    // Without a token configured, every caller's writes are taken.
+    let open = TestServer::start().await;
+    let reply = open.post("/auth/check", "{}").await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
+}
