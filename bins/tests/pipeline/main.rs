@@ -13,5 +13,6 @@ mod mixed;
 mod moto;
 mod on_moto;
 mod scenarios;
+mod stack;
 #[path = "../support/mod.rs"]
 mod support;

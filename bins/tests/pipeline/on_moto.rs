@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use aws_sdk_sqs::types::QueueAttributeName;
 use recipe_aws::sqs::QueueSettings;
-use recipe_aws::{DynamoRecordStore, S3ObjectStore, SqsQueue};
+use recipe_aws::{Aws, DynamoRecordStore, S3ObjectStore, SqsQueue};
 
 use crate::harness::{Deployment, aws_env};
 use crate::moto::{Moto, unique};
@@ -41,12 +41,26 @@ pub(crate) async fn deployment(endpoint: &str, visibility_timeout: Duration) -> 
     recipe_aws::dynamodb::create_table(&aws.dynamodb(), &table)
         .await
         .expect("the table is created");
-    let env = aws_env(endpoint, &bucket, queue.url(), dead.url(), &table);
+    deployment_on(&aws, endpoint, &bucket, queue.url(), dead.url(), &table)
+}
+
+/// A deployment on resources that exist on moto already: the binaries'
+/// environment and the readers of the bucket, the table and the
+/// dead-letter queue.
+pub(crate) fn deployment_on(
+    aws: &Aws,
+    endpoint: &str,
+    bucket: &str,
+    queue_url: &str,
+    dead_letter_url: &str,
+    table: &str,
+) -> Deployment {
+    let env = aws_env(endpoint, bucket, queue_url, dead_letter_url, table);
     let client = aws.sqs();
-    let dead_url = dead.url().to_owned();
+    let dead_url = dead_letter_url.to_owned();
     Deployment {
         env,
-        bucket: Arc::new(store),
+        bucket: Arc::new(S3ObjectStore::new(aws.s3(), bucket)),
         records: Arc::new(DynamoRecordStore::new(aws.dynamodb(), table)),
         dead_letters: Box::new(move || {
             let (client, url) = (client.clone(), dead_url.clone());

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Creates the pipeline's AWS resources in moto: the same definitions as
-# kustomize/aws/ (see kustomize/README.md), names from recipe-config.
+# the CloudFormation template deploy/aws/template.yaml, names from
+# recipe-config.
 set -euo pipefail
 
 name_of() { echo "${1##*/}"; }
