@@ -1117,4 +1117,170 @@ mod tests {
         );
         assert!(rejections[1].reason.contains("line 1"), "{rejections:?}");
     }
+
+    /// A saved page whose JSON-LD Recipe names no id, as a blog serves it.
+    const TART_PAGE: &str = r#"<!DOCTYPE html>
+<html><head><title>Lemon Tart</title>
+<script type="application/ld+json">
+{"@context": "https://schema.org", "@graph": [
+  {"@type": "WebSite", "name": "A Kitchen Blog"},
+  {"@type": "Recipe", "name": "Lemon Tart",
+   "recipeIngredient": ["1 1/2 cups flour", "3 lemons", "2 eggs"],
+   "recipeInstructions": [{"@type": "HowToStep", "text": "Make the crust."},
+                          {"@type": "HowToStep", "text": "Fill and bake."}]}
+]}
+</script></head><body><h1>Lemon Tart</h1></body></html>"#;
+
+    /// A Cooklang file without a title.
+    const TEA: &str = "Boil @water{1%l}.\nSteep @tea bags{4}, then stir in @sugar{100%g}.\n";
+
+    fn page_source(etag: &str) -> Source {
+        Source::new("bucket", "recipes/lemon-tart.html", etag)
+    }
+
+    #[tokio::test]
+    async fn a_page_from_the_bucket_without_an_id_is_one_recipe_however_often_it_comes() {
+        let store = store_with_pie().await;
+        let first = record_recipe_document(
+            &store,
+            TART_PAGE.as_bytes(),
+            DocumentFormat::Html,
+            RecipeWrite::Upsert,
+            Some(&page_source("e1")),
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(first.written, RecipeWritten::Created);
+        let version = &first.version;
+        assert_eq!(version.recipe_id, 2, "the next id after the pie's");
+        assert_eq!(version.recipe.recipe_id, Some(2));
+        assert_eq!(version.recipe.recipe_name, "Lemon Tart");
+        let names: Vec<&str> = version
+            .recipe
+            .ingredients
+            .iter()
+            .map(|i| i.ingredient_name.as_str())
+            .collect();
+        assert_eq!(names, ["flour", "lemons", "eggs"]);
+        assert_eq!(
+            version.source.as_deref(),
+            Some("s3://bucket/recipes/lemon-tart.html@e1"),
+            "the version names the object"
+        );
+
+        // Delivered again, or rewritten unchanged (a new etag): one version.
+        for etag in ["e1", "e2"] {
+            let again = record_recipe_document(
+                &store,
+                TART_PAGE.as_bytes(),
+                DocumentFormat::Html,
+                RecipeWrite::Upsert,
+                Some(&page_source(etag)),
+                None,
+            )
+            .await
+            .unwrap();
+            assert_eq!(again.written, RecipeWritten::Unchanged, "{etag}");
+            assert_eq!((again.version.recipe_id, again.version.version), (2, 1));
+        }
+        // Changed in the bucket: the same recipe's next version.
+        let changed = TART_PAGE.replace("3 lemons", "4 lemons");
+        let next = record_recipe_document(
+            &store,
+            changed.as_bytes(),
+            DocumentFormat::Html,
+            RecipeWrite::Upsert,
+            Some(&page_source("e3")),
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(next.written, RecipeWritten::NewVersion);
+        assert_eq!((next.version.recipe_id, next.version.version), (2, 2));
+        assert_eq!(store.recipes().await.unwrap().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_cooklang_file_without_a_title_is_named_by_its_key() {
+        let store = store_with_pie().await;
+        let tea = Source::new("bucket", "recipes/drinks/sweet-tea.cook", "e1");
+        let recorded = record_recipe_document(
+            &store,
+            TEA.as_bytes(),
+            DocumentFormat::Cooklang,
+            RecipeWrite::Upsert,
+            Some(&tea),
+            None,
+        )
+        .await
+        .unwrap();
+        let recipe = &recorded.version.recipe;
+        assert_eq!(recipe.recipe_name, "sweet-tea");
+        assert_eq!(recipe.recipe_id, Some(2));
+        assert_eq!(recipe.ingredients.len(), 3);
+        assert_eq!(recipe.ingredients[2].ingredient_name, "sugar");
+        // Another object is another recipe.
+        let other = Source::new("bucket", "recipes/iced-tea.cook", "e1");
+        let recorded = record_recipe_document(
+            &store,
+            TEA.as_bytes(),
+            DocumentFormat::Cooklang,
+            RecipeWrite::Upsert,
+            Some(&other),
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(recorded.version.recipe_id, 3);
+        assert_eq!(recorded.version.recipe.recipe_name, "iced-tea");
+    }
+
+    #[tokio::test]
+    async fn only_the_bucket_gives_ids_and_a_page_without_a_recipe_is_refused() {
+        let store = store_with_pie().await;
+        let anonymous = br#"{"recipeName": "Bread", "ingredients": [], "steps": []}"#;
+        let by_hand = record_recipe(&store, anonymous, RecipeWrite::Create, None, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(by_hand, IngestError::MissingRecipeId), "{by_hand}");
+        // The same JSON from the bucket is its object's recipe.
+        let bread = Source::new("bucket", "recipes/bread.json", "e1");
+        let from_bucket = record_recipe(&store, anonymous, RecipeWrite::Upsert, Some(&bread), None)
+            .await
+            .unwrap();
+        assert_eq!(from_bucket.version.recipe_id, 2);
+
+        let empty = Source::new("bucket", "recipes/empty.html", "e1");
+        let refused = record_recipe_document(
+            &store,
+            b"<html><body>no recipe here</body></html>",
+            DocumentFormat::Html,
+            RecipeWrite::Upsert,
+            Some(&empty),
+            None,
+        )
+        .await
+        .unwrap_err();
+        assert!(refused.is_refusal(), "{refused}");
+        assert_eq!(
+            store.rejections().await.unwrap()[0].source,
+            "s3://bucket/recipes/empty.html@e1"
+        );
+        // A refused document is given no id.
+        let next = store
+            .recipe_id_for_source("s3://bucket/recipes/next.cook")
+            .await
+            .unwrap();
+        assert_eq!(next, 3);
+    }
+
+    #[test]
+    fn key_stems_are_file_names_without_extensions() {
+        assert_eq!(key_stem("recipes/sweet-tea.cook"), Some("sweet-tea"));
+        assert_eq!(key_stem("tea"), Some("tea"));
+        assert_eq!(key_stem("recipes/a.b.cook"), Some("a.b"));
+        assert_eq!(key_stem("recipes/.cook"), None);
+        assert_eq!(key_stem("recipes/"), None);
+    }
 }
