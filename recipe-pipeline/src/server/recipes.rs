@@ -58,14 +58,13 @@ enum RecipeStored {
     path = "/recipes",
     operation_id = "addRecipe",
     tag = "recipes",
+    // The page and Cooklang bodies are described, not listed as content
+    // types: they are taken only with the source headers, a dependency
+    // between parts of a request that OpenAPI cannot state, so a client
+    // generated from a listing would send them where they are refused.
     request_body(
-        description = "A recipe in the native format or as schema.org JSON-LD, with its `recipeId`; with the source headers, also a saved web page or a Cooklang file, whose `recipeId` may be missing",
-        content(
-            (schema::NewRecipe = "application/json"),
-            (String = "text/html"),
-            (String = "text/x-cooklang"),
-            (String = "text/plain"),
-        ),
+        content = schema::NewRecipe,
+        description = "A recipe in the native format or as schema.org JSON-LD, with its `recipeId`. With the `X-Recipe-Source-*` headers (the sender delivering a bucket object), the body may also be a saved web page (`Content-Type: text/html`) or a Cooklang file (`text/x-cooklang` or `text/plain`), its format told by the key's extension (`.html`, `.htm`, `.cook`), and its `recipeId` may be missing: the object's recipe id is given then, the next free one the first time; without those headers a text body is a 415."
     ),
     params(MessageQuery, SourceHeaders),
     responses(
