@@ -1226,6 +1226,11 @@ impl DynamoRecordStore {
     /// counter of given ids; when a recipe posted with an id of its own
     /// is past the counter, the counter first moves up to it.
     async fn reserve_recipe_id(&self, largest: Option<i64>, location: &str) -> Result<i64> {
+        // Past the last id given, no reservation can be in range: say so
+        // before the counter moves out of `i64`.
+        if largest.is_some_and(|largest| next_recipe_id(largest).is_none()) {
+            return Err(recipe_ids_exhausted(BACKEND, location));
+        }
         let mut reserved = self.add_to_recipe_ids().await?;
         if let Some(largest) = largest
             && reserved <= largest
