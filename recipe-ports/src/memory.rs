@@ -277,6 +277,27 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn gives_no_recipe_id_past_the_last() {
+        let store = InMemoryRecordStore::new();
+        let last = RecipeVersion {
+            recipe_id: crate::records::MAX_GIVEN_RECIPE_ID,
+            version: 1,
+            recipe: Recipe::default(),
+            created_at: String::new(),
+            source: None,
+            message: None,
+            changes: 0,
+        };
+        store.put_version(&last).await.unwrap();
+        let error = store
+            .recipe_id_for_source("s3://bucket/recipes/tea.cook")
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::Refused { .. }), "{error}");
+        assert!(error.to_string().contains("recipes/tea.cook"), "{error}");
+    }
+
+    #[tokio::test]
     async fn refuses_a_version_below_one() {
         let store = InMemoryRecordStore::new();
         let version = RecipeVersion {
