@@ -109,6 +109,119 @@ async fn seeds_serves_a_dropped_make_and_resumes() {
     stop(up);
 }
 
+/// Puts `body` at `path` whole, as a cook's save does: written beside
+/// the bucket, then renamed in, so the watcher never reads half a file.
+fn drop_whole(data: &Path, path: &Path, body: &[u8]) {
+    let staged = data.join("staged");
+    std::fs::write(&staged, body).unwrap();
+    std::fs::rename(&staged, path).unwrap();
+}
+
+/// The recipe named `name` in a list of recipes.
+fn named<'a>(recipes: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    items(recipes)
+        .iter()
+        .find(|recipe| recipe["recipeName"] == name)
+        .unwrap_or_else(|| panic!("no recipe {name:?} in {recipes}"))
+}
+
+fn ingredient_names(recipe: &serde_json::Value) -> Vec<&str> {
+    items(&recipe["ingredients"])
+        .iter()
+        .filter_map(|ingredient| ingredient["ingredientName"].as_str())
+        .collect()
+}
+
+/// A saved page and a Cooklang file dropped under `recipes/` become
+/// recipes with the next integer ids; dropped again (the same bytes,
+/// rewritten, or removed and put back) they stay one recipe each, with
+/// one version; a changed file is its recipe's version 2.
+#[tokio::test]
+async fn a_dropped_page_and_cooklang_file_become_recipes_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let up = start_up(&data, port);
+    let seeded = eventually(&format!("{base}/recipes"), |v| count(v) == 3).await;
+    let seeded_ids: Vec<i64> = items(&seeded)
+        .iter()
+        .filter_map(|r| r["recipeId"].as_i64())
+        .collect();
+
+    let recipes = data.join("bucket/recipes");
+    let page = std::fs::read("tests/data/dropped/lemon-tart.html").unwrap();
+    let tea = std::fs::read_to_string("tests/data/dropped/sweet-tea.cook").unwrap();
+    drop_whole(&data, &recipes.join("lemon-tart.html"), &page);
+    drop_whole(&data, &recipes.join("sweet-tea.cook"), tea.as_bytes());
+
+    let listed = eventually(&format!("{base}/recipes"), |v| count(v) == 5).await;
+    let tart = named(&listed, "Lemon Tart");
+    let sweet_tea = named(&listed, "Sweet Tea");
+    assert_eq!(
+        ingredient_names(tart),
+        ["flour", "butter", "lemons", "eggs"],
+        "{tart}"
+    );
+    assert_eq!(ingredient_names(sweet_tea), ["water", "tea bags", "sugar"]);
+    let tart_id = tart["recipeId"].as_i64().unwrap();
+    let tea_id = sweet_tea["recipeId"].as_i64().unwrap();
+    let largest_seeded = seeded_ids.iter().copied().max().unwrap();
+    let mut given = [tart_id, tea_id];
+    given.sort_unstable();
+    assert_eq!(
+        given,
+        [largest_seeded + 1, largest_seeded + 2],
+        "the next integer ids"
+    );
+
+    // Dropped again: the same bytes over the file, then removed and put
+    // back. Neither is a new recipe or a new version.
+    drop_whole(&data, &recipes.join("lemon-tart.html"), &page);
+    std::fs::remove_file(recipes.join("sweet-tea.cook")).unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    drop_whole(&data, &recipes.join("sweet-tea.cook"), tea.as_bytes());
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let listed = get_json(&format!("{base}/recipes")).await.unwrap();
+    assert_eq!(count(&listed), 5, "{listed}");
+    for recipe_id in [tart_id, tea_id] {
+        let versions = get_json(&format!("{base}/recipes/{recipe_id}/versions"))
+            .await
+            .unwrap();
+        assert_eq!(count(&versions), 1, "recipe {recipe_id}: {versions}");
+    }
+
+    // Changed under the same key: version 2 of the same recipe.
+    let less_sugar = tea.replace("@sugar{100%g}", "@sugar{80%g}");
+    drop_whole(
+        &data,
+        &recipes.join("sweet-tea.cook"),
+        less_sugar.as_bytes(),
+    );
+    let versions = eventually(&format!("{base}/recipes/{tea_id}/versions"), |v| {
+        count(v) == 2
+    })
+    .await;
+    assert_eq!(items(&versions)[0]["version"], 2, "{versions}");
+    assert!(
+        items(&versions)[0]["source"]
+            .as_str()
+            .is_some_and(|source| source.contains("recipes/sweet-tea.cook@")),
+        "the version names the object: {versions}"
+    );
+    let latest = get_json(&format!("{base}/recipes/{tea_id}")).await.unwrap();
+    let sugar = items(&latest["ingredients"])
+        .iter()
+        .find(|i| i["ingredientName"] == "sugar")
+        .unwrap();
+    assert_eq!(sugar["quantity"].as_f64(), Some(80.0), "{latest}");
+    let listed = get_json(&format!("{base}/recipes")).await.unwrap();
+    assert_eq!(count(&listed), 5, "still one recipe each: {listed}");
+    let rejections = get_json(&format!("{base}/rejections")).await.unwrap();
+    assert_eq!(count(&rejections), 0, "{rejections}");
+    stop(up);
+}
+
 /// Copies the directory `from` into `to`, recursively.
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

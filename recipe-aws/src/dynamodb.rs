@@ -18,7 +18,7 @@ use aws_sdk_dynamodb::types::{
 use recipe_diff::Recipe;
 use recipe_ports::records::{
     Claim, LegacyMake, MakeIdentity, MakeRecord, MakeWritten, MigrationReport, RecipeVersion,
-    Rejection, VersionWritten, next_make_id,
+    Rejection, VersionWritten, next_make_id, next_recipe_id, recipe_ids_exhausted,
 };
 use recipe_ports::{AnnouncementLog, ObjectInfo, Page, PageRequest, RecordStore};
 use recipe_ports::{Error, Result};
@@ -61,6 +61,14 @@ const MAKE_SK_STEM: &str = "MAKE";
 /// The item holding a recipe's largest make id, in its partition.
 const MAKE_COUNTER_SK: &str = "MAKECOUNTER";
 const CLAIM_SK_PREFIX: &str = "CLAIM#";
+/// The partition of the counter of recipe ids given to bucket objects.
+const RECIPE_IDS_PK: &str = "RECIPEIDS";
+/// The sort key of that counter.
+const RECIPE_IDS_COUNTER_SK: &str = "COUNTER";
+/// What the partition of a bucket object's recipe id starts with.
+const SOURCE_PK_PREFIX: &str = "SOURCE#";
+/// The sort key of a bucket object's recipe id.
+const SOURCE_SK: &str = "RECIPEID";
 
 /// An id as 20 decimal digits whose string order is the ids' numeric
 /// order: the sign bit flipped turns two's complement order into unsigned
@@ -109,6 +117,22 @@ fn version_sk(version: i64) -> String {
 /// A make's sort key: its id, sortable as [`recipe_sk`]'s.
 fn make_sk(make_id: i64) -> String {
     format!("{MAKE_SK_PREFIX}{}", sortable(make_id))
+}
+
+/// The key of the item that records the recipe id given to the bucket
+/// object at `location`: a digest, so a location of any length fits in a
+/// partition key, and locations spread over partitions.
+fn source_key(location: &str) -> Item {
+    let digest = Sha256::digest(location.as_bytes());
+    key(
+        format!("{SOURCE_PK_PREFIX}{}", hex(&digest[..16])),
+        SOURCE_SK.to_owned(),
+    )
+}
+
+/// The key of the counter of recipe ids given to bucket objects.
+fn recipe_ids_counter_key() -> Item {
+    key(RECIPE_IDS_PK.to_owned(), RECIPE_IDS_COUNTER_SK.to_owned())
 }
 
 fn claim_sk(claim_key: &str) -> String {
@@ -1186,6 +1210,110 @@ impl DynamoRecordStore {
         }
     }
 
+    /// The largest recipe id stored (the last latest item of `RECIPES`,
+    /// in id order), `None` when there is none.
+    async fn largest_recipe_id(&self) -> Result<Option<i64>> {
+        let query = PageQuery {
+            forward: false,
+            ..PageQuery::new(RECIPES_PK.to_owned(), RECIPE_SK_PREFIX)
+        };
+        let items = self.table.query_page(&query, 1, |_| Ok(true)).await?;
+        items.first().map(recipe_id_of).transpose()
+    }
+
+    /// Reserves a recipe id for the bucket object at `location`, past
+    /// `largest`, the largest recipe id stored: one atomic `ADD` to the
+    /// counter of given ids; when a recipe posted with an id of its own
+    /// is past the counter, the counter first moves up to it.
+    async fn reserve_recipe_id(&self, largest: Option<i64>, location: &str) -> Result<i64> {
+        // Past the last id given, no reservation can be in range: say so
+        // before the counter moves out of `i64`.
+        if largest.is_some_and(|largest| next_recipe_id(largest).is_none()) {
+            return Err(recipe_ids_exhausted(BACKEND, location));
+        }
+        let mut reserved = self.add_to_recipe_ids().await?;
+        if let Some(largest) = largest
+            && reserved <= largest
+        {
+            self.raise_recipe_ids(largest).await?;
+            reserved = self.add_to_recipe_ids().await?;
+        }
+        // The counter only moves up from 0, so the id reserved is the one
+        // after the last; `next_recipe_id` says whether it is in range.
+        next_recipe_id(reserved - 1).ok_or_else(|| recipe_ids_exhausted(BACKEND, location))
+    }
+
+    /// `ADD last :1` on the counter of given recipe ids (created at 1 when
+    /// missing): the new value.
+    async fn add_to_recipe_ids(&self) -> Result<i64> {
+        let output = self
+            .table
+            .client
+            .update_item()
+            .table_name(&self.table.name)
+            .set_key(Some(recipe_ids_counter_key()))
+            .update_expression("ADD #last :one SET #kind = :kind")
+            .expression_attribute_names("#last", "last")
+            .expression_attribute_names("#kind", "kind")
+            .expression_attribute_values(":one", AttributeValue::N("1".to_owned()))
+            .expression_attribute_values(":kind", s("recipe id counter"))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(|e| {
+                from_sdk(
+                    BACKEND,
+                    &format!("UpdateItem (ADD) recipe id counter on {}", self.table.name),
+                    &e,
+                )
+            })?;
+        number_attribute(&output.attributes.unwrap_or_default(), "last")
+    }
+
+    /// Moves the counter of given recipe ids up to `recipe_id` unless it
+    /// is past it already.
+    async fn raise_recipe_ids(&self, recipe_id: i64) -> Result<()> {
+        let raised = self
+            .table
+            .client
+            .update_item()
+            .table_name(&self.table.name)
+            .set_key(Some(recipe_ids_counter_key()))
+            .update_expression("SET #last = :id, #kind = :kind")
+            .condition_expression("attribute_not_exists(#last) OR #last < :id")
+            .expression_attribute_names("#last", "last")
+            .expression_attribute_names("#kind", "kind")
+            .expression_attribute_values(":id", AttributeValue::N(recipe_id.to_string()))
+            .expression_attribute_values(":kind", s("recipe id counter"))
+            .send()
+            .await;
+        match raised {
+            Ok(_) => Ok(()),
+            // Past it already.
+            Err(error)
+                if error
+                    .as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Ok(())
+            }
+            Err(error) => Err(from_sdk(
+                BACKEND,
+                &format!("UpdateItem recipe id counter on {}", self.table.name),
+                &error,
+            )),
+        }
+    }
+
+    /// The recipe id recorded for the bucket object at `location`.
+    async fn recorded_recipe_id(&self, location: &str) -> Result<Option<i64>> {
+        self.table
+            .get(source_key(location))
+            .await?
+            .map(|item| number_attribute(&item, "recipeId"))
+            .transpose()
+    }
+
     /// Reserves the next make id of recipe `recipe_id` with one atomic
     /// `ADD` to its counter (created at 1 when missing); `None` once the
     /// ids run past [`recipe_ports::records::MAX_MAKE_ID`].
@@ -1795,6 +1923,40 @@ impl RecordStore for DynamoRecordStore {
         Ok(Page::from_items(makes, page_limit(page.limit), |make| {
             make.make_id
         }))
+    }
+
+    /// A `GetItem` of the location's item; when missing, a `Query` for
+    /// the largest recipe id stored, an `ADD` to the counter of given
+    /// ids, and a conditional `PutItem` of the location's item. Of two
+    /// writers racing for one location, the one whose put fails the
+    /// condition reads and answers the winner's id; its reserved id is a
+    /// gap.
+    async fn recipe_id_for_source(&self, location: &str) -> Result<i64> {
+        for _ in 0..TRANSACTION_ROUNDS {
+            if let Some(recipe_id) = self.recorded_recipe_id(location).await? {
+                return Ok(recipe_id);
+            }
+            let largest = self.largest_recipe_id().await?;
+            let recipe_id = self.reserve_recipe_id(largest, location).await?;
+            let mut item = source_key(location);
+            item.insert("kind".to_owned(), s("source"));
+            item.insert("location".to_owned(), s(location));
+            item.insert(
+                "recipeId".to_owned(),
+                AttributeValue::N(recipe_id.to_string()),
+            );
+            if self.table.put(item, true).await? {
+                return Ok(recipe_id);
+            }
+            // Another writer recorded the location first: the next round
+            // reads its id.
+        }
+        Err(Error::Unavailable {
+            backend: BACKEND,
+            message: format!(
+                "{location}: its recipe id was recorded and gone {TRANSACTION_ROUNDS} times"
+            ),
+        })
     }
 
     async fn put_rejection(&self, rejection: &Rejection) -> Result<()> {

@@ -164,6 +164,20 @@ const MIGRATIONS: &[Migration] = &[
     CREATE INDEX makes_by_version ON makes (recipe_id, recipe_version, make_id);
     ",
     ),
+    // 4: the recipe ids given to bucket objects whose documents name none
+    // (a saved page, a Cooklang file), by the object's location
+    // (`s3://bucket/key`, no etag: every version of the object is a
+    // version of its recipe). Nothing stored before had one: every recipe
+    // named its id, so there is nothing to move.
+    Migration::Sql(
+        "
+    CREATE TABLE recipe_sources (
+        location    TEXT    PRIMARY KEY,
+        recipe_id   INTEGER NOT NULL UNIQUE,
+        given_at_ms INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    ",
+    ),
 ];
 
 /// The schema version this build creates and understands (`PRAGMA

@@ -10,13 +10,15 @@
 //! `make_counters` holds each recipe's largest make id, and `make_claims`
 //! the object versions and idempotency keys that name makes. A make, its
 //! claim and its counter are written in one transaction: there is no
-//! moment when one exists without the others.
+//! moment when one exists without the others. `recipe_sources` holds the
+//! recipe ids given to bucket objects whose documents name none, by
+//! location; an id is given in the same transaction that looks for one.
 
 use async_trait::async_trait;
 use recipe_diff::Recipe;
 use recipe_ports::records::{
     Claim, LegacyMake, MakeIdentity, MakeRecord, MakeWritten, MigrationReport, RecipeVersion,
-    Rejection, VersionWritten, next_make_id,
+    Rejection, VersionWritten, next_make_id, next_recipe_id, recipe_ids_exhausted,
 };
 use recipe_ports::{Error, Page, PageRequest, RecordStore, Result};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -247,6 +249,49 @@ impl RecordStore for SqliteRecordStore {
         Ok(Page::from_items(makes, limit, |make| make.make_id))
     }
 
+    async fn recipe_id_for_source(&self, location: &str) -> Result<i64> {
+        // A redelivery, or a new version of a known object, finds its id
+        // without taking the write lock.
+        let owned = location.to_owned();
+        let recorded = self
+            .database
+            .lookup(move |connection| recorded_recipe_id(connection, &owned))
+            .await?;
+        if let Some(recipe_id) = recorded {
+            return Ok(recipe_id);
+        }
+        let location = location.to_owned();
+        self.database
+            .call(move |connection| {
+                // IMMEDIATE: the look-up, the largest id and the insert see
+                // the same tables, so two writers never give one location
+                // two ids, nor two locations one id.
+                let transaction =
+                    connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                if let Some(recipe_id) = recorded_recipe_id(&transaction, &location)? {
+                    return Ok(recipe_id);
+                }
+                let largest: i64 = transaction
+                    .prepare_cached(
+                        "SELECT max(
+                             coalesce((SELECT max(recipe_id) FROM recipes), 0),
+                             coalesce((SELECT max(recipe_id) FROM recipe_sources), 0))",
+                    )?
+                    .query_row([], |row| row.get(0))?;
+                let recipe_id = next_recipe_id(largest)
+                    .ok_or_else(|| recipe_ids_exhausted(BACKEND, &location))?;
+                transaction
+                    .prepare_cached(
+                        "INSERT INTO recipe_sources (location, recipe_id, given_at_ms)
+                         VALUES (?1, ?2, ?3)",
+                    )?
+                    .execute(params![location, recipe_id, now_ms()])?;
+                transaction.commit()?;
+                Ok(recipe_id)
+            })
+            .await
+    }
+
     async fn put_rejection(&self, rejection: &Rejection) -> Result<()> {
         let rejection = rejection.clone();
         self.database
@@ -305,6 +350,14 @@ impl RecordStore for SqliteRecordStore {
 /// follow (see [`Page::from_items`]).
 fn one_more(limit: usize) -> i64 {
     i64::try_from(limit).map_or(i64::MAX, |limit| limit.saturating_add(1))
+}
+
+/// The recipe id given to the bucket object at `location`, if any.
+fn recorded_recipe_id(connection: &Connection, location: &str) -> Result<Option<i64>, Failure> {
+    Ok(connection
+        .prepare_cached("SELECT recipe_id FROM recipe_sources WHERE location = ?1")?
+        .query_row([location], |row| row.get(0))
+        .optional()?)
 }
 
 /// A stored version read back, checked against the keys it was found by.

@@ -13,6 +13,12 @@
 //!   redelivery or a retry finds the make it created; a make posted with
 //!   neither is a new make every time (a cook may cook the same thing
 //!   twice).
+//! - A recipe is read in its [`DocumentFormat`]: JSON (native or
+//!   schema.org JSON-LD), a saved page, or Cooklang; what was read around
+//!   in it is logged. One from the bucket that names no `recipeId` (a
+//!   page, a Cooklang file) is the recipe its object's location was given
+//!   ([`RecordStore::recipe_id_for_source`]): a new version of the object
+//!   is a new version of the same recipe.
 //! - A document that came through the bucket and is refused is kept as a
 //!   [`Rejection`], so nothing the cook dropped in the bucket disappears
 //!   without a trace; a client posting by hand reads the refusal in the
@@ -20,12 +26,15 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
-use recipe_diff::{Make, Recipe, diff, diff_make, parse_make, parse_recipe};
+use recipe_diff::parse::{parse_recipe_cooklang, parse_recipe_html};
+use recipe_diff::{Make, Parsed, Recipe, diff, diff_make, parse_make, parse_recipe_with_warnings};
 use recipe_ports::records::{
     MAX_MAKE_ID, MakeIdentity, MakeRecord, MakeWritten, RecipeVersion, Rejection, VersionWritten,
     idempotency_claim, object_claim,
 };
 use recipe_ports::{Error, PageRequest, RecordStore, Source, Written};
+
+use crate::document_format::DocumentFormat;
 
 /// How a recipe write treats the id and an existing recipe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,8 +78,10 @@ pub enum IngestError {
         offset: usize,
     },
     /// A document without a `recipeId` where only the document can name
-    /// its recipe: a recipe is stored under its id (a recipe without one
-    /// could never be diffed against), and a make names its original by it.
+    /// its recipe: a recipe posted by hand is stored under its id (a
+    /// recipe without one could never be diffed against), and a make
+    /// names its original by it. (A recipe from the bucket without one is
+    /// given the id of its object.)
     #[error("recipeId: the document names no recipeId")]
     MissingRecipeId,
     /// The document's `recipeId` is not the one the request path names.
@@ -230,22 +241,59 @@ pub async fn record_recipe(
     source: Option<&Source>,
     message: Option<&str>,
 ) -> Result<RecordedRecipe, IngestError> {
-    let outcome = store_recipe(store, body, write, source, message).await;
+    record_recipe_document(store, body, DocumentFormat::Json, write, source, message).await
+}
+
+/// [`record_recipe`] for a document in `format`: JSON, a saved page or a
+/// Cooklang file.
+///
+/// A document from the bucket (`source` set) that names no `recipeId` is
+/// stored under the id its object's location was given
+/// ([`RecordStore::recipe_id_for_source`]), so the same object is always
+/// the same recipe; a Cooklang file without a title is named by its key.
+/// What was read around in the document (a line kept as written, a
+/// rating left out) is logged, one line each.
+pub async fn record_recipe_document(
+    store: &dyn RecordStore,
+    body: &[u8],
+    format: DocumentFormat,
+    write: RecipeWrite,
+    source: Option<&Source>,
+    message: Option<&str>,
+) -> Result<RecordedRecipe, IngestError> {
+    let outcome = store_recipe(store, body, format, write, source, message).await;
     refused_if_bucket(store, source, outcome).await
 }
 
 async fn store_recipe(
     store: &dyn RecordStore,
     body: &[u8],
+    format: DocumentFormat,
     write: RecipeWrite,
     source: Option<&Source>,
     message: Option<&str>,
 ) -> Result<RecordedRecipe, IngestError> {
-    let mut recipe = parse_recipe(text(body)?)?;
+    let parsed = parse_recipe_document(text(body)?, format, source)?;
+    for warning in &parsed.warnings {
+        tracing::warn!(
+            source = source.map(Source::version).as_deref().unwrap_or("request"),
+            %warning,
+            "read around part of a recipe"
+        );
+    }
+    let mut recipe = parsed.value;
     if let RecipeWrite::Replace(path) = write {
         recipe.recipe_id = Some(agreeing_id(path, recipe.recipe_id)?);
     }
-    let recipe_id = recipe.recipe_id.ok_or(IngestError::MissingRecipeId)?;
+    let recipe_id = match (recipe.recipe_id, source) {
+        (Some(recipe_id), _) => recipe_id,
+        // Read first: a document that is not a recipe is given no id.
+        (None, Some(source)) => store
+            .recipe_id_for_source(&source.location())
+            .await
+            .map_err(IngestError::Store)?,
+        (None, None) => return Err(IngestError::MissingRecipeId),
+    };
     write_version(store, recipe_id, source, message, |latest| {
         match (latest, write) {
             (Some(_), RecipeWrite::Create) => Err(IngestError::RecipeExists(recipe_id)),
@@ -533,6 +581,36 @@ fn agreeing_id(path: i64, document: Option<i64>) -> Result<i64, IngestError> {
     }
 }
 
+/// A recipe document in `format`, with the warnings about what was read
+/// around in it. A Cooklang file without a title is named by its key's
+/// file name, as the command line names it by the file's.
+fn parse_recipe_document(
+    text: &str,
+    format: DocumentFormat,
+    source: Option<&Source>,
+) -> Result<Parsed<Recipe>, IngestError> {
+    let mut parsed = match format {
+        DocumentFormat::Json => parse_recipe_with_warnings(text)?,
+        DocumentFormat::Html => parse_recipe_html(text)?,
+        DocumentFormat::Cooklang => parse_recipe_cooklang(text)?,
+    };
+    if format == DocumentFormat::Cooklang
+        && parsed.value.recipe_name.is_empty()
+        && let Some(stem) = source.and_then(|source| key_stem(&source.key))
+    {
+        parsed.value.recipe_name = stem.to_owned();
+    }
+    Ok(parsed)
+}
+
+/// The file name of `key` without its extension (`tea` for
+/// `recipes/tea.cook`), when there is one.
+fn key_stem(key: &str) -> Option<&str> {
+    let name = key.rsplit('/').next()?;
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    (!stem.is_empty()).then_some(stem)
+}
+
 fn text(body: &[u8]) -> Result<&str, IngestError> {
     std::str::from_utf8(body).map_err(|e| IngestError::NotUtf8 {
         offset: e.valid_up_to(),
@@ -649,7 +727,7 @@ mod tests {
                 .recipe
                 .ingredients[0]
                 .quantity,
-            parse_recipe(PIE).unwrap().ingredients[0].quantity
+            recipe_diff::parse_recipe(PIE).unwrap().ingredients[0].quantity
         );
     }
 
@@ -1038,5 +1116,171 @@ mod tests {
             "recipeId: the document says 2, the path says 1"
         );
         assert!(rejections[1].reason.contains("line 1"), "{rejections:?}");
+    }
+
+    /// A saved page whose JSON-LD Recipe names no id, as a blog serves it.
+    const TART_PAGE: &str = r#"<!DOCTYPE html>
+<html><head><title>Lemon Tart</title>
+<script type="application/ld+json">
+{"@context": "https://schema.org", "@graph": [
+  {"@type": "WebSite", "name": "A Kitchen Blog"},
+  {"@type": "Recipe", "name": "Lemon Tart",
+   "recipeIngredient": ["1 1/2 cups flour", "3 lemons", "2 eggs"],
+   "recipeInstructions": [{"@type": "HowToStep", "text": "Make the crust."},
+                          {"@type": "HowToStep", "text": "Fill and bake."}]}
+]}
+</script></head><body><h1>Lemon Tart</h1></body></html>"#;
+
+    /// A Cooklang file without a title.
+    const TEA: &str = "Boil @water{1%l}.\nSteep @tea bags{4}, then stir in @sugar{100%g}.\n";
+
+    fn page_source(etag: &str) -> Source {
+        Source::new("bucket", "recipes/lemon-tart.html", etag)
+    }
+
+    #[tokio::test]
+    async fn a_page_from_the_bucket_without_an_id_is_one_recipe_however_often_it_comes() {
+        let store = store_with_pie().await;
+        let first = record_recipe_document(
+            &store,
+            TART_PAGE.as_bytes(),
+            DocumentFormat::Html,
+            RecipeWrite::Upsert,
+            Some(&page_source("e1")),
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(first.written, RecipeWritten::Created);
+        let version = &first.version;
+        assert_eq!(version.recipe_id, 2, "the next id after the pie's");
+        assert_eq!(version.recipe.recipe_id, Some(2));
+        assert_eq!(version.recipe.recipe_name, "Lemon Tart");
+        let names: Vec<&str> = version
+            .recipe
+            .ingredients
+            .iter()
+            .map(|i| i.ingredient_name.as_str())
+            .collect();
+        assert_eq!(names, ["flour", "lemons", "eggs"]);
+        assert_eq!(
+            version.source.as_deref(),
+            Some("s3://bucket/recipes/lemon-tart.html@e1"),
+            "the version names the object"
+        );
+
+        // Delivered again, or rewritten unchanged (a new etag): one version.
+        for etag in ["e1", "e2"] {
+            let again = record_recipe_document(
+                &store,
+                TART_PAGE.as_bytes(),
+                DocumentFormat::Html,
+                RecipeWrite::Upsert,
+                Some(&page_source(etag)),
+                None,
+            )
+            .await
+            .unwrap();
+            assert_eq!(again.written, RecipeWritten::Unchanged, "{etag}");
+            assert_eq!((again.version.recipe_id, again.version.version), (2, 1));
+        }
+        // Changed in the bucket: the same recipe's next version.
+        let changed = TART_PAGE.replace("3 lemons", "4 lemons");
+        let next = record_recipe_document(
+            &store,
+            changed.as_bytes(),
+            DocumentFormat::Html,
+            RecipeWrite::Upsert,
+            Some(&page_source("e3")),
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(next.written, RecipeWritten::NewVersion);
+        assert_eq!((next.version.recipe_id, next.version.version), (2, 2));
+        assert_eq!(store.recipes().await.unwrap().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_cooklang_file_without_a_title_is_named_by_its_key() {
+        let store = store_with_pie().await;
+        let tea = Source::new("bucket", "recipes/drinks/sweet-tea.cook", "e1");
+        let recorded = record_recipe_document(
+            &store,
+            TEA.as_bytes(),
+            DocumentFormat::Cooklang,
+            RecipeWrite::Upsert,
+            Some(&tea),
+            None,
+        )
+        .await
+        .unwrap();
+        let recipe = &recorded.version.recipe;
+        assert_eq!(recipe.recipe_name, "sweet-tea");
+        assert_eq!(recipe.recipe_id, Some(2));
+        assert_eq!(recipe.ingredients.len(), 3);
+        assert_eq!(recipe.ingredients[2].ingredient_name, "sugar");
+        // Another object is another recipe.
+        let other = Source::new("bucket", "recipes/iced-tea.cook", "e1");
+        let recorded = record_recipe_document(
+            &store,
+            TEA.as_bytes(),
+            DocumentFormat::Cooklang,
+            RecipeWrite::Upsert,
+            Some(&other),
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(recorded.version.recipe_id, 3);
+        assert_eq!(recorded.version.recipe.recipe_name, "iced-tea");
+    }
+
+    #[tokio::test]
+    async fn only_the_bucket_gives_ids_and_a_page_without_a_recipe_is_refused() {
+        let store = store_with_pie().await;
+        let anonymous = br#"{"recipeName": "Bread", "ingredients": [], "steps": []}"#;
+        let by_hand = record_recipe(&store, anonymous, RecipeWrite::Create, None, None)
+            .await
+            .unwrap_err();
+        assert!(matches!(by_hand, IngestError::MissingRecipeId), "{by_hand}");
+        // The same JSON from the bucket is its object's recipe.
+        let bread = Source::new("bucket", "recipes/bread.json", "e1");
+        let from_bucket = record_recipe(&store, anonymous, RecipeWrite::Upsert, Some(&bread), None)
+            .await
+            .unwrap();
+        assert_eq!(from_bucket.version.recipe_id, 2);
+
+        let empty = Source::new("bucket", "recipes/empty.html", "e1");
+        let refused = record_recipe_document(
+            &store,
+            b"<html><body>no recipe here</body></html>",
+            DocumentFormat::Html,
+            RecipeWrite::Upsert,
+            Some(&empty),
+            None,
+        )
+        .await
+        .unwrap_err();
+        assert!(refused.is_refusal(), "{refused}");
+        assert_eq!(
+            store.rejections().await.unwrap()[0].source,
+            "s3://bucket/recipes/empty.html@e1"
+        );
+        // A refused document is given no id.
+        let next = store
+            .recipe_id_for_source("s3://bucket/recipes/next.cook")
+            .await
+            .unwrap();
+        assert_eq!(next, 3);
+    }
+
+    #[test]
+    fn key_stems_are_file_names_without_extensions() {
+        assert_eq!(key_stem("recipes/sweet-tea.cook"), Some("sweet-tea"));
+        assert_eq!(key_stem("tea"), Some("tea"));
+        assert_eq!(key_stem("recipes/a.b.cook"), Some("a.b"));
+        assert_eq!(key_stem("recipes/.cook"), None);
+        assert_eq!(key_stem("recipes/"), None);
     }
 }

@@ -17,6 +17,8 @@
 //!   message exactly once;
 //! - [`source_headers`]: how an object's [`recipe_ports::Source`] travels
 //!   with it from the sender to the server;
+//! - [`document_format`]: which format a bucket object's recipe is in
+//!   (JSON, a saved page, Cooklang) and the content type it is sent under;
 //! - [`server`]: the HTTP API (axum) and the dashboard over a
 //!   [`recipe_ports::RecordStore`];
 //! - [`ingest`]: what the server does with a recipe or make document:
@@ -55,6 +57,7 @@
 pub mod analytics;
 pub mod backoff;
 pub mod claim_check;
+pub mod document_format;
 pub mod ingest;
 pub mod preview;
 pub mod promote;

@@ -119,6 +119,10 @@ impl RecordStore for CachedRecipes {
         self.inner.makes_page(recipe_id, version, page).await
     }
 
+    async fn recipe_id_for_source(&self, location: &str) -> Result<i64> {
+        self.inner.recipe_id_for_source(location).await
+    }
+
     async fn put_rejection(&self, rejection: &Rejection) -> Result<()> {
         self.inner.put_rejection(rejection).await
     }
@@ -183,6 +187,9 @@ mod tests {
             page: &PageRequest<i64>,
         ) -> Result<Page<MakeRecord, i64>> {
             self.inner.makes_page(id, version, page).await
+        }
+        async fn recipe_id_for_source(&self, location: &str) -> Result<i64> {
+            self.inner.recipe_id_for_source(location).await
         }
         async fn put_rejection(&self, rejection: &Rejection) -> Result<()> {
             self.inner.put_rejection(rejection).await

@@ -357,6 +357,94 @@ pub async fn record_store(store: &dyn RecordStore) {
         ),
         "a cursor the store did not give is refused"
     );
+
+    recipe_sources(store).await;
+}
+
+/// Recipe ids given to bucket objects: one per location, past every
+/// recipe stored, never one in use, one id however many ask at once.
+/// Runs on a store holding recipes 1 and 2 and no recipe above them.
+async fn recipe_sources(store: &dyn RecordStore) {
+    let page = "s3://bucket/recipes/pancakes.html";
+    let first = store.recipe_id_for_source(page).await.unwrap();
+    assert!(first > 2, "a given id is past every stored recipe: {first}");
+    assert_eq!(
+        store.recipe_id_for_source(page).await.unwrap(),
+        first,
+        "the same location is the same recipe"
+    );
+    let cook = "s3://bucket/recipes/tea.cook";
+    let second = store.recipe_id_for_source(cook).await.unwrap();
+    assert_ne!(second, first, "another location is another recipe");
+    assert!(second > 2, "{second}");
+    assert_ne!(
+        store
+            .recipe_id_for_source("s3://other-bucket/recipes/pancakes.html")
+            .await
+            .unwrap(),
+        first,
+        "the bucket is part of the location"
+    );
+
+    // A recipe stored under a given id, and one posted with a large id of
+    // its own: later ids pass both.
+    let given = version(first, 1, "Pancakes");
+    assert_eq!(
+        store.put_version(&given).await.unwrap(),
+        VersionWritten::Created
+    );
+    assert_eq!(
+        store.put_version(&version(100, 1, "Posted")).await.unwrap(),
+        VersionWritten::Created
+    );
+    let after_posted = store
+        .recipe_id_for_source("s3://bucket/recipes/soup.cook")
+        .await
+        .unwrap();
+    assert!(
+        after_posted > 100,
+        "a given id is never one in use: {after_posted}"
+    );
+    assert_eq!(
+        store.recipe_id_for_source(page).await.unwrap(),
+        first,
+        "a location keeps its id once its recipe is stored"
+    );
+
+    // Writers racing for one new location: one id, the same for all.
+    let racers = (0..8).map(|_| store.recipe_id_for_source("s3://bucket/recipes/race.html"));
+    let ids: Vec<i64> = futures_util::future::join_all(racers)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    assert!(
+        ids.iter().all(|id| *id == ids[0]),
+        "concurrent calls for one location give one id: {ids:?}"
+    );
+    // Writers of different locations at once: different ids.
+    let locations: Vec<String> = (0..6)
+        .map(|n| format!("s3://bucket/recipes/many-{n}.cook"))
+        .collect();
+    let racers = locations
+        .iter()
+        .map(|location| store.recipe_id_for_source(location));
+    let mut ids: Vec<i64> = futures_util::future::join_all(racers)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(
+        ids.len(),
+        6,
+        "concurrent locations get distinct ids: {ids:?}"
+    );
+    assert!(
+        ids.iter().all(|id| *id > 100 && *id != after_posted),
+        "{ids:?}"
+    );
 }
 
 /// Make ids: named ids kept, the next id given atomically and past every

@@ -17,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::page::{Page, PageRequest};
 use crate::records::{
     MakeIdentity, MakeRecord, MakeWritten, RecipeVersion, Rejection, VersionWritten, next_make_id,
+    next_recipe_id, recipe_ids_exhausted,
 };
 use crate::store::RecordStore;
 
@@ -42,6 +43,8 @@ struct Contents {
     claims: BTreeMap<(i64, String), (String, i64)>,
     /// In arrival order.
     rejections: Vec<Rejection>,
+    /// Bucket object locations and the recipe ids given them.
+    recipe_sources: BTreeMap<String, i64>,
 }
 
 impl Contents {
@@ -214,6 +217,29 @@ impl RecordStore for InMemoryRecordStore {
         Ok(Page::from_items(makes, page.limit, |make| make.make_id))
     }
 
+    async fn recipe_id_for_source(&self, location: &str) -> Result<i64> {
+        let mut contents = self.contents();
+        if let Some(recipe_id) = contents.recipe_sources.get(location) {
+            return Ok(*recipe_id);
+        }
+        // Past every recipe stored and every id given, stored or not yet.
+        let largest = [
+            contents.versions.keys().next_back(),
+            contents.recipe_sources.values().max(),
+        ]
+        .into_iter()
+        .flatten()
+        .copied()
+        .max()
+        .unwrap_or(0);
+        let recipe_id =
+            next_recipe_id(largest).ok_or_else(|| recipe_ids_exhausted("memory", location))?;
+        contents
+            .recipe_sources
+            .insert(location.to_owned(), recipe_id);
+        Ok(recipe_id)
+    }
+
     async fn put_rejection(&self, rejection: &Rejection) -> Result<()> {
         self.contents().rejections.push(rejection.clone());
         Ok(())
@@ -248,6 +274,27 @@ mod tests {
     #[tokio::test]
     async fn conforms() {
         crate::conformance::record_store(&InMemoryRecordStore::new()).await;
+    }
+
+    #[tokio::test]
+    async fn gives_no_recipe_id_past_the_last() {
+        let store = InMemoryRecordStore::new();
+        let last = RecipeVersion {
+            recipe_id: crate::records::MAX_GIVEN_RECIPE_ID,
+            version: 1,
+            recipe: Recipe::default(),
+            created_at: String::new(),
+            source: None,
+            message: None,
+            changes: 0,
+        };
+        store.put_version(&last).await.unwrap();
+        let error = store
+            .recipe_id_for_source("s3://bucket/recipes/tea.cook")
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::Refused { .. }), "{error}");
+        assert!(error.to_string().contains("recipes/tea.cook"), "{error}");
     }
 
     #[tokio::test]

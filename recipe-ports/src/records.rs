@@ -79,6 +79,30 @@ pub fn next_make_id(last: i64) -> Option<i64> {
     (last < MAX_MAKE_ID).then(|| last.max(0) + 1)
 }
 
+/// The largest recipe id a store gives a bucket object
+/// ([`RecordStore::recipe_id_for_source`](crate::RecordStore::recipe_id_for_source)):
+/// 2^53 − 1, as for make ids, so every JSON reader reads it exactly.
+pub const MAX_GIVEN_RECIPE_ID: i64 = MAX_MAKE_ID;
+
+/// The recipe id a store gives a bucket object after `largest`, the
+/// largest recipe id stored or given: 1 when every stored id is below 1;
+/// `None` once [`MAX_GIVEN_RECIPE_ID`] is reached (only a recipe posted
+/// with such an id gets there).
+pub fn next_recipe_id(largest: i64) -> Option<i64> {
+    (largest < MAX_GIVEN_RECIPE_ID).then(|| largest.max(0) + 1)
+}
+
+/// The error a store answers when [`next_recipe_id`] has no id left.
+pub fn recipe_ids_exhausted(backend: &'static str, location: &str) -> Error {
+    Error::Refused {
+        backend,
+        message: format!(
+            "{location}: no recipe id is left to give: a recipe uses id {MAX_GIVEN_RECIPE_ID}; \
+             the document must name its recipeId"
+        ),
+    }
+}
+
 /// How a make to be stored is identified, so that storing it again finds
 /// the make stored the first time instead of making a second.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -129,6 +129,21 @@ pub trait RecordStore: Send + Sync {
         }
     }
 
+    /// The recipe id of the bucket object at `location` (`s3://bucket/key`,
+    /// as [`Source::location`](crate::Source::location) names it: no etag,
+    /// so every version of the object is a version of one recipe), for a
+    /// recipe document that names no `recipeId`.
+    ///
+    /// The id recorded for `location` when there is one; otherwise the
+    /// next id is given and recorded, atomically: past every recipe id
+    /// stored and every id given before, never one in use, and only
+    /// ever one per location, however many writers ask at once (the
+    /// loser of a race answers the winner's id). A store may skip an id
+    /// it reserved and did not use, never reuse one. Ids given run from 1
+    /// to [`MAX_GIVEN_RECIPE_ID`](crate::records::MAX_GIVEN_RECIPE_ID);
+    /// past it, [`Error::Refused`](crate::Error::Refused).
+    async fn recipe_id_for_source(&self, location: &str) -> Result<i64>;
+
     /// Records why a document was refused, so nothing is dropped silently.
     async fn put_rejection(&self, rejection: &Rejection) -> Result<()>;
 

@@ -180,3 +180,69 @@ fn first_version() -> RecipeVersion {
         changes: 0,
     }
 }
+
+/// A file of the first schema (the bins' legacy data directory, made by
+/// a build before make ids were integers) opens at the current schema,
+/// and its recipes keep their ids from the ids given to bucket objects.
+#[tokio::test]
+async fn an_old_file_migrates_and_gives_recipe_ids_past_its_recipes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "../bins/tests/data/legacy-data-dir/recipe.sqlite3",
+        dir.path().join(DATABASE_FILE_NAME),
+    )
+    .unwrap();
+    let found: u32 = raw(dir.path())
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .unwrap();
+    assert!(found < SCHEMA_VERSION, "the fixture is of an older schema");
+    let store = SqliteRecordStore::new(Database::open_data_dir(dir.path()).unwrap());
+    let stored = store.recipes().await.unwrap();
+    assert!(!stored.is_empty(), "the fixture's recipes are kept");
+    let largest = stored.iter().filter_map(|r| r.recipe_id).max().unwrap();
+    let given = store
+        .recipe_id_for_source("s3://local/recipes/pancakes.html")
+        .await
+        .unwrap();
+    assert!(given > largest, "{given} is past {largest}");
+    assert_eq!(
+        store
+            .recipe_id_for_source("s3://local/recipes/pancakes.html")
+            .await
+            .unwrap(),
+        given
+    );
+}
+
+/// A file of the schema just before recipe sources existed gets the
+/// table on open, keeping what it held.
+#[tokio::test]
+async fn a_file_without_recipe_sources_gets_them_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let database = Database::open_data_dir(dir.path()).unwrap();
+        SqliteRecordStore::new(database)
+            .put_version(&first_version())
+            .await
+            .unwrap();
+    }
+    raw(dir.path())
+        .execute_batch(&format!(
+            "DROP TABLE recipe_sources; PRAGMA user_version = {};",
+            SCHEMA_VERSION - 1
+        ))
+        .unwrap();
+    let store = SqliteRecordStore::new(Database::open_data_dir(dir.path()).unwrap());
+    assert_eq!(store.recipe(1).await.unwrap(), Some(pie()));
+    assert_eq!(
+        store
+            .recipe_id_for_source("s3://local/recipes/tea.cook")
+            .await
+            .unwrap(),
+        2
+    );
+    let version: u32 = raw(dir.path())
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+}

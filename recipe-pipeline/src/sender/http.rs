@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use recipe_ports::keys::KeyKind;
 use recipe_ports::{Error, Outcome, RecipeServer, Result, Submission};
 
+use crate::document_format::DocumentFormat;
 use crate::source_headers;
 
 /// How long an idle connection to the server is kept for the next
@@ -56,10 +57,14 @@ impl RecipeServer for HttpRecipeServer {
                 return Ok(Outcome::Unreadable("is not a recipe or a make".to_owned()));
             }
         };
+        // The type the bytes are in, so the server reads a page or a
+        // Cooklang file as one; it reads nothing else from the type.
+        let content_type =
+            DocumentFormat::of_object(&submission.source.key, &submission.body).content_type();
         let mut request = self
             .client
             .post(format!("{}/{path}", self.base))
-            .header("content-type", "application/json");
+            .header("content-type", content_type);
         for (name, value) in source_headers::write(&submission.source) {
             request = request.header(name, value);
         }

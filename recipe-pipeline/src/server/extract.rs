@@ -12,6 +12,7 @@ use super::AppState;
 use super::error::ApiError;
 use recipe_ports::Source;
 
+use crate::document_format::DocumentFormat;
 use crate::source_headers;
 
 /// The header a client sets so that a retried `POST` of a make finds the
@@ -146,28 +147,92 @@ impl FromRequest<AppState> for ApiBody {
         if !declares_json(request.headers()) {
             return Err(ApiError::UnsupportedMediaType);
         }
-        let limit = state.config.max_body_bytes;
-        // A body announced as too large is refused before a byte of it is
-        // read: the client, if it asked (`Expect: 100-continue`), never
-        // sends it, and the server never buffers it. Bodies without a
-        // length are counted as they arrive, below.
-        let announced = request
-            .headers()
-            .get(header::CONTENT_LENGTH)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.parse::<u64>().ok());
-        if announced.is_some_and(|length| length > limit as u64) {
-            return Err(ApiError::PayloadTooLarge { limit });
-        }
-        match Bytes::from_request(request, state).await {
-            Ok(bytes) => Ok(ApiBody(bytes)),
-            // axum's own limit (`DefaultBodyLimit`) answers 413 in plain
-            // text; we answer it in the API's shape.
-            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                Err(ApiError::PayloadTooLarge { limit })
+        read_within_limit(request, state).await.map(ApiBody)
+    }
+}
+
+/// The body of a recipe document, within the configured limit: JSON, as
+/// [`ApiBody`] takes it, or, for a document the sender delivers from the
+/// bucket (the `X-Recipe-Source-*` headers set), a saved page
+/// (`text/html`) or a Cooklang file (`text/x-cooklang`, or `text/plain`).
+pub(super) struct DocumentBody {
+    /// The bytes, unread.
+    pub(super) bytes: Bytes,
+    /// What the content type says the bytes are.
+    pub(super) declared: DocumentFormat,
+}
+
+impl FromRequest<AppState> for DocumentBody {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let declared = if declares_json(request.headers()) {
+            DocumentFormat::Json
+        } else {
+            // Text is only taken with the source headers: a browser must
+            // ask before it sends those (they are not CORS-safelisted),
+            // and without CORS it is refused, so a page on another
+            // origin cannot post text to a server without a token, as it
+            // cannot post JSON.
+            let from_bucket = source_headers::SOURCE_KEY;
+            match declared_text(request.headers()) {
+                Some(format) if request.headers().contains_key(from_bucket) => format,
+                _ => return Err(ApiError::UnsupportedMediaType),
             }
-            Err(rejection) => Err(ApiError::InvalidRequest(rejection.body_text())),
+        };
+        let bytes = read_within_limit(request, state).await?;
+        Ok(DocumentBody { bytes, declared })
+    }
+}
+
+/// The body, within the configured limit.
+async fn read_within_limit(request: Request, state: &AppState) -> Result<Bytes, ApiError> {
+    let limit = state.config.max_body_bytes;
+    // A body announced as too large is refused before a byte of it is
+    // read: the client, if it asked (`Expect: 100-continue`), never
+    // sends it, and the server never buffers it. Bodies without a
+    // length are counted as they arrive, below.
+    let announced = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    if announced.is_some_and(|length| length > limit as u64) {
+        return Err(ApiError::PayloadTooLarge { limit });
+    }
+    match Bytes::from_request(request, state).await {
+        Ok(bytes) => Ok(bytes),
+        // axum's own limit (`DefaultBodyLimit`) answers 413 in plain
+        // text; we answer it in the API's shape.
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            Err(ApiError::PayloadTooLarge { limit })
         }
+        Err(rejection) => Err(ApiError::InvalidRequest(rejection.body_text())),
+    }
+}
+
+/// The `Content-Type` without its parameters, in lowercase.
+fn content_type_essence(headers: &HeaderMap) -> Option<String> {
+    let value = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())?;
+    Some(
+        value
+            .split(';')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase(),
+    )
+}
+
+/// The text format the `Content-Type` declares: `text/html` a page,
+/// `text/x-cooklang` or `text/plain` Cooklang.
+fn declared_text(headers: &HeaderMap) -> Option<DocumentFormat> {
+    match content_type_essence(headers)?.as_str() {
+        "text/html" => Some(DocumentFormat::Html),
+        "text/x-cooklang" | "text/plain" => Some(DocumentFormat::Cooklang),
+        _ => None,
     }
 }
 
@@ -175,18 +240,9 @@ impl FromRequest<AppState> for ApiBody {
 /// (`application/ld+json` for schema.org documents), parameters such as
 /// `charset` aside.
 fn declares_json(headers: &HeaderMap) -> bool {
-    let Some(value) = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-    else {
+    let Some(essence) = content_type_essence(headers) else {
         return false;
     };
-    let essence = value
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
     essence == "application/json"
         || essence
             .strip_prefix("application/")

@@ -8,10 +8,13 @@ use recipe_diff::Recipe;
 
 use super::AppState;
 use super::error::{ApiError, ErrorBody};
-use super::extract::{ApiBody, ApiPath, ApiQuery, SourceHeaders};
+use super::extract::{ApiBody, ApiPath, ApiQuery, DocumentBody, SourceHeaders};
 use super::params::{MessageQuery, PageBody, PageQuery, RecipePath};
 use super::schema;
-use crate::ingest::{RecipeWrite, RecipeWritten, RecordedRecipe, record_recipe};
+use crate::document_format::DocumentFormat;
+use crate::ingest::{
+    RecipeWrite, RecipeWritten, RecordedRecipe, record_recipe, record_recipe_document,
+};
 
 /// The header that names the recipe's latest version after a write.
 const VERSION_HEADER: &str = "x-recipe-version";
@@ -45,13 +48,24 @@ enum RecipeStored {
 /// recipe from the bucket (the `X-Recipe-Source-*` headers are set), a
 /// recipe with that id gets a new version instead when it changed: an
 /// object changed in the bucket is an update, and a redelivery is
-/// harmless.
+/// harmless. From the bucket, the body may also be a saved web page
+/// (`text/html`) or a Cooklang file (`text/x-cooklang` or `text/plain`),
+/// its format told by the key's extension (`.html`, `.htm`, `.cook`),
+/// and a document without a `recipeId` is the recipe its object was
+/// given an id for: the next free one, the first time.
 #[utoipa::path(
     post,
     path = "/recipes",
     operation_id = "addRecipe",
     tag = "recipes",
-    request_body(content = schema::NewRecipe, description = "A recipe in the native format or as schema.org JSON-LD, with its `recipeId`"),
+    // The page and Cooklang bodies are described, not listed as content
+    // types: they are taken only with the source headers, a dependency
+    // between parts of a request that OpenAPI cannot state, so a client
+    // generated from a listing would send them where they are refused.
+    request_body(
+        content = schema::NewRecipe,
+        description = "A recipe in the native format or as schema.org JSON-LD, with its `recipeId`. With the `X-Recipe-Source-*` headers (the sender delivering a bucket object), the body may also be a saved web page (`Content-Type: text/html`) or a Cooklang file (`text/x-cooklang` or `text/plain`), its format told by the key's extension (`.html`, `.htm`, `.cook`), and its `recipeId` may be missing: the object's recipe id is given then, the next free one the first time; without those headers a text body is a 415."
+    ),
     params(MessageQuery, SourceHeaders),
     responses(
         RecipeStored,
@@ -66,14 +80,18 @@ pub(super) async fn create(
     State(state): State<AppState>,
     ApiQuery(query): ApiQuery<MessageQuery>,
     SourceHeaders(source): SourceHeaders,
-    ApiBody(body): ApiBody,
+    DocumentBody { bytes, declared }: DocumentBody,
 ) -> Result<Response, ApiError> {
     let write = match source {
         Some(_) => RecipeWrite::Upsert,
         None => RecipeWrite::Create,
     };
+    let key = source.as_ref().map(|source| source.key.as_str());
+    let format = DocumentFormat::decided(key, declared, &bytes);
     let store = state.store.as_ref();
-    let recorded = record_recipe(store, &body, write, source.as_ref(), query.message()?).await?;
+    let message = query.message()?;
+    let recorded =
+        record_recipe_document(store, &bytes, format, write, source.as_ref(), message).await?;
     Ok(respond(recorded))
 }
 

@@ -163,6 +163,9 @@ impl RecordStore for UnavailableStore {
     ) -> recipe_ports::Result<Page<MakeRecord, i64>> {
         down()
     }
+    async fn recipe_id_for_source(&self, _: &str) -> recipe_ports::Result<i64> {
+        down()
+    }
     async fn put_rejection(&self, _: &Rejection) -> recipe_ports::Result<()> {
         down()
     }

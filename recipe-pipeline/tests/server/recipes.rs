@@ -166,3 +166,75 @@ async fn path_ids_are_whole_numbers_in_range() {
         "/recipes/-9223372036854775808"
     );
 }
+
+/// The sender's headers for the object `key`, version `etag`.
+fn object_headers<'a>(
+    key: &'a str,
+    etag: &'a str,
+    content_type: &'a str,
+) -> [(&'a str, &'a str); 4] {
+    [
+        ("X-Recipe-Source-Bucket", "kitchen"),
+        ("X-Recipe-Source-Key", key),
+        ("X-Recipe-Source-Etag", etag),
+        ("content-type", content_type),
+    ]
+}
+
+#[tokio::test]
+async fn pages_and_cooklang_from_the_bucket_become_recipes_with_given_ids() {
+    let server = TestServer::start().await;
+    server.post("/recipes", body(&pie())).await;
+    let page = r#"<html><head><script type="application/ld+json">
+        {"@type": "Recipe", "name": "Lemon Tart", "recipeIngredient": ["3 lemons"]}
+        </script></head></html>"#;
+
+    // Text by hand, without the source headers, is refused as before.
+    for content_type in ["text/html", "text/x-cooklang", "text/plain"] {
+        let refused = server
+            .write(
+                Method::POST,
+                "/recipes",
+                &[("content-type", content_type)],
+                page,
+            )
+            .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{content_type}"
+        );
+    }
+
+    let headers = object_headers("recipes%2Ftart.html", "e1", "text/html; charset=utf-8");
+    let created = server.write(Method::POST, "/recipes", &headers, page).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    assert_eq!(created.headers[header::LOCATION], "/recipes/2");
+    assert_eq!(created.json()["recipeName"], "Lemon Tart");
+    let again = server.write(Method::POST, "/recipes", &headers, page).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(again.headers["x-recipe-version-written"], "false");
+    assert_eq!(again.json()["recipeId"], 2);
+
+    // The key's extension says Cooklang, whatever the type says.
+    let tea = "---\ntitle: Sweet Tea\n---\nSteep @tea bags{4} in @water{1%l}.\n";
+    let headers = object_headers("recipes%2Ftea.cook", "e1", "text/plain");
+    let created = server.write(Method::POST, "/recipes", &headers, tea).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    assert_eq!(created.json()["recipeName"], "Sweet Tea");
+    assert_eq!(created.json()["recipeId"], 3);
+
+    // A page without a recipe is the body's fault, not the server's.
+    let headers = object_headers("recipes%2Fblank.html", "e1", "text/html");
+    let refused = server
+        .write(Method::POST, "/recipes", &headers, "<p>nothing</p>")
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        refused.text()
+    );
+    let listed = server.items("/recipes").await;
+    assert_eq!(listed.as_array().unwrap().len(), 3, "{listed}");
+}
