@@ -1273,36 +1273,14 @@ impl DynamoRecordStore {
     /// Moves the counter of given recipe ids up to `recipe_id` unless it
     /// is past it already.
     async fn raise_recipe_ids(&self, recipe_id: i64) -> Result<()> {
-        let raised = self
-            .table
-            .client
-            .update_item()
-            .table_name(&self.table.name)
-            .set_key(Some(recipe_ids_counter_key()))
-            .update_expression("SET #last = :id, #kind = :kind")
-            .condition_expression("attribute_not_exists(#last) OR #last < :id")
-            .expression_attribute_names("#last", "last")
-            .expression_attribute_names("#kind", "kind")
-            .expression_attribute_values(":id", AttributeValue::N(recipe_id.to_string()))
-            .expression_attribute_values(":kind", s("recipe id counter"))
-            .send()
-            .await;
-        match raised {
-            Ok(_) => Ok(()),
-            // Past it already.
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-            {
-                Ok(())
-            }
-            Err(error) => Err(from_sdk(
-                BACKEND,
-                &format!("UpdateItem recipe id counter on {}", self.table.name),
-                &error,
-            )),
-        }
+        let what = format!("recipe id counter on {}", self.table.name);
+        self.raise_to(
+            recipe_ids_counter_key(),
+            recipe_id,
+            "recipe id counter",
+            &what,
+        )
+        .await
     }
 
     /// The recipe id recorded for the bucket object at `location`.
@@ -1356,18 +1334,26 @@ impl DynamoRecordStore {
         if make_id <= 0 {
             return Ok(());
         }
+        let what = format!("make counter of recipe {recipe_id} on {}", self.table.name);
+        self.raise_to(counter_key(recipe_id), make_id, "counter", &what)
+            .await
+    }
+
+    /// Moves the counter item at `key` (of `kind`) up to `id`, unless it is
+    /// past it already: ids given later must pass one named meanwhile.
+    async fn raise_to(&self, key: Item, id: i64, kind: &str, what: &str) -> Result<()> {
         let raised = self
             .table
             .client
             .update_item()
             .table_name(&self.table.name)
-            .set_key(Some(counter_key(recipe_id)))
+            .set_key(Some(key))
             .update_expression("SET #last = :id, #kind = :kind")
             .condition_expression("attribute_not_exists(#last) OR #last < :id")
             .expression_attribute_names("#last", "last")
             .expression_attribute_names("#kind", "kind")
-            .expression_attribute_values(":id", AttributeValue::N(make_id.to_string()))
-            .expression_attribute_values(":kind", s("counter"))
+            .expression_attribute_values(":id", AttributeValue::N(id.to_string()))
+            .expression_attribute_values(":kind", s(kind))
             .send()
             .await;
         match raised {
@@ -1380,14 +1366,7 @@ impl DynamoRecordStore {
             {
                 Ok(())
             }
-            Err(error) => Err(from_sdk(
-                BACKEND,
-                &format!(
-                    "UpdateItem make counter of recipe {recipe_id} on {}",
-                    self.table.name
-                ),
-                &error,
-            )),
+            Err(error) => Err(from_sdk(BACKEND, &format!("UpdateItem {what}"), &error)),
         }
     }
 
