@@ -34,8 +34,8 @@ use crate::request_counter::RequestCounter;
 /// (`bins/tests/faults`) failed three requests in ten: the server's quota
 /// ran dry first. So: standard mode (adaptive mode's client-side rate
 /// limiter only slows every request down after throttling, and the
-/// pipeline's work is bursty), 8 attempts with jittered exponential
-/// backoff from 100 ms to 5 s (at most about 11 s of waiting, well inside
+/// pipeline's work is bursty), 10 attempts with jittered exponential
+/// backoff from 100 ms to 5 s (at most about 21 s of waiting, well inside
 /// the operation timeout), and a quota ten times the SDK's, so tens of
 /// seconds at that error rate pass while a real outage still trips the
 /// circuit breaker and stops the retry storm. `AWS_MAX_ATTEMPTS` and
@@ -72,7 +72,7 @@ impl Default for AwsOptions {
     fn default() -> Self {
         AwsOptions {
             endpoint_url: None,
-            max_attempts: 8,
+            max_attempts: 10,
             retry_mode: RetryMode::Standard,
             retry_quota: 5000,
             initial_backoff: Duration::from_millis(100),
