@@ -128,6 +128,10 @@ pub enum IngestError {
     /// (a make named [`MAX_MAKE_ID`]).
     #[error("recipe {0} has used make id {MAX_MAKE_ID}, the last one: a make must name its makeId")]
     MakeIdsExhausted(i64),
+    /// A bucket document without a `recipeId` needs one given, and a recipe
+    /// already uses the last id that can be: the document must name its own.
+    #[error("recipeId: the document names none, and none is left to give it: {0}")]
+    RecipeIdsExhausted(Error),
     /// An `Idempotency-Key` that recorded a make was sent again with
     /// another body: a client bug, or two requests sharing a key.
     #[error(
@@ -157,9 +161,9 @@ impl IngestError {
                 Some(path.clone())
             }
             IngestError::Document(_) | IngestError::NotUtf8 { .. } => Some(".".to_owned()),
-            IngestError::MissingRecipeId | IngestError::RecipeIdMismatch { .. } => {
-                Some("recipeId".to_owned())
-            }
+            IngestError::MissingRecipeId
+            | IngestError::RecipeIdMismatch { .. }
+            | IngestError::RecipeIdsExhausted(_) => Some("recipeId".to_owned()),
             IngestError::MakeIdOutOfRange(_) => Some("makeId".to_owned()),
             IngestError::RecipeVersionOutOfRange(_) => Some("recipeVersion".to_owned()),
             IngestError::UnknownRecipe(_)
@@ -291,7 +295,13 @@ async fn store_recipe(
         (None, Some(source)) => store
             .recipe_id_for_source(&source.location())
             .await
-            .map_err(IngestError::Store)?,
+            .map_err(|error| {
+                if recipe_ports::records::is_recipe_ids_exhausted(&error) {
+                    IngestError::RecipeIdsExhausted(error)
+                } else {
+                    IngestError::Store(error)
+                }
+            })?,
         (None, None) => return Err(IngestError::MissingRecipeId),
     };
     write_version(store, recipe_id, source, message, |latest| {
@@ -1234,6 +1244,29 @@ mod tests {
         .unwrap();
         assert_eq!(recorded.version.recipe_id, 3);
         assert_eq!(recorded.version.recipe.recipe_name, "iced-tea");
+    }
+
+    #[tokio::test]
+    async fn no_id_left_to_give_is_the_documents_fault() {
+        let store = store_with_pie().await;
+        let last = format!(
+            r#"{{"recipeName": "Last", "recipeId": {}, "ingredients": [], "steps": []}}"#,
+            recipe_ports::records::MAX_GIVEN_RECIPE_ID
+        );
+        record_recipe(&store, last.as_bytes(), RecipeWrite::Create, None, None)
+            .await
+            .unwrap();
+        let anonymous = br#"{"recipeName": "Bread", "ingredients": [], "steps": []}"#;
+        let bread = Source::new("bucket", "recipes/bread.json", "e1");
+        let refused = record_recipe(&store, anonymous, RecipeWrite::Upsert, Some(&bread), None)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(refused, IngestError::RecipeIdsExhausted(_)),
+            "{refused}"
+        );
+        assert!(refused.is_refusal(), "recorded as a rejection, not retried");
+        assert_eq!(refused.json_path().as_deref(), Some("recipeId"));
     }
 
     #[tokio::test]

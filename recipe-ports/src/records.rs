@@ -92,15 +92,25 @@ pub fn next_recipe_id(largest: i64) -> Option<i64> {
     (largest < MAX_GIVEN_RECIPE_ID).then(|| largest.max(0) + 1)
 }
 
+/// What [`recipe_ids_exhausted`]'s message says, after the location.
+const RECIPE_IDS_EXHAUSTED: &str = "no recipe id is left to give";
+
 /// The error a store answers when [`next_recipe_id`] has no id left.
 pub fn recipe_ids_exhausted(backend: &'static str, location: &str) -> Error {
     Error::Refused {
         backend,
         message: format!(
-            "{location}: no recipe id is left to give: a recipe uses id {MAX_GIVEN_RECIPE_ID}; \
+            "{location}: {RECIPE_IDS_EXHAUSTED}: a recipe uses id {MAX_GIVEN_RECIPE_ID}; \
              the document must name its recipeId"
         ),
     }
+}
+
+/// Whether `error` is [`recipe_ids_exhausted`]'s: the document's fault
+/// (it must name its `recipeId`), not the store's, unlike every other
+/// [`Error::Refused`].
+pub fn is_recipe_ids_exhausted(error: &Error) -> bool {
+    matches!(error, Error::Refused { message, .. } if message.contains(RECIPE_IDS_EXHAUSTED))
 }
 
 /// How a make to be stored is identified, so that storing it again finds
@@ -432,5 +442,22 @@ mod tests {
         let new = document.replace("\"s3-0123456789abcdef\"", "7");
         assert_eq!(LegacyMake::from_document(&new).unwrap(), None);
         assert!(LegacyMake::from_document("{").is_err());
+    }
+}
+
+#[cfg(test)]
+mod recipe_id_tests {
+    use super::*;
+
+    #[test]
+    fn exhausted_recipe_ids_are_told_from_other_refusals() {
+        assert!(is_recipe_ids_exhausted(&recipe_ids_exhausted(
+            "sqlite",
+            "s3://b/recipes/x.cook"
+        )));
+        assert!(!is_recipe_ids_exhausted(&Error::Refused {
+            backend: "dynamodb",
+            message: "AccessDeniedException".to_owned(),
+        }));
     }
 }
