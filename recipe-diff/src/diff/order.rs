@@ -14,7 +14,12 @@ pub(crate) fn anchored(pairs: &[(usize, usize)]) -> Vec<bool> {
     let mut tails: Vec<usize> = Vec::new();
     let mut previous: Vec<Option<usize>> = vec![None; pairs.len()];
     for (i, &(_, make)) in pairs.iter().enumerate() {
-        let at = tails.partition_point(|&t| pairs[t].1 < make);
+        // Most pairs extend the best run so far (few items move): test
+        // that before searching.
+        let at = match tails.last() {
+            Some(&last) if pairs[last].1 >= make => tails.partition_point(|&t| pairs[t].1 < make),
+            _ => tails.len(),
+        };
         previous[i] = at.checked_sub(1).map(|p| tails[p]);
         if at == tails.len() {
             tails.push(i);

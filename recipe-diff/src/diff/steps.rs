@@ -2,6 +2,8 @@
 
 use std::collections::HashMap;
 
+use foldhash::fast::FixedState;
+use similar::algorithms::{Capture, Compact, Replace, myers};
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 use crate::changes::{EditedStep, Paired, StepChange, WordChange, WordOp};
@@ -75,20 +77,95 @@ fn ascii_step_key(text: &[u8]) -> String {
     String::from_utf8(key).unwrap_or_default()
 }
 
-/// The words of a step, folded and sorted: what similarity compares.
-type WordBag = Vec<String>;
+/// The words of a step, folded and sorted: what similarity compares. Each
+/// word is kept as a hash of its folded letters, so building a bag
+/// allocates once per step, not once per word.
+type WordBag = Vec<u64>;
 
 fn word_bag(text: &str) -> WordBag {
-    let mut words: WordBag = text
-        .split_whitespace()
-        .map(|w| {
-            w.trim_matches(|c: char| !c.is_alphanumeric())
-                .to_lowercase()
-        })
-        .filter(|w| !w.is_empty())
-        .collect();
+    let mut words: WordBag = if text.is_ascii() {
+        // The same words as below, a byte at a time: most methods are
+        // ASCII, and Unicode's whitespace and letters cost more to test.
+        text.as_bytes()
+            .split(|b| b.is_ascii_whitespace() || *b == 0x0b)
+            .filter_map(|word| {
+                let start = word.iter().position(u8::is_ascii_alphanumeric)?;
+                let end = word.iter().rposition(u8::is_ascii_alphanumeric)?;
+                Some(ascii_folded_hash(&word[start..=end]))
+            })
+            .collect()
+    } else {
+        text.split_whitespace()
+            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+            .filter(|w| !w.is_empty())
+            .map(folded_word_hash)
+            .collect()
+    };
     words.sort_unstable();
     words
+}
+
+/// FNV-1a: a multiply per byte, which for words of a few letters beats
+/// any hasher built for long keys.
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+fn fnv(hash: u64, byte: u8) -> u64 {
+    (hash ^ u64::from(byte)).wrapping_mul(FNV_PRIME)
+}
+
+/// A hash of a word as `to_lowercase` folds it, without building the
+/// folded word. Two different words share a hash with odds of about 1 in
+/// 2^64, and then only make two steps look a little more alike.
+fn folded_word_hash(word: &str) -> u64 {
+    word.chars()
+        .flat_map(char::to_lowercase)
+        .fold(FNV_OFFSET, |hash, c| {
+            let mut buffer = [0; 4];
+            c.encode_utf8(&mut buffer).bytes().fold(hash, fnv)
+        })
+}
+
+/// [`folded_word_hash`] of an ASCII word: the same hash, as UTF-8 is
+/// ASCII there.
+fn ascii_folded_hash(word: &[u8]) -> u64 {
+    word.iter().fold(FNV_OFFSET, |hash, byte| {
+        fnv(hash, byte.to_ascii_lowercase())
+    })
+}
+
+/// Each distinct step text as a small number, the same number for the same
+/// text on either side: the alignment then compares and hashes numbers,
+/// not the texts, which on a long method is most of its cost.
+fn text_ids<'a>(original: &'a [Step], make: &'a [Step]) -> (Vec<usize>, Vec<usize>) {
+    let mut ids: HashMap<&'a str, usize, FixedState> =
+        HashMap::with_capacity_and_hasher(original.len() + make.len(), FixedState::default());
+    let mut id_of = |step: &'a Step| {
+        let next = ids.len();
+        *ids.entry(step.step_text.as_str()).or_insert(next)
+    };
+    let original_ids = original.iter().map(&mut id_of).collect();
+    let make_ids = make.iter().map(&mut id_of).collect();
+    (original_ids, make_ids)
+}
+
+/// The shortest edit script from one list of text ids to the other
+/// (Myers' algorithm as published, without the heuristics `similar` adds
+/// for long texts: they rehash every id, which cost more than the whole
+/// alignment of a long method).
+fn align(original: &[usize], make: &[usize]) -> Vec<DiffOp> {
+    let mut hook = Compact::new(Replace::new(Capture::new()), original, make);
+    match myers::diff_deadline_raw(
+        &mut hook,
+        original,
+        0..original.len(),
+        make,
+        0..make.len(),
+        None,
+    ) {
+        Ok(()) => hook.into_inner().into_inner().into_ops(),
+        Err(never) => match never {},
+    }
 }
 
 /// Something derived from the text of each step alignment left unpaired
@@ -154,8 +231,10 @@ struct Hunk {
 pub(crate) enum StepDetail {
     /// Its word runs, for a reader: what [`diff`](crate::diff()) answers.
     Words,
-    /// Which step it became, and no word runs: enough for a merge, and the
-    /// word-level diff is the dearest part of pairing edits.
+    /// Which step it became, with no word runs and no restatements:
+    /// enough for a merge, which reads every step no change mentions as
+    /// kept in order (restated steps always are), and both are the dearest
+    /// parts of a diff of a long, renumbered method.
     Alignment,
 }
 
@@ -164,9 +243,8 @@ pub(crate) fn diff_steps(original: &[Step], make: &[Step], detail: StepDetail) -
     // Align the texts as written: nearly every step is unchanged, and
     // comparing them needs no folding. Only the steps left unpaired are
     // folded, and those that then agree are the same step restated.
-    let original_texts: Vec<&str> = original.iter().map(|s| s.step_text.as_str()).collect();
-    let make_texts: Vec<&str> = make.iter().map(|s| s.step_text.as_str()).collect();
-    let ops = capture_diff_slices(Algorithm::Myers, &original_texts, &make_texts);
+    let (original_ids, make_ids) = text_ids(original, make);
+    let ops = align(&original_ids, &make_ids);
 
     let mut result = StepDiff::default();
     let mut hunks: Vec<Hunk> = Vec::new();
@@ -179,10 +257,12 @@ pub(crate) fn diff_steps(original: &[Step], make: &[Step], detail: StepDetail) -
                 len,
             } => {
                 open = false;
-                for k in 0..len {
-                    let (o, m) = (old_index + k, new_index + k);
-                    if original[o] != make[m] {
-                        result.restated.push(pair(original, make, o, m));
+                if detail == StepDetail::Words {
+                    for k in 0..len {
+                        let (o, m) = (old_index + k, new_index + k);
+                        if original[o] != make[m] {
+                            result.restated.push(pair(original, make, o, m));
+                        }
                     }
                 }
             }
@@ -201,7 +281,7 @@ pub(crate) fn diff_steps(original: &[Step], make: &[Step], detail: StepDetail) -
     }
 
     let keys = Keys::new(&hunks, original, make, step_key);
-    restate_in_place(&mut hunks, &keys, original, make, &mut result);
+    restate_in_place(&mut hunks, &keys, (original, make), detail, &mut result);
     pair_moves(&mut hunks, &keys, original, make, &mut result);
     let bags = Bags::new(&hunks, original, make, word_bag);
     for hunk in &mut hunks {
@@ -252,8 +332,8 @@ fn pair(original: &[Step], make: &[Step], o: usize, m: usize) -> Paired<Step> {
 fn restate_in_place(
     hunks: &mut [Hunk],
     keys: &Keys,
-    original: &[Step],
-    make: &[Step],
+    (original, make): (&[Step], &[Step]),
+    detail: StepDetail,
     result: &mut StepDiff,
 ) {
     for hunk in hunks.iter_mut() {
@@ -271,7 +351,9 @@ fn restate_in_place(
         for &(o, m) in &pairs {
             hunk.removed.retain(|&r| r != o);
             hunk.added.retain(|&a| a != m);
-            result.restated.push(pair(original, make, o, m));
+            if detail == StepDetail::Words {
+                result.restated.push(pair(original, make, o, m));
+            }
         }
     }
 }
@@ -284,7 +366,7 @@ fn pair_moves(
     make: &[Step],
     result: &mut StepDiff,
 ) {
-    let mut added_by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut added_by_key: HashMap<&str, Vec<usize>, FixedState> = HashMap::default();
     for hunk in hunks.iter() {
         for &m in hunk.added.iter().rev() {
             added_by_key.entry(keys.make(m)).or_default().push(m);
@@ -372,7 +454,7 @@ fn pair_edits(
 /// over the words of both (Dice). Order is left to the alignment; spacing
 /// and case never count, so `Chop the onion` and `Beat the eggs` share a
 /// third, not 60% as spaces counted as words would make it.
-fn dice(a: &[String], b: &[String]) -> f32 {
+fn dice(a: &[u64], b: &[u64]) -> f32 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
@@ -557,6 +639,32 @@ mod tests {
             assert_eq!(ascii_step_key(text.as_bytes()), unicode_path, "{text:?}");
         }
         assert_eq!(step_key("Crème BRÛLÉE"), "crème brûlée");
+    }
+
+    #[test]
+    fn ascii_word_bags_are_the_unicode_bags() {
+        let unicode_bag = |text: &str| {
+            let mut words: Vec<u64> = text
+                .split_whitespace()
+                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+                .filter(|w| !w.is_empty())
+                .map(folded_word_hash)
+                .collect();
+            words.sort_unstable();
+            words
+        };
+        for text in [
+            "Bake for 20 minutes.",
+            "  (Optional) stir--gently,\tthen SERVE!  ",
+            "don't over-mix; 350°F",
+            "\u{b}Fold\u{b}in ... the \"flour\"",
+            "",
+            "---",
+        ] {
+            assert_eq!(word_bag(text), unicode_bag(text), "{text:?}");
+        }
+        assert_eq!(ascii_folded_hash(b"ONION"), folded_word_hash("onion"));
+        assert_eq!(folded_word_hash("BRÛLÉE"), folded_word_hash("brûlée"));
     }
 
     #[test]

@@ -180,16 +180,21 @@ fn placed(
 }
 
 /// For each BASE step, whether a side changed its text in substance: the
-/// steps its diff pairs as edited. Every other step the side has is kept,
-/// restated or moved, with the same text once folded, which the diff
-/// already compared.
+/// steps its diff pairs as edited. A diff pairs steps whose texts agree
+/// once folded before it looks for edits (as restated or moved), so an
+/// edited pair always differs in substance; every other step the side
+/// has is kept, restated or moved.
 fn edited_steps(base: &Recipe, diff: &RecipeDiff) -> Vec<bool> {
     let mut edited = vec![false; base.steps.len()];
     for change in &diff.steps {
         if let StepChange::Edited(step) = change
             && let Some(slot) = edited.get_mut(step.original_index)
         {
-            *slot = !same_step_text(&step.original.step_text, &step.make.step_text);
+            debug_assert!(!same_step_text(
+                &step.original.step_text,
+                &step.make.step_text
+            ));
+            *slot = true;
         }
     }
     edited
