@@ -20,6 +20,7 @@ use recipe_embedded::{
     Database, LocalBucket, QueueConfig, SqliteAnnouncementLog, SqliteQueue, SqliteRecordStore,
 };
 use recipe_pipeline::recipe_cache::CachedRecipes;
+use recipe_pipeline::retention;
 use recipe_pipeline::sender::{Sender, SenderConfig};
 use recipe_pipeline::server::{AppState, ServerConfig};
 use recipe_pipeline::watcher::{WatchMode, Watcher, WatcherConfig};
@@ -27,8 +28,12 @@ use recipe_ports::memory::InMemoryRecordStore;
 use recipe_ports::records::MigrationReport;
 use recipe_ports::{AnnouncementLog, DeadLetters, ObjectStore, Queue, RecipeServer, RecordStore};
 use tokio::sync::OnceCell;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 
-use crate::config::{BackendArgs, BackendChoice, BucketBackend, QueueBackend, RecordsBackend};
+use crate::config::{
+    BackendArgs, BackendChoice, BucketBackend, QueueBackend, RecordsBackend, RetentionArgs,
+};
 
 /// Names of the embedded backends when none are configured.
 const EMBEDDED_QUEUE: &str = "claims";
@@ -248,6 +253,49 @@ impl Assembly {
     pub async fn server_state(&self, config: ServerConfig) -> Result<AppState> {
         let records = CachedRecipes::new(self.records().await?, RECIPE_CACHE_TIME);
         Ok(AppState::new(Arc::new(records), config))
+    }
+
+    /// The retention sweep (see [`recipe_pipeline::retention`]) running
+    /// until `shutdown`, as a task; a task that ends at once when `args`
+    /// keep everything, as they do unless an operator sets them.
+    pub async fn retention(
+        &self,
+        args: &RetentionArgs,
+        shutdown: CancellationToken,
+    ) -> Result<JoinHandle<()>> {
+        let policy = args.policy();
+        if policy.keeps_everything() {
+            return Ok(tokio::spawn(async {}));
+        }
+        if self.choice.records == RecordsBackend::Memory {
+            tracing::warn!(
+                "retention is set, but records in memory are never kept past the process"
+            );
+            return Ok(tokio::spawn(async {}));
+        }
+        let records = self.records().await?;
+        let dead_letters = match policy.dead_letters {
+            Some(_) if self.choice.queue == QueueBackend::Sqs => {
+                tracing::warn!(
+                    "--keep-dead-letters does nothing on SQS: the dead-letter queue's own \
+                     retention applies (the stack's DeadLetterRetentionSeconds)"
+                );
+                None
+            }
+            Some(_) => Some(self.dead_letters().await?),
+            None => None,
+        };
+        let every = args.retention_sweep_every;
+        Ok(tokio::spawn(async move {
+            retention::run(
+                records.as_ref(),
+                dead_letters.as_deref(),
+                policy,
+                every,
+                shutdown,
+            )
+            .await;
+        }))
     }
 
     // ---- what the binaries report ----

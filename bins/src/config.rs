@@ -1,11 +1,13 @@
 //! Configuration shared by every binary: one set of names, as flags with
 //! environment fallbacks.
 
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
 use axum::http::{HeaderValue, Uri};
+use recipe_pipeline::retention::Retention;
 use recipe_ports::keys::Prefixes;
 
 /// Where the pipeline keeps things: the embedded backends in a directory,
@@ -224,6 +226,60 @@ pub struct TimeoutArgs {
     /// start its next request, before it is closed without an answer.
     #[arg(long, env = "RECIPE_HEADER_READ_TIMEOUT", value_parser = duration, default_value = "30s")]
     pub header_read_timeout: Duration,
+}
+
+/// How long each kind of data is kept (see
+/// [`recipe_pipeline::retention`]). Every default keeps it for ever: a
+/// cook's history is the product, and setting one of these is the only way
+/// anything recorded is ever deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::Args)]
+pub struct RetentionArgs {
+    /// Delete makes recorded longer ago than this (`2years`, `18months`,
+    /// `90days`); unset keeps every make.
+    #[arg(long, env = "RECIPE_KEEP_MAKES", value_parser = age)]
+    pub keep_makes: Option<Duration>,
+    /// Keep this many of each recipe's newest versions, and every version
+    /// a kept make was cooked from; delete the others. Unset keeps every
+    /// version.
+    #[arg(long, env = "RECIPE_KEEP_VERSIONS")]
+    pub keep_versions: Option<NonZeroUsize>,
+    /// Delete rejections recorded longer ago than this; unset keeps them.
+    #[arg(long, env = "RECIPE_KEEP_REJECTIONS", value_parser = age)]
+    pub keep_rejections: Option<Duration>,
+    /// Delete dead letters first sent longer ago than this; unset keeps
+    /// them. On SQS the queue's own retention applies instead (the stack's
+    /// `DeadLetterRetentionSeconds`).
+    #[arg(long, env = "RECIPE_KEEP_DEAD_LETTERS", value_parser = age)]
+    pub keep_dead_letters: Option<Duration>,
+    /// How often the retention sweep runs, when any of the above is set.
+    #[arg(long, env = "RECIPE_RETENTION_SWEEP_EVERY", value_parser = duration, default_value = "1h")]
+    pub retention_sweep_every: Duration,
+}
+
+impl RetentionArgs {
+    /// The policy these settings make.
+    pub fn policy(&self) -> Retention {
+        Retention {
+            makes: self.keep_makes,
+            versions: self.keep_versions,
+            rejections: self.keep_rejections,
+            dead_letters: self.keep_dead_letters,
+        }
+    }
+}
+
+/// Reads how long something is kept (`2years`, `90days`): longer than
+/// zero, which would delete everything at once.
+pub fn age(text: &str) -> Result<Duration, String> {
+    humantime::parse_duration(text)
+        .map_err(|e| format!("{text:?} is not an age such as 2years or 90days: {e}"))
+        .and_then(|age| {
+            if age.is_zero() {
+                Err(format!("{text:?}: keeping something for no time deletes it at once; leave the setting out to keep everything"))
+            } else {
+                Ok(age)
+            }
+        })
 }
 
 /// Reads a duration such as `30s`, `1m 30s` or `500ms` from the command

@@ -350,3 +350,58 @@ async fn an_old_data_directory_keeps_every_make_with_an_integer_id() {
     assert_eq!(again, pie);
     stop(up);
 }
+
+#[tokio::test]
+async fn retention_set_by_an_operator_deletes_what_is_older_and_keeps_recipes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+
+    // A first run, keeping everything: the seeded makes and a refused
+    // document are recorded.
+    let up = start_up(&data, port);
+    eventually(&format!("{base}/recipes/2/makes"), |v| count(v) == 2).await;
+    std::fs::write(data.join("bucket/makes/broken.json"), "{ not json").unwrap();
+    eventually(&format!("{base}/rejections"), |v| count(v) == 1).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    stop(up);
+
+    // Run again with makes and rejections kept for one second: the sweep
+    // deletes them; the recipes stay.
+    let up = support::Running(
+        up_command(&data, port)
+            .args([
+                "--keep-makes",
+                "1s",
+                "--keep-rejections",
+                "1s",
+                "--retention-sweep-every",
+                "200ms",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    eventually(&format!("{base}/recipes/2/makes"), |v| count(v) == 0).await;
+    eventually(&format!("{base}/recipes/1/makes"), |v| count(v) == 0).await;
+    eventually(&format!("{base}/rejections"), |v| count(v) == 0).await;
+    let recipes = get_json(&format!("{base}/recipes")).await.unwrap();
+    assert_eq!(count(&recipes), 3, "recipes are never swept: {recipes}");
+    stop(up);
+}
+
+#[test]
+fn a_retention_of_no_time_is_refused_with_the_way_out() {
+    let output = Command::new(env!("CARGO_BIN_EXE_recipe"))
+        .args(["up", "--keep-makes", "0s"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("keeping something for no time deletes it at once"),
+        "{stderr}"
+    );
+}

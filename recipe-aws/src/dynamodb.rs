@@ -11,8 +11,8 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, AttributeValue, BillingMode, Delete, KeySchemaElement, KeyType,
-    KeysAndAttributes, Put, PutRequest, ReturnValue, ScalarAttributeType, TableStatus,
+    AttributeDefinition, AttributeValue, BillingMode, Delete, DeleteRequest, KeySchemaElement,
+    KeyType, KeysAndAttributes, Put, PutRequest, ReturnValue, ScalarAttributeType, TableStatus,
     TransactWriteItem, Update, WriteRequest,
 };
 use recipe_diff::Recipe;
@@ -664,12 +664,17 @@ impl Table {
                 .query()
                 .table_name(&self.name)
                 .consistent_read(true)
-                .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
                 .expression_attribute_values(":pk", s(query.pk.as_str()))
                 .expression_attribute_values(":prefix", s(query.sk_prefix))
                 .scan_index_forward(query.forward)
                 .limit(limit)
                 .set_exclusive_start_key(start.take());
+            request = match &query.up_to {
+                None => request.key_condition_expression("pk = :pk AND begins_with(sk, :prefix)"),
+                Some(last) => request
+                    .key_condition_expression("pk = :pk AND sk BETWEEN :prefix AND :last")
+                    .expression_attribute_values(":last", s(last.as_str())),
+            };
             if let Some(filter) = &query.filter {
                 request = request.filter_expression(filter.expression);
                 for (name, value) in &filter.values {
@@ -747,17 +752,40 @@ impl Table {
     /// Puts `items`, 25 a request, sending unprocessed items (throttling)
     /// again after a backoff. No two items may share a key.
     async fn batch_put(&self, items: Vec<Item>) -> Result<()> {
-        for chunk in items.chunks(BATCH_WRITE_LIMIT) {
-            let mut pending = chunk
-                .iter()
-                .map(|item| {
-                    let put = PutRequest::builder()
-                        .set_item(Some(item.clone()))
-                        .build()
-                        .map_err(|e| refused(BACKEND, e))?;
-                    Ok(WriteRequest::builder().put_request(put).build())
-                })
-                .collect::<Result<Vec<_>>>()?;
+        let requests = items
+            .into_iter()
+            .map(|item| {
+                let put = PutRequest::builder()
+                    .set_item(Some(item))
+                    .build()
+                    .map_err(|e| refused(BACKEND, e))?;
+                Ok(WriteRequest::builder().put_request(put).build())
+            })
+            .collect::<Result<Vec<_>>>()?;
+        self.batch_write(requests).await
+    }
+
+    /// Deletes the items at `keys`, 25 a request, as [`Table::batch_put`]
+    /// puts; a key with no item is no failure. No two keys may be equal.
+    async fn batch_delete(&self, keys: Vec<Item>) -> Result<()> {
+        let requests = keys
+            .into_iter()
+            .map(|key| {
+                let delete = DeleteRequest::builder()
+                    .set_key(Some(key))
+                    .build()
+                    .map_err(|e| refused(BACKEND, e))?;
+                Ok(WriteRequest::builder().delete_request(delete).build())
+            })
+            .collect::<Result<Vec<_>>>()?;
+        self.batch_write(requests).await
+    }
+
+    /// Sends `requests` 25 a BatchWriteItem, sending the unprocessed part
+    /// (throttling) again after a backoff.
+    async fn batch_write(&self, requests: Vec<WriteRequest>) -> Result<()> {
+        for chunk in requests.chunks(BATCH_WRITE_LIMIT) {
+            let mut pending = chunk.to_vec();
             let mut rounds = BatchRounds::new("BatchWriteItem", &self.name);
             loop {
                 let output = self
@@ -833,6 +861,9 @@ struct PageQuery {
     /// Sort-key order when `true`, the reverse otherwise.
     forward: bool,
     filter: Option<Filter>,
+    /// Only sort keys up to this one (it starts with `sk_prefix`): the key
+    /// condition stops the read there, where a filter would read on.
+    up_to: Option<String>,
 }
 
 impl PageQuery {
@@ -845,6 +876,7 @@ impl PageQuery {
             after: None,
             forward: true,
             filter: None,
+            up_to: None,
         }
     }
 }
@@ -1979,6 +2011,88 @@ impl RecordStore for DynamoRecordStore {
                 .collect(),
             next: page.next,
         })
+    }
+
+    async fn delete_makes(&self, recipe_id: i64, make_ids: &[i64]) -> Result<u64> {
+        let wanted: HashSet<i64> = make_ids.iter().copied().collect();
+        let make_keys: Vec<Item> = wanted
+            .iter()
+            .map(|&make_id| key(recipe_pk(recipe_id), make_sk(make_id)))
+            .collect();
+        // Read first, to answer how many there were.
+        let found = self.table.batch_get(make_keys).await?;
+        // The claims that name them: every claim of the recipe is read,
+        // which a sweep does once per recipe, not once per make.
+        let claims = self
+            .table
+            .query_page(
+                &PageQuery::new(recipe_pk(recipe_id), CLAIM_SK_PREFIX),
+                usize::MAX,
+                |item| Ok(number_attribute(item, "makeId").is_ok_and(|id| wanted.contains(&id))),
+            )
+            .await?;
+        let deleted = found.len() as u64;
+        // Claims first: a claim without its make would answer a redelivery
+        // with a make that is not there, a make without its claim is only
+        // a make that a replay could record again.
+        self.table
+            .batch_delete(claims.iter().map(key_of).collect())
+            .await?;
+        self.table
+            .batch_delete(found.iter().map(key_of).collect())
+            .await?;
+        Ok(deleted)
+    }
+
+    async fn delete_versions(&self, recipe_id: i64, versions: &[i64]) -> Result<u64> {
+        if let Some(latest) = self.latest_version(recipe_id).await?
+            && versions.contains(&latest.version)
+        {
+            return Err(Error::Refused {
+                backend: BACKEND,
+                message: format!(
+                    "version {} is recipe {recipe_id}'s latest: it is kept",
+                    latest.version
+                ),
+            });
+        }
+        let unique: HashSet<i64> = versions.iter().copied().collect();
+        let found = self
+            .table
+            .batch_get(
+                unique
+                    .into_iter()
+                    .map(|version| key(recipe_pk(recipe_id), version_sk(version)))
+                    .collect(),
+            )
+            .await?;
+        let deleted = found.len() as u64;
+        self.table
+            .batch_delete(found.iter().map(key_of).collect())
+            .await?;
+        Ok(deleted)
+    }
+
+    async fn delete_rejections_before(&self, rejected_before: &str) -> Result<u64> {
+        // Rejections sort by their time, so the old ones are the first of
+        // the partition.
+        // A rejection's sort key is `REJECTION#<rejectedAt>#<digest>`, so
+        // every one at the cutoff or later sorts past this bare one.
+        let cutoff = format!("{REJECTION_SK_PREFIX}{rejected_before}");
+        let query = PageQuery {
+            up_to: Some(cutoff),
+            ..PageQuery::new(REJECTIONS_PK.to_owned(), REJECTION_SK_PREFIX)
+        };
+        let mut old = Vec::new();
+        self.table
+            .query_page(&query, usize::MAX, |item| {
+                old.push(key_of(item));
+                Ok(false)
+            })
+            .await?;
+        let deleted = old.len() as u64;
+        self.table.batch_delete(old).await?;
+        Ok(deleted)
     }
 }
 

@@ -16,7 +16,7 @@
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 use std::pin::pin;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
 use recipe_ports::{DeadLetters, Delivery, Queue};
@@ -333,6 +333,22 @@ impl DeadLetters for SqliteQueue {
     async fn dead_letter(&self, body: &str, reason: &str) -> Result<()> {
         self.send_with_reason(body, reason).await
     }
+
+    async fn expire(&self, sent_before: SystemTime) -> Result<u64> {
+        // A message moved here keeps the time it was first sent, as SQS
+        // keeps its first enqueue time: that is what retention counts from.
+        let cutoff = sent_before.duration_since(UNIX_EPOCH).map_or(0, |since| {
+            i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
+        });
+        let queue = self.name.clone();
+        self.database
+            .call(move |connection| {
+                Ok(connection
+                    .prepare_cached("DELETE FROM messages WHERE queue = ?1 AND sent_at_ms < ?2")?
+                    .execute(params![queue, cutoff])? as u64)
+            })
+            .await
+    }
 }
 
 #[async_trait]
@@ -479,5 +495,25 @@ mod tests {
         assert!(SqliteQueue::new(database.clone(), "", QueueConfig::default()).is_err());
         let long = QueueConfig::new(Duration::from_secs(13 * 60 * 60));
         assert!(SqliteQueue::new(database, "work", long).is_err());
+    }
+
+    #[tokio::test]
+    async fn dead_letters_expire_by_when_they_were_first_sent() {
+        let dir = tempfile::tempdir().unwrap();
+        let database = Database::open_data_dir(dir.path()).unwrap();
+        let dlq = SqliteQueue::new(database.clone(), "dlq", QueueConfig::default()).unwrap();
+        let work = SqliteQueue::new(database, "work", QueueConfig::default()).unwrap();
+        dlq.dead_letter("{}", "gave up").await.unwrap();
+        work.send_batch(&["{}".to_owned()]).await.unwrap();
+        let before = SystemTime::now() - Duration::from_secs(60);
+        assert_eq!(dlq.expire(before).await.unwrap(), 0, "a newer letter stays");
+        let after = SystemTime::now() + Duration::from_secs(1);
+        assert_eq!(dlq.expire(after).await.unwrap(), 1);
+        assert!(dlq.dead_letters().await.unwrap().is_empty());
+        assert_eq!(
+            work.dead_letters().await.unwrap().len(),
+            1,
+            "only the dead-letter queue's own messages go"
+        );
     }
 }

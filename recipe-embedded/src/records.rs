@@ -344,6 +344,77 @@ impl RecordStore for SqliteRecordStore {
             next: page.next,
         })
     }
+
+    async fn delete_makes(&self, recipe_id: i64, make_ids: &[i64]) -> Result<u64> {
+        let make_ids = make_ids.to_vec();
+        self.database
+            .call(move |connection| {
+                // One transaction: a make never goes without its claims.
+                let transaction = connection.transaction()?;
+                let mut deleted = 0;
+                for make_id in make_ids {
+                    deleted += transaction
+                        .prepare_cached("DELETE FROM makes WHERE recipe_id = ?1 AND make_id = ?2")?
+                        .execute(params![recipe_id, make_id])?
+                        as u64;
+                    transaction
+                        .prepare_cached(
+                            "DELETE FROM make_claims WHERE recipe_id = ?1 AND make_id = ?2",
+                        )?
+                        .execute(params![recipe_id, make_id])?;
+                }
+                transaction.commit()?;
+                Ok(deleted)
+            })
+            .await
+    }
+
+    async fn delete_versions(&self, recipe_id: i64, versions: &[i64]) -> Result<u64> {
+        let versions = versions.to_vec();
+        self.database
+            .call(move |connection| {
+                // IMMEDIATE: the latest read is still the latest when the
+                // others go.
+                let transaction =
+                    connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let latest: Option<i64> = transaction
+                    .prepare_cached("SELECT version FROM recipes WHERE recipe_id = ?1")?
+                    .query_row([recipe_id], |row| row.get(0))
+                    .optional()?;
+                if let Some(latest) = latest.filter(|latest| versions.contains(latest)) {
+                    return Err(Error::Refused {
+                        backend: BACKEND,
+                        message: format!(
+                            "version {latest} is recipe {recipe_id}'s latest: it is kept"
+                        ),
+                    }
+                    .into());
+                }
+                let mut deleted = 0;
+                for version in versions {
+                    deleted += transaction
+                        .prepare_cached(
+                            "DELETE FROM recipe_versions WHERE recipe_id = ?1 AND version = ?2",
+                        )?
+                        .execute(params![recipe_id, version])?
+                        as u64;
+                }
+                transaction.commit()?;
+                Ok(deleted)
+            })
+            .await
+    }
+
+    async fn delete_rejections_before(&self, rejected_before: &str) -> Result<u64> {
+        let rejected_before = rejected_before.to_owned();
+        self.database
+            .call(move |connection| {
+                Ok(connection
+                    .prepare_cached("DELETE FROM rejections WHERE rejected_at < ?1")?
+                    .execute([rejected_before])? as u64)
+            })
+            .await
+    }
 }
 
 /// The rows a page of `limit` reads: one more, to learn whether more

@@ -130,6 +130,19 @@ impl RecordStore for CachedRecipes {
     async fn rejections_page(&self, page: &PageRequest<String>) -> Result<Page<Rejection, String>> {
         self.inner.rejections_page(page).await
     }
+
+    async fn delete_makes(&self, recipe_id: i64, make_ids: &[i64]) -> Result<u64> {
+        self.inner.delete_makes(recipe_id, make_ids).await
+    }
+
+    async fn delete_versions(&self, recipe_id: i64, versions: &[i64]) -> Result<u64> {
+        // The latest is never deleted, so what is cached stays true.
+        self.inner.delete_versions(recipe_id, versions).await
+    }
+
+    async fn delete_rejections_before(&self, rejected_before: &str) -> Result<u64> {
+        self.inner.delete_rejections_before(rejected_before).await
+    }
 }
 
 #[cfg(test)]
@@ -199,6 +212,15 @@ mod tests {
             page: &PageRequest<String>,
         ) -> Result<Page<Rejection, String>> {
             self.inner.rejections_page(page).await
+        }
+        async fn delete_makes(&self, recipe_id: i64, make_ids: &[i64]) -> Result<u64> {
+            self.inner.delete_makes(recipe_id, make_ids).await
+        }
+        async fn delete_versions(&self, recipe_id: i64, versions: &[i64]) -> Result<u64> {
+            self.inner.delete_versions(recipe_id, versions).await
+        }
+        async fn delete_rejections_before(&self, rejected_before: &str) -> Result<u64> {
+            self.inner.delete_rejections_before(rejected_before).await
         }
     }
 

@@ -359,6 +359,97 @@ pub async fn record_store(store: &dyn RecordStore) {
     );
 
     recipe_sources(store).await;
+    retention(store, &rejections).await;
+}
+
+/// What a retention policy deletes, and what it never does: a recipe's
+/// latest version, or a make id given again. Runs on a store holding
+/// `rejections` (times 12:00:01 to 12:00:03) and no recipe 40 or 41.
+async fn retention(store: &dyn RecordStore, rejections: &[Rejection]) {
+    for number in 1..=3 {
+        let written = store
+            .put_version(&version(40, number, &format!("Stew {number}")))
+            .await
+            .unwrap();
+        assert_eq!(written, VersionWritten::Created);
+    }
+    assert!(
+        matches!(
+            store.delete_versions(40, &[2, 3]).await,
+            Err(crate::Error::Refused { .. })
+        ),
+        "the latest version is never deleted"
+    );
+    assert!(
+        store.recipe_version(40, 2).await.unwrap().is_some(),
+        "a refused deletion deletes nothing"
+    );
+    assert_eq!(store.delete_versions(40, &[1, 9]).await.unwrap(), 1);
+    assert!(store.recipe_version(40, 1).await.unwrap().is_none());
+    let left: Vec<i64> = store
+        .versions(40, &PageRequest::first(10))
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .map(|v| v.version)
+        .collect();
+    assert_eq!(left, [3, 2]);
+    assert_eq!(
+        store.put_version(&version(40, 4, "Stew 4")).await.unwrap(),
+        VersionWritten::Created,
+        "the next version follows the latest, old ones deleted or not"
+    );
+
+    let claim = object_claim(&Source::new("bucket", "makes/stew.json", "e1"));
+    let stew = || make(41, "stew", "2026-11-25T10:00:00Z");
+    let claimed = created(
+        store
+            .put_make(&MakeIdentity::Claimed(claim.clone()), &stew())
+            .await
+            .unwrap(),
+        "a claimed make",
+    );
+    let next = created(
+        store.put_make(&MakeIdentity::Next, &stew()).await.unwrap(),
+        "a make",
+    );
+    assert_eq!((claimed.make_id, next.make_id), (1, 2));
+    assert_eq!(store.delete_makes(41, &[1, 99]).await.unwrap(), 1);
+    assert!(store.make(41, 1).await.unwrap().is_none());
+    let kept: Vec<i64> = store
+        .makes(41)
+        .await
+        .unwrap()
+        .iter()
+        .map(|m| m.make_id)
+        .collect();
+    assert_eq!(kept, [2]);
+    let again = created(
+        store
+            .put_make(&MakeIdentity::Claimed(claim), &stew())
+            .await
+            .unwrap(),
+        "a deleted make's document again: its claim went with it",
+    );
+    assert_eq!(again.make_id, 3, "a deleted make's id is never given again");
+
+    assert_eq!(
+        store
+            .delete_rejections_before("2026-11-22T12:00:02Z")
+            .await
+            .unwrap(),
+        1,
+        "rejections before the cutoff, not at it"
+    );
+    assert_eq!(store.rejections().await.unwrap(), rejections[1..]);
+    let page = store.rejections_page(&PageRequest::first(1)).await.unwrap();
+    assert_eq!(page.items, rejections[1..2]);
+    let rest = store
+        .rejections_page(&PageRequest::after(5, page.next))
+        .await
+        .unwrap();
+    assert_eq!(rest.items, rejections[2..]);
 }
 
 /// Recipe ids given to bucket objects: one per location, past every

@@ -33,7 +33,8 @@ pub struct InMemoryRecordStore {
 #[derive(Debug, Default)]
 struct Contents {
     /// By recipe id, so listing gives them in id order as the port
-    /// promises; each recipe's versions in order, version `n` at `n - 1`.
+    /// promises; each recipe's versions in ascending order (with gaps
+    /// where a retention policy deleted old ones).
     versions: BTreeMap<i64, Vec<RecipeVersion>>,
     /// Per recipe, makes by id.
     makes: BTreeMap<i64, BTreeMap<i64, MakeRecord>>,
@@ -43,6 +44,10 @@ struct Contents {
     claims: BTreeMap<(i64, String), (String, i64)>,
     /// In arrival order.
     rejections: Vec<Rejection>,
+    /// How many rejections were deleted from the front of `rejections`:
+    /// a cursor counts from the first ever recorded, so deleting old ones
+    /// moves no reader's place.
+    rejections_deleted: usize,
     /// Bucket object locations and the recipe ids given them.
     recipe_sources: BTreeMap<String, i64>,
 }
@@ -88,7 +93,8 @@ impl RecordStore for InMemoryRecordStore {
         }
         let mut contents = self.contents();
         let versions = contents.versions.entry(version.recipe_id).or_default();
-        if versions.len() as i64 + 1 != version.version {
+        let next = versions.last().map_or(1, |latest| latest.version + 1);
+        if version.version != next {
             return Ok(VersionWritten::Taken);
         }
         versions.push(version.clone());
@@ -105,15 +111,14 @@ impl RecordStore for InMemoryRecordStore {
     }
 
     async fn recipe_version(&self, recipe_id: i64, version: i64) -> Result<Option<RecipeVersion>> {
-        let index = usize::try_from(version.saturating_sub(1)).ok();
-        Ok(self
-            .contents()
-            .versions
-            .get(&recipe_id)
-            .zip(index)
-            .and_then(|(versions, index)| versions.get(index))
-            .filter(|stored| stored.version == version)
-            .cloned())
+        let contents = self.contents();
+        let Some(versions) = contents.versions.get(&recipe_id) else {
+            return Ok(None);
+        };
+        Ok(versions
+            .binary_search_by_key(&version, |stored| stored.version)
+            .ok()
+            .map(|index| versions[index].clone()))
     }
 
     async fn versions(
@@ -246,7 +251,8 @@ impl RecordStore for InMemoryRecordStore {
     }
 
     async fn rejections_page(&self, page: &PageRequest<String>) -> Result<Page<Rejection, String>> {
-        // The cursor is the position of the next rejection to read.
+        // The cursor is the number of the next rejection to read, counted
+        // from the first ever recorded.
         let from = match &page.after {
             None => 0,
             Some(cursor) => cursor.parse::<usize>().map_err(|_| Error::InvalidCursor {
@@ -254,16 +260,62 @@ impl RecordStore for InMemoryRecordStore {
             })?,
         };
         let contents = self.contents();
+        let deleted = contents.rejections_deleted;
         let items: Vec<Rejection> = contents
             .rejections
             .iter()
-            .skip(from)
+            .skip(from.saturating_sub(deleted))
             .take(page.limit)
             .cloned()
             .collect();
-        let end = from + items.len();
-        let next = (end < contents.rejections.len()).then(|| end.to_string());
+        let end = from.max(deleted) + items.len();
+        let next = (end < deleted + contents.rejections.len()).then(|| end.to_string());
         Ok(Page { items, next })
+    }
+
+    async fn delete_makes(&self, recipe_id: i64, make_ids: &[i64]) -> Result<u64> {
+        let mut contents = self.contents();
+        let mut deleted = 0;
+        if let Some(makes) = contents.makes.get_mut(&recipe_id) {
+            for make_id in make_ids {
+                deleted += u64::from(makes.remove(make_id).is_some());
+            }
+        }
+        contents.claims.retain(|(claim_recipe, _), (_, make_id)| {
+            *claim_recipe != recipe_id || !make_ids.contains(make_id)
+        });
+        Ok(deleted)
+    }
+
+    async fn delete_versions(&self, recipe_id: i64, versions: &[i64]) -> Result<u64> {
+        let mut contents = self.contents();
+        let Some(stored) = contents.versions.get_mut(&recipe_id) else {
+            return Ok(0);
+        };
+        if let Some(latest) = stored.last().map(|latest| latest.version)
+            && versions.contains(&latest)
+        {
+            return Err(Error::Refused {
+                backend: "memory",
+                message: format!("version {latest} is recipe {recipe_id}'s latest: it is kept"),
+            });
+        }
+        let before = stored.len();
+        stored.retain(|version| !versions.contains(&version.version));
+        Ok((before - stored.len()) as u64)
+    }
+
+    async fn delete_rejections_before(&self, rejected_before: &str) -> Result<u64> {
+        let mut contents = self.contents();
+        // Rejections arrive in time order, so the old ones are the first.
+        let old = contents
+            .rejections
+            .iter()
+            .take_while(|rejection| rejection.rejected_at.as_str() < rejected_before)
+            .count();
+        contents.rejections.drain(..old);
+        contents.rejections_deleted += old;
+        Ok(old as u64)
     }
 }
 

@@ -1,7 +1,7 @@
 //! The queue ports: claim checks between the watcher and the sender, and
 //! the dead-letter queue for what cannot be processed.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 
@@ -58,4 +58,13 @@ pub trait Queue: Send + Sync {
 pub trait DeadLetters: Send + Sync {
     /// Puts `body` on the dead-letter queue, noting `reason`.
     async fn dead_letter(&self, body: &str, reason: &str) -> Result<()>;
+
+    /// Deletes the dead letters first sent before `sent_before`, for a
+    /// retention policy, and answers how many. A queue that expires its
+    /// messages itself (SQS, after the queue's retention period) deletes
+    /// nothing here.
+    async fn expire(&self, sent_before: SystemTime) -> Result<u64> {
+        let _ = sent_before;
+        Ok(0)
+    }
 }

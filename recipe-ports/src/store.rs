@@ -152,6 +152,24 @@ pub trait RecordStore: Send + Sync {
     /// did not give it).
     async fn rejections_page(&self, page: &PageRequest<String>) -> Result<Page<Rejection, String>>;
 
+    /// Deletes makes of a recipe with the identity claims that name them,
+    /// for a retention policy; makes that are not there are skipped.
+    /// Their ids are never given again: the recipe's count of ids keeps
+    /// them. Answers how many makes were deleted.
+    async fn delete_makes(&self, recipe_id: i64, make_ids: &[i64]) -> Result<u64>;
+
+    /// Deletes versions of a recipe, for a retention policy; versions that
+    /// are not there are skipped. A recipe always keeps its latest
+    /// version: asking to delete it is [`Error::Refused`](crate::Error::Refused)
+    /// and deletes nothing. Answers how many versions were deleted.
+    async fn delete_versions(&self, recipe_id: i64, versions: &[i64]) -> Result<u64>;
+
+    /// Deletes the rejections recorded before `rejected_before` (RFC 3339
+    /// with milliseconds, UTC: the form rejections record their time in,
+    /// so the two compare as text), for a retention policy. Answers how
+    /// many were deleted.
+    async fn delete_rejections_before(&self, rejected_before: &str) -> Result<u64>;
+
     /// Every recorded rejection, oldest first.
     async fn rejections(&self) -> Result<Vec<Rejection>> {
         let mut all = Vec::new();

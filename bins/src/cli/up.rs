@@ -19,7 +19,7 @@ use recipe_pipeline::watcher::{WatchMode, WatcherConfig};
 use recipe_ports::PageRequest;
 
 use crate::assembly::{Assembly, MAX_RECEIVES};
-use crate::config::{BackendArgs, LogFormat, TimeoutArgs};
+use crate::config::{BackendArgs, LogFormat, RetentionArgs, TimeoutArgs};
 use crate::services::sender::SUBMIT_TIMEOUT;
 use crate::services::server::api_token;
 
@@ -52,6 +52,9 @@ pub struct UpArgs {
     /// How long the API waits for slow clients.
     #[command(flatten)]
     pub timeouts: TimeoutArgs,
+    /// How long what is recorded is kept: for ever unless set.
+    #[command(flatten)]
+    pub retention: RetentionArgs,
 }
 
 /// The documents a first run starts with, as (key, body).
@@ -161,6 +164,9 @@ async fn up(args: &UpArgs) -> Result<()> {
         )
         .await?;
     let sending = tokio::spawn(sender.run(shutdown.clone()));
+    let sweeping = assembly
+        .retention(&args.retention, shutdown.clone())
+        .await?;
 
     println!("recipe up: the pipeline is running.");
     println!("  dashboard and API  {url}/");
@@ -182,9 +188,13 @@ async fn up(args: &UpArgs) -> Result<()> {
     if let Some(migrated) = assembly.migrated() {
         println!("  migrated this data directory: {migrated}");
     }
+    let retention = args.retention.policy();
+    if !retention.keeps_everything() {
+        println!("  retention          {retention} (older is deleted)");
+    }
     println!("Press Ctrl-C to stop.");
 
-    let (served, _, _) = tokio::join!(server, watching, sending);
+    let (served, _, _, _) = tokio::join!(server, watching, sending, sweeping);
     served
         .context("the server task failed")?
         .context("the server failed")?;

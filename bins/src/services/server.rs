@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use recipe_pipeline::server::{ApiToken, DEFAULT_MAX_BODY_BYTES, ServerConfig, serve};
 
 use crate::assembly::Assembly;
-use crate::config::{BackendArgs, CorsArgs, LogFormat, TimeoutArgs};
+use crate::config::{BackendArgs, CorsArgs, LogFormat, RetentionArgs, TimeoutArgs};
 
 /// Serve the recipe API: recipes, makes and their differences.
 #[derive(Debug, clap::Parser)]
@@ -39,6 +39,9 @@ pub struct ServerArgs {
 
     #[command(flatten)]
     cors: CorsArgs,
+
+    #[command(flatten)]
+    retention: RetentionArgs,
 
     /// Log format: text for people, json for log collectors.
     #[arg(long, env = "RECIPE_LOG_FORMAT", value_enum, default_value = "text")]
@@ -74,9 +77,13 @@ pub async fn run(args: ServerArgs) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let shutdown = crate::shutdown::on_signal();
+    let sweeping = assembly
+        .retention(&args.retention, shutdown.clone())
+        .await?;
     serve(listener, state, shutdown.cancelled_owned())
         .await
         .context("the server failed")?;
+    sweeping.await.context("the retention sweep failed")?;
     assembly.log_requests();
     tracing::info!("stopped");
     Ok(())

@@ -175,6 +175,15 @@ impl RecordStore for UnavailableStore {
     ) -> recipe_ports::Result<Page<Rejection, String>> {
         down()
     }
+    async fn delete_makes(&self, _: i64, _: &[i64]) -> recipe_ports::Result<u64> {
+        down()
+    }
+    async fn delete_versions(&self, _: i64, _: &[i64]) -> recipe_ports::Result<u64> {
+        down()
+    }
+    async fn delete_rejections_before(&self, _: &str) -> recipe_ports::Result<u64> {
+        down()
+    }
 }
 
 #[tokio::test]
