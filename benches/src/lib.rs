@@ -59,7 +59,7 @@ macro_rules! fixture {
 }
 
 /// Every named fixture, smallest first.
-pub const FIXTURES: [Fixture; 4] = [
+pub const FIXTURES: [Fixture; 5] = [
     fixture!(
         "small",
         "Apple Pie: 3 ingredients, 3 steps; a respelled name, a unit restatement, a skipped step, a new rating"
@@ -71,6 +71,10 @@ pub const FIXTURES: [Fixture; 4] = [
     fixture!(
         "scaled",
         "The typical curry made at double size: every amount times two"
+    ),
+    fixture!(
+        "web",
+        "A recipe page's shape, 16 labelled BBC Food ingredient lines and 6 long steps; the first ingredient dropped, step 2 extended"
     ),
     fixture!(
         "large",
@@ -120,6 +124,7 @@ mod tests {
         assert_eq!(size("small"), (3, 3));
         assert_eq!(size("typical"), (12, 10));
         assert_eq!(size("scaled"), (12, 10));
+        assert_eq!(size("web"), (16, 6));
         assert_eq!(size("large"), (40, 1000));
     }
 }

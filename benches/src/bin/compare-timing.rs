@@ -5,9 +5,13 @@
 //! cargo run --release -p recipe-benches --bin compare-timing -- --list
 //! ```
 //!
-//! `benches/compare/run` calls this, then `deepdiff_bench.py` and
-//! `jsondiffpatch_bench.mjs` with the same files and the same iteration
-//! scheme, and prints the ratios. For each fixture it times four things:
+//! `benches/compare/run` calls this, then again with `--peer palim` and
+//! `--peer json-patch` (the Rust peers, timed by this same program), then
+//! `deepdiff_bench.py` and `jsondiffpatch_bench.mjs` with the same files and
+//! the same iteration scheme, and prints the ratios. A peer is timed on
+//! what a user with two files pays: both documents into
+//! [`serde_json::Value`] and its diff. For each fixture it times four
+//! things of ours:
 //! parse+diff (what a user with two files pays), diff alone on parsed
 //! recipes, parse alone (both documents), and both documents into
 //! `serde_json::Value` (the floor).
@@ -19,10 +23,11 @@
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 use recipe_diff::{diff, parse_recipe};
 use serde_json::{Value, json};
 
@@ -41,11 +46,115 @@ struct Args {
     /// Least milliseconds one timed batch lasts.
     #[arg(long, default_value_t = 10)]
     batch_ms: u64,
+    /// Time this peer instead of recipe-diff.
+    #[arg(long)]
+    peer: Option<Peer>,
     /// Folder holding `<name>.original.json` and `<name>.make.json`.
     #[arg(default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"))]
     fixtures: PathBuf,
     /// Fixtures to time; all of them when none is named.
     names: Vec<String>,
+}
+
+/// The Rust peers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Peer {
+    /// palim 0.3: jsondiffpatch's algorithm in Rust, arrays keyed (here by
+    /// ingredient name and step text, the closest it comes to knowing what
+    /// an item is) with moves.
+    Palim,
+    /// The json-patch crate's `diff`: RFC 6902 operations, arrays by
+    /// position.
+    JsonPatch,
+}
+
+impl Peer {
+    fn name(self) -> &'static str {
+        match self {
+            Peer::Palim => "palim",
+            Peer::JsonPatch => "json-patch",
+        }
+    }
+
+    /// The peer's version, as locked.
+    fn version(self) -> &'static str {
+        match self {
+            Peer::Palim => "0.3.1",
+            Peer::JsonPatch => "5.0.0",
+        }
+    }
+}
+
+/// A diff by `peer` of two documents read into values, and how many
+/// entries it reports.
+struct PeerDiff {
+    peer: Peer,
+    palim: palim::DiffPatcher,
+}
+
+impl PeerDiff {
+    fn new(peer: Peer) -> Self {
+        let key: palim::ObjectHash = Arc::new(|item: &Value, _| {
+            item.get("ingredientName")
+                .or_else(|| item.get("stepText"))
+                .map(Value::to_string)
+        });
+        PeerDiff {
+            peer,
+            palim: palim::DiffPatcher::new(palim::DiffOptions {
+                object_hash: Some(key),
+                ..palim::DiffOptions::default()
+            }),
+        }
+    }
+
+    /// Parses both texts and diffs them; the entries reported, counted the
+    /// way the jsondiffpatch bench counts its delta's.
+    fn parse_and_diff(&self, original: &str, make: &str) -> Result<usize> {
+        let original: Value = serde_json::from_str(original)?;
+        let make: Value = serde_json::from_str(make)?;
+        Ok(match self.peer {
+            Peer::JsonPatch => json_patch::diff(&original, &make).0.len(),
+            Peer::Palim => self
+                .palim
+                .diff(&original, &make)
+                .map_err(|e| anyhow::anyhow!("palim: {e}"))?
+                .map_or(0, |delta| delta_entries(delta.as_value())),
+        })
+    }
+}
+
+/// Leaf entries of a jsondiffpatch-format delta: every array is one change,
+/// objects are walked, the array marker `_t` is not an entry.
+fn delta_entries(delta: &Value) -> usize {
+    match delta {
+        Value::Array(_) => 1,
+        Value::Object(entries) => entries
+            .iter()
+            .filter(|(key, _)| key.as_str() != "_t")
+            .map(|(_, value)| delta_entries(value))
+            .sum(),
+        _ => 0,
+    }
+}
+
+/// A peer's report on one fixture, in the schema the other peers' benches
+/// write.
+fn time_peer(args: &Args, peer: &PeerDiff, name: &str) -> Result<Value> {
+    let original_text = read(&args.fixtures, name, "original")?;
+    let make_text = read(&args.fixtures, name, "make")?;
+    let reported = peer
+        .parse_and_diff(&original_text, &make_text)
+        .with_context(|| format!("{} on fixture {name}", peer.peer.name()))?;
+    let timing = measure(args, || {
+        peer.parse_and_diff(black_box(&original_text), black_box(&make_text))
+    });
+    Ok(json!({
+        "name": name,
+        "bytes": original_text.len() + make_text.len(),
+        "reported": reported,
+        "parse_diff": timing.to_json(),
+    }))
 }
 
 /// Median and minimum of one operation's per-call times.
@@ -147,6 +256,18 @@ fn main() -> Result<()> {
     } else {
         args.names.clone()
     };
+    if let Some(peer) = args.peer {
+        let differ = PeerDiff::new(peer);
+        let mut fixtures = Vec::new();
+        for name in &names {
+            eprintln!("{}: timing {name}", peer.name());
+            fixtures.push(time_peer(&args, &differ, name)?);
+        }
+        let report =
+            json!({ "tool": peer.name(), "version": peer.version(), "fixtures": fixtures });
+        println!("{report}");
+        return Ok(());
+    }
     let mut fixtures = Vec::new();
     for name in &names {
         eprintln!("recipe-diff: timing {name}");

@@ -1,7 +1,8 @@
 //! The deterministic generator behind `benches/fixtures/`.
 //!
 //! The small, typical and scaled pairs are written out here by hand, as a
-//! cook would keep them. The large pair (module `banquet`) is built from
+//! cook would keep them; the web pair (module `web`) has the shape of a
+//! recipe page's. The large pair (module `banquet`) is built from
 //! sentence templates and a fixed-seed [`SplitMix64`], so every run writes
 //! the same bytes; a unit test in the crate root checks that the committed
 //! files still match.
@@ -11,6 +12,7 @@
 //! in `benches/compare/` are given.
 
 mod banquet;
+mod web;
 
 use std::fmt::Write as _;
 
@@ -33,6 +35,10 @@ pub fn all() -> Vec<GeneratedFixture> {
         pair("small", &small_original(), &small_make()),
         pair("typical", &typical_original, &typical_make),
         pair("scaled", &typical_original, &scaled(&typical_original)),
+        {
+            let (original, make) = web::web();
+            pair("web", &original, &make)
+        },
         {
             let (original, make) = banquet::large();
             pair("large", &original, &make)

@@ -39,7 +39,15 @@ pub(super) fn step_key(text: &str) -> String {
         if !key.is_empty() {
             key.push(' ');
         }
-        key.extend(word.chars().flat_map(char::to_lowercase));
+        // Most words of a text with an accent somewhere are ASCII still:
+        // those are lowered in place, a char at a time only the others.
+        if word.is_ascii() {
+            let start = key.len();
+            key.push_str(word);
+            key[start..].make_ascii_lowercase();
+        } else {
+            key.extend(word.chars().flat_map(char::to_lowercase));
+        }
     }
     while key.ends_with('.') {
         key.pop();
@@ -85,24 +93,33 @@ type WordBag = Vec<u64>;
 fn word_bag(text: &str) -> WordBag {
     let mut words: WordBag = if text.is_ascii() {
         // The same words as below, a byte at a time: most methods are
-        // ASCII, and Unicode's whitespace and letters cost more to test.
+        // ASCII, and Unicode's whitespace costs more to test.
         text.as_bytes()
             .split(|b| b.is_ascii_whitespace() || *b == 0x0b)
-            .filter_map(|word| {
-                let start = word.iter().position(u8::is_ascii_alphanumeric)?;
-                let end = word.iter().rposition(u8::is_ascii_alphanumeric)?;
-                Some(ascii_folded_hash(&word[start..=end]))
-            })
+            .filter_map(ascii_word_hash)
             .collect()
     } else {
-        text.split_whitespace()
-            .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-            .filter(|w| !w.is_empty())
-            .map(folded_word_hash)
-            .collect()
+        text.split_whitespace().filter_map(word_hash).collect()
     };
     words.sort_unstable();
     words
+}
+
+/// The hash of a word trimmed of what is not a letter or digit at either
+/// end; `None` when nothing is left.
+fn word_hash(word: &str) -> Option<u64> {
+    if word.is_ascii() {
+        return ascii_word_hash(word.as_bytes());
+    }
+    let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+    (!word.is_empty()).then(|| folded_word_hash(word))
+}
+
+/// [`word_hash`] of an ASCII word.
+fn ascii_word_hash(word: &[u8]) -> Option<u64> {
+    let start = word.iter().position(u8::is_ascii_alphanumeric)?;
+    let end = word.iter().rposition(u8::is_ascii_alphanumeric)?;
+    Some(ascii_folded_hash(&word[start..=end]))
 }
 
 /// FNV-1a: a multiply per byte, which for words of a few letters beats
@@ -507,13 +524,25 @@ fn tokens(text: &str) -> Vec<&str> {
     let mut tokens = Vec::new();
     let mut start = 0;
     let mut in_space = None;
-    for (at, c) in text.char_indices() {
-        let space = c.is_whitespace();
+    let mut at = 0;
+    while let Some(&byte) = text.as_bytes().get(at) {
+        // ASCII a byte at a time (its whitespace as `char::is_whitespace`
+        // has it: tab to carriage return, and space); any other character
+        // decoded.
+        let (space, width) = if byte.is_ascii() {
+            (matches!(byte, b'\t'..=b'\r' | b' '), 1)
+        } else {
+            text[at..]
+                .chars()
+                .next()
+                .map_or((false, 1), |c| (c.is_whitespace(), c.len_utf8()))
+        };
         if in_space.is_some_and(|previous| previous != space) {
             tokens.push(&text[start..at]);
             start = at;
         }
         in_space = Some(space);
+        at += width;
     }
     if start < text.len() {
         tokens.push(&text[start..]);
@@ -682,6 +711,34 @@ mod tests {
         assert_eq!(tokens("Bake  for\t20"), ["Bake", "  ", "for", "\t", "20"]);
         assert_eq!(tokens(" a"), [" ", "a"]);
         assert!(tokens("").is_empty());
+        // As `char::is_whitespace` splits them, byte path or not.
+        let by_chars = |text: &str| {
+            let mut tokens = Vec::new();
+            let (mut start, mut in_space) = (0, None);
+            for (at, c) in text.char_indices() {
+                let space = c.is_whitespace();
+                if in_space.is_some_and(|previous| previous != space) {
+                    tokens.push(text[start..at].to_owned());
+                    start = at;
+                }
+                in_space = Some(space);
+            }
+            if start < text.len() {
+                tokens.push(text[start..].to_owned());
+            }
+            tokens
+        };
+        for text in [
+            "Stir in the purée\u{a0}gently,\u{b}then\u{c}serve\r\n",
+            "crème brûlée\u{2003} à la\tminute ",
+            "\u{85}x\u{1c}y",
+        ] {
+            assert_eq!(tokens(text), by_chars(text), "{text:?}");
+        }
+        assert_eq!(
+            step_key("Stir in the PURÉE  gently."),
+            "stir in the purée gently"
+        );
     }
 
     #[test]
