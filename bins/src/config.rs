@@ -271,31 +271,33 @@ impl RetentionArgs {
 /// Reads how long something is kept (`2years`, `90days`): longer than
 /// zero, which would delete everything at once.
 pub fn age(text: &str) -> Result<Duration, String> {
-    humantime::parse_duration(text)
-        .map_err(|e| format!("{text:?} is not an age such as 2years or 90days: {e}"))
-        .and_then(|age| {
-            if age.is_zero() {
-                Err(format!("{text:?}: keeping something for no time deletes it at once; leave the setting out to keep everything"))
-            } else {
-                Ok(age)
-            }
-        })
+    longer_than_zero(
+        text,
+        "an age such as 2years or 90days",
+        "keeping something for no time deletes it at once; leave the setting out to keep everything",
+    )
 }
 
 /// Reads a duration such as `30s`, `1m 30s` or `500ms` from the command
 /// line.
 pub fn duration(text: &str) -> Result<Duration, String> {
-    humantime::parse_duration(text)
-        .map_err(|e| format!("{text:?} is not a duration such as 30s or 500ms: {e}"))
-        .and_then(|duration| {
-            // hyper and tower-http would time out at once: a zero timeout
-            // is a typo, not a wish.
-            if duration.is_zero() {
-                Err(format!("{text:?}: a timeout must be longer than zero"))
-            } else {
-                Ok(duration)
-            }
-        })
+    // hyper and tower-http would time out at once: a zero timeout is a
+    // typo, not a wish.
+    longer_than_zero(
+        text,
+        "a duration such as 30s or 500ms",
+        "a timeout must be longer than zero",
+    )
+}
+
+/// `text` as a humantime duration (`what` describes one for the error), or
+/// `if_zero` as the error when it is zero.
+fn longer_than_zero(text: &str, what: &str, if_zero: &str) -> Result<Duration, String> {
+    match humantime::parse_duration(text) {
+        Err(e) => Err(format!("{text:?} is not {what}: {e}")),
+        Ok(duration) if duration.is_zero() => Err(format!("{text:?}: {if_zero}")),
+        Ok(duration) => Ok(duration),
+    }
 }
 
 #[cfg(test)]

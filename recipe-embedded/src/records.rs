@@ -78,10 +78,7 @@ impl RecordStore for SqliteRecordStore {
                 // when the new version is written after it.
                 let transaction =
                     connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let current: Option<i64> = transaction
-                    .prepare_cached("SELECT version FROM recipes WHERE recipe_id = ?1")?
-                    .query_row([recipe_id], |row| row.get(0))
-                    .optional()?;
+                let current = latest_number(&transaction, recipe_id)?;
                 if current.unwrap_or(0).checked_add(1) != Some(number) {
                     return Ok(VersionWritten::Taken);
                 }
@@ -377,10 +374,7 @@ impl RecordStore for SqliteRecordStore {
                 // others go.
                 let transaction =
                     connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-                let latest: Option<i64> = transaction
-                    .prepare_cached("SELECT version FROM recipes WHERE recipe_id = ?1")?
-                    .query_row([recipe_id], |row| row.get(0))
-                    .optional()?;
+                let latest = latest_number(&transaction, recipe_id)?;
                 if let Some(latest) = latest.filter(|latest| versions.contains(latest)) {
                     return Err(Error::Refused {
                         backend: BACKEND,
@@ -460,6 +454,17 @@ fn stored_make(
     Ok(document
         .map(|document| from_json(&document, || format!("make {recipe_id}/{make_id}")))
         .transpose()?)
+}
+
+/// The number of recipe `recipe_id`'s latest version, when it has one.
+fn latest_number(
+    transaction: &rusqlite::Transaction<'_>,
+    recipe_id: i64,
+) -> Result<Option<i64>, Failure> {
+    Ok(transaction
+        .prepare_cached("SELECT version FROM recipes WHERE recipe_id = ?1")?
+        .query_row([recipe_id], |row| row.get(0))
+        .optional()?)
 }
 
 /// Stores `record` under `identity` within `transaction` (see
