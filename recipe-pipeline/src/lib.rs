@@ -62,6 +62,7 @@ pub mod ingest;
 pub mod preview;
 pub mod promote;
 pub mod recipe_cache;
+pub mod records_copy;
 pub mod retention;
 pub mod sender;
 pub mod server;

@@ -5,6 +5,7 @@
 mod aws;
 mod embedded;
 mod harness;
+mod migrate;
 mod migrate_ids;
 mod mixed;
 // moto, started once per test binary: the harness recipe-aws's tests use.
