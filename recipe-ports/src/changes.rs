@@ -54,3 +54,23 @@ pub trait ObjectChanges: Send + Sync {
     /// falls through.
     async fn subscribe(&self) -> Result<Box<dyn ChangeFeed>>;
 }
+
+/// A change stream that never reports anything, and never ends: for a
+/// watcher that should find objects by listing alone, as tests of the
+/// safety net do (`recipe up --ignore-bucket-events`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Unheard;
+
+#[async_trait]
+impl ObjectChanges for Unheard {
+    async fn subscribe(&self) -> Result<Box<dyn ChangeFeed>> {
+        Ok(Box::new(Unheard))
+    }
+}
+
+#[async_trait]
+impl ChangeFeed for Unheard {
+    async fn next(&mut self) -> Result<Option<ChangeBatch>> {
+        std::future::pending().await
+    }
+}

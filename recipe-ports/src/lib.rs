@@ -61,7 +61,7 @@ mod source;
 mod store;
 
 pub use announcements::AnnouncementLog;
-pub use changes::{ChangeBatch, ChangeFeed, ObjectChanges};
+pub use changes::{ChangeBatch, ChangeFeed, ObjectChanges, Unheard};
 pub use error::{Error, Result};
 pub use objects::{ListPage, ListRequest, Object, ObjectInfo, ObjectStore};
 pub use page::{Page, PageRequest};
