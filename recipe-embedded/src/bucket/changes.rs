@@ -349,26 +349,26 @@ async fn read_when_complete(
             read_objects(&root, &taken.files, &taken.directories)
         })
         .await;
-        let batch = match read {
-            Ok(Ok(objects)) => objects,
-            // Files we could not read are not lost: the consumer lists
-            // the bucket and meets them there (or their error again).
-            Ok(Err(error)) => {
-                let reason = format!("reading changed files failed: {error}");
-                if batches.send(ChangeBatch::Lost { reason }).await.is_err() {
-                    return;
-                }
-                continue;
-            }
-            Err(join) => {
-                let reason = format!("the file reader did not finish: {join}");
-                if batches.send(ChangeBatch::Lost { reason }).await.is_err() {
-                    return;
-                }
-                continue;
-            }
+        // Files we could not read are not dropped in silence: the
+        // consumer lists the bucket and meets them there (or their error
+        // again, where it is reported).
+        let (objects, failed) = match read {
+            Ok(read) => (
+                read.objects,
+                read.failed
+                    .map(|error| format!("reading changed files failed: {error}")),
+            ),
+            Err(join) => (
+                Vec::new(),
+                Some(format!("the file reader did not finish: {join}")),
+            ),
         };
-        let mut objects = batch.into_iter().peekable();
+        if let Some(reason) = failed
+            && batches.send(ChangeBatch::Lost { reason }).await.is_err()
+        {
+            return;
+        }
+        let mut objects = objects.into_iter().peekable();
         while objects.peek().is_some() {
             let chunk: Vec<ObjectInfo> = objects.by_ref().take(MAX_BATCH).collect();
             if batches.send(ChangeBatch::Written(chunk)).await.is_err() {
@@ -378,44 +378,59 @@ async fn read_when_complete(
     }
 }
 
+/// What one round of reading found.
+#[derive(Debug, Default)]
+struct Read {
+    /// The complete objects read.
+    objects: Vec<ObjectInfo>,
+    /// The first failure, when a file or directory could not be read: the
+    /// others are still reported, and this one is left to a listing.
+    failed: Option<Error>,
+}
+
 /// Reads `files` and every file under `directories`, skipping what is
 /// gone or is no object (a directory, a name that cannot be a key).
-fn read_objects(
-    root: &Path,
-    files: &[PathBuf],
-    directories: &[PathBuf],
-) -> Result<Vec<ObjectInfo>> {
+fn read_objects(root: &Path, files: &[PathBuf], directories: &[PathBuf]) -> Read {
+    let mut read = Read::default();
     let mut keys = Vec::new();
+    let mut fail = |error: Error| {
+        read.failed.get_or_insert(error);
+    };
     for path in files {
         match fs::metadata(path) {
+            // Moved in whole, with whatever it holds.
             Ok(metadata) if metadata.is_dir() => {
-                // Moved in whole, with whatever it holds.
-                collect_under(root, path, &mut keys)?;
-            }
-            Ok(_) => {
-                if let Some(key) = key_of(root, path) {
-                    keys.push(key);
+                if let Err(error) = collect_under(root, path, &mut keys) {
+                    fail(error);
                 }
             }
+            Ok(_) => keys.extend(key_of(root, path)),
             Err(e) if is_absent(&e) => {}
-            Err(e) => return Err(io_error(path, &e)),
+            Err(e) => fail(io_error(path, &e)),
         }
     }
     for directory in directories {
-        collect_under(root, directory, &mut keys)?;
+        if let Err(error) = collect_under(root, directory, &mut keys) {
+            fail(error);
+        }
     }
     keys.sort_unstable();
     keys.dedup();
-    let mut objects = Vec::with_capacity(keys.len());
     for key in keys {
-        let path = key_path(root, &key)?;
+        let path = match key_path(root, &key) {
+            Ok(path) => path,
+            Err(error) => {
+                fail(error);
+                continue;
+            }
+        };
         match fs::read(&path) {
-            Ok(body) => objects.push(info(key, &body)),
+            Ok(body) => read.objects.push(info(key, &body)),
             Err(e) if is_absent(&e) => {}
-            Err(e) => return Err(io_error(&path, &e)),
+            Err(e) => fail(io_error(&path, &e)),
         }
     }
-    Ok(objects)
+    read
 }
 
 /// Adds the keys of the files under `directory`.
