@@ -24,7 +24,7 @@
 //!
 //! Listings do not re-read unchanged files: the bucket remembers each
 //! file's size and modification time (to the nanosecond) with the etag
-//! they were read with ([`Fingerprint`]), and reads a file again only when
+//! they were read with (its fingerprint), and reads a file again only when
 //! either changed, or when the time was too close to the moment of reading
 //! to prove anything (see [`RACY_WINDOW`]). An idle poll of a large bucket
 //! then costs one `stat` a file instead of one read and one SHA-256.
