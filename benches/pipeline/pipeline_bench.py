@@ -759,7 +759,13 @@ def landing(bins: Path, work: Path, procs: Processes, burst: int, rate: int, tri
     step(f"landing: idle recipe up with {idle_objects:,} makes in its bucket")
     idle_data = work / "idle"
     idle_makes = idle_data / "bucket" / "makes"
-    idle_makes.mkdir(parents=True)
+    # Seeded (and its recipes stored) first: a first start-up listing of
+    # 10,000 makes lists them before `recipes/`, so makes would race their
+    # recipe, and on a loaded machine some ran out of retries.
+    up, base = start_recipe_up(bins, idle_data, procs, "recipe-up-idle-seed", [])
+    wait_until("the seed makes of recipe 1", lambda: make_count(base, 1) >= 1, 60, every=0.2, alive=[up])
+    if up.terminate() != 0:
+        raise BenchError(f"recipe up exited badly after SIGTERM; log {up.log}")
     an_hour_ago = time.time() - 3600
     for n in range(idle_objects):
         path = idle_makes / f"idle-{n:06d}.json"
