@@ -11,7 +11,13 @@ table on stdout (progress goes to stderr):
    DynamoDB, counted by the SDK interceptor each binary logs at shutdown;
 3. the watcher's cost per idle poll with 10,000 objects in the bucket, in
    plain poll, sorted-keys and events mode, counted in moto's request log
-   (ListObjectsV2) and from the watcher's shutdown log (every operation).
+   (ListObjectsV2) and from the watcher's shutdown log (every operation);
+4. makes stored as they land (`--only landing`): `recipe up` following its
+   bucket folder's filesystem events; a burst of makes renamed in at once
+   (first drop to last make stored), makes written in place one at a time
+   at a steady rate (each make's drop to its `recordedAt`), and the CPU an
+   idle `recipe up` uses with 10,000 stored makes in its bucket, with events
+   and, for comparison, polling every 500 ms.
 
 Standard library and boto3 only. Every child process gets PR_SET_PDEATHSIG,
 so none outlives this script, and is also stopped in `finally` blocks.
@@ -37,6 +43,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 # --- processes -------------------------------------------------------------
@@ -649,6 +656,183 @@ def watcher_cost(bins: Path, moto: Moto, procs: Processes, objects: int, poll_ms
 # --- report ----------------------------------------------------------------
 
 
+# --- 4. makes stored as they land ------------------------------------------
+
+
+def start_recipe_up(bins: Path, data: Path, procs: Processes, name: str, extra: list[str]) -> tuple[Process, str]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    argv = [str(bins / "recipe"), "up", "--data", str(data), "--port", str(port), *extra]
+    step(f"landing: {' '.join(argv[1:])}")
+    up = procs.start(name, argv, env={"RUST_LOG": os.environ.get("RUST_LOG", "info")})
+    wait_until("recipe up to answer /healthz", lambda: http_get(f"{base}/healthz", 2), 60, alive=[up])
+    return up, base
+
+
+def recorded_at(base_url: str, recipe_id: int) -> dict[int, float]:
+    """Every make of a recipe: makeId -> when the server recorded it
+    (`recordedAt`, wall clock, milliseconds), in seconds since the epoch."""
+    stamps: dict[int, float] = {}
+    cursor = None
+    while True:
+        url = f"{base_url}/recipes/{recipe_id}/makes?limit=100"
+        if cursor is not None:
+            url += f"&cursor={cursor}"
+        page = http_json(url)
+        if page is None:
+            raise BenchError(f"{url} did not answer")
+        for item in page["items"]:
+            moment = item["recordedAt"].replace("Z", "+00:00")
+            stamps[item["makeId"]] = datetime.fromisoformat(moment).timestamp()
+        cursor = page.get("nextCursor")
+        if cursor is None:
+            return stamps
+
+
+def cpu_seconds(process: Process) -> float:
+    """User plus system CPU time of the process, all its threads."""
+    try:
+        text = Path(f"/proc/{process.pid}/stat").read_text()
+    except OSError as error:
+        raise BenchError(f"{process.name} is gone: {error}; log {process.log}") from error
+    # The command name may hold spaces: fields count from after its `)`.
+    fields = text.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+
+
+def landing(bins: Path, work: Path, procs: Processes, burst: int, rate: int, trickle: int,
+            idle_objects: int, idle_s: float, poll_idle_s: float) -> dict:
+    data = work / "landing"
+    up, base = start_recipe_up(bins, data, procs, "recipe-up-landing", [])
+    wait_until("the seed makes of recipe 1", lambda: make_count(base, 1) >= 1, 60, every=0.2, alive=[up])
+    makes_dir = data / "bucket" / "makes"
+
+    # A burst: written under hidden names (skipped by the bucket), then
+    # renamed in as fast as we can; the clock starts at the first rename.
+    created_before = makes_created(base)
+    staged = []
+    for n in range(burst):
+        temporary = makes_dir / f".land-{n:06d}.tmp"
+        temporary.write_bytes(make(n))
+        staged.append((temporary, makes_dir / f"land-{n:06d}.json"))
+    burst_drops: dict[int, float] = {}
+    for n, (temporary, final) in enumerate(staged):
+        os.rename(temporary, final)
+        burst_drops[1_000_000 + n] = time.time()
+    renamed_s = max(burst_drops.values()) - min(burst_drops.values())
+    wait_until(f"{burst} makes to be stored", lambda: makes_created(base) >= created_before + burst,
+               120, every=0.05, alive=[up])
+
+    # One at a time, written in place (as `cp` writes), at `rate` a second.
+    step(f"landing: {trickle} makes written one at a time at {rate}/s")
+    created_before = makes_created(base)
+    trickle_drops: dict[int, float] = {}
+    started = time.monotonic()
+    for i in range(trickle):
+        n = 100_000 + i
+        pause = started + i / rate - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
+        trickle_drops[1_000_000 + n] = time.time()
+        (makes_dir / f"trickle-{n:06d}.json").write_bytes(make(n))
+    pace_s = time.monotonic() - started
+    wait_until(f"{trickle} makes to be stored", lambda: makes_created(base) >= created_before + trickle,
+               120, every=0.05, alive=[up])
+    stamps = recorded_at(base, 1)
+    missing = [m for m in (*burst_drops, *trickle_drops) if m not in stamps]
+    if missing:
+        raise BenchError(f"{len(missing)} makes not listed, e.g. makeId {missing[0]}")
+    burst_span = max(stamps[m] for m in burst_drops) - min(burst_drops.values())
+    burst_latencies = [stamps[m] - t for m, t in burst_drops.items()]
+    latencies = [stamps[m] - t for m, t in trickle_drops.items()]
+    if up.terminate() != 0:
+        raise BenchError(f"recipe up exited badly after SIGTERM; log {up.log}")
+
+    # Idle: `idle_objects` makes in the bucket, stored, their files an hour
+    # old (a bucket that has been there a while); CPU over `idle_s`, which
+    # spans one safety poll at the default 30 s.
+    step(f"landing: idle recipe up with {idle_objects:,} makes in its bucket")
+    idle_data = work / "idle"
+    idle_makes = idle_data / "bucket" / "makes"
+    # Seeded (and its recipes stored) first: a first start-up listing of
+    # 10,000 makes lists them before `recipes/`, so makes would race their
+    # recipe, and on a loaded machine some ran out of retries.
+    up, base = start_recipe_up(bins, idle_data, procs, "recipe-up-idle-seed", [])
+    wait_until("the seed makes of recipe 1", lambda: make_count(base, 1) >= 1, 60, every=0.2, alive=[up])
+    if up.terminate() != 0:
+        raise BenchError(f"recipe up exited badly after SIGTERM; log {up.log}")
+    an_hour_ago = time.time() - 3600
+    for n in range(idle_objects):
+        path = idle_makes / f"idle-{n:06d}.json"
+        path.write_bytes(make(200_000 + n))
+        os.utime(path, (an_hour_ago, an_hour_ago))
+    idle = []
+    for label, extra, seconds in (
+        ("filesystem events, safety poll every 30 s (default)", [], idle_s),
+        ("events off: a listing every 500 ms (`--bucket-events false`)", ["--bucket-events", "false"], poll_idle_s),
+    ):
+        up, base = start_recipe_up(bins, idle_data, procs, f"recipe-up-idle-{len(idle)}", extra)
+        wait_until(f"{idle_objects:,} makes stored", lambda: make_count(base, 1) >= idle_objects + 1,
+                   300, every=1.0, alive=[up])
+        time.sleep(2)
+        before, clock = cpu_seconds(up), time.monotonic()
+        time.sleep(seconds)
+        used, wall = cpu_seconds(up) - before, time.monotonic() - clock
+        up.check_alive()
+        if up.terminate() != 0:
+            raise BenchError(f"recipe up exited badly after SIGTERM; log {up.log}")
+        idle.append({"label": label, "cpu_s": used, "wall_s": wall})
+    return {
+        "burst": burst,
+        "renamed_s": renamed_s,
+        "burst_span_s": burst_span,
+        "burst_p50": percentile(burst_latencies, 0.5),
+        "burst_p99": percentile(burst_latencies, 0.99),
+        "rate": rate,
+        "trickle": trickle,
+        "pace_s": pace_s,
+        "p50": percentile(latencies, 0.5),
+        "p99": percentile(latencies, 0.99),
+        "max": max(latencies),
+        "idle_objects": idle_objects,
+        "idle": idle,
+    }
+
+
+def report_landing(r: dict) -> None:
+    print("### Makes stored as they land: `recipe up` with filesystem events\n")
+    print(
+        f"`recipe up --data <fresh dir> --port <free>` (default flags: bucket events on, safety poll every "
+        f"30 s; `RUST_LOG={os.environ.get('RUST_LOG', 'info')}`). Times come from each make's `recordedAt` "
+        f"(the server's clock, milliseconds) against the wall-clock moment of its drop.\n"
+    )
+    print("| measurement | result | target |")
+    print("|--|--:|--|")
+    print(
+        f"| burst: {r['burst']:,} makes renamed in at once ({r['renamed_s']:.2f} s for the renames), first drop "
+        f"to last make stored | **{r['burst_span_s']:.2f} s** (each drop to stored: p50 {r['burst_p50'] * 1000:.0f} ms, "
+        f"p99 {r['burst_p99'] * 1000:.0f} ms) | < 1 s {mark(r['burst_span_s'] < 1)} |"
+    )
+    print(
+        f"| one at a time: {r['trickle']:,} makes written in place at {r['rate']}/s "
+        f"({r['trickle'] / r['pace_s']:.0f}/s achieved), drop to stored | p50 {r['p50'] * 1000:.0f} ms, "
+        f"**p99 {r['p99'] * 1000:.0f} ms**, max {r['max'] * 1000:.0f} ms | p99 < 250 ms {mark(r['p99'] < 0.25)} |"
+    )
+    for i, run in enumerate(r["idle"]):
+        share = run["cpu_s"] / run["wall_s"] * 100
+        target = f"< 1 % {mark(share < 1)}" if i == 0 else "(comparison)"
+        print(
+            f"| idle with {r['idle_objects']:,} stored makes in the bucket, {run['label']}: CPU over "
+            f"{run['wall_s']:.0f} s | **{share:.2f} % of a core** ({run['cpu_s']:.2f} s) | {target} |"
+        )
+    print()
+
+
 def report_embedded(r: dict, bins: Path) -> None:
     target = 2000
     print("### Embedded throughput: `recipe up`\n")
@@ -831,10 +1015,10 @@ def main() -> int:
     parser.add_argument("--bins", type=Path, required=True, help="directory of the release binaries")
     parser.add_argument("--venv", type=Path, required=True, help="the Python environment with moto")
     parser.add_argument("--quick", action="store_true", help="smaller N, shorter runs")
-    parser.add_argument("--only", choices=["embedded", "aws", "watcher"], action="append")
+    parser.add_argument("--only", choices=["embedded", "landing", "aws", "watcher"], action="append")
     parser.add_argument("--keep", action="store_true", help="keep the scratch directory (logs)")
     args = parser.parse_args()
-    parts = args.only or ["embedded", "aws", "watcher"]
+    parts = args.only or ["embedded", "landing", "aws", "watcher"]
 
     # SIGTERM (the run script's trap) unwinds through the finally blocks.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -846,6 +1030,11 @@ def main() -> int:
     try:
         if "embedded" in parts:
             results["embedded"] = embedded_throughput(args.bins, work, procs, 1000 if args.quick else 5000)
+        if "landing" in parts:
+            results["landing"] = landing(
+                args.bins, work, procs, burst=2000, rate=200, trickle=400 if args.quick else 1000,
+                idle_objects=10_000, idle_s=30, poll_idle_s=10,
+            )
         if "aws" in parts or "watcher" in parts:
             step("starting moto_server")
             moto = Moto(args.venv, procs)
@@ -866,6 +1055,8 @@ def main() -> int:
 
     if "embedded" in results:
         report_embedded(results["embedded"], args.bins)
+    if "landing" in results:
+        report_landing(results["landing"])
     if "aws" in results:
         report_aws(results["aws"])
     if "watcher" in results:

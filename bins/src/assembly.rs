@@ -108,11 +108,7 @@ impl Assembly {
     /// The bucket.
     pub async fn object_store(&self) -> Result<Arc<dyn ObjectStore>> {
         match self.choice.bucket {
-            BucketBackend::Local => {
-                let name = self.args.bucket.as_deref().unwrap_or(EMBEDDED_BUCKET);
-                let dir = self.local()?.dir.join("bucket");
-                Ok(Arc::new(LocalBucket::open(name, dir)?))
-            }
+            BucketBackend::Local => Ok(Arc::new(self.local_bucket()?)),
             BucketBackend::S3 => Ok(Arc::new(S3ObjectStore::new(
                 self.aws().await.s3(),
                 required(&self.args.bucket, "--bucket (RECIPE_BUCKET)")?,
@@ -211,7 +207,9 @@ impl Assembly {
     // ---- the services ----
 
     /// The watcher, announcing new objects of the bucket on the claims
-    /// queue; `events_url` is the notification queue of event mode.
+    /// queue; `events_url` is the notification queue of event mode. In
+    /// changes mode the bucket must be the directory: it is both what the
+    /// watcher lists and what reports its changes.
     pub async fn watcher(
         &self,
         config: WatcherConfig,
@@ -222,12 +220,24 @@ impl Assembly {
             (WatchMode::Events, None) => {
                 anyhow::bail!("events mode needs --events-queue-url (RECIPE_EVENTS_QUEUE_URL)")
             }
-            (WatchMode::Poll { .. }, _) => None,
+            (WatchMode::Poll { .. } | WatchMode::Changes, _) => None,
         };
+        let claims = self.claims().await?;
+        let announcements = self.announcements().await?;
+        if config.mode == WatchMode::Changes {
+            let bucket = Arc::new(self.local_bucket().context(
+                "changes mode follows the directory bucket's filesystem events; \
+                 an S3 bucket is watched with --mode events or poll",
+            )?);
+            return Ok(
+                Watcher::new(bucket.clone(), claims, announcements, None, config)
+                    .with_changes(bucket),
+            );
+        }
         Ok(Watcher::new(
             self.object_store().await?,
-            self.claims().await?,
-            self.announcements().await?,
+            claims,
+            announcements,
             events,
             config,
         ))
@@ -368,6 +378,17 @@ impl Assembly {
         self.aws
             .get_or_init(|| async { Aws::load(&AwsOptions::default()).await })
             .await
+    }
+
+    /// The directory bucket, `DIR/bucket/`; an error when the bucket is
+    /// configured on S3.
+    fn local_bucket(&self) -> Result<LocalBucket> {
+        if self.choice.bucket != BucketBackend::Local {
+            anyhow::bail!("the bucket is on S3, not in a data directory");
+        }
+        let name = self.args.bucket.as_deref().unwrap_or(EMBEDDED_BUCKET);
+        let dir = self.local()?.dir.join("bucket");
+        Ok(LocalBucket::open(name, dir)?)
     }
 
     fn local_queue(&self, name: &str, config: QueueConfig) -> Result<SqliteQueue> {

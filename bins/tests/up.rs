@@ -351,6 +351,99 @@ async fn an_old_data_directory_keeps_every_make_with_an_integer_id() {
     stop(up);
 }
 
+/// `recipe up` on `data` whose bucket folder is listed at start-up and
+/// then only every `safety_poll` (with events on, `--poll-interval-ms` is
+/// only the fallback, here an hour too), with `extra` flags.
+fn start_up_listing_rarely(data: &Path, port: u16, safety_poll: &str, extra: &[&str]) -> Running {
+    Running(
+        Command::new(env!("CARGO_BIN_EXE_recipe"))
+            .args(["up", "--port", &port.to_string()])
+            .args(["--poll-interval-ms", "3600000"])
+            .args(["--safety-poll-interval", safety_poll])
+            .args(extra)
+            .arg("--data")
+            .arg(data)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("recipe up starts"),
+    )
+}
+
+/// The seeded apple-pie make, as make `make_id` of recipe 1.
+fn apple_pie_make(make_id: u32) -> String {
+    std::fs::read_to_string("../examples/data/apple-pie.make.json")
+        .unwrap()
+        .replace("\"makeId\": 1", &format!("\"makeId\": {make_id}"))
+}
+
+/// Waits until make `make_id` of recipe 1 is stored; returns how long
+/// that took.
+async fn stored_within(base: &str, make_id: u32) -> Duration {
+    let started = Instant::now();
+    eventually(&format!("{base}/recipes/1/makes/{make_id}"), |_| true).await;
+    started.elapsed()
+}
+
+/// With no listing for an hour, a make copied into the folder in place
+/// (written, then closed) and one renamed in are stored at once: by their
+/// filesystem events. Written while `recipe up` was down, a make is found
+/// by the listing at start-up.
+#[tokio::test]
+async fn dropped_makes_are_stored_by_their_events_and_missed_ones_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let makes = data.join("bucket/makes");
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+
+    let up = start_up_listing_rarely(&data, port, "1h", &[]);
+    // Seeded, and stored by the start-up listing.
+    eventually(&format!("{base}/recipes/2/makes"), |v| count(v) == 2).await;
+
+    std::fs::write(makes.join("copied-in.json"), apple_pie_make(81)).unwrap();
+    let took = stored_within(&base, 81).await;
+    assert!(took < Duration::from_secs(10), "stored after {took:?}");
+    drop_whole(
+        &data,
+        &makes.join("renamed-in.json"),
+        apple_pie_make(82).as_bytes(),
+    );
+    let took = stored_within(&base, 82).await;
+    assert!(took < Duration::from_secs(10), "stored after {took:?}");
+    stop(up);
+
+    std::fs::write(makes.join("while-down.json"), apple_pie_make(83)).unwrap();
+    let up = start_up_listing_rarely(&data, port, "1h", &[]);
+    stored_within(&base, 83).await;
+    // The seeded make may still wait for its recipe (a retry later).
+    let pie = eventually(&format!("{base}/recipes/1/makes"), |v| count(v) >= 4).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let again = get_json(&format!("{base}/recipes/1/makes")).await.unwrap();
+    assert_eq!(make_ids(&pie), [1, 81, 82, 83], "{pie}");
+    assert_eq!(again, pie, "each make once");
+    stop(up);
+}
+
+/// With the events unheard (as if every one were lost), the safety poll
+/// alone still stores a dropped make.
+#[tokio::test]
+async fn the_safety_poll_finds_what_the_events_missed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+
+    let up = start_up_listing_rarely(&data, port, "1s", &["--ignore-bucket-events"]);
+    eventually(&format!("{base}/recipes/2/makes"), |v| count(v) == 2).await;
+    std::fs::write(data.join("bucket/makes/unheard.json"), apple_pie_make(84)).unwrap();
+    stored_within(&base, 84).await;
+    let pie = eventually(&format!("{base}/recipes/1/makes"), |v| count(v) >= 2).await;
+    assert_eq!(make_ids(&pie), [1, 84], "{pie}");
+    stop(up);
+}
+
 #[tokio::test]
 async fn retention_set_by_an_operator_deletes_what_is_older_and_keeps_recipes() {
     let dir = tempfile::tempdir().unwrap();

@@ -21,12 +21,28 @@
 //!   length and look of S3's single-part MD5 etag, computed from the bytes
 //!   actually read, so a hand-dropped file gets the same etag as the same
 //!   body written by `put`.
+//!
+//! Listings do not re-read unchanged files: the bucket remembers each
+//! file's size and modification time (to the nanosecond) with the etag
+//! they were read with (its fingerprint), and reads a file again only when
+//! either changed, or when the time was too close to the moment of reading
+//! to prove anything (see [`RACY_WINDOW`]). An idle poll of a large bucket
+//! then costs one `stat` a file instead of one read and one SHA-256.
+//!
+//! [`changes`] adds the bucket's own event mode: filesystem notifications
+//! as a [`ChangeFeed`](recipe_ports::ChangeFeed), so the watcher hears of
+//! a dropped file at once instead of at its next listing.
 
+pub mod changes;
+
+use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
+use std::ops::Bound;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
 use recipe_ports::{Error, Result};
@@ -42,12 +58,53 @@ const MAX_KEY_BYTES: usize = 1024;
 /// S3's largest listing page.
 const MAX_KEYS: usize = 1000;
 
+/// How close to the moment a file was read its modification time may be
+/// for the read to count as proof of the content at that time.
+///
+/// This is git's "racy clean" problem: a file's time has the resolution of
+/// the filesystem's clock (a kernel tick on ext4, whole seconds on some
+/// network and FAT filesystems, two seconds on FAT), so a write landing in
+/// the same tick as our read, after it, leaves size and time as they were.
+/// A fingerprint taken when the file's time was at least this far in the
+/// past is trusted; a younger one makes the next listing read the file
+/// again, and that later read is then old enough to trust.
+pub const RACY_WINDOW: Duration = Duration::from_secs(2);
+
+/// What a listing remembers of a file, to know without reading it that it
+/// has not changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Fingerprint {
+    /// Its size, from `stat`.
+    size: u64,
+    /// Its modification time, from `stat`, to the nanosecond the
+    /// filesystem keeps.
+    modified: SystemTime,
+    /// The etag of the body read after that `stat`.
+    etag: String,
+    /// Whether `modified` was at least [`RACY_WINDOW`] old when the body
+    /// was read, so that a change after the read must have moved it.
+    trusted: bool,
+}
+
+/// What listings know of the bucket's files, by key, shared by the clones
+/// of one [`LocalBucket`].
+#[derive(Debug, Default)]
+struct Fingerprints {
+    /// Ordered by key, as listings walk them, so the stretch of keys one
+    /// page covered can be pruned of files that are gone.
+    by_key: Mutex<BTreeMap<String, Fingerprint>>,
+    /// How many files listings have read to learn their etags.
+    content_reads: AtomicU64,
+}
+
 /// A bucket kept in a local directory.
 #[derive(Debug, Clone)]
 pub struct LocalBucket {
     name: String,
     /// Shared with the blocking tasks that do the file I/O.
     root: Arc<PathBuf>,
+    /// Lets listings skip reading files that have not changed.
+    fingerprints: Arc<Fingerprints>,
 }
 
 impl LocalBucket {
@@ -60,12 +117,21 @@ impl LocalBucket {
         Ok(LocalBucket {
             name: name.into(),
             root: Arc::new(root),
+            fingerprints: Arc::default(),
         })
     }
 
     /// The directory the objects are kept in.
     pub fn root(&self) -> &Path {
         &self.root
+    }
+
+    /// How many files listings of this bucket (and its clones) have read
+    /// and hashed to learn their etags since it was opened. An unchanged
+    /// file is read at most until its fingerprint is trusted, so over an
+    /// idle bucket this stops growing: what tests and benchmarks check.
+    pub fn content_reads(&self) -> u64 {
+        self.fingerprints.content_reads.load(Ordering::Relaxed)
     }
 
     /// Runs blocking file work on tokio's blocking pool.
@@ -295,8 +361,15 @@ fn collect_keys(
 }
 
 /// One page of the listing: walks the tree for matching keys, sorts them
-/// by bytes, and reads only the page's files for their etags.
-fn list_page(root: &Path, prefix: &str, after: Option<&str>, max_keys: usize) -> Result<ListPage> {
+/// by bytes, and describes only the page's files, reading those whose
+/// fingerprint does not vouch for them.
+fn list_page(
+    root: &Path,
+    fingerprints: &Fingerprints,
+    prefix: &str,
+    after: Option<&str>,
+    max_keys: usize,
+) -> Result<ListPage> {
     let mut keys = Vec::new();
     collect_keys(root, "", prefix, after, &mut keys)?;
     // `str` order is byte order, which is S3's.
@@ -308,17 +381,105 @@ fn list_page(root: &Path, prefix: &str, after: Option<&str>, max_keys: usize) ->
     } else {
         None
     };
+    forget_missing(fingerprints, &keys, prefix, after, continuation.as_deref());
     let mut objects = Vec::with_capacity(keys.len());
     for key in keys {
         // A file removed since the walk is simply not listed.
-        if let Some(object) = read_object(root, key)? {
-            objects.push(object.info);
+        if let Some(object) = describe(root, fingerprints, key)? {
+            objects.push(object);
         }
     }
     Ok(ListPage {
         objects,
         continuation,
     })
+}
+
+/// Forgets the fingerprints of files that are gone: every remembered key
+/// in the stretch this page covered (after `after`, up to `last` or to the
+/// end, under `prefix`) that the walk did not find. `found` is sorted.
+fn forget_missing(
+    fingerprints: &Fingerprints,
+    found: &[String],
+    prefix: &str,
+    after: Option<&str>,
+    last: Option<&str>,
+) {
+    let mut by_key = fingerprints
+        .by_key
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    let lower = after.map_or(Bound::Unbounded, Bound::Excluded);
+    let upper = last.map_or(Bound::Unbounded, Bound::Included);
+    let gone: Vec<String> = by_key
+        .range::<str, _>((lower, upper))
+        .map(|(key, _)| key)
+        .filter(|key| key.starts_with(prefix) && found.binary_search(key).is_err())
+        .cloned()
+        .collect();
+    for key in gone {
+        by_key.remove(&key);
+    }
+}
+
+/// Describes the file at `key` for a listing: from its fingerprint when
+/// `stat` shows it unchanged and the fingerprint is trusted, else by
+/// reading and hashing it. `None` when there is no such file any more.
+fn describe(root: &Path, fingerprints: &Fingerprints, key: String) -> Result<Option<ObjectInfo>> {
+    let path = key_path(root, &key)?;
+    let metadata = match fs::metadata(&path) {
+        Ok(metadata) => metadata,
+        Err(e) if is_absent(&e) => return Ok(None),
+        Err(e) => return Err(io_error(&path, &e)),
+    };
+    // Filesystems without modification times give no way to skip a read.
+    let modified = metadata.modified().ok();
+    if let Some(modified) = modified {
+        let by_key = fingerprints
+            .by_key
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(known) = by_key.get(&key)
+            && known.trusted
+            && known.size == metadata.len()
+            && known.modified == modified
+        {
+            return Ok(Some(ObjectInfo {
+                etag: known.etag.clone(),
+                size: known.size,
+                key,
+            }));
+        }
+    }
+    // Taken before the read: a write during the read moves the time on
+    // from what we remember, so the next listing reads the file again.
+    let read_at = SystemTime::now();
+    let body = match fs::read(&path) {
+        Ok(body) => body,
+        Err(e) if is_absent(&e) => return Ok(None),
+        Err(e) => return Err(io_error(&path, &e)),
+    };
+    fingerprints.content_reads.fetch_add(1, Ordering::Relaxed);
+    let object = info(key, &body);
+    if let Some(modified) = modified {
+        let old_enough = read_at
+            .duration_since(modified)
+            .is_ok_and(|age| age >= RACY_WINDOW);
+        let fingerprint = Fingerprint {
+            size: metadata.len(),
+            modified,
+            etag: object.etag.clone(),
+            // A body whose length is not what `stat` said was being
+            // written while we looked: remember it, trust it not.
+            trusted: old_enough && object.size == metadata.len(),
+        };
+        fingerprints
+            .by_key
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(object.key.clone(), fingerprint);
+    }
+    Ok(Some(object))
 }
 
 #[async_trait]
@@ -339,8 +500,11 @@ impl ObjectStore for LocalBucket {
             .max_keys
             .map_or(MAX_KEYS, |max| usize::try_from(max).unwrap_or(MAX_KEYS))
             .min(MAX_KEYS);
-        self.blocking(move |root| list_page(root, &prefix, after.as_deref(), max_keys))
-            .await
+        let fingerprints = Arc::clone(&self.fingerprints);
+        self.blocking(move |root| {
+            list_page(root, &fingerprints, &prefix, after.as_deref(), max_keys)
+        })
+        .await
     }
 
     async fn get(&self, key: &str) -> Result<Option<Object>> {
@@ -397,5 +561,102 @@ mod tests {
                 .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
         );
         assert_ne!(tag, etag(b"two"));
+    }
+
+    /// Sets the modification time of the file at `path` to `ago` before now.
+    fn age(path: &Path, ago: Duration) {
+        let file = File::options().write(true).open(path).unwrap();
+        file.set_modified(SystemTime::now() - ago).unwrap();
+    }
+
+    async fn keys_and_etags(bucket: &LocalBucket, max_keys: u32) -> Vec<(String, String)> {
+        let mut listed = Vec::new();
+        let mut continuation = None;
+        loop {
+            let page = bucket
+                .list(ListRequest {
+                    continuation: continuation.as_deref(),
+                    max_keys: Some(max_keys),
+                    ..ListRequest::default()
+                })
+                .await
+                .unwrap();
+            listed.extend(page.objects.into_iter().map(|o| (o.key, o.etag)));
+            match page.continuation {
+                Some(next) => continuation = Some(next),
+                None => return listed,
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_poll_reads_no_unchanged_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let bucket = LocalBucket::open("b", dir.path()).unwrap();
+        let old = Duration::from_secs(60);
+        for i in 0..5 {
+            bucket
+                .put(
+                    &format!("makes/{i}.json"),
+                    format!("{{\"n\": {i}}}").into_bytes(),
+                )
+                .await
+                .unwrap();
+            age(&dir.path().join(format!("makes/{i}.json")), old);
+        }
+        // Pages of two: each page prunes only its own stretch of keys.
+        let first = keys_and_etags(&bucket, 2).await;
+        assert_eq!(first.len(), 5);
+        assert_eq!(bucket.content_reads(), 5, "the first poll reads every file");
+        assert_eq!(keys_and_etags(&bucket, 2).await, first);
+        assert_eq!(keys_and_etags(&bucket, 1000).await, first);
+        assert_eq!(
+            bucket.content_reads(),
+            5,
+            "unchanged files are not read again"
+        );
+
+        // Rewritten with a body of the same length: the time gives it away.
+        let changed = dir.path().join("makes/2.json");
+        fs::write(&changed, "{\"n\": 7}").unwrap();
+        age(&changed, Duration::from_secs(30));
+        let second = keys_and_etags(&bucket, 1000).await;
+        assert_eq!(bucket.content_reads(), 6, "only the changed file is read");
+        assert_eq!(second[2].1, etag(b"{\"n\": 7}"));
+        assert_eq!(second[3], first[3]);
+
+        // A file written just now could change again within the same tick
+        // of the filesystem's clock: it is read on every poll until its time
+        // is old enough to vouch for it.
+        let fresh = dir.path().join("makes/fresh.json");
+        fs::write(&fresh, "{}").unwrap();
+        keys_and_etags(&bucket, 1000).await;
+        keys_and_etags(&bucket, 1000).await;
+        assert_eq!(bucket.content_reads(), 8);
+        age(&fresh, old);
+        keys_and_etags(&bucket, 1000).await;
+        keys_and_etags(&bucket, 1000).await;
+        assert_eq!(bucket.content_reads(), 9);
+
+        // A removed file's fingerprint is forgotten.
+        fs::remove_file(dir.path().join("makes/0.json")).unwrap();
+        assert_eq!(keys_and_etags(&bucket, 2).await.len(), 5);
+        let remembered = bucket.fingerprints.by_key.lock().unwrap();
+        assert!(!remembered.contains_key("makes/0.json"));
+        assert_eq!(remembered.len(), 5);
+    }
+
+    #[test]
+    fn a_racy_fingerprint_is_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        let fingerprints = Fingerprints::default();
+        fs::write(dir.path().join("a"), "one").unwrap();
+        describe(dir.path(), &fingerprints, "a".into()).unwrap();
+        let known = fingerprints.by_key.lock().unwrap()["a"].clone();
+        assert!(!known.trusted, "written within RACY_WINDOW of the read");
+        assert_eq!(
+            describe(dir.path(), &fingerprints, "gone".into()).unwrap(),
+            None
+        );
     }
 }

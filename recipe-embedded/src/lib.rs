@@ -8,7 +8,10 @@
 //! as the AWS adapters.
 //!
 //! - [`bucket`]: [`LocalBucket`], an [`ObjectStore`] over a directory
-//!   (atomic writes, S3 key order, content-hash etags);
+//!   (atomic writes, S3 key order, content-hash etags, listings that read
+//!   only changed files), and an [`ObjectChanges`] through filesystem
+//!   notifications ([`bucket::changes`]), so the watcher hears of a
+//!   dropped file as it lands;
 //! - [`database`]: [`Database`], the shared SQLite file (WAL mode, busy
 //!   timeout, schema migrated on open), safe to open from several processes
 //!   at once;
@@ -69,6 +72,7 @@
 //! [`Queue`]: recipe_ports::Queue
 //! [`RecordStore`]: recipe_ports::RecordStore
 //! [`AnnouncementLog`]: recipe_ports::AnnouncementLog
+//! [`ObjectChanges`]: recipe_ports::ObjectChanges
 
 #![forbid(unsafe_code)]
 

@@ -10,8 +10,8 @@
 //!  bucket ──► watcher ──► queue ──► sender ──► server ──► record store
 //! ```
 //!
-//! - [`watcher`]: announces new objects (poll or event mode) as
-//!   [`claim_check`]s on the queue;
+//! - [`watcher`]: announces new objects (poll, S3 event or bucket
+//!   change-stream mode) as [`claim_check`]s on the queue;
 //! - [`sender`]: fetches each announced object and hands its bytes,
 //!   unread, to the server ([`sender::HttpRecipeServer`]), settling each
 //!   message exactly once;

@@ -13,8 +13,10 @@
 //!            AnnouncementLog           DeadLetters
 //! ```
 //!
-//! - the ports: [`ObjectStore`] (the bucket), [`Queue`] and
-//!   [`DeadLetters`], [`AnnouncementLog`] (the watcher's memory),
+//! - the ports: [`ObjectStore`] (the bucket), [`ObjectChanges`] (a
+//!   bucket that reports writes as they happen, through a [`ChangeFeed`]),
+//!   [`Queue`] and [`DeadLetters`], [`AnnouncementLog`] (the watcher's
+//!   memory),
 //!   [`RecipeServer`] (the sender's view of the server) and
 //!   [`RecordStore`] (recipes, makes, rejections);
 //! - [`Source`]: one version of one object, the one name a document
@@ -44,6 +46,7 @@
 #![forbid(unsafe_code)]
 
 mod announcements;
+mod changes;
 #[cfg(any(test, feature = "conformance"))]
 pub mod conformance;
 mod error;
@@ -58,6 +61,7 @@ mod source;
 mod store;
 
 pub use announcements::AnnouncementLog;
+pub use changes::{ChangeBatch, ChangeFeed, ObjectChanges, Unheard};
 pub use error::{Error, Result};
 pub use objects::{ListPage, ListRequest, Object, ObjectInfo, ObjectStore};
 pub use page::{Page, PageRequest};

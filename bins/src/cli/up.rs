@@ -16,10 +16,10 @@ use anyhow::{Context, Result};
 use recipe_pipeline::sender::{HttpRecipeServer, SenderConfig};
 use recipe_pipeline::server::{DEFAULT_MAX_BODY_BYTES, ServerConfig, serve};
 use recipe_pipeline::watcher::{WatchMode, WatcherConfig};
-use recipe_ports::PageRequest;
+use recipe_ports::{PageRequest, Unheard};
 
 use crate::assembly::{Assembly, MAX_RECEIVES};
-use crate::config::{BackendArgs, LogFormat, RetentionArgs, TimeoutArgs};
+use crate::config::{BackendArgs, LogFormat, RetentionArgs, TimeoutArgs, duration};
 use crate::services::sender::SUBMIT_TIMEOUT;
 use crate::services::server::api_token;
 
@@ -43,9 +43,35 @@ pub struct UpArgs {
     /// Bearer token for writes; without one, writes are open on this host.
     #[arg(long, env = "RECIPE_API_TOKEN", hide_env_values = true)]
     pub api_token: Option<String>,
-    /// How often the bucket folder is looked at, in milliseconds.
+    /// Follow the bucket folder's filesystem events (inotify, FSEvents,
+    /// ReadDirectoryChangesW), so a dropped file is stored at once; with
+    /// `false`, the folder is only listed every --poll-interval-ms.
+    #[arg(
+        long,
+        env = "RECIPE_BUCKET_EVENTS",
+        default_value_t = true,
+        action = clap::ArgAction::Set,
+        value_name = "BOOL"
+    )]
+    pub bucket_events: bool,
+    /// With bucket events: how often the whole folder is listed anyway, in
+    /// case events were lost without notice (`30s`, `5m`). The folder is
+    /// also listed at start-up and whenever the event queue overflows.
+    #[arg(
+        long,
+        env = "RECIPE_SAFETY_POLL_INTERVAL",
+        value_parser = duration,
+        default_value = "30s"
+    )]
+    pub safety_poll_interval: Duration,
+    /// How often the bucket folder is listed, in milliseconds, when bucket
+    /// events are off or cannot be had (an exhausted inotify watch limit).
     #[arg(long, env = "RECIPE_POLL_INTERVAL_MS", default_value_t = 500)]
     pub poll_interval_ms: u64,
+    /// Tests only: follow the bucket's events but hear none of them, so
+    /// that only the start-up listing and the safety poll find files.
+    #[arg(long, env = "RECIPE_IGNORE_BUCKET_EVENTS", hide = true)]
+    pub ignore_bucket_events: bool,
     /// Log format.
     #[arg(long, env = "RECIPE_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
@@ -137,16 +163,24 @@ async fn up(args: &UpArgs) -> Result<()> {
         })
         .await?;
     let server = tokio::spawn(serve(listener, state, shutdown.clone().cancelled_owned()));
-    let watcher = assembly
+    let mut watcher = assembly
         .watcher(
             WatcherConfig {
-                mode: WatchMode::Poll { sorted_keys: false },
+                mode: if args.bucket_events {
+                    WatchMode::Changes
+                } else {
+                    WatchMode::Poll { sorted_keys: false }
+                },
                 poll_interval: Duration::from_millis(args.poll_interval_ms),
+                safety_poll_interval: args.safety_poll_interval,
                 ..WatcherConfig::default()
             },
             None,
         )
         .await?;
+    if args.ignore_bucket_events {
+        watcher = watcher.with_changes(Arc::new(Unheard));
+    }
     let watching = tokio::spawn({
         let shutdown = shutdown.clone();
         async move { watcher.run(shutdown).await }

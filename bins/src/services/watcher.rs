@@ -7,7 +7,7 @@ use anyhow::Result;
 use recipe_pipeline::watcher::{WatchMode, WatcherConfig};
 
 use crate::assembly::Assembly;
-use crate::config::{BackendArgs, LogFormat, millis};
+use crate::config::{BackendArgs, LogFormat, duration, millis};
 use crate::health::HealthArgs;
 
 /// Announces new recipes and makes in the bucket on the claim-check queue.
@@ -17,7 +17,9 @@ pub struct WatcherArgs {
     #[command(flatten)]
     backend: BackendArgs,
     /// How new objects are found: `poll` lists the bucket, `events` reads S3
-    /// notifications from --events-queue-url.
+    /// notifications from --events-queue-url, `changes` follows a local
+    /// bucket's filesystem events (with a listing at start-up and every
+    /// --safety-poll-interval).
     #[arg(long, env = "RECIPE_WATCH_MODE", value_enum, default_value = "poll")]
     mode: Mode,
     /// Poll mode: keys arrive in sorted order (timestamped keys), so polls
@@ -31,6 +33,10 @@ pub struct WatcherArgs {
     /// Sorted-keys mode: list everything again every this many polls.
     #[arg(long, env = "RECIPE_FULL_SCAN_EVERY", default_value_t = 60)]
     full_scan_every: u32,
+    /// Changes mode: how often the whole bucket is listed anyway, in case
+    /// events were lost without notice (`30s`, `5m`).
+    #[arg(long, env = "RECIPE_SAFETY_POLL_INTERVAL", value_parser = duration, default_value = "30s")]
+    safety_poll_interval: Duration,
     /// Events mode: the SQS queue S3 sends ObjectCreated notifications to.
     #[arg(long, env = "RECIPE_EVENTS_QUEUE_URL")]
     events_queue_url: Option<String>,
@@ -45,6 +51,7 @@ pub struct WatcherArgs {
 enum Mode {
     Poll,
     Events,
+    Changes,
 }
 
 /// Runs the watcher until SIGTERM.
@@ -60,9 +67,11 @@ pub async fn run(args: WatcherArgs) -> Result<()> {
                 sorted_keys: args.sorted_keys,
             },
             Mode::Events => WatchMode::Events,
+            Mode::Changes => WatchMode::Changes,
         },
         poll_interval: args.poll_interval_ms,
         full_scan_every: args.full_scan_every,
+        safety_poll_interval: args.safety_poll_interval,
         ..WatcherConfig::default()
     };
     let watcher = assembly

@@ -64,6 +64,16 @@ async fn watcher_killed_and_restarted_sorted_keys() {
     scenarios::watcher_killed_and_restarted(pipeline).await;
 }
 
+/// `recipe-watcher --mode changes`: the folder's filesystem events, and
+/// what was written while the watcher was dead found by its start-up
+/// listing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watcher_killed_and_restarted_changes_mode() {
+    let mut pipeline = pipeline();
+    pipeline.set_env("RECIPE_WATCH_MODE", "changes");
+    scenarios::watcher_killed_and_restarted(pipeline).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sender_killed_mid_batch() {
     scenarios::sender_killed_mid_batch(pipeline()).await;

@@ -12,6 +12,15 @@
 //!   still runs at start-up and every `full_scan_every` polls.
 //! - **events** ([`WatchMode::Events`]): consumes S3 `ObjectCreated`
 //!   notifications from a queue; no listing at all.
+//! - **changes** ([`WatchMode::Changes`]): the bucket's own change stream
+//!   ([`ObjectChanges`], filesystem notifications for the directory
+//!   bucket), with poll mode's memory as the safety net: a full listing at
+//!   start-up (what was written while we were down), another whenever the
+//!   stream says it lost events, and a slow *safety poll* every
+//!   `safety_poll_interval` in case it lost some without saying so. While
+//!   the stream cannot be had, the watcher polls every `poll_interval` and
+//!   tries again. Changes go through the same [`AnnouncementLog`] as
+//!   listings, so an object both reported and listed is announced once.
 //!
 //! Claim checks are sent with `send_batch` before the log records them: a
 //! crash in between announces again (the server is idempotent), never
@@ -22,6 +31,8 @@ mod events;
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 use tokio_util::sync::CancellationToken;
 use tracing::{debug, info, warn};
 
@@ -31,7 +42,10 @@ use crate::backoff::Backoff;
 use crate::claim_check::ClaimCheck;
 use recipe_ports::Result;
 use recipe_ports::keys::{KeyKind, Prefixes};
-use recipe_ports::{AnnouncementLog, ListRequest, ObjectInfo, ObjectStore, Queue};
+use recipe_ports::{
+    AnnouncementLog, ChangeBatch, ChangeFeed, ListRequest, ObjectChanges, ObjectInfo, ObjectStore,
+    Queue,
+};
 
 /// How the watcher finds new objects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,6 +58,10 @@ pub enum WatchMode {
     },
     /// Read S3 notifications from the events queue.
     Events,
+    /// Follow the bucket's own change stream (see [`Watcher::with_changes`]),
+    /// listing in full at start-up, when the stream lost events, and every
+    /// `safety_poll_interval`.
+    Changes,
 }
 
 /// Settings of a watcher.
@@ -59,6 +77,11 @@ pub struct WatcherConfig {
     pub full_scan_every: u32,
     /// How long one events receive waits (long polling).
     pub events_wait: Duration,
+    /// Changes mode: pause between the full listings that catch what the
+    /// change stream missed without saying so. Long, because the stream
+    /// does the work; a listing reads only files that changed, but still
+    /// looks at every one.
+    pub safety_poll_interval: Duration,
 }
 
 impl Default for WatcherConfig {
@@ -69,6 +92,7 @@ impl Default for WatcherConfig {
             poll_interval: Duration::from_secs(2),
             full_scan_every: 60,
             events_wait: Duration::from_secs(20),
+            safety_poll_interval: Duration::from_secs(30),
         }
     }
 }
@@ -90,6 +114,8 @@ pub struct Watcher {
     claims: Arc<dyn Queue>,
     log: Arc<dyn AnnouncementLog>,
     events: Option<Arc<dyn Queue>>,
+    /// The bucket's change stream, in changes mode.
+    changes: Option<Arc<dyn ObjectChanges>>,
     config: WatcherConfig,
     /// The sorted-keys checkpoint once read: `None` until then.
     checkpoint: tokio::sync::Mutex<Option<Option<String>>>,
@@ -111,14 +137,28 @@ impl Watcher {
             claims,
             log,
             events,
+            changes: None,
             config,
             checkpoint: tokio::sync::Mutex::new(None),
         }
     }
 
+    /// Follows `changes` (normally the same bucket as the watcher's
+    /// store) in [`WatchMode::Changes`]. Without it, that mode only polls.
+    #[must_use]
+    pub fn with_changes(mut self, changes: Arc<dyn ObjectChanges>) -> Self {
+        self.changes = Some(changes);
+        self
+    }
+
     /// Runs until `shutdown` is cancelled. Failures are logged and retried
     /// with a backoff: a watcher never gives up on its bucket.
     pub async fn run(&self, shutdown: CancellationToken) {
+        if self.config.mode == WatchMode::Changes {
+            self.follow_changes(&shutdown).await;
+            info!("watcher stopped");
+            return;
+        }
         let mut polls: u32 = 0;
         let mut failures: u32 = 0;
         while !shutdown.is_cancelled() {
@@ -135,13 +175,16 @@ impl Watcher {
                     })
                 }
                 WatchMode::Events => self.drain_events_once().await.map(|_| ()),
+                // `run` hands this mode to `follow_changes`; were it
+                // here, a full poll is what it falls back to.
+                WatchMode::Changes => self.poll_once(true).await.map(|_| ()),
             };
             polls = polls.wrapping_add(1);
             let pause = match step {
                 Ok(()) => {
                     failures = 0;
                     match self.config.mode {
-                        WatchMode::Poll { .. } => self.config.poll_interval,
+                        WatchMode::Poll { .. } | WatchMode::Changes => self.config.poll_interval,
                         WatchMode::Events => Duration::ZERO,
                     }
                 }
@@ -157,6 +200,125 @@ impl Watcher {
             }
         }
         info!("watcher stopped");
+    }
+
+    /// Changes mode: announces what the change stream reports, listing the
+    /// bucket in full at start-up, after lost events, and every safety
+    /// poll interval; polls every `poll_interval` while no stream can be
+    /// had, and subscribes again.
+    async fn follow_changes(&self, shutdown: &CancellationToken) {
+        let mut feed: Option<Box<dyn ChangeFeed>> = None;
+        let mut subscribe_failures: u32 = 0;
+        let mut failures: u32 = 0;
+        // Listing now is the start-up scan.
+        let mut next_listing = Instant::now();
+        while !shutdown.is_cancelled() {
+            if feed.is_none()
+                && let Some(changes) = &self.changes
+            {
+                // Subscribed before the listing below, so that nothing
+                // written between the two falls through.
+                match changes.subscribe().await {
+                    Ok(subscribed) => {
+                        if subscribe_failures > 0 {
+                            info!("following the bucket's changes again");
+                        }
+                        feed = Some(subscribed);
+                        subscribe_failures = 0;
+                        // Whatever changed while we had no stream.
+                        next_listing = Instant::now();
+                    }
+                    Err(error) => {
+                        subscribe_failures = subscribe_failures.saturating_add(1);
+                        // Said once, not on every poll while it lasts.
+                        if subscribe_failures == 1 {
+                            warn!(%error, poll_interval = ?self.config.poll_interval,
+                                "cannot follow the bucket's changes; polling until we can");
+                        } else {
+                            debug!(%error, subscribe_failures, "still cannot follow the bucket's changes");
+                        }
+                    }
+                }
+            } else if feed.is_none() && subscribe_failures == 0 {
+                subscribe_failures = 1;
+                warn!("changes mode without a change stream; polling");
+            }
+            if Instant::now() >= next_listing {
+                let pause = match self.poll_once(true).await {
+                    Ok(report) => {
+                        failures = 0;
+                        if report.announced > 0 {
+                            info!(?report, "listing announced new objects");
+                        }
+                        if feed.is_some() {
+                            self.config.safety_poll_interval
+                        } else {
+                            self.config.poll_interval
+                        }
+                    }
+                    Err(error) => {
+                        failures = failures.saturating_add(1);
+                        warn!(%error, failures, "listing the bucket failed; trying again");
+                        Backoff::BACKEND.after(failures)
+                    }
+                };
+                next_listing = Instant::now() + pause;
+            }
+            let next_batch = async {
+                match feed.as_mut() {
+                    Some(feed) => feed.next().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                () = tokio::time::sleep_until(next_listing) => {}
+                batch = next_batch => match batch {
+                    Ok(Some(ChangeBatch::Written(objects))) => {
+                        let reported = objects.len();
+                        match self.announce_unannounced(objects).await {
+                            Ok(announced) => {
+                                debug!(reported, announced, "announced reported changes");
+                            }
+                            Err(error) => {
+                                // The objects are in the bucket; a listing
+                                // finds them once the backends recover.
+                                failures = failures.saturating_add(1);
+                                warn!(%error, reported, "announcing reported changes failed; listing again soon");
+                                next_listing = next_listing.min(Instant::now() + Backoff::BACKEND.after(failures));
+                            }
+                        }
+                    }
+                    Ok(Some(ChangeBatch::Lost { reason })) => {
+                        info!(%reason, "the change stream lost events; listing the bucket");
+                        next_listing = Instant::now();
+                    }
+                    Ok(None) => {
+                        warn!("the change stream ended; polling until it is back");
+                        feed = None;
+                        subscribe_failures = 1;
+                        next_listing = Instant::now();
+                    }
+                    Err(error) => {
+                        warn!(%error, "the change stream failed; polling until it is back");
+                        feed = None;
+                        subscribe_failures = 1;
+                        next_listing = Instant::now();
+                    }
+                }
+            }
+        }
+    }
+
+    /// Announces those of `objects` not announced yet at their etag, and
+    /// records them. Returns how many were announced.
+    async fn announce_unannounced(&self, objects: Vec<ObjectInfo>) -> Result<usize> {
+        let relevant = self.relevant(objects);
+        if relevant.is_empty() {
+            return Ok(0);
+        }
+        let fresh = self.log.unannounced(relevant).await?;
+        self.announce(self.store.bucket(), fresh).await
     }
 
     /// The sorted-keys checkpoint, read from the log once: this watcher is
@@ -281,7 +443,9 @@ impl Watcher {
                 .map(|o| ClaimCheck::new(bucket, o).to_body())
                 .collect();
             self.claims.send_batch(&bodies).await?;
-            if matches!(self.config.mode, WatchMode::Poll { .. }) {
+            // Only S3 notifications go unrecorded: they announce each
+            // version once by themselves, and nothing lists after them.
+            if !matches!(self.config.mode, WatchMode::Events) {
                 self.log.record(chunk).await?;
             }
             announced += chunk.len();
@@ -302,6 +466,8 @@ fn common_prefix(prefixes: &Prefixes) -> String {
         .unwrap_or_default()
 }
 
+#[cfg(test)]
+mod changes_tests;
 #[cfg(test)]
 mod sorted_keys_tests;
 

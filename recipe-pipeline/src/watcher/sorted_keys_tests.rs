@@ -17,14 +17,21 @@ use super::{WatchMode, Watcher, WatcherConfig};
 /// A bucket listing its keys in byte order, as S3 does, one page of at
 /// most `page_size`, and remembering each request's `StartAfter`.
 #[derive(Default)]
-struct ListingBucket {
+pub(super) struct ListingBucket {
     keys: Mutex<Vec<String>>,
     page_size: usize,
     requests: Mutex<Vec<Option<String>>>,
 }
 
 impl ListingBucket {
-    fn add(&self, key: &str) {
+    pub(super) fn with_page_size(page_size: usize) -> Self {
+        ListingBucket {
+            page_size,
+            ..ListingBucket::default()
+        }
+    }
+
+    pub(super) fn add(&self, key: &str) {
         let mut keys = self.keys.lock().unwrap();
         keys.push(key.to_owned());
         keys.sort();
@@ -90,7 +97,7 @@ impl ObjectStore for ListingBucket {
 
 /// The watcher's durable memory, with every checkpoint it was given.
 #[derive(Default)]
-struct Memory {
+pub(super) struct Memory {
     announced: Mutex<HashSet<String>>,
     checkpoints: Mutex<Vec<String>>,
 }
@@ -123,8 +130,8 @@ impl AnnouncementLog for Memory {
 
 /// The claims queue: what was announced, in order.
 #[derive(Default)]
-struct Claims {
-    sent: Mutex<Vec<String>>,
+pub(super) struct Claims {
+    pub(super) sent: Mutex<Vec<String>>,
 }
 
 #[async_trait]
