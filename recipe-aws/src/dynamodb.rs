@@ -16,6 +16,7 @@ use aws_sdk_dynamodb::types::{
     TransactWriteItem, Update, WriteRequest,
 };
 use recipe_diff::Recipe;
+use recipe_ports::aggregate::{MakeAggregate, Rebuilt, VersionAggregate};
 use recipe_ports::records::{
     Claim, LegacyMake, MakeIdentity, MakeRecord, MakeWritten, MigrationReport, RecipeVersion,
     Rejection, VersionWritten, next_make_id, next_recipe_id, recipe_ids_exhausted,
@@ -61,6 +62,17 @@ const MAKE_SK_STEM: &str = "MAKE";
 /// The item holding a recipe's largest make id, in its partition.
 const MAKE_COUNTER_SK: &str = "MAKECOUNTER";
 const CLAIM_SK_PREFIX: &str = "CLAIM#";
+/// A recipe version's aggregate, in its recipe's partition (not under
+/// `MAKE`, so the makes' query never meets one).
+const AGGREGATE_SK_PREFIX: &str = "AGGREGATE#";
+/// The item saying a recipe's aggregates are kept: written once they were
+/// built from its makes, so that a recipe stored before aggregates existed
+/// has them built (lazily, once) before they are read or added to.
+const AGGREGATED_SK: &str = "AGGREGATED";
+/// The attribute counting the writes of an aggregate item: every write
+/// is conditional on the count it read, so two writers never lose each
+/// other's makes.
+const REVISION_ATTRIBUTE: &str = "rev";
 /// The partition of the counter of recipe ids given to bucket objects.
 const RECIPE_IDS_PK: &str = "RECIPEIDS";
 /// The sort key of that counter.
@@ -117,6 +129,63 @@ fn version_sk(version: i64) -> String {
 /// A make's sort key: its id, sortable as [`recipe_sk`]'s.
 fn make_sk(make_id: i64) -> String {
     format!("{MAKE_SK_PREFIX}{}", sortable(make_id))
+}
+
+/// The sort key of the aggregate of recipe version `version`.
+fn aggregate_sk(version: i64) -> String {
+    format!("{AGGREGATE_SK_PREFIX}{version:019}")
+}
+
+/// The key of the aggregate of version `version` of recipe `recipe_id`.
+fn aggregate_key(recipe_id: i64, version: i64) -> Item {
+    key(recipe_pk(recipe_id), aggregate_sk(version))
+}
+
+/// An aggregate as stored: its revision and what it adds up to.
+#[derive(Debug, Clone)]
+struct StoredAggregate {
+    version: i64,
+    revision: i64,
+    aggregate: MakeAggregate,
+}
+
+impl StoredAggregate {
+    fn read(item: &Item) -> Result<StoredAggregate> {
+        let version = string_attribute(item, "sk")
+            .and_then(|sk| sk.strip_prefix(AGGREGATE_SK_PREFIX))
+            .and_then(|digits| digits.parse().ok())
+            .ok_or_else(|| Error::Corrupt {
+                what: describe(item),
+                message: "an aggregate whose sort key is not AGGREGATE#<version>".to_owned(),
+            })?;
+        Ok(StoredAggregate {
+            version,
+            revision: number_attribute(item, REVISION_ATTRIBUTE)?,
+            aggregate: document(item)?,
+        })
+    }
+}
+
+/// The write that replaces the aggregate of `version` of recipe
+/// `recipe_id`, read at `revision` (`None`: there was none), with
+/// `aggregate`.
+fn aggregate_write(
+    recipe_id: i64,
+    version: i64,
+    revision: Option<i64>,
+    aggregate: &MakeAggregate,
+) -> Result<TransactWrite> {
+    let mut item = document_item(
+        recipe_pk(recipe_id),
+        aggregate_sk(version),
+        "aggregate",
+        aggregate,
+    )?;
+    item.insert(
+        REVISION_ATTRIBUTE.to_owned(),
+        AttributeValue::N(revision.map_or(1, |r| r.saturating_add(1)).to_string()),
+    );
+    Ok(TransactWrite::Aggregate { item, revision })
 }
 
 /// The key of the item that records the recipe id given to the bucket
@@ -584,6 +653,13 @@ impl Table {
                 TransactWrite::Latest { item, expected } => {
                     let stored = self.get(key_of(item)).await?;
                     expected.holds(stored.as_ref())
+                }
+                TransactWrite::Aggregate { item, revision } => {
+                    let stored = self.get(key_of(item)).await?;
+                    stored
+                        .map(|item| number_attribute(&item, REVISION_ATTRIBUTE))
+                        .transpose()?
+                        == *revision
                 }
                 TransactWrite::Counter {
                     recipe_id, from, ..
@@ -1164,23 +1240,43 @@ impl DynamoRecordStore {
             },
         };
         let record = record.clone().numbered(make_id);
-        // The claim first: a claim made before answers the request,
-        // whatever else failed.
-        let mut writes = Vec::with_capacity(2);
-        if let Some(claim) = claim {
-            writes.push(TransactWrite::new_item(claim_item(
-                recipe_id, claim, make_id,
-            )));
-        }
-        let make_at = writes.len();
-        writes.push(TransactWrite::new_item(make_item(&record)?));
-        let failed = match self.table.transact(&writes).await? {
-            Transacted::Committed => return Ok(Some(MakeWritten::Created(record))),
-            Transacted::Conflict => {
-                pause_after_conflict(round).await;
-                return Ok(None);
+        let contribution = MakeAggregate::of(&record);
+        let version = record.recipe_version;
+        let mut aggregate_round = 0;
+        let (failed, make_at) = loop {
+            let (revision, mut aggregate) = self.aggregate_to_add_to(recipe_id, version).await?;
+            aggregate.absorb(&contribution);
+            // The claim first: a claim made before answers the request,
+            // whatever else failed. The aggregate last: DynamoDB names
+            // the first failed condition, so a make stored before is told
+            // from an aggregate another make changed meanwhile.
+            let mut writes = Vec::with_capacity(3);
+            if let Some(claim) = claim {
+                writes.push(TransactWrite::new_item(claim_item(
+                    recipe_id, claim, make_id,
+                )));
             }
-            Transacted::ConditionFailed(index) => index,
+            let make_at = writes.len();
+            writes.push(TransactWrite::new_item(make_item(&record)?));
+            let aggregate_at = writes.len();
+            writes.push(aggregate_write(recipe_id, version, revision, &aggregate)?);
+            match self.table.transact(&writes).await? {
+                Transacted::Committed => return Ok(Some(MakeWritten::Created(record))),
+                Transacted::Conflict => {
+                    pause_after_conflict(round).await;
+                    return Ok(None);
+                }
+                // Another make of the version was counted meanwhile: add
+                // this one to the aggregate as it is now, keeping the id.
+                Transacted::ConditionFailed(index) if index == aggregate_at => {
+                    aggregate_round += 1;
+                    if aggregate_round >= TRANSACTION_ROUNDS {
+                        return Err(lost_every_round(recipe_id));
+                    }
+                    pause_after_conflict(aggregate_round).await;
+                }
+                Transacted::ConditionFailed(index) => break (index, make_at),
+            }
         };
         match (claim, identity) {
             (Some(claim), _) if failed != make_at => self.claimed(recipe_id, claim).await,
@@ -1390,6 +1486,100 @@ impl DynamoRecordStore {
         item.map(|item| number_attribute(&item, "last")).transpose()
     }
 
+    /// The aggregate a new make of `version` of recipe `recipe_id` is
+    /// added to, with its revision (`None`: not stored yet). A recipe whose
+    /// aggregates were never built (its makes were stored before
+    /// aggregates were kept) has them built first, once.
+    async fn aggregate_to_add_to(
+        &self,
+        recipe_id: i64,
+        version: i64,
+    ) -> Result<(Option<i64>, MakeAggregate)> {
+        if let Some(item) = self.table.get(aggregate_key(recipe_id, version)).await? {
+            let stored = StoredAggregate::read(&item)?;
+            return Ok((Some(stored.revision), stored.aggregate));
+        }
+        if !self.aggregated(recipe_id).await? {
+            self.rebuild_aggregates(recipe_id).await?;
+            if let Some(item) = self.table.get(aggregate_key(recipe_id, version)).await? {
+                let stored = StoredAggregate::read(&item)?;
+                return Ok((Some(stored.revision), stored.aggregate));
+            }
+        }
+        Ok((None, MakeAggregate::default()))
+    }
+
+    /// Whether recipe `recipe_id`'s aggregates were built from its makes
+    /// (its [`AGGREGATED_SK`] item exists).
+    async fn aggregated(&self, recipe_id: i64) -> Result<bool> {
+        Ok(self
+            .table
+            .get(key(recipe_pk(recipe_id), AGGREGATED_SK.to_owned()))
+            .await?
+            .is_some())
+    }
+
+    /// Every stored aggregate of recipe `recipe_id`, by version.
+    async fn stored_aggregates(&self, recipe_id: i64) -> Result<Vec<StoredAggregate>> {
+        let query = PageQuery::new(recipe_pk(recipe_id), AGGREGATE_SK_PREFIX);
+        let items = self
+            .table
+            .query_page(&query, usize::MAX, |_| Ok(true))
+            .await?;
+        items.iter().map(StoredAggregate::read).collect()
+    }
+
+    /// One round of [`RecordStore::rebuild_aggregates`]: `None` when a make
+    /// was stored meanwhile (an aggregate's revision moved) and the round
+    /// must go again.
+    async fn try_rebuild(&self, recipe_id: i64) -> Result<Option<Rebuilt>> {
+        // The revisions first, then the makes: a make stored after its
+        // aggregate's revision was read fails the write below, and one
+        // stored before is among the makes read.
+        let stored = self.stored_aggregates(recipe_id).await?;
+        let makes = self.makes(recipe_id).await?;
+        let built = MakeAggregate::by_version(recipe_id, &makes);
+        let mut writes = Vec::new();
+        for version in &built {
+            let kept = stored.iter().find(|s| s.version == version.version);
+            // What is right already is not written again: a second
+            // rebuild writes nothing.
+            if kept.is_some_and(|kept| kept.aggregate == version.aggregate) {
+                continue;
+            }
+            writes.push(aggregate_write(
+                recipe_id,
+                version.version,
+                kept.map(|kept| kept.revision),
+                &version.aggregate,
+            )?);
+        }
+        for kept in &stored {
+            if !built.iter().any(|b| b.version == kept.version) {
+                writes.push(TransactWrite::DeleteExisting(aggregate_key(
+                    recipe_id,
+                    kept.version,
+                )));
+            }
+        }
+        // A transaction takes at most 100 writes; each chunk is all or
+        // nothing, and a failed one sends the whole rebuild round again,
+        // which reads what the chunks before it wrote.
+        for chunk in writes.chunks(100) {
+            match self.table.transact(chunk).await? {
+                Transacted::Committed => {}
+                Transacted::Conflict | Transacted::ConditionFailed(_) => return Ok(None),
+            }
+        }
+        let mut marker = key(recipe_pk(recipe_id), AGGREGATED_SK.to_owned());
+        marker.insert("kind".to_owned(), s("aggregated"));
+        self.table.put(marker, false).await?;
+        Ok(Some(Rebuilt {
+            makes: makes.len() as u64,
+            versions: built.len() as u64,
+        }))
+    }
+
     /// What a claim made before answers: its make, or a mismatch.
     async fn claimed(&self, recipe_id: i64, claim: &Claim) -> Result<Option<MakeWritten>> {
         let Some(item) = self
@@ -1577,6 +1767,9 @@ enum TransactWrite {
     },
     /// Delete an item that must exist (a migrated make's old item).
     DeleteExisting(Item),
+    /// Put a recipe version's aggregate, on the condition that the stored
+    /// one is still at `revision` (`None`: there is none).
+    Aggregate { item: Item, revision: Option<i64> },
     /// Put a recipe's latest item, on the condition that the latest item
     /// stored is still the one `expected` describes.
     Latest {
@@ -1698,6 +1891,28 @@ impl TransactWrite {
                     .put(put.build().map_err(|e| refused(BACKEND, e))?)
                     .build()
             }
+            TransactWrite::Aggregate {
+                item,
+                revision: None,
+            } => builder.put(put_new(item.clone())?).build(),
+            TransactWrite::Aggregate {
+                item,
+                revision: Some(revision),
+            } => builder
+                .put(
+                    Put::builder()
+                        .table_name(table)
+                        .set_item(Some(item.clone()))
+                        .condition_expression("#rev = :rev")
+                        .expression_attribute_names("#rev", REVISION_ATTRIBUTE)
+                        .expression_attribute_values(
+                            ":rev",
+                            AttributeValue::N(revision.to_string()),
+                        )
+                        .build()
+                        .map_err(|e| refused(BACKEND, e))?,
+                )
+                .build(),
             TransactWrite::DeleteExisting(item_key) => builder
                 .delete(
                     Delete::builder()
@@ -1852,6 +2067,39 @@ impl RecordStore for DynamoRecordStore {
             }
         }
         Err(lost_every_round(record.recipe_id))
+    }
+
+    /// One `Query` of the recipe's `AGGREGATE#` items, after a `GetItem`
+    /// of its `AGGREGATED` item; a recipe whose aggregates were never built
+    /// has them built first (see `rebuild_aggregates`).
+    async fn aggregates(&self, recipe_id: i64) -> Result<Vec<VersionAggregate>> {
+        if !self.aggregated(recipe_id).await? {
+            self.rebuild_aggregates(recipe_id).await?;
+        }
+        Ok(self
+            .stored_aggregates(recipe_id)
+            .await?
+            .into_iter()
+            .map(|stored| VersionAggregate {
+                recipe_id,
+                version: stored.version,
+                aggregate: stored.aggregate,
+            })
+            .collect())
+    }
+
+    /// Reads the aggregates' revisions, then every make, and writes the
+    /// aggregates that differ from those built, each on the condition that
+    /// its revision did not move; a make stored meanwhile moves it, and
+    /// the rebuild goes round again. Then the `AGGREGATED` item.
+    async fn rebuild_aggregates(&self, recipe_id: i64) -> Result<Rebuilt> {
+        for round in 0..TRANSACTION_ROUNDS {
+            if let Some(rebuilt) = self.try_rebuild(recipe_id).await? {
+                return Ok(rebuilt);
+            }
+            pause_after_conflict(round).await;
+        }
+        Err(lost_every_round(recipe_id))
     }
 
     async fn make(&self, recipe_id: i64, make_id: i64) -> Result<Option<MakeRecord>> {

@@ -13,6 +13,7 @@ use std::sync::{Mutex, MutexGuard};
 use async_trait::async_trait;
 use recipe_diff::Recipe;
 
+use crate::aggregate::{MakeAggregate, Rebuilt, VersionAggregate};
 use crate::error::{Error, Result};
 use crate::page::{Page, PageRequest};
 use crate::records::{
@@ -45,6 +46,9 @@ struct Contents {
     rejections: Vec<Rejection>,
     /// Bucket object locations and the recipe ids given them.
     recipe_sources: BTreeMap<String, i64>,
+    /// Per recipe and version, what its makes add up to: changed with the
+    /// make under the same lock, so a make and its count never part.
+    aggregates: BTreeMap<(i64, i64), MakeAggregate>,
 }
 
 impl Contents {
@@ -185,6 +189,11 @@ impl RecordStore for InMemoryRecordStore {
         }
         let record = record.clone().numbered(make_id);
         contents
+            .aggregates
+            .entry((recipe_id, record.recipe_version))
+            .or_default()
+            .absorb(&MakeAggregate::of(&record));
+        contents
             .makes
             .entry(recipe_id)
             .or_default()
@@ -215,6 +224,40 @@ impl RecordStore for InMemoryRecordStore {
             .cloned()
             .collect();
         Ok(Page::from_items(makes, page.limit, |make| make.make_id))
+    }
+
+    async fn aggregates(&self, recipe_id: i64) -> Result<Vec<VersionAggregate>> {
+        Ok(self
+            .contents()
+            .aggregates
+            .range((recipe_id, i64::MIN)..=(recipe_id, i64::MAX))
+            .map(|(&(recipe_id, version), aggregate)| VersionAggregate {
+                recipe_id,
+                version,
+                aggregate: aggregate.clone(),
+            })
+            .collect())
+    }
+
+    async fn rebuild_aggregates(&self, recipe_id: i64) -> Result<Rebuilt> {
+        let mut contents = self.contents();
+        let makes = contents.makes.get(&recipe_id);
+        let built =
+            MakeAggregate::by_version(recipe_id, makes.into_iter().flat_map(|m| m.values()));
+        let read = makes.map_or(0, |makes| makes.len() as u64);
+        contents
+            .aggregates
+            .retain(|(recipe, _), _| *recipe != recipe_id);
+        let versions = built.len() as u64;
+        for version in built {
+            contents
+                .aggregates
+                .insert((recipe_id, version.version), version.aggregate);
+        }
+        Ok(Rebuilt {
+            makes: read,
+            versions,
+        })
     }
 
     async fn recipe_id_for_source(&self, location: &str) -> Result<i64> {
