@@ -57,5 +57,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             recipe_bins::cli::migrate_ids::run(&args)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Reindex(args) => {
+            recipe_bins::cli::reindex::run(&args)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }

@@ -10,6 +10,7 @@ pub mod merge;
 pub mod migrate_ids;
 pub mod recipe_file;
 pub mod record_counts;
+pub mod reindex;
 pub mod restore;
 pub mod terminal;
 pub mod up;
@@ -27,7 +28,7 @@ use clap::{Parser, Subcommand};
                   schema.org Recipe JSON-LD, saved web pages (.html) or Cooklang files \
                   (.cook). What a file says that cannot be understood is read around, \
                   with a warning on standard error.",
-    after_help = "Examples:\n  recipe diff examples/data/apple-pie.json examples/data/apple-pie.make.json\n  recipe log pie.v1.json pie.v2.json pie.v3.json\n  recipe merge pie.json pie.mine.json pie.yours.json\n  recipe up --data ./recipe-data --port 8080\n  recipe backup ./recipe-data recipes.sqlite3\n  recipe restore recipes.sqlite3 ./recipe-data --force\n  recipe migrate-ids --table recipes"
+    after_help = "Examples:\n  recipe diff examples/data/apple-pie.json examples/data/apple-pie.make.json\n  recipe log pie.v1.json pie.v2.json pie.v3.json\n  recipe merge pie.json pie.mine.json pie.yours.json\n  recipe up --data ./recipe-data --port 8080\n  recipe backup ./recipe-data recipes.sqlite3\n  recipe restore recipes.sqlite3 ./recipe-data --force\n  recipe migrate-ids --table recipes\n  recipe reindex --data ./recipe-data"
 )]
 pub struct Cli {
     /// What to do.
@@ -59,6 +60,10 @@ pub enum Command {
     /// (idempotent: safe to run again after a crash).
     #[command(long_about = migrate_ids::LONG_ABOUT)]
     MigrateIds(migrate_ids::MigrateIdsArgs),
+    /// Build the analytics' aggregates anew from the stored makes
+    /// (idempotent: safe to run again, and while servers run).
+    #[command(long_about = reindex::LONG_ABOUT)]
+    Reindex(reindex::ReindexArgs),
 }
 
 #[cfg(test)]
