@@ -810,4 +810,162 @@ mod tests {
         assert_eq!(analytics.steps[0].skipped, 2_500);
         assert_eq!(summary.recent_makes.len(), RECENT_MAKES);
     }
+
+    /// A make of [`pancakes`] for the property: which of five changes it
+    /// makes (a bit each), its rating in half steps, its day and version.
+    fn spec_make(original: &Recipe, spec: (u8, Option<u8>, u16, i64)) -> MakeRecord {
+        let (changes, rating, day, version) = spec;
+        let mut cooked = original.clone();
+        cooked.rating = rating.map(|halves| f64::from(halves) / 2.0);
+        // Amounts doubled or halved: ratios 2 and 0.5 are exact, so sums
+        // of them do not depend on the order they are added in.
+        if changes & 1 != 0 {
+            cooked.ingredients[0].quantity = Some(recipe_diff::quantity::Quantity::new(4.0));
+        }
+        if changes & 2 != 0 {
+            cooked.ingredients[1].quantity = Some(recipe_diff::quantity::Quantity::new(1.0));
+        }
+        if changes & 4 != 0 {
+            cooked.ingredients[2] = ingredient(3, 2.0, "cup", "Milk");
+        }
+        if changes & 16 != 0 {
+            cooked.steps[2].step_text = "Cook on a very hot griddle".into();
+        }
+        if changes & 8 != 0 {
+            cooked.steps.remove(1);
+        }
+        MakeRecord {
+            recipe_version: version,
+            recipe_id: 2,
+            make_id: 0,
+            made_at: Some(format!(
+                "2026-{:02}-{:02}T08:00:00Z",
+                1 + (day / 28) % 12,
+                1 + day % 28
+            )),
+            notes: (changes % 3 == 0).then(|| format!("note {changes}")),
+            differences: diff(original, &cooked),
+            recipe: cooked,
+            flat_differences: Vec::new(),
+            source: None,
+            recorded_at: "2026-12-01T00:00:00Z".into(),
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+        /// Makes stored in any order, some of them redelivered (a named
+        /// id or a claim seen before), of two versions: the analytics
+        /// answered from the aggregates the store kept equal those
+        /// computed from every stored make, and their headline numbers
+        /// are those of the makes read one by one.
+        #[test]
+        fn analytics_from_kept_aggregates_equal_those_from_every_make(
+            writes in proptest::collection::vec(
+                (
+                    (0u8..32, proptest::option::of(0u8..=10), 0u16..400, 1i64..=2),
+                    0u8..3,
+                    1i64..900,
+                ),
+                0..700,
+            )
+        ) {
+            use recipe_ports::RecordStore;
+            use recipe_ports::memory::InMemoryRecordStore;
+            use recipe_ports::records::{Claim, MakeIdentity};
+
+            let recipe = pancakes();
+            let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+            let store = InMemoryRecordStore::new();
+            let (kept, makes) = runtime.block_on(async {
+                for (spec, how, id) in &writes {
+                    let identity = match how {
+                        0 => MakeIdentity::Named(*id),
+                        1 => MakeIdentity::Claimed(Claim {
+                            key: format!("s3-{}", id % 50),
+                            fingerprint: String::new(),
+                        }),
+                        _ => MakeIdentity::Next,
+                    };
+                    store.put_make(&identity, &spec_make(&recipe, *spec)).await.unwrap();
+                }
+                (store.aggregates(2).await.unwrap(), store.makes(2).await.unwrap())
+            });
+            let mut total = MakeAggregate::default();
+            for version in &kept {
+                total.absorb(&version.aggregate);
+            }
+            let from_aggregates = analytics_of(&recipe, &total);
+            let from_makes = recipe_analytics(&recipe, &makes);
+            proptest::prop_assert_eq!(&from_aggregates, &from_makes);
+
+            // The headline numbers, from the makes themselves.
+            proptest::prop_assert_eq!(from_aggregates.make_count, makes.len());
+            let rated: Vec<f64> = makes.iter().filter_map(|m| m.recipe.rating).collect();
+            let mean = (!rated.is_empty()).then(|| rated.iter().sum::<f64>() / rated.len() as f64);
+            proptest::prop_assert_eq!(from_aggregates.average_rating, mean);
+            let changes: usize = makes.iter().map(|m| m.differences.change_count()).sum();
+            let deviation = if makes.is_empty() { 0.0 } else { changes as f64 / makes.len() as f64 };
+            proptest::prop_assert_eq!(from_aggregates.average_deviation, deviation);
+            proptest::prop_assert!(from_aggregates.ratings.len() <= MAX_RATING_POINTS);
+            let points: usize = from_aggregates.ratings.iter().map(|p| p.makes).sum();
+            proptest::prop_assert_eq!(points, makes.len());
+            if makes.len() <= MAX_RATING_POINTS {
+                let mut order: Vec<(String, i64)> = makes
+                    .iter()
+                    .map(|m| (m.made_at.clone().unwrap_or_default(), m.make_id))
+                    .collect();
+                order.sort();
+                let series: Vec<(String, i64)> = from_aggregates
+                    .ratings
+                    .iter()
+                    .map(|p| (p.made_at.clone(), p.make_id))
+                    .collect();
+                proptest::prop_assert_eq!(series, order);
+            }
+            let skipped = makes.iter().filter(|m| m.recipe.steps.len() == 2).count();
+            let rest = from_aggregates
+                .steps
+                .iter()
+                .find(|s| s.step == "Rest the batter for 10 minutes")
+                .map_or(0, |s| s.skipped);
+            proptest::prop_assert_eq!(rest, skipped);
+            let versions: Vec<i64> = kept.iter().map(|v| v.version).collect();
+            let mut stored: Vec<i64> = makes.iter().map(|m| m.recipe_version).collect();
+            stored.sort_unstable();
+            stored.dedup();
+            proptest::prop_assert_eq!(versions, stored);
+        }
+    }
+
+    #[test]
+    fn past_the_bound_the_series_is_one_point_per_period() {
+        let recipe = pancakes();
+        // 1,200 makes over 600 days: more days than points, two days a
+        // period.
+        let makes: Vec<MakeRecord> = (0..1_200u16)
+            .map(|n| {
+                let mut make = spec_make(&recipe, (0, Some(8), 0, 1));
+                make.make_id = i64::from(n);
+                let day = n % 600;
+                make.made_at = Some(format!(
+                    "{}-{:02}-{:02}T08:00:00Z",
+                    2024 + day / 300,
+                    1 + (day % 300) / 25,
+                    1 + day % 25
+                ));
+                make
+            })
+            .collect();
+        let analytics = recipe_analytics(&recipe, &makes);
+        assert_eq!(analytics.ratings.len(), 300);
+        let first = &analytics.ratings[0];
+        assert_eq!(first.makes, 4);
+        assert_eq!(first.rating, Some(4.0));
+        assert_eq!(first.period_start.as_deref(), Some("2024-01-01"));
+        assert_eq!(first.period_end.as_deref(), Some("2024-01-02"));
+        assert_eq!(first.made_at, "2024-01-02T08:00:00Z");
+        assert_eq!(first.make_id, 601);
+    }
 }
