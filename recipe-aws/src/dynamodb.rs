@@ -1053,6 +1053,9 @@ impl DynamoRecordStore {
                     }),
                 }
             }
+            // The moved makes are new items that no aggregate counted
+            // (a rebuild passes old makes over): count them now.
+            self.rebuild_aggregates(recipe_id).await?;
         }
         Ok(report)
     }
@@ -1537,8 +1540,7 @@ impl DynamoRecordStore {
         // aggregate's revision was read fails the write below, and one
         // stored before is among the makes read.
         let stored = self.stored_aggregates(recipe_id).await?;
-        let makes = self.makes(recipe_id).await?;
-        let built = MakeAggregate::by_version(recipe_id, &makes);
+        let (built, makes) = self.aggregates_of_makes(recipe_id).await?;
         let mut writes = Vec::new();
         for version in &built {
             let kept = stored.iter().find(|s| s.version == version.version);
@@ -1575,9 +1577,49 @@ impl DynamoRecordStore {
         marker.insert("kind".to_owned(), s("aggregated"));
         self.table.put(marker, false).await?;
         Ok(Some(Rebuilt {
-            makes: makes.len() as u64,
+            makes,
             versions: built.len() as u64,
         }))
+    }
+
+    /// The aggregates of recipe `recipe_id`'s makes per version, and how
+    /// many makes were read: a page of makes at a time, each added and
+    /// dropped, so a recipe of any size is summed in little memory. Makes
+    /// still under text ids (`MAKE#…`) are passed over: `recipe
+    /// migrate-ids` rebuilds the aggregates of each recipe it moves.
+    async fn aggregates_of_makes(&self, recipe_id: i64) -> Result<(Vec<VersionAggregate>, u64)> {
+        let mut versions: BTreeMap<i64, MakeAggregate> = BTreeMap::new();
+        let mut read = 0u64;
+        let mut query = PageQuery::new(recipe_pk(recipe_id), MAKE_SK_PREFIX);
+        loop {
+            let items = self
+                .table
+                .query_page(&query, PageRequest::<i64>::MAX_LIMIT, |_| Ok(true))
+                .await?;
+            for item in &items {
+                let make: MakeRecord = document(item)?;
+                versions
+                    .entry(make.recipe_version)
+                    .or_default()
+                    .absorb(&MakeAggregate::of(&make));
+                read += 1;
+            }
+            match items.last() {
+                Some(last) if items.len() == PageRequest::<i64>::MAX_LIMIT => {
+                    query.after = string_attribute(last, "sk").map(str::to_owned);
+                }
+                _ => break,
+            }
+        }
+        let built = versions
+            .into_iter()
+            .map(|(version, aggregate)| VersionAggregate {
+                recipe_id,
+                version,
+                aggregate,
+            })
+            .collect();
+        Ok((built, read))
     }
 
     /// What a claim made before answers: its make, or a mismatch.
