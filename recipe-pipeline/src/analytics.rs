@@ -102,7 +102,8 @@ pub struct RatingPoint {
     /// How many differences it has.
     pub change_count: usize,
     /// The cook's remarks, so a timeline can show them without fetching
-    /// every make.
+    /// every make: at most 280 characters, longer ones cut with `…` (the
+    /// make itself has them whole).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// How many makes the point stands for: 1, or, once a recipe has more

@@ -68,6 +68,11 @@ use crate::records::MakeRecord;
 /// one per make; past it, one per period of days.
 pub const MAX_RATING_POINTS: usize = 500;
 
+/// How many characters of a make's notes its timeline point keeps: enough
+/// for a remark, and it bounds the aggregate (a DynamoDB item is at most
+/// 400 KB, and every make of the version rewrites it).
+pub const MAX_POINT_NOTES: usize = 280;
+
 /// How many of the newest makes an aggregate keeps, for the overview.
 pub const RECENT_MAKES: usize = 10;
 
@@ -147,8 +152,8 @@ pub struct MakePoint {
     pub rating: Option<f64>,
     /// How many differences it has.
     pub change_count: u64,
-    /// The cook's remarks (kept in [`MakeAggregate::points`] only, where
-    /// the series shows them).
+    /// The cook's remarks, at most [`MAX_POINT_NOTES`] characters (kept in
+    /// [`MakeAggregate::points`] only, where the series shows them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
 }
@@ -320,7 +325,10 @@ impl MakeAggregate {
             made_at: made_at.to_owned(),
             rating,
             change_count,
-            notes: make.notes.clone(),
+            notes: make
+                .notes
+                .as_deref()
+                .map(|notes| cut(notes, MAX_POINT_NOTES)),
         };
         let mut aggregate = MakeAggregate {
             make_count: 1,
@@ -676,9 +684,14 @@ fn round2(value: f64) -> f64 {
 
 /// A step's text cut to a label's length, on a character boundary.
 fn short(text: &str) -> String {
-    const MAX: usize = 40;
-    match text.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{}…", text[..cut].trim_end()),
+    cut(text, 40)
+}
+
+/// `text` cut to `max` characters and an ellipsis, on a character
+/// boundary; whole when it is no longer.
+fn cut(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", text[..at].trim_end()),
         None => text.to_owned(),
     }
 }
