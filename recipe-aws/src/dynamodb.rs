@@ -131,53 +131,71 @@ fn make_sk(make_id: i64) -> String {
     format!("{MAKE_SK_PREFIX}{}", sortable(make_id))
 }
 
-/// The sort key of the aggregate of recipe version `version`.
-fn aggregate_sk(version: i64) -> String {
-    format!("{AGGREGATE_SK_PREFIX}{version:019}")
+/// How many items a recipe version's aggregate is split over. Every make
+/// rewrites one of them on the condition that no other make did meanwhile;
+/// makes spread over the shards by make id, so concurrent makes of one
+/// version seldom wait on each other (with one item, a burst of makes of
+/// one recipe went round again and again).
+const AGGREGATE_SHARDS: i64 = 8;
+
+/// The shard of make `make_id`'s aggregate.
+fn aggregate_shard(make_id: i64) -> i64 {
+    make_id.rem_euclid(AGGREGATE_SHARDS)
 }
 
-/// The key of the aggregate of version `version` of recipe `recipe_id`.
-fn aggregate_key(recipe_id: i64, version: i64) -> Item {
-    key(recipe_pk(recipe_id), aggregate_sk(version))
+/// The sort key of shard `shard` of the aggregate of recipe version
+/// `version`.
+fn aggregate_sk(version: i64, shard: i64) -> String {
+    format!("{AGGREGATE_SK_PREFIX}{version:019}#{shard}")
 }
 
-/// An aggregate as stored: its revision and what it adds up to.
+/// The key of shard `shard` of the aggregate of version `version` of
+/// recipe `recipe_id`.
+fn aggregate_key(recipe_id: i64, version: i64, shard: i64) -> Item {
+    key(recipe_pk(recipe_id), aggregate_sk(version, shard))
+}
+
+/// An aggregate shard as stored: its revision and what it adds up to.
 #[derive(Debug, Clone)]
 struct StoredAggregate {
     version: i64,
+    shard: i64,
     revision: i64,
     aggregate: MakeAggregate,
 }
 
 impl StoredAggregate {
     fn read(item: &Item) -> Result<StoredAggregate> {
-        let version = string_attribute(item, "sk")
+        let (version, shard) = string_attribute(item, "sk")
             .and_then(|sk| sk.strip_prefix(AGGREGATE_SK_PREFIX))
-            .and_then(|digits| digits.parse().ok())
+            .and_then(|rest| rest.split_once('#'))
+            .and_then(|(version, shard)| Some((version.parse().ok()?, shard.parse().ok()?)))
             .ok_or_else(|| Error::Corrupt {
                 what: describe(item),
-                message: "an aggregate whose sort key is not AGGREGATE#<version>".to_owned(),
+                message: "an aggregate whose sort key is not AGGREGATE#<version>#<shard>"
+                    .to_owned(),
             })?;
         Ok(StoredAggregate {
             version,
+            shard,
             revision: number_attribute(item, REVISION_ATTRIBUTE)?,
             aggregate: document(item)?,
         })
     }
 }
 
-/// The write that replaces the aggregate of `version` of recipe
-/// `recipe_id`, read at `revision` (`None`: there was none), with
+/// The write that replaces shard `shard` of the aggregate of `version` of
+/// recipe `recipe_id`, read at `revision` (`None`: there was none), with
 /// `aggregate`.
 fn aggregate_write(
     recipe_id: i64,
-    version: i64,
+    (version, shard): (i64, i64),
     revision: Option<i64>,
     aggregate: &MakeAggregate,
 ) -> Result<TransactWrite> {
     let mut item = document_item(
         recipe_pk(recipe_id),
-        aggregate_sk(version),
+        aggregate_sk(version, shard),
         "aggregate",
         aggregate,
     )?;
@@ -1247,7 +1265,9 @@ impl DynamoRecordStore {
         let version = record.recipe_version;
         let mut aggregate_round = 0;
         let (failed, make_at) = loop {
-            let (revision, mut aggregate) = self.aggregate_to_add_to(recipe_id, version).await?;
+            let shard = aggregate_shard(make_id);
+            let (revision, mut aggregate) =
+                self.aggregate_to_add_to(recipe_id, version, shard).await?;
             aggregate.absorb(&contribution);
             // The claim first: a claim made before answers the request,
             // whatever else failed. The aggregate last: DynamoDB names
@@ -1262,7 +1282,12 @@ impl DynamoRecordStore {
             let make_at = writes.len();
             writes.push(TransactWrite::new_item(make_item(&record)?));
             let aggregate_at = writes.len();
-            writes.push(aggregate_write(recipe_id, version, revision, &aggregate)?);
+            writes.push(aggregate_write(
+                recipe_id,
+                (version, shard),
+                revision,
+                &aggregate,
+            )?);
             match self.table.transact(&writes).await? {
                 Transacted::Committed => return Ok(Some(MakeWritten::Created(record))),
                 Transacted::Conflict => {
@@ -1497,19 +1522,46 @@ impl DynamoRecordStore {
         &self,
         recipe_id: i64,
         version: i64,
+        shard: i64,
     ) -> Result<(Option<i64>, MakeAggregate)> {
-        if let Some(item) = self.table.get(aggregate_key(recipe_id, version)).await? {
+        let shard_key = aggregate_key(recipe_id, version, shard);
+        if let Some(item) = self.table.get(shard_key.clone()).await? {
             let stored = StoredAggregate::read(&item)?;
             return Ok((Some(stored.revision), stored.aggregate));
         }
         if !self.aggregated(recipe_id).await? {
-            self.rebuild_aggregates(recipe_id).await?;
-            if let Some(item) = self.table.get(aggregate_key(recipe_id, version)).await? {
-                let stored = StoredAggregate::read(&item)?;
-                return Ok((Some(stored.revision), stored.aggregate));
+            if self.has_makes(recipe_id).await? {
+                self.rebuild_aggregates(recipe_id).await?;
+                if let Some(item) = self.table.get(shard_key).await? {
+                    let stored = StoredAggregate::read(&item)?;
+                    return Ok((Some(stored.revision), stored.aggregate));
+                }
+            } else {
+                // A new recipe: nothing to build, and no rebuild for the
+                // writers of its first makes to race.
+                self.mark_aggregated(recipe_id).await?;
             }
         }
         Ok((None, MakeAggregate::default()))
+    }
+
+    /// Whether recipe `recipe_id` has a make stored (one `Query`, `Limit`
+    /// 1).
+    async fn has_makes(&self, recipe_id: i64) -> Result<bool> {
+        let query = PageQuery::new(recipe_pk(recipe_id), MAKE_SK_PREFIX);
+        Ok(!self
+            .table
+            .query_page(&query, 1, |_| Ok(true))
+            .await?
+            .is_empty())
+    }
+
+    /// Writes recipe `recipe_id`'s [`AGGREGATED_SK`] item.
+    async fn mark_aggregated(&self, recipe_id: i64) -> Result<()> {
+        let mut marker = key(recipe_pk(recipe_id), AGGREGATED_SK.to_owned());
+        marker.insert("kind".to_owned(), s("aggregated"));
+        self.table.put(marker, false).await?;
+        Ok(())
     }
 
     /// Whether recipe `recipe_id`'s aggregates were built from its makes
@@ -1542,25 +1594,28 @@ impl DynamoRecordStore {
         let stored = self.stored_aggregates(recipe_id).await?;
         let (built, makes) = self.aggregates_of_makes(recipe_id).await?;
         let mut writes = Vec::new();
-        for version in &built {
-            let kept = stored.iter().find(|s| s.version == version.version);
+        for (&(version, shard), aggregate) in &built {
+            let kept = stored
+                .iter()
+                .find(|s| (s.version, s.shard) == (version, shard));
             // What is right already is not written again: a second
             // rebuild writes nothing.
-            if kept.is_some_and(|kept| kept.aggregate == version.aggregate) {
+            if kept.is_some_and(|kept| kept.aggregate == *aggregate) {
                 continue;
             }
             writes.push(aggregate_write(
                 recipe_id,
-                version.version,
+                (version, shard),
                 kept.map(|kept| kept.revision),
-                &version.aggregate,
+                aggregate,
             )?);
         }
         for kept in &stored {
-            if !built.iter().any(|b| b.version == kept.version) {
+            if !built.contains_key(&(kept.version, kept.shard)) {
                 writes.push(TransactWrite::DeleteExisting(aggregate_key(
                     recipe_id,
                     kept.version,
+                    kept.shard,
                 )));
             }
         }
@@ -1573,12 +1628,11 @@ impl DynamoRecordStore {
                 Transacted::Conflict | Transacted::ConditionFailed(_) => return Ok(None),
             }
         }
-        let mut marker = key(recipe_pk(recipe_id), AGGREGATED_SK.to_owned());
-        marker.insert("kind".to_owned(), s("aggregated"));
-        self.table.put(marker, false).await?;
+        self.mark_aggregated(recipe_id).await?;
+        let versions: HashSet<i64> = built.keys().map(|(version, _)| *version).collect();
         Ok(Some(Rebuilt {
             makes,
-            versions: built.len() as u64,
+            versions: versions.len() as u64,
         }))
     }
 
@@ -1587,8 +1641,11 @@ impl DynamoRecordStore {
     /// dropped, so a recipe of any size is summed in little memory. Makes
     /// still under text ids (`MAKE#…`) are passed over: `recipe
     /// migrate-ids` rebuilds the aggregates of each recipe it moves.
-    async fn aggregates_of_makes(&self, recipe_id: i64) -> Result<(Vec<VersionAggregate>, u64)> {
-        let mut versions: BTreeMap<i64, MakeAggregate> = BTreeMap::new();
+    async fn aggregates_of_makes(
+        &self,
+        recipe_id: i64,
+    ) -> Result<(BTreeMap<(i64, i64), MakeAggregate>, u64)> {
+        let mut shards: BTreeMap<(i64, i64), MakeAggregate> = BTreeMap::new();
         let mut read = 0u64;
         let mut query = PageQuery::new(recipe_pk(recipe_id), MAKE_SK_PREFIX);
         loop {
@@ -1598,8 +1655,8 @@ impl DynamoRecordStore {
                 .await?;
             for item in &items {
                 let make: MakeRecord = document(item)?;
-                versions
-                    .entry(make.recipe_version)
+                shards
+                    .entry((make.recipe_version, aggregate_shard(make.make_id)))
                     .or_default()
                     .absorb(&MakeAggregate::of(&make));
                 read += 1;
@@ -1611,15 +1668,7 @@ impl DynamoRecordStore {
                 _ => break,
             }
         }
-        let built = versions
-            .into_iter()
-            .map(|(version, aggregate)| VersionAggregate {
-                recipe_id,
-                version,
-                aggregate,
-            })
-            .collect();
-        Ok((built, read))
+        Ok((shards, read))
     }
 
     /// What a claim made before answers: its make, or a mismatch.
@@ -2118,14 +2167,19 @@ impl RecordStore for DynamoRecordStore {
         if !self.aggregated(recipe_id).await? {
             self.rebuild_aggregates(recipe_id).await?;
         }
-        Ok(self
-            .stored_aggregates(recipe_id)
-            .await?
+        let mut versions: BTreeMap<i64, MakeAggregate> = BTreeMap::new();
+        for stored in self.stored_aggregates(recipe_id).await? {
+            versions
+                .entry(stored.version)
+                .or_default()
+                .absorb(&stored.aggregate);
+        }
+        Ok(versions
             .into_iter()
-            .map(|stored| VersionAggregate {
+            .map(|(version, aggregate)| VersionAggregate {
                 recipe_id,
-                version: stored.version,
-                aggregate: stored.aggregate,
+                version,
+                aggregate,
             })
             .collect())
     }
