@@ -138,9 +138,14 @@ fn make_sk(make_id: i64) -> String {
 /// one recipe went round again and again).
 const AGGREGATE_SHARDS: i64 = 8;
 
-/// The shard of make `make_id`'s aggregate.
+/// The shard of make `make_id`'s aggregate: the top bits of the id
+/// multiplied by an odd constant (Fibonacci hashing), so ids that share
+/// their low bits (named ids such as 206000002, 207000002…) still spread
+/// over every shard.
 fn aggregate_shard(make_id: i64) -> i64 {
-    make_id.rem_euclid(AGGREGATE_SHARDS)
+    let mixed = (make_id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    // The top three bits: 0 to 7, one per shard.
+    (mixed >> 61) as i64 % AGGREGATE_SHARDS
 }
 
 /// The sort key of shard `shard` of the aggregate of recipe version
@@ -2500,6 +2505,19 @@ mod tests {
         assert_eq!(keys, sorted);
         assert_eq!(recipe_sk(1), "RECIPE#09223372036854775809");
         assert!(keys.iter().all(|k| k.len() == "RECIPE#".len() + 20));
+    }
+
+    #[test]
+    fn makes_spread_over_every_aggregate_shard() {
+        for ids in [
+            (1..=64).collect::<Vec<i64>>(),
+            (1..=64).map(|n| n * 1_000_000 + 2).collect(),
+        ] {
+            let shards: HashSet<i64> = ids.iter().map(|&id| aggregate_shard(id)).collect();
+            // A hash, not a round robin: most shards, not necessarily all.
+            assert!(shards.len() as i64 >= AGGREGATE_SHARDS - 2, "{ids:?}");
+        }
+        assert!((0..AGGREGATE_SHARDS).contains(&aggregate_shard(-7)));
     }
 
     #[test]
