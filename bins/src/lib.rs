@@ -13,7 +13,9 @@
 //!   under text ids their integer ids; [`cli::backup`] and
 //!   [`cli::restore`] are `recipe backup DATA_DIR FILE` and `recipe
 //!   restore FILE DATA_DIR`, a consistent copy of a data directory's
-//!   database and its way back; [`cli::recipe_file`] and
+//!   database and its way back; [`cli::reindex`] is `recipe reindex`,
+//!   which builds the analytics' aggregates anew from the makes;
+//!   [`cli::recipe_file`] and
 //!   [`cli::terminal`] are what the subcommands that read recipe files and
 //!   print text share;
 //! - [`config`]: the configuration every binary shares, as flags with

@@ -178,6 +178,11 @@ const MIGRATIONS: &[Migration] = &[
     ) WITHOUT ROWID;
     ",
     ),
+    // 5: what each recipe version's makes add up to, for analytics that
+    // do not reread the makes; kept in the transaction that stores each
+    // make. Built here from every make stored before: see
+    // `crate::records::build_aggregates`.
+    Migration::Code(crate::records::build_aggregates),
 ];
 
 /// The schema version this build creates and understands (`PRAGMA

@@ -13,9 +13,13 @@
 //! moment when one exists without the others. `recipe_sources` holds the
 //! recipe ids given to bucket objects whose documents name none, by
 //! location; an id is given in the same transaction that looks for one.
+//! `make_aggregates` holds what each recipe version's makes add up to (a
+//! [`MakeAggregate`] as JSON), changed in the transaction that inserts a
+//! make, so a make is counted exactly when it is first stored.
 
 use async_trait::async_trait;
 use recipe_diff::Recipe;
+use recipe_ports::aggregate::{MakeAggregate, Rebuilt, VersionAggregate};
 use recipe_ports::records::{
     Claim, LegacyMake, MakeIdentity, MakeRecord, MakeWritten, MigrationReport, RecipeVersion,
     Rejection, VersionWritten, next_make_id, next_recipe_id, recipe_ids_exhausted,
@@ -246,6 +250,44 @@ impl RecordStore for SqliteRecordStore {
         Ok(Page::from_items(makes, limit, |make| make.make_id))
     }
 
+    async fn aggregates(&self, recipe_id: i64) -> Result<Vec<VersionAggregate>> {
+        let rows: Vec<(i64, String)> = self
+            .database
+            .read(move |connection| {
+                let mut statement = connection.prepare_cached(
+                    "SELECT version, document FROM make_aggregates
+                     WHERE recipe_id = ?1 ORDER BY version",
+                )?;
+                let rows =
+                    statement.query_map([recipe_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+                Ok(rows.collect::<rusqlite::Result<_>>()?)
+            })
+            .await?;
+        rows.into_iter()
+            .map(|(version, document)| {
+                Ok(VersionAggregate {
+                    recipe_id,
+                    version,
+                    aggregate: from_json(&document, || aggregate_name(recipe_id, version))?,
+                })
+            })
+            .collect()
+    }
+
+    async fn rebuild_aggregates(&self, recipe_id: i64) -> Result<Rebuilt> {
+        self.database
+            .call(move |connection| {
+                // IMMEDIATE: no make is stored between reading the makes
+                // and replacing the aggregates.
+                let transaction =
+                    connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let rebuilt = rebuild_recipe(&transaction, recipe_id)?;
+                transaction.commit()?;
+                Ok(rebuilt)
+            })
+            .await
+    }
+
     async fn recipe_id_for_source(&self, location: &str) -> Result<i64> {
         // A redelivery, or a new version of a known object, finds its id
         // without taking the write lock.
@@ -346,8 +388,11 @@ impl RecordStore for SqliteRecordStore {
         let make_ids = make_ids.to_vec();
         self.database
             .call(move |connection| {
-                // One transaction: a make never goes without its claims.
-                let transaction = connection.transaction()?;
+                // One transaction: a make never goes without its claims,
+                // nor its aggregates without it. IMMEDIATE: no make is
+                // stored between the deletes and the rebuild.
+                let transaction =
+                    connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
                 let mut deleted = 0;
                 for make_id in make_ids {
                     deleted += transaction
@@ -359,6 +404,11 @@ impl RecordStore for SqliteRecordStore {
                             "DELETE FROM make_claims WHERE recipe_id = ?1 AND make_id = ?2",
                         )?
                         .execute(params![recipe_id, make_id])?;
+                }
+                // In the same transaction: the aggregates never count a
+                // make that is gone.
+                if deleted > 0 {
+                    rebuild_recipe(&transaction, recipe_id)?;
                 }
                 transaction.commit()?;
                 Ok(deleted)
@@ -506,7 +556,122 @@ fn write_make(
         )?
         .execute(params![recipe_id, make_id, record.recipe_version, document])?;
     raise_counter(transaction, recipe_id, make_id)?;
+    add_to_aggregate(
+        transaction,
+        recipe_id,
+        record.recipe_version,
+        &MakeAggregate::of(&record),
+    )?;
     Ok(MakeWritten::Created(record))
+}
+
+/// The aggregate of recipe `recipe_id`'s version `version`, when kept.
+fn stored_aggregate(
+    connection: &Connection,
+    recipe_id: i64,
+    version: i64,
+) -> Result<Option<MakeAggregate>, Failure> {
+    let document: Option<String> = connection
+        .prepare_cached(
+            "SELECT document FROM make_aggregates WHERE recipe_id = ?1 AND version = ?2",
+        )?
+        .query_row(params![recipe_id, version], |row| row.get(0))
+        .optional()?;
+    Ok(document
+        .map(|document| from_json(&document, || aggregate_name(recipe_id, version)))
+        .transpose()?)
+}
+
+fn aggregate_name(recipe_id: i64, version: i64) -> String {
+    format!("the aggregate of version {version} of recipe {recipe_id}")
+}
+
+/// Adds `contribution` to the aggregate of recipe `recipe_id`'s version
+/// `version`, within the transaction that stores the makes it counts.
+fn add_to_aggregate(
+    transaction: &rusqlite::Transaction<'_>,
+    recipe_id: i64,
+    version: i64,
+    contribution: &MakeAggregate,
+) -> Result<(), Failure> {
+    let mut aggregate = stored_aggregate(transaction, recipe_id, version)?.unwrap_or_default();
+    aggregate.absorb(contribution);
+    let document = to_json(&aggregate, || aggregate_name(recipe_id, version))?;
+    transaction
+        .prepare_cached(
+            "INSERT INTO make_aggregates (recipe_id, version, document) VALUES (?1, ?2, ?3)
+             ON CONFLICT (recipe_id, version) DO UPDATE SET document = excluded.document",
+        )?
+        .execute(params![recipe_id, version, document])?;
+    Ok(())
+}
+
+/// Builds recipe `recipe_id`'s aggregates from its makes, replacing the
+/// kept ones, within `transaction`. The makes are read one at a time, so
+/// a recipe of any size is rebuilt in little memory.
+fn rebuild_recipe(
+    transaction: &rusqlite::Transaction<'_>,
+    recipe_id: i64,
+) -> Result<Rebuilt, Failure> {
+    let mut versions: std::collections::BTreeMap<i64, MakeAggregate> =
+        std::collections::BTreeMap::new();
+    let mut makes = 0u64;
+    {
+        let mut statement = transaction.prepare_cached(
+            "SELECT make_id, document FROM makes WHERE recipe_id = ?1 ORDER BY make_id",
+        )?;
+        let mut rows = statement.query([recipe_id])?;
+        while let Some(row) = rows.next()? {
+            let make_id: i64 = row.get(0)?;
+            let document: String = row.get(1)?;
+            let make: MakeRecord = from_json(&document, || format!("make {recipe_id}/{make_id}"))?;
+            versions
+                .entry(make.recipe_version)
+                .or_default()
+                .absorb(&MakeAggregate::of(&make));
+            makes += 1;
+        }
+    }
+    transaction
+        .prepare_cached("DELETE FROM make_aggregates WHERE recipe_id = ?1")?
+        .execute([recipe_id])?;
+    for (version, aggregate) in &versions {
+        add_to_aggregate(transaction, recipe_id, *version, aggregate)?;
+    }
+    Ok(Rebuilt {
+        makes,
+        versions: versions.len() as u64,
+    })
+}
+
+/// Schema step 5: the aggregates table, and the aggregates of every
+/// recipe's makes stored before it. It runs inside the migration's
+/// transaction: a crash leaves the file as it was, and the next open runs
+/// it again.
+pub(crate) fn build_aggregates(
+    transaction: &rusqlite::Transaction<'_>,
+    _report: &mut MigrationReport,
+) -> Result<(), Failure> {
+    transaction.execute_batch(
+        "
+        CREATE TABLE make_aggregates (
+            recipe_id INTEGER NOT NULL,
+            version   INTEGER NOT NULL,
+            document  TEXT    NOT NULL,
+            PRIMARY KEY (recipe_id, version)
+        ) WITHOUT ROWID;
+        ",
+    )?;
+    let recipes: Vec<i64> = {
+        let mut statement =
+            transaction.prepare("SELECT DISTINCT recipe_id FROM makes ORDER BY recipe_id")?;
+        let rows = statement.query_map([], |row| row.get(0))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    for recipe_id in recipes {
+        rebuild_recipe(transaction, recipe_id)?;
+    }
+    Ok(())
 }
 
 /// What an earlier claim of `claim` answers, or `None` when it is new.

@@ -640,8 +640,11 @@ async function recipePage(id) {
           timeline(id, analytics.ratings),
           h("figcaption", {}, "Oldest to newest; the larger the circle, the more the make differed from the recipe."),
         ),
-        latest.length < analytics.ratings.length
-          ? h("p", { class: "muted" }, `The ${latest.length} latest of ${analytics.ratings.length} makes; every make is a point on the timeline and the chart.`)
+        latest.length < analytics.makeCount
+          ? h("p", { class: "muted" }, analytics.ratings.length < analytics.makeCount
+            // Past 500 makes the server averages the makes of each period into one point.
+            ? `The ${latest.length} latest periods of ${analytics.makeCount} makes; each point on the timeline and the chart is the mean of a period's makes.`
+            : `The ${latest.length} latest of ${analytics.makeCount} makes; every make is a point on the timeline and the chart.`)
           : null,
         h(
           "ol",
@@ -650,7 +653,7 @@ async function recipePage(id) {
             return h(
               "li",
               { class: "card" },
-              h("h3", {}, h("a", { href: makeUrl(id, point.makeId) }, `Made ${date(point.madeAt)}`)),
+              h("h3", {}, h("a", { href: makeUrl(id, point.makeId) }, point.makes > 1 ? `${point.makes} makes up to ${date(point.madeAt)}` : `Made ${date(point.madeAt)}`)),
               h("p", { class: "meta" }, `${plural(point.changeCount, "difference")} · ${rating(point.rating)}`),
               point.notes ? h("p", { class: "notes" }, point.notes) : null,
             );

@@ -42,20 +42,20 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::collections::HashMap;
-
-use recipe_diff::changes::{IngredientChange, IngredientField, StepChange};
 use recipe_diff::{ChangePart, Recipe, RecipeDiff};
+use recipe_ports::aggregate::{MakeAggregate, MakePoint, Sum, labels};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub use recipe_ports::aggregate::MAX_RATING_POINTS;
 use recipe_ports::records::MakeRecord;
 
 /// How many entries [`RecipeAnalytics::changes_and_ratings`] keeps.
 pub const MAX_RATED_CHANGES: usize = 50;
 
-/// How many makes [`Overview::recent_makes`] lists.
-pub const RECENT_MAKES: usize = 10;
+/// How many makes [`Overview::recent_makes`] lists: as many as each
+/// aggregate keeps.
+pub const RECENT_MAKES: usize = recipe_ports::aggregate::RECENT_MAKES;
 
 /// What the makes of one recipe say together.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -74,7 +74,8 @@ pub struct RecipeAnalytics {
     /// Mean number of differences per make (a scaling counts once).
     pub average_deviation: f64,
     /// Every make's rating, in the order they were cooked: the rating over
-    /// time.
+    /// time. At most [`MAX_RATING_POINTS`] points: past that many makes,
+    /// one point per period of days, averaged.
     pub ratings: Vec<RatingPoint>,
     /// Ingredients by how many makes changed them, most first.
     pub ingredients: Vec<IngredientTrend>,
@@ -101,9 +102,29 @@ pub struct RatingPoint {
     /// How many differences it has.
     pub change_count: usize,
     /// The cook's remarks, so a timeline can show them without fetching
-    /// every make.
+    /// every make: at most 280 characters, longer ones cut with `…` (the
+    /// make itself has them whole).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    /// How many makes the point stands for: 1, or, once a recipe has more
+    /// than [`MAX_RATING_POINTS`] makes, those of its period (then
+    /// `rating` is their mean rating, `changeCount` their mean number of
+    /// differences rounded, and `makeId` and `madeAt` name the period's
+    /// last make).
+    #[serde(default = "one")]
+    pub makes: usize,
+    /// The first day of the point's period (`YYYY-MM-DD`); absent for a
+    /// point that is one make.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_start: Option<String>,
+    /// The last day of the point's period; absent for a point that is one
+    /// make.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_end: Option<String>,
+}
+
+fn one() -> usize {
+    1
 }
 
 /// How the makes changed one ingredient.
@@ -188,37 +209,7 @@ pub struct RatedChange {
     pub rating_difference: Option<f64>,
 }
 
-/// A kind of change, for grouping and for the symbol a view shows.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ToSchema,
-)]
-#[serde(rename_all = "camelCase")]
-pub enum ChangeKind {
-    /// More of an ingredient.
-    More,
-    /// Less of an ingredient.
-    Less,
-    /// An ingredient's unit, name or note changed.
-    Reworded,
-    /// An ingredient left out.
-    LeftOut,
-    /// An ingredient the original does not have.
-    AddedIngredient,
-    /// An ingredient swapped for another.
-    Swapped,
-    /// A step skipped.
-    Skipped,
-    /// A step reworded.
-    Edited,
-    /// A step done at another point.
-    Moved,
-    /// A step the original does not have.
-    AddedStep,
-    /// The whole recipe at another size.
-    Scaled,
-    /// The recipe renamed.
-    Renamed,
-}
+pub use recipe_ports::aggregate::ChangeKind;
 
 /// Across every recipe: what is cooked most, how far makes stray, what was
 /// cooked lately.
@@ -276,181 +267,184 @@ pub struct RecentMake {
     pub change_count: usize,
 }
 
-/// When a make was cooked: its `madeAt`, else when it was recorded.
-///
-/// Both are RFC 3339 text; the server writes UTC with `Z`, and so do the
-/// cooks we have seen, so text order is time order.
-fn made_at(make: &MakeRecord) -> &str {
-    make.made_at.as_deref().unwrap_or(&make.recorded_at)
-}
-
-fn mean(values: impl IntoIterator<Item = f64>) -> Option<f64> {
-    let (sum, n) = values
-        .into_iter()
-        .fold((0.0, 0usize), |(sum, n), v| (sum + v, n + 1));
-    (n > 0).then(|| sum / n as f64)
-}
-
-fn average_deviation(makes: &[MakeRecord]) -> f64 {
-    mean(makes.iter().map(|m| m.differences.change_count() as f64)).unwrap_or(0.0)
-}
-
-/// The key two spellings of one name share.
-fn name_key(name: &str) -> String {
-    name.trim().to_lowercase()
-}
-
-/// Summarises the makes of `recipe`.
+/// Summarises the makes of `recipe`, read from all of them: the same
+/// answer as [`analytics_of`] over their [`MakeAggregate`].
 ///
 /// `makes` in any order; only those of this recipe should be passed.
 pub fn recipe_analytics(recipe: &Recipe, makes: &[MakeRecord]) -> RecipeAnalytics {
-    let mut ordered: Vec<&MakeRecord> = makes.iter().collect();
-    ordered.sort_by(|a, b| made_at(a).cmp(made_at(b)));
-    let ratings = ordered
-        .iter()
-        .map(|make| RatingPoint {
-            make_id: make.make_id,
-            made_at: made_at(make).to_owned(),
-            rating: make.recipe.rating,
-            change_count: make.differences.change_count(),
-            notes: make.notes.clone(),
+    analytics_of(recipe, &MakeAggregate::of_makes(makes))
+}
+
+/// Summarises the makes `aggregate` adds up to, for `recipe` (whose name,
+/// id and rating the answer carries). The work is proportional to what
+/// the aggregate holds (distinct changes, days cooked on, at most
+/// [`MAX_RATING_POINTS`] makes), never to the number of makes.
+pub fn analytics_of(recipe: &Recipe, aggregate: &MakeAggregate) -> RecipeAnalytics {
+    let mut ingredients: Vec<IngredientTrend> = aggregate
+        .ingredients
+        .values()
+        .map(|tally| IngredientTrend {
+            ingredient: tally.name.clone(),
+            changed: count(tally.changed),
+            more: count(tally.more),
+            less: count(tally.less),
+            more_ratio: tally.more_ratio.mean(),
+            less_ratio: tally.less_ratio.mean(),
+            reworded: count(tally.reworded),
+            left_out: count(tally.left_out),
+            added: count(tally.added),
+            swapped: count(tally.swapped),
+            swapped_for: {
+                let mut names: Vec<NameCount> = tally
+                    .swapped_for
+                    .values()
+                    .map(|n| NameCount {
+                        name: n.name.clone(),
+                        count: count(n.count),
+                    })
+                    .collect();
+                names.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+                names
+            },
         })
         .collect();
-
-    let mut ingredients = Tally::<IngredientTrend>::default();
-    let mut steps = Tally::<StepTrend>::default();
-    // Per (ingredient, whether more), the amount ratios of those makes.
-    let mut ratios: HashMap<(String, bool), Vec<f64>> = HashMap::new();
-    let mut features = RatingFeatures::default();
-
-    for make in makes {
-        let rating = make.recipe.rating;
-        let mut seen = Vec::new();
-        tally_make(
-            &make.differences,
-            &mut ingredients,
-            &mut steps,
-            &mut ratios,
-            &mut seen,
-        );
-        if let Some(rating) = rating {
-            features.add(rating, seen);
-        }
-    }
-
-    let mut ingredients = ingredients.into_sorted(|trend| trend.changed);
-    for trend in &mut ingredients {
-        let key = name_key(&trend.ingredient);
-        for (more, ratio) in [
-            (true, &mut trend.more_ratio),
-            (false, &mut trend.less_ratio),
-        ] {
-            *ratio = ratios
-                .get(&(key.clone(), more))
-                .and_then(|r| mean(r.iter().copied()));
-        }
-        trend
-            .swapped_for
-            .sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
-    }
+    // Most changed first; ties by name key (the maps' order), so the
+    // order does not depend on which make came first.
+    ingredients.sort_by_key(|trend| std::cmp::Reverse(trend.changed));
+    let mut steps: Vec<StepTrend> = aggregate
+        .steps
+        .values()
+        .map(|tally| StepTrend {
+            step: tally.text.clone(),
+            position: tally.position.map(count),
+            changed: count(tally.changed),
+            skipped: count(tally.skipped),
+            edited: count(tally.edited),
+            moved: count(tally.moved),
+            added: count(tally.added),
+        })
+        .collect();
+    steps.sort_by_key(|trend| std::cmp::Reverse(trend.changed));
 
     RecipeAnalytics {
         recipe_id: recipe.recipe_id.unwrap_or_default(),
         recipe_name: recipe.recipe_name.clone(),
-        make_count: makes.len(),
+        make_count: count(aggregate.make_count),
         original_rating: recipe.rating,
-        average_rating: mean(makes.iter().filter_map(|m| m.recipe.rating)),
-        average_deviation: average_deviation(makes),
-        ratings,
+        average_rating: aggregate.ratings.mean(),
+        average_deviation: average_deviation(aggregate),
+        ratings: rating_series(aggregate),
         ingredients,
-        steps: steps.into_sorted(|trend| trend.changed),
-        changes_and_ratings: features.into_rated_changes(),
+        steps,
+        changes_and_ratings: rated_changes(aggregate),
     }
 }
 
-/// Adds one make's differences to the tallies, and lists its changes as
-/// (kind, words) in `seen`.
-fn tally_make(
-    diff: &RecipeDiff,
-    ingredients: &mut Tally<IngredientTrend>,
-    steps: &mut Tally<StepTrend>,
-    ratios: &mut HashMap<(String, bool), Vec<f64>>,
-    seen: &mut Vec<(ChangeKind, String)>,
-) {
-    for change in &diff.ingredients {
-        let (kind, _) = ingredient_label(change);
-        match change {
-            IngredientChange::Added { ingredient, .. } => {
-                ingredients
-                    .entry(&ingredient.ingredient_name, IngredientTrend::new)
-                    .added += 1;
-            }
-            IngredientChange::Removed { ingredient, .. } => {
-                ingredients
-                    .entry(&ingredient.ingredient_name, IngredientTrend::new)
-                    .left_out += 1;
-            }
-            IngredientChange::Substituted(pair) => {
-                let name = &pair.original.ingredient_name;
-                let with = &pair.make.ingredient_name;
-                let trend = ingredients.entry(name, IngredientTrend::new);
-                trend.swapped += 1;
-                match trend
-                    .swapped_for
-                    .iter_mut()
-                    .find(|n| name_key(&n.name) == name_key(with))
-                {
-                    Some(entry) => entry.count += 1,
-                    None => trend.swapped_for.push(NameCount {
-                        name: with.clone(),
-                        count: 1,
-                    }),
-                }
-            }
-            IngredientChange::Modified(m) => {
-                let name = &m.original.ingredient_name;
-                let trend = ingredients.entry(name, IngredientTrend::new);
-                let ratio = m.ratio.unwrap_or(1.0);
-                match kind {
-                    ChangeKind::More => {
-                        trend.more += 1;
-                        ratios
-                            .entry((name_key(name), true))
-                            .or_default()
-                            .push(ratio);
-                    }
-                    ChangeKind::Less => {
-                        trend.less += 1;
-                        ratios
-                            .entry((name_key(name), false))
-                            .or_default()
-                            .push(ratio);
-                    }
-                    _ => trend.reworded += 1,
-                }
-            }
-        }
+/// A count as the answer's `usize`; counts of makes fit.
+fn count(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+fn average_deviation(aggregate: &MakeAggregate) -> f64 {
+    if aggregate.make_count == 0 {
+        0.0
+    } else {
+        aggregate.changes as f64 / aggregate.make_count as f64
     }
-    for (change, original_index) in diff.steps.iter().map(|c| (c, step_position(c))) {
-        let (kind, _) = step_label(change);
-        let text = match change {
-            StepChange::Added { step, .. } | StepChange::Removed { step, .. } => &step.step_text,
-            StepChange::Edited(e) => &e.original.step_text,
-            StepChange::Moved(pair) => &pair.original.step_text,
+}
+
+/// The rating over time: one point per make up to [`MAX_RATING_POINTS`]
+/// makes; past that, the days cooked on in order, grouped into at most
+/// [`MAX_RATING_POINTS`] periods of consecutive days, each point the mean
+/// of its period.
+fn rating_series(aggregate: &MakeAggregate) -> Vec<RatingPoint> {
+    let complete = aggregate.points.len() as u64 == aggregate.make_count;
+    if complete {
+        return aggregate
+            .points
+            .iter()
+            .map(|point| RatingPoint {
+                make_id: point.make_id,
+                made_at: point.made_at.clone(),
+                rating: point.rating,
+                change_count: count(point.change_count),
+                notes: point.notes.clone(),
+                makes: 1,
+                period_start: None,
+                period_end: None,
+            })
+            .collect();
+    }
+    let days: Vec<(&String, &recipe_ports::aggregate::DayTally)> = aggregate.days.iter().collect();
+    let per_period = days.len().div_ceil(MAX_RATING_POINTS).max(1);
+    days.chunks(per_period)
+        .filter_map(|period| {
+            let (first_day, _) = period.first()?;
+            let (last_day, _) = period.last()?;
+            let (mut makes, mut ratings, mut changes) = (0u64, Sum::default(), 0u64);
+            let mut last = &period.first()?.1.last;
+            for (_, day) in period {
+                makes += day.makes;
+                ratings.absorb(day.ratings);
+                changes += day.changes;
+                if day.last > *last {
+                    last = &day.last;
+                }
+            }
+            // Rounded to the nearest whole number of differences.
+            let mean_changes = count((changes + makes / 2).checked_div(makes).unwrap_or(0));
+            Some(RatingPoint {
+                make_id: last.1,
+                made_at: last.0.clone(),
+                rating: ratings.mean(),
+                change_count: mean_changes,
+                notes: None,
+                makes: count(makes),
+                period_start: Some((*first_day).clone()),
+                period_end: Some((*last_day).clone()),
+            })
+        })
+        .collect()
+}
+
+/// Each change seen in a rated make, with the mean rating of the makes
+/// that have it and of those that do not: best first, at most
+/// [`MAX_RATED_CHANGES`].
+fn rated_changes(aggregate: &MakeAggregate) -> Vec<RatedChange> {
+    let (total_sum, total_n) = (aggregate.ratings.sum, count(aggregate.ratings.count));
+    let mut changes: Vec<RatedChange> = aggregate
+        .rated_changes
+        .iter()
+        .filter(|(_, ratings)| ratings.count > 0)
+        .map(|((kind, change), ratings)| {
+            let n = count(ratings.count);
+            let with = ratings.sum / n as f64;
+            let without = (total_n > n).then(|| (total_sum - ratings.sum) / (total_n - n) as f64);
+            RatedChange {
+                change: change.clone(),
+                kind: *kind,
+                makes: n,
+                average_rating_with: with,
+                average_rating_without: without,
+                rating_difference: without.map(|w| with - w),
+            }
+        })
+        .collect();
+    // Best first; changes with nothing to compare last; then the most
+    // common; then by name, so the order is stable.
+    changes.sort_by(|a, b| {
+        let by_difference = match (a.rating_difference, b.rating_difference) {
+            (Some(x), Some(y)) => y.total_cmp(&x),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
         };
-        let trend = steps.entry(text, |step| StepTrend::new(step, original_index));
-        match kind {
-            ChangeKind::AddedStep => trend.added += 1,
-            ChangeKind::Skipped => trend.skipped += 1,
-            ChangeKind::Moved => trend.moved += 1,
-            _ => trend.edited += 1,
-        }
-    }
-    seen.extend(
-        labelled_changes(diff)
-            .into_iter()
-            .map(|labelled| (labelled.kind, labelled.change)),
-    );
+        by_difference
+            .then_with(|| b.makes.cmp(&a.makes))
+            .then_with(|| a.change.cmp(&b.change))
+    });
+    changes.truncate(MAX_RATED_CHANGES);
+    changes
 }
 
 /// One change of a make as the analytics name it, and where it is in the
@@ -467,291 +461,82 @@ pub struct LabelledChange {
     pub parts: Vec<ChangePart>,
 }
 
-/// The changes of `diff` as the analytics name and group them: a scaling,
-/// a renaming, each ingredient and each step change. A rating is what the
-/// changes are judged by, not a change.
+/// The changes of `diff` as the analytics name and group them (see
+/// [`labels`]), each with the parts of the diff it is.
 pub fn labelled_changes(diff: &RecipeDiff) -> Vec<LabelledChange> {
     let parts = diff.parts();
-    let mut labelled = Vec::new();
-    if let Some(scaling) = diff.scaling {
-        labelled.push(LabelledChange {
-            kind: ChangeKind::Scaled,
-            change: format!("scaled ×{}", round2(scaling.factor)),
-            parts: vec![ChangePart::Scaling],
-        });
+    let mut wheres = Vec::new();
+    if diff.scaling.is_some() {
+        wheres.push(vec![ChangePart::Scaling]);
     }
-    if let Some(name) = &diff.name {
-        labelled.push(LabelledChange {
-            kind: ChangeKind::Renamed,
-            change: format!("renamed to {:?}", name.make),
-            parts: vec![ChangePart::Name],
-        });
+    if diff.name.is_some() {
+        wheres.push(vec![ChangePart::Name]);
     }
-    for (index, change) in diff.ingredients.iter().enumerate() {
-        let (kind, words) = ingredient_label(change);
-        labelled.push(LabelledChange {
-            kind,
-            change: words,
-            parts: parts
+    for index in 0..diff.ingredients.len() {
+        wheres.push(
+            parts
                 .iter()
                 .filter(
                     |part| matches!(part, ChangePart::Ingredient { index: i, .. } if *i == index),
                 )
                 .copied()
                 .collect(),
-        });
+        );
     }
-    for (index, change) in diff.steps.iter().enumerate() {
-        let (kind, words) = step_label(change);
-        labelled.push(LabelledChange {
+    for index in 0..diff.steps.len() {
+        wheres.push(vec![ChangePart::Step { index }]);
+    }
+    // `labels` names the same changes in the same order.
+    labels(diff)
+        .into_iter()
+        .zip(wheres)
+        .map(|((kind, change), parts)| LabelledChange {
             kind,
-            change: words,
-            parts: vec![ChangePart::Step { index }],
-        });
-    }
-    labelled
-}
-
-/// An ingredient change's kind and words.
-fn ingredient_label(change: &IngredientChange) -> (ChangeKind, String) {
-    match change {
-        IngredientChange::Added { ingredient, .. } => (
-            ChangeKind::AddedIngredient,
-            format!("added {}", ingredient.ingredient_name),
-        ),
-        IngredientChange::Removed { ingredient, .. } => (
-            ChangeKind::LeftOut,
-            format!("left out {}", ingredient.ingredient_name),
-        ),
-        IngredientChange::Substituted(pair) => (
-            ChangeKind::Swapped,
-            format!(
-                "{} swapped for {}",
-                pair.original.ingredient_name, pair.make.ingredient_name
-            ),
-        ),
-        IngredientChange::Modified(m) => {
-            let name = &m.original.ingredient_name;
-            let amount_changed = m.fields.contains(&IngredientField::Quantity);
-            match m.ratio.filter(|_| amount_changed) {
-                Some(ratio) if ratio > 1.0 => (ChangeKind::More, format!("more {name}")),
-                Some(ratio) if ratio < 1.0 => (ChangeKind::Less, format!("less {name}")),
-                // Another unit, name or note, or an amount in a unit
-                // that does not compare.
-                _ => (ChangeKind::Reworded, format!("{name} written differently")),
-            }
-        }
-    }
-}
-
-/// A step's position in the original, from 1; `None` for an added step.
-fn step_position(change: &StepChange) -> Option<usize> {
-    match change {
-        StepChange::Added { .. } => None,
-        StepChange::Removed { original_index, .. } => Some(original_index + 1),
-        StepChange::Edited(e) => Some(e.original_index + 1),
-        StepChange::Moved(pair) => Some(pair.original_index + 1),
-    }
-}
-
-/// A step change's kind and words.
-fn step_label(change: &StepChange) -> (ChangeKind, String) {
-    let (text, kind, verb) = match change {
-        StepChange::Added { step, .. } => (&step.step_text, ChangeKind::AddedStep, "added step"),
-        StepChange::Removed { step, .. } => (&step.step_text, ChangeKind::Skipped, "skipped"),
-        StepChange::Edited(e) => (&e.original.step_text, ChangeKind::Edited, "edited"),
-        StepChange::Moved(pair) => (&pair.original.step_text, ChangeKind::Moved, "moved"),
-    };
-    (kind, format!("{verb} {:?}", short(text)))
-}
-
-fn round2(value: f64) -> f64 {
-    (value * 100.0).round() / 100.0
-}
-
-/// A step's text cut to a label's length, on a character boundary.
-fn short(text: &str) -> String {
-    const MAX: usize = 40;
-    match text.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{}…", text[..cut].trim_end()),
-        None => text.to_owned(),
-    }
-}
-
-/// A trend with a `changed` total, counted once per change.
-trait Trend {
-    fn count_change(&mut self);
-}
-
-/// Trends by name key, in first-seen order.
-struct Tally<T> {
-    index: HashMap<String, usize>,
-    trends: Vec<T>,
-}
-
-impl<T> Default for Tally<T> {
-    fn default() -> Self {
-        Tally {
-            index: HashMap::new(),
-            trends: Vec::new(),
-        }
-    }
-}
-
-impl<T: Trend> Tally<T> {
-    /// The trend for `name`, created with `new` when first seen, with one
-    /// more change counted.
-    fn entry(&mut self, name: &str, new: impl FnOnce(&str) -> T) -> &mut T {
-        let key = name_key(name);
-        let at = match self.index.get(&key) {
-            Some(&at) => at,
-            None => {
-                self.trends.push(new(name));
-                self.index.insert(key, self.trends.len() - 1);
-                self.trends.len() - 1
-            }
-        };
-        let trend = &mut self.trends[at];
-        trend.count_change();
-        trend
-    }
-
-    /// Most changed first; ties keep first-seen order.
-    fn into_sorted(self, changed: impl Fn(&T) -> usize) -> Vec<T> {
-        let mut trends = self.trends;
-        trends.sort_by_key(|t| std::cmp::Reverse(changed(t)));
-        trends
-    }
-}
-
-impl IngredientTrend {
-    fn new(name: &str) -> Self {
-        IngredientTrend {
-            ingredient: name.to_owned(),
-            changed: 0,
-            more: 0,
-            less: 0,
-            more_ratio: None,
-            less_ratio: None,
-            reworded: 0,
-            left_out: 0,
-            added: 0,
-            swapped: 0,
-            swapped_for: Vec::new(),
-        }
-    }
-}
-
-impl Trend for IngredientTrend {
-    fn count_change(&mut self) {
-        self.changed += 1;
-    }
-}
-
-impl StepTrend {
-    fn new(text: &str, position: Option<usize>) -> Self {
-        StepTrend {
-            step: text.to_owned(),
-            position,
-            changed: 0,
-            skipped: 0,
-            edited: 0,
-            moved: 0,
-            added: 0,
-        }
-    }
-}
-
-impl Trend for StepTrend {
-    fn count_change(&mut self) {
-        self.changed += 1;
-    }
-}
-
-/// Ratings of the makes that have each change.
-#[derive(Default)]
-struct RatingFeatures {
-    /// Sum and count of every rated make.
-    total: (f64, usize),
-    /// Per (kind, words): the label, the sum and count of the ratings of
-    /// the makes with it.
-    with: HashMap<(ChangeKind, String), (f64, usize)>,
-}
-
-impl RatingFeatures {
-    fn add(&mut self, rating: f64, mut seen: Vec<(ChangeKind, String)>) {
-        self.total.0 += rating;
-        self.total.1 += 1;
-        // A make that, say, edits two steps the same way counts once.
-        seen.sort();
-        seen.dedup();
-        for feature in seen {
-            let entry = self.with.entry(feature).or_default();
-            entry.0 += rating;
-            entry.1 += 1;
-        }
-    }
-
-    fn into_rated_changes(self) -> Vec<RatedChange> {
-        let (total_sum, total_n) = self.total;
-        let mut changes: Vec<RatedChange> = self
-            .with
-            .into_iter()
-            .map(|((kind, change), (sum, n))| {
-                let with = sum / n as f64;
-                let without = (total_n > n).then(|| (total_sum - sum) / (total_n - n) as f64);
-                RatedChange {
-                    change,
-                    kind,
-                    makes: n,
-                    average_rating_with: with,
-                    average_rating_without: without,
-                    rating_difference: without.map(|w| with - w),
-                }
-            })
-            .collect();
-        // Best first; changes with nothing to compare last; then the most
-        // common; then by name, so the order is stable.
-        changes.sort_by(|a, b| {
-            let by_difference = match (a.rating_difference, b.rating_difference) {
-                (Some(x), Some(y)) => y.total_cmp(&x),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
-            };
-            by_difference
-                .then_with(|| b.makes.cmp(&a.makes))
-                .then_with(|| a.change.cmp(&b.change))
-        });
-        changes.truncate(MAX_RATED_CHANGES);
-        changes
-    }
+            change,
+            parts,
+        })
+        .collect()
 }
 
 /// Summarises every recipe with its makes: most made first, and the
-/// latest makes over all recipes.
+/// latest makes over all recipes. The same answer as [`overview_of`] over
+/// the makes' aggregates.
 pub fn overview<'a>(recipes: impl IntoIterator<Item = (&'a Recipe, &'a [MakeRecord])>) -> Overview {
-    let mut summaries = Vec::new();
-    let mut recent: Vec<(&Recipe, &MakeRecord)> = Vec::new();
-    let (mut deviation_sum, mut make_count) = (0usize, 0usize);
-    for (recipe, makes) in recipes {
-        make_count += makes.len();
-        deviation_sum += makes
+    let aggregated: Vec<(&Recipe, MakeAggregate)> = recipes
+        .into_iter()
+        .map(|(recipe, makes)| (recipe, MakeAggregate::of_makes(makes)))
+        .collect();
+    overview_of(
+        aggregated
             .iter()
-            .map(|m| m.differences.change_count())
-            .sum::<usize>();
+            .map(|(recipe, aggregate)| (*recipe, aggregate)),
+    )
+}
+
+/// Summarises every recipe with what its makes add up to: most made
+/// first, and the latest makes over all recipes (each aggregate keeps its
+/// newest few).
+pub fn overview_of<'a>(
+    recipes: impl IntoIterator<Item = (&'a Recipe, &'a MakeAggregate)>,
+) -> Overview {
+    let mut summaries = Vec::new();
+    let mut recent: Vec<(&Recipe, &MakePoint)> = Vec::new();
+    let (mut changes, mut make_count) = (0u64, 0u64);
+    for (recipe, aggregate) in recipes {
+        make_count += aggregate.make_count;
+        changes += aggregate.changes;
         summaries.push(RecipeSummary {
             recipe_id: recipe.recipe_id.unwrap_or_default(),
             recipe_name: recipe.recipe_name.clone(),
             original_rating: recipe.rating,
-            make_count: makes.len(),
-            average_rating: mean(makes.iter().filter_map(|m| m.recipe.rating)),
-            average_deviation: average_deviation(makes),
-            last_made_at: makes.iter().map(made_at).max().map(str::to_owned),
+            make_count: count(aggregate.make_count),
+            average_rating: aggregate.ratings.mean(),
+            average_deviation: average_deviation(aggregate),
+            last_made_at: aggregate.last_made_at.clone(),
         });
+        recent.extend(aggregate.recent.iter().map(|point| (recipe, point)));
         // Keep only the newest few as we go, so memory stays small
         // whatever the store holds.
-        recent.extend(makes.iter().map(|m| (recipe, m)));
         if recent.len() > 4 * RECENT_MAKES {
             keep_newest(&mut recent);
         }
@@ -764,30 +549,36 @@ pub fn overview<'a>(recipes: impl IntoIterator<Item = (&'a Recipe, &'a [MakeReco
     });
     Overview {
         recipe_count: summaries.len(),
-        make_count,
+        make_count: count(make_count),
         average_deviation: if make_count == 0 {
             0.0
         } else {
-            deviation_sum as f64 / make_count as f64
+            changes as f64 / make_count as f64
         },
         recipes: summaries,
         recent_makes: recent
             .into_iter()
             .map(|(recipe, make)| RecentMake {
-                recipe_id: make.recipe_id,
+                recipe_id: recipe.recipe_id.unwrap_or_default(),
                 recipe_name: recipe.recipe_name.clone(),
                 make_id: make.make_id,
-                made_at: made_at(make).to_owned(),
-                rating: make.recipe.rating,
-                change_count: make.differences.change_count(),
+                made_at: make.made_at.clone(),
+                rating: make.rating,
+                change_count: count(make.change_count),
             })
             .collect(),
     }
 }
 
-/// Sorts newest first and keeps [`RECENT_MAKES`].
-fn keep_newest(makes: &mut Vec<(&Recipe, &MakeRecord)>) {
-    makes.sort_by(|(_, a), (_, b)| made_at(b).cmp(made_at(a)));
+/// Sorts newest first (then by recipe id and make id, so makes of one
+/// moment have one order) and keeps [`RECENT_MAKES`].
+fn keep_newest(makes: &mut Vec<(&Recipe, &MakePoint)>) {
+    makes.sort_by(|(ra, a), (rb, b)| {
+        b.made_at
+            .cmp(&a.made_at)
+            .then_with(|| rb.recipe_id.cmp(&ra.recipe_id))
+            .then_with(|| b.make_id.cmp(&a.make_id))
+    });
     makes.truncate(RECENT_MAKES);
 }
 
@@ -1019,5 +810,163 @@ mod tests {
         assert_eq!(analytics.make_count, 5_000);
         assert_eq!(analytics.steps[0].skipped, 2_500);
         assert_eq!(summary.recent_makes.len(), RECENT_MAKES);
+    }
+
+    /// A make of [`pancakes`] for the property: which of five changes it
+    /// makes (a bit each), its rating in half steps, its day and version.
+    fn spec_make(original: &Recipe, spec: (u8, Option<u8>, u16, i64)) -> MakeRecord {
+        let (changes, rating, day, version) = spec;
+        let mut cooked = original.clone();
+        cooked.rating = rating.map(|halves| f64::from(halves) / 2.0);
+        // Amounts doubled or halved: ratios 2 and 0.5 are exact, so sums
+        // of them do not depend on the order they are added in.
+        if changes & 1 != 0 {
+            cooked.ingredients[0].quantity = Some(recipe_diff::quantity::Quantity::new(4.0));
+        }
+        if changes & 2 != 0 {
+            cooked.ingredients[1].quantity = Some(recipe_diff::quantity::Quantity::new(1.0));
+        }
+        if changes & 4 != 0 {
+            cooked.ingredients[2] = ingredient(3, 2.0, "cup", "Milk");
+        }
+        if changes & 16 != 0 {
+            cooked.steps[2].step_text = "Cook on a very hot griddle".into();
+        }
+        if changes & 8 != 0 {
+            cooked.steps.remove(1);
+        }
+        MakeRecord {
+            recipe_version: version,
+            recipe_id: 2,
+            make_id: 0,
+            made_at: Some(format!(
+                "2026-{:02}-{:02}T08:00:00Z",
+                1 + (day / 28) % 12,
+                1 + day % 28
+            )),
+            notes: (changes % 3 == 0).then(|| format!("note {changes}")),
+            differences: diff(original, &cooked),
+            recipe: cooked,
+            flat_differences: Vec::new(),
+            source: None,
+            recorded_at: "2026-12-01T00:00:00Z".into(),
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+        /// Makes stored in any order, some of them redelivered (a named
+        /// id or a claim seen before), of two versions: the analytics
+        /// answered from the aggregates the store kept equal those
+        /// computed from every stored make, and their headline numbers
+        /// are those of the makes read one by one.
+        #[test]
+        fn analytics_from_kept_aggregates_equal_those_from_every_make(
+            writes in proptest::collection::vec(
+                (
+                    (0u8..32, proptest::option::of(0u8..=10), 0u16..400, 1i64..=2),
+                    0u8..3,
+                    1i64..900,
+                ),
+                0..700,
+            )
+        ) {
+            use recipe_ports::RecordStore;
+            use recipe_ports::memory::InMemoryRecordStore;
+            use recipe_ports::records::{Claim, MakeIdentity};
+
+            let recipe = pancakes();
+            let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+            let store = InMemoryRecordStore::new();
+            let (kept, makes) = runtime.block_on(async {
+                for (spec, how, id) in &writes {
+                    let identity = match how {
+                        0 => MakeIdentity::Named(*id),
+                        1 => MakeIdentity::Claimed(Claim {
+                            key: format!("s3-{}", id % 50),
+                            fingerprint: String::new(),
+                        }),
+                        _ => MakeIdentity::Next,
+                    };
+                    store.put_make(&identity, &spec_make(&recipe, *spec)).await.unwrap();
+                }
+                (store.aggregates(2).await.unwrap(), store.makes(2).await.unwrap())
+            });
+            let mut total = MakeAggregate::default();
+            for version in &kept {
+                total.absorb(&version.aggregate);
+            }
+            let from_aggregates = analytics_of(&recipe, &total);
+            let from_makes = recipe_analytics(&recipe, &makes);
+            proptest::prop_assert_eq!(&from_aggregates, &from_makes);
+
+            // The headline numbers, from the makes themselves.
+            proptest::prop_assert_eq!(from_aggregates.make_count, makes.len());
+            let rated: Vec<f64> = makes.iter().filter_map(|m| m.recipe.rating).collect();
+            let mean = (!rated.is_empty()).then(|| rated.iter().sum::<f64>() / rated.len() as f64);
+            proptest::prop_assert_eq!(from_aggregates.average_rating, mean);
+            let changes: usize = makes.iter().map(|m| m.differences.change_count()).sum();
+            let deviation = if makes.is_empty() { 0.0 } else { changes as f64 / makes.len() as f64 };
+            proptest::prop_assert_eq!(from_aggregates.average_deviation, deviation);
+            proptest::prop_assert!(from_aggregates.ratings.len() <= MAX_RATING_POINTS);
+            let points: usize = from_aggregates.ratings.iter().map(|p| p.makes).sum();
+            proptest::prop_assert_eq!(points, makes.len());
+            if makes.len() <= MAX_RATING_POINTS {
+                let mut order: Vec<(String, i64)> = makes
+                    .iter()
+                    .map(|m| (m.made_at.clone().unwrap_or_default(), m.make_id))
+                    .collect();
+                order.sort();
+                let series: Vec<(String, i64)> = from_aggregates
+                    .ratings
+                    .iter()
+                    .map(|p| (p.made_at.clone(), p.make_id))
+                    .collect();
+                proptest::prop_assert_eq!(series, order);
+            }
+            let skipped = makes.iter().filter(|m| m.recipe.steps.len() == 2).count();
+            let rest = from_aggregates
+                .steps
+                .iter()
+                .find(|s| s.step == "Rest the batter for 10 minutes")
+                .map_or(0, |s| s.skipped);
+            proptest::prop_assert_eq!(rest, skipped);
+            let versions: Vec<i64> = kept.iter().map(|v| v.version).collect();
+            let mut stored: Vec<i64> = makes.iter().map(|m| m.recipe_version).collect();
+            stored.sort_unstable();
+            stored.dedup();
+            proptest::prop_assert_eq!(versions, stored);
+        }
+    }
+
+    #[test]
+    fn past_the_bound_the_series_is_one_point_per_period() {
+        let recipe = pancakes();
+        // 1,200 makes over 600 days: more days than points, two days a
+        // period.
+        let makes: Vec<MakeRecord> = (0..1_200u16)
+            .map(|n| {
+                let mut make = spec_make(&recipe, (0, Some(8), 0, 1));
+                make.make_id = i64::from(n);
+                let day = n % 600;
+                make.made_at = Some(format!(
+                    "{}-{:02}-{:02}T08:00:00Z",
+                    2024 + day / 300,
+                    1 + (day % 300) / 25,
+                    1 + day % 25
+                ));
+                make
+            })
+            .collect();
+        let analytics = recipe_analytics(&recipe, &makes);
+        assert_eq!(analytics.ratings.len(), 300);
+        let first = &analytics.ratings[0];
+        assert_eq!(first.makes, 4);
+        assert_eq!(first.rating, Some(4.0));
+        assert_eq!(first.period_start.as_deref(), Some("2024-01-01"));
+        assert_eq!(first.period_end.as_deref(), Some("2024-01-02"));
+        assert_eq!(first.made_at, "2024-01-02T08:00:00Z");
+        assert_eq!(first.make_id, 601);
     }
 }

@@ -119,6 +119,17 @@ impl RecordStore for CachedRecipes {
         self.inner.makes_page(recipe_id, version, page).await
     }
 
+    async fn aggregates(
+        &self,
+        recipe_id: i64,
+    ) -> Result<Vec<recipe_ports::aggregate::VersionAggregate>> {
+        self.inner.aggregates(recipe_id).await
+    }
+
+    async fn rebuild_aggregates(&self, recipe_id: i64) -> Result<recipe_ports::aggregate::Rebuilt> {
+        self.inner.rebuild_aggregates(recipe_id).await
+    }
+
     async fn recipe_id_for_source(&self, location: &str) -> Result<i64> {
         self.inner.recipe_id_for_source(location).await
     }
@@ -200,6 +211,15 @@ mod tests {
             page: &PageRequest<i64>,
         ) -> Result<Page<MakeRecord, i64>> {
             self.inner.makes_page(id, version, page).await
+        }
+        async fn aggregates(
+            &self,
+            id: i64,
+        ) -> Result<Vec<recipe_ports::aggregate::VersionAggregate>> {
+            self.inner.aggregates(id).await
+        }
+        async fn rebuild_aggregates(&self, id: i64) -> Result<recipe_ports::aggregate::Rebuilt> {
+            self.inner.rebuild_aggregates(id).await
         }
         async fn recipe_id_for_source(&self, location: &str) -> Result<i64> {
             self.inner.recipe_id_for_source(location).await

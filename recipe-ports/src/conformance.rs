@@ -360,6 +360,7 @@ pub async fn record_store(store: &dyn RecordStore) {
 
     recipe_sources(store).await;
     retention(store, &rejections).await;
+    aggregates(store).await;
 }
 
 /// What a retention policy deletes, and what it never does: a recipe's
@@ -425,6 +426,12 @@ async fn retention(store: &dyn RecordStore, rejections: &[Rejection]) {
         .map(|m| m.make_id)
         .collect();
     assert_eq!(kept, [2]);
+    let left = store.makes(41).await.unwrap();
+    assert_eq!(
+        store.aggregates(41).await.unwrap(),
+        crate::aggregate::MakeAggregate::by_version(41, &left),
+        "the aggregates count only the makes left"
+    );
     let again = created(
         store
             .put_make(&MakeIdentity::Claimed(claim), &stew())
@@ -450,6 +457,90 @@ async fn retention(store: &dyn RecordStore, rejections: &[Rejection]) {
         .await
         .unwrap();
     assert_eq!(rest.items, rejections[2..]);
+}
+
+/// A make of recipe `recipe_id` cooked from `version` of [`recipe`]`(recipe_id, "Pie")`
+/// with `edit` applied, its differences computed.
+fn changed_make(
+    recipe_id: i64,
+    version: i64,
+    made_at: &str,
+    edit: impl FnOnce(&mut Recipe),
+) -> MakeRecord {
+    let original = recipe(recipe_id, "Pie");
+    let mut cooked = original.clone();
+    edit(&mut cooked);
+    MakeRecord {
+        recipe_version: version,
+        made_at: Some(made_at.to_owned()),
+        differences: recipe_diff::diff(&original, &cooked),
+        recipe: cooked,
+        ..make(recipe_id, made_at, "2026-12-01T00:00:00Z")
+    }
+}
+
+/// Aggregates kept as makes are stored: a redelivered make counts once,
+/// they equal the ones built from every make, per version, and a rebuild
+/// changes nothing. Runs on a store without makes of recipe 9001.
+async fn aggregates(store: &dyn RecordStore) {
+    use MakeIdentity::{Claimed, Named, Next};
+    const RECIPE: i64 = 9001;
+    assert!(store.aggregates(RECIPE).await.unwrap().is_empty());
+
+    let skipped = changed_make(RECIPE, 1, "2026-11-20T08:00:00Z", |r| {
+        r.rating = Some(3.5);
+        r.steps.clear();
+    });
+    let renamed = changed_make(RECIPE, 1, "2026-11-21T08:00:00Z", |r| {
+        r.rating = Some(4.5);
+        r.recipe_name = "Apple Pie".to_owned();
+    });
+    let edited = changed_make(RECIPE, 2, "2026-11-22T08:00:00Z", |r| {
+        r.rating = None;
+        "Cook it slowly".clone_into(&mut r.steps[0].step_text);
+    });
+    let claim = Claim {
+        key: "s3-aggregates".to_owned(),
+        fingerprint: String::new(),
+    };
+    created(store.put_make(&Next, &skipped).await.unwrap(), "a make");
+    for _ in 0..2 {
+        store.put_make(&Named(5), &renamed).await.unwrap();
+        store
+            .put_make(&Claimed(claim.clone()), &edited)
+            .await
+            .unwrap();
+    }
+    let makes = store.makes(RECIPE).await.unwrap();
+    assert_eq!(makes.len(), 3);
+    let kept = store.aggregates(RECIPE).await.unwrap();
+    assert_eq!(
+        kept,
+        crate::aggregate::MakeAggregate::by_version(RECIPE, &makes),
+        "the aggregates kept are those of every make, each counted once"
+    );
+    let versions: Vec<(i64, u64)> = kept
+        .iter()
+        .map(|v| (v.version, v.aggregate.make_count))
+        .collect();
+    assert_eq!(versions, [(1, 2), (2, 1)], "a redelivery counts once");
+    assert_eq!(kept[0].aggregate.ratings.mean(), Some(4.0));
+
+    for round in 0..2 {
+        let rebuilt = store.rebuild_aggregates(RECIPE).await.unwrap();
+        assert_eq!((rebuilt.makes, rebuilt.versions), (3, 2), "round {round}");
+        assert_eq!(
+            store.aggregates(RECIPE).await.unwrap(),
+            kept,
+            "a rebuild builds what was kept, every time"
+        );
+    }
+    assert_eq!(
+        store.rebuild_aggregates(RECIPE + 1).await.unwrap().makes,
+        0,
+        "a recipe without makes rebuilds to nothing"
+    );
+    assert!(store.aggregates(RECIPE + 1).await.unwrap().is_empty());
 }
 
 /// Recipe ids given to bucket objects: one per location, past every

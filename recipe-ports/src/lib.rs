@@ -27,6 +27,8 @@
 //!   make;
 //! - [`Page`] and [`PageRequest`]: every list is read a page at a time;
 //! - [`Error`]: the one error every port fails with, transient or not;
+//! - [`aggregate`]: what the makes of a recipe version add up to, kept by
+//!   every store as makes are recorded, so analytics never reread them;
 //! - [`memory`]: a [`RecordStore`] in memory;
 //! - `conformance` (feature `conformance`): the ports' specification, which
 //!   every adapter's tests run.
@@ -45,6 +47,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod aggregate;
 mod announcements;
 mod changes;
 #[cfg(any(test, feature = "conformance"))]

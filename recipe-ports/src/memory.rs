@@ -13,6 +13,7 @@ use std::sync::{Mutex, MutexGuard};
 use async_trait::async_trait;
 use recipe_diff::Recipe;
 
+use crate::aggregate::{MakeAggregate, Rebuilt, VersionAggregate};
 use crate::error::{Error, Result};
 use crate::page::{Page, PageRequest};
 use crate::records::{
@@ -50,6 +51,9 @@ struct Contents {
     rejections_deleted: usize,
     /// Bucket object locations and the recipe ids given them.
     recipe_sources: BTreeMap<String, i64>,
+    /// Per recipe and version, what its makes add up to: changed with the
+    /// make under the same lock, so a make and its count never part.
+    aggregates: BTreeMap<(i64, i64), MakeAggregate>,
 }
 
 impl Contents {
@@ -190,6 +194,11 @@ impl RecordStore for InMemoryRecordStore {
         }
         let record = record.clone().numbered(make_id);
         contents
+            .aggregates
+            .entry((recipe_id, record.recipe_version))
+            .or_default()
+            .absorb(&MakeAggregate::of(&record));
+        contents
             .makes
             .entry(recipe_id)
             .or_default()
@@ -220,6 +229,40 @@ impl RecordStore for InMemoryRecordStore {
             .cloned()
             .collect();
         Ok(Page::from_items(makes, page.limit, |make| make.make_id))
+    }
+
+    async fn aggregates(&self, recipe_id: i64) -> Result<Vec<VersionAggregate>> {
+        Ok(self
+            .contents()
+            .aggregates
+            .range((recipe_id, i64::MIN)..=(recipe_id, i64::MAX))
+            .map(|(&(recipe_id, version), aggregate)| VersionAggregate {
+                recipe_id,
+                version,
+                aggregate: aggregate.clone(),
+            })
+            .collect())
+    }
+
+    async fn rebuild_aggregates(&self, recipe_id: i64) -> Result<Rebuilt> {
+        let mut contents = self.contents();
+        let makes = contents.makes.get(&recipe_id);
+        let built =
+            MakeAggregate::by_version(recipe_id, makes.into_iter().flat_map(|m| m.values()));
+        let read = makes.map_or(0, |makes| makes.len() as u64);
+        contents
+            .aggregates
+            .retain(|(recipe, _), _| *recipe != recipe_id);
+        let versions = built.len() as u64;
+        for version in built {
+            contents
+                .aggregates
+                .insert((recipe_id, version.version), version.aggregate);
+        }
+        Ok(Rebuilt {
+            makes: read,
+            versions,
+        })
     }
 
     async fn recipe_id_for_source(&self, location: &str) -> Result<i64> {
@@ -274,16 +317,22 @@ impl RecordStore for InMemoryRecordStore {
     }
 
     async fn delete_makes(&self, recipe_id: i64, make_ids: &[i64]) -> Result<u64> {
-        let mut contents = self.contents();
-        let mut deleted = 0;
-        if let Some(makes) = contents.makes.get_mut(&recipe_id) {
-            for make_id in make_ids {
-                deleted += u64::from(makes.remove(make_id).is_some());
+        let deleted = {
+            let mut contents = self.contents();
+            let mut deleted = 0;
+            if let Some(makes) = contents.makes.get_mut(&recipe_id) {
+                for make_id in make_ids {
+                    deleted += u64::from(makes.remove(make_id).is_some());
+                }
             }
+            contents.claims.retain(|(claim_recipe, _), (_, make_id)| {
+                *claim_recipe != recipe_id || !make_ids.contains(make_id)
+            });
+            deleted
+        };
+        if deleted > 0 {
+            self.rebuild_aggregates(recipe_id).await?;
         }
-        contents.claims.retain(|(claim_recipe, _), (_, make_id)| {
-            *claim_recipe != recipe_id || !make_ids.contains(make_id)
-        });
         Ok(deleted)
     }
 

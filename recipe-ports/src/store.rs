@@ -4,6 +4,7 @@
 use async_trait::async_trait;
 use recipe_diff::Recipe;
 
+use crate::aggregate::{Rebuilt, VersionAggregate};
 use crate::error::Result;
 use crate::page::{Page, PageRequest};
 use crate::records::{
@@ -129,6 +130,25 @@ pub trait RecordStore: Send + Sync {
         }
     }
 
+    /// What the makes of recipe `recipe_id` add up to, one aggregate per
+    /// version that has makes, by version.
+    ///
+    /// A store keeps them up to date as it stores makes: a make's
+    /// contribution ([`MakeAggregate::of`](crate::aggregate::MakeAggregate::of))
+    /// is added to its version's aggregate in the same atomic write that
+    /// stores the make for the first time, so a redelivered make (which
+    /// [`put_make`](RecordStore::put_make) answers as
+    /// [`MakeWritten::Existing`]) counts once. They equal
+    /// [`MakeAggregate::by_version`](crate::aggregate::MakeAggregate::by_version)
+    /// of the recipe's makes.
+    async fn aggregates(&self, recipe_id: i64) -> Result<Vec<VersionAggregate>>;
+
+    /// Builds recipe `recipe_id`'s aggregates anew from its makes and
+    /// replaces the kept ones: for data stored before aggregates were kept,
+    /// or to repair them. Idempotent, and safe while makes are written: a
+    /// make stored meanwhile is counted once.
+    async fn rebuild_aggregates(&self, recipe_id: i64) -> Result<Rebuilt>;
+
     /// The recipe id of the bucket object at `location` (`s3://bucket/key`,
     /// as [`Source::location`](crate::Source::location) names it: no etag,
     /// so every version of the object is a version of one recipe), for a
@@ -155,7 +175,9 @@ pub trait RecordStore: Send + Sync {
     /// Deletes makes of a recipe with the identity claims that name them,
     /// for a retention policy; makes that are not there are skipped.
     /// Their ids are never given again: the recipe's count of ids keeps
-    /// them. Answers how many makes were deleted.
+    /// them. The recipe's aggregates are then built anew from the makes
+    /// left, so they still equal them. Answers how many makes were
+    /// deleted.
     async fn delete_makes(&self, recipe_id: i64, make_ids: &[i64]) -> Result<u64>;
 
     /// Deletes versions of a recipe, for a retention policy; versions that

@@ -61,5 +61,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             recipe_bins::cli::migrate::run(&args)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Reindex(args) => {
+            recipe_bins::cli::reindex::run(&args)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }

@@ -11,6 +11,7 @@ pub mod migrate;
 pub mod migrate_ids;
 pub mod recipe_file;
 pub mod record_counts;
+pub mod reindex;
 pub mod restore;
 pub mod terminal;
 pub mod up;
@@ -28,7 +29,7 @@ use clap::{Parser, Subcommand};
                   schema.org Recipe JSON-LD, saved web pages (.html) or Cooklang files \
                   (.cook). What a file says that cannot be understood is read around, \
                   with a warning on standard error.",
-    after_help = "Examples:\n  recipe diff examples/data/apple-pie.json examples/data/apple-pie.make.json\n  recipe log pie.v1.json pie.v2.json pie.v3.json\n  recipe merge pie.json pie.mine.json pie.yours.json\n  recipe up --data ./recipe-data --port 8080\n  recipe backup ./recipe-data recipes.sqlite3\n  recipe restore recipes.sqlite3 ./recipe-data --force\n  recipe migrate-ids --table recipes\n  recipe migrate --from ./recipe-data --table recipes"
+    after_help = "Examples:\n  recipe diff examples/data/apple-pie.json examples/data/apple-pie.make.json\n  recipe log pie.v1.json pie.v2.json pie.v3.json\n  recipe merge pie.json pie.mine.json pie.yours.json\n  recipe up --data ./recipe-data --port 8080\n  recipe backup ./recipe-data recipes.sqlite3\n  recipe restore recipes.sqlite3 ./recipe-data --force\n  recipe migrate-ids --table recipes\n  recipe migrate --from ./recipe-data --table recipes\n  recipe reindex --data ./recipe-data"
 )]
 pub struct Cli {
     /// What to do.
@@ -64,6 +65,10 @@ pub enum Command {
     /// cluster's table (idempotent: run it twice, nothing doubles).
     #[command(long_about = migrate::LONG_ABOUT)]
     Migrate(migrate::MigrateArgs),
+    /// Build the analytics' aggregates anew from the stored makes
+    /// (idempotent: safe to run again, and while servers run).
+    #[command(long_about = reindex::LONG_ABOUT)]
+    Reindex(reindex::ReindexArgs),
 }
 
 #[cfg(test)]

@@ -556,7 +556,14 @@ async fn a_cancelled_make_transaction_leaves_nothing_behind() {
         store.migrate_make_ids().await.unwrap().migrated,
         [(3, S3_SOUP.to_owned(), 2)]
     );
-    assert_eq!(aws.requests().count("DynamoDB", "TransactWriteItems"), 3);
+    // The cancelled one, the one that moved it, and the rebuild of the
+    // recipe's aggregates with the moved make counted.
+    assert_eq!(aws.requests().count("DynamoDB", "TransactWriteItems"), 4);
+    let kept = store.aggregates(3).await.unwrap();
+    assert_eq!(
+        kept,
+        recipe_ports::aggregate::MakeAggregate::by_version(3, &store.makes(3).await.unwrap())
+    );
     assert_eq!(claimed_make_id(&client, &table, 3, S3_SOUP).await, 2);
     assert!(
         get(&client, &table, "RECIPE#3", &format!("MAKE#{S3_SOUP}"))

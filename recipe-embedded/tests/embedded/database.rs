@@ -9,7 +9,9 @@ use recipe_embedded::{
     Database, QueueConfig, SqliteAnnouncementLog, SqliteQueue, SqliteRecordStore,
 };
 use recipe_ports::Error;
+use recipe_ports::aggregate::MakeAggregate;
 use recipe_ports::records::Rejection;
+use recipe_ports::records::{MakeIdentity, MakeRecord};
 use recipe_ports::records::{RecipeVersion, VersionWritten};
 use recipe_ports::{AnnouncementLog, ObjectInfo, Queue, RecordStore};
 
@@ -199,6 +201,14 @@ async fn an_old_file_migrates_and_gives_recipe_ids_past_its_recipes() {
     let store = SqliteRecordStore::new(Database::open_data_dir(dir.path()).unwrap());
     let stored = store.recipes().await.unwrap();
     assert!(!stored.is_empty(), "the fixture's recipes are kept");
+    for recipe_id in stored.iter().filter_map(|r| r.recipe_id) {
+        let makes = store.makes(recipe_id).await.unwrap();
+        assert_eq!(
+            store.aggregates(recipe_id).await.unwrap(),
+            MakeAggregate::by_version(recipe_id, &makes),
+            "the migration builds recipe {recipe_id}'s aggregates from its makes"
+        );
+    }
     let largest = stored.iter().filter_map(|r| r.recipe_id).max().unwrap();
     let given = store
         .recipe_id_for_source("s3://local/recipes/pancakes.html")
@@ -228,8 +238,8 @@ async fn a_file_without_recipe_sources_gets_them_on_open() {
     }
     raw(dir.path())
         .execute_batch(&format!(
-            "DROP TABLE recipe_sources; PRAGMA user_version = {};",
-            SCHEMA_VERSION - 1
+            "DROP TABLE recipe_sources; DROP TABLE make_aggregates; PRAGMA user_version = {};",
+            SCHEMA_VERSION - 2
         ))
         .unwrap();
     let store = SqliteRecordStore::new(Database::open_data_dir(dir.path()).unwrap());
@@ -245,4 +255,77 @@ async fn a_file_without_recipe_sources_gets_them_on_open() {
         .pragma_query_value(None, "user_version", |row| row.get(0))
         .unwrap();
     assert_eq!(version, SCHEMA_VERSION);
+}
+
+/// A file of the schema just before aggregates were kept, holding makes
+/// of two versions, gets every recipe version's aggregate built from its
+/// makes on open; makes stored afterwards are added to them.
+#[tokio::test]
+async fn a_file_without_aggregates_gets_them_built_from_its_makes_on_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let make = |version: i64, rating: f64, at: &str| MakeRecord {
+        recipe_id: 1,
+        make_id: 0,
+        made_at: Some(at.to_owned()),
+        notes: Some(format!("made at {at}")),
+        recipe: Recipe {
+            rating: Some(rating),
+            ..pie()
+        },
+        recipe_version: version,
+        differences: recipe_diff::diff(
+            &pie(),
+            &Recipe {
+                rating: Some(rating),
+                ..pie()
+            },
+        ),
+        flat_differences: Vec::new(),
+        source: None,
+        recorded_at: at.to_owned(),
+    };
+    {
+        let store = SqliteRecordStore::new(Database::open_data_dir(dir.path()).unwrap());
+        store.put_version(&first_version()).await.unwrap();
+        for (version, rating, at) in [
+            (1, 3.0, "2026-11-01T08:00:00Z"),
+            (1, 4.5, "2026-11-02T08:00:00Z"),
+            (2, 5.0, "2026-11-03T08:00:00Z"),
+        ] {
+            store
+                .put_make(&MakeIdentity::Next, &make(version, rating, at))
+                .await
+                .unwrap();
+        }
+    }
+    raw(dir.path())
+        .execute_batch(&format!(
+            "DROP TABLE make_aggregates; PRAGMA user_version = {};",
+            SCHEMA_VERSION - 1
+        ))
+        .unwrap();
+    let store = SqliteRecordStore::new(Database::open_data_dir(dir.path()).unwrap());
+    let makes = store.makes(1).await.unwrap();
+    assert_eq!(makes.len(), 3);
+    let built = store.aggregates(1).await.unwrap();
+    assert_eq!(built, MakeAggregate::by_version(1, &makes));
+    assert_eq!(
+        built
+            .iter()
+            .map(|v| v.aggregate.make_count)
+            .collect::<Vec<_>>(),
+        [2, 1]
+    );
+    store
+        .put_make(
+            &MakeIdentity::Named(9),
+            &make(2, 1.0, "2026-11-04T08:00:00Z"),
+        )
+        .await
+        .unwrap();
+    let makes = store.makes(1).await.unwrap();
+    assert_eq!(
+        store.aggregates(1).await.unwrap(),
+        MakeAggregate::by_version(1, &makes)
+    );
 }

@@ -1,7 +1,9 @@
 //! `/analytics`, `/recipes/{recipeId}/analytics` and
 //! `/recipes/{recipeId}/suggestions`: thin wrappers that fetch from the
 //! store and hand the records to [`crate::analytics`] and
-//! [`crate::suggestions`].
+//! [`crate::suggestions`]. The analytics read the aggregates the store
+//! keeps as makes are recorded, never the makes; the suggestions still
+//! read every make, for their evidence.
 
 use axum::Json;
 use axum::extract::State;
@@ -10,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use super::AppState;
 use super::error::ApiError;
 use recipe_ports::PageRequest;
+use recipe_ports::aggregate::MakeAggregate;
 use serde::Deserialize;
 
 use super::extract::{ApiPath, ApiQuery};
@@ -64,8 +67,24 @@ pub(super) async fn recipe(
             .await?
             .ok_or_else(|| unknown_recipe(recipe_id))?,
     };
-    let makes = all_makes(&state, recipe_id, wanted).await?;
-    Ok(Json(analytics::recipe_analytics(&version.recipe, &makes)).into_response())
+    let aggregate = recipe_aggregate(&state, recipe_id, wanted).await?;
+    Ok(Json(analytics::analytics_of(&version.recipe, &aggregate)).into_response())
+}
+
+/// What the makes of a recipe, or of one version of it, add up to: its
+/// versions' aggregates absorbed together.
+async fn recipe_aggregate(
+    state: &AppState,
+    recipe_id: i64,
+    version: Option<i64>,
+) -> Result<MakeAggregate, ApiError> {
+    let mut total = MakeAggregate::default();
+    for kept in state.store.aggregates(recipe_id).await? {
+        if version.is_none_or(|version| kept.version == version) {
+            total.absorb(&kept.aggregate);
+        }
+    }
+    Ok(total)
 }
 
 /// Every make of a recipe, or of one version of it, page by page.
@@ -143,14 +162,14 @@ pub(super) async fn suggestions(
 )]
 pub(super) async fn overview(State(state): State<AppState>) -> Result<Response, ApiError> {
     let recipes = state.store.recipes().await?;
-    let mut makes = Vec::with_capacity(recipes.len());
+    let mut aggregates = Vec::with_capacity(recipes.len());
     for recipe in &recipes {
         // A recipe stored without an id cannot have makes.
-        makes.push(match recipe.recipe_id {
-            Some(id) => state.store.makes(id).await?,
-            None => Vec::new(),
+        aggregates.push(match recipe.recipe_id {
+            Some(id) => recipe_aggregate(&state, id, None).await?,
+            None => MakeAggregate::default(),
         });
     }
-    let summary = analytics::overview(recipes.iter().zip(makes.iter().map(Vec::as_slice)));
+    let summary = analytics::overview_of(recipes.iter().zip(aggregates.iter()));
     Ok(Json(summary).into_response())
 }

@@ -163,6 +163,18 @@ impl RecordStore for UnavailableStore {
     ) -> recipe_ports::Result<Page<MakeRecord, i64>> {
         down()
     }
+    async fn aggregates(
+        &self,
+        _: i64,
+    ) -> recipe_ports::Result<Vec<recipe_ports::aggregate::VersionAggregate>> {
+        down()
+    }
+    async fn rebuild_aggregates(
+        &self,
+        _: i64,
+    ) -> recipe_ports::Result<recipe_ports::aggregate::Rebuilt> {
+        down()
+    }
     async fn recipe_id_for_source(&self, _: &str) -> recipe_ports::Result<i64> {
         down()
     }
