@@ -448,38 +448,34 @@ mod tests {
     #[test]
     fn events_mean_what_a_writer_did() {
         use notify::event::{DataChange, MetadataKind, RemoveKind};
-        assert_eq!(
-            meaning(&EventKind::Create(CreateKind::File)),
-            Meaning::Writing
-        );
-        assert_eq!(
-            meaning(&EventKind::Create(CreateKind::Folder)),
-            Meaning::Directory
-        );
-        assert_eq!(
-            meaning(&EventKind::Modify(ModifyKind::Data(DataChange::Content))),
-            Meaning::Writing
-        );
-        assert_eq!(
-            meaning(&EventKind::Access(AccessKind::Close(AccessMode::Write))),
-            Meaning::Complete
-        );
-        assert_eq!(
-            meaning(&EventKind::Modify(ModifyKind::Name(RenameMode::To))),
-            Meaning::Complete
-        );
-        assert_eq!(
-            meaning(&EventKind::Modify(ModifyKind::Name(RenameMode::From))),
-            Meaning::Nothing
-        );
-        assert_eq!(
-            meaning(&EventKind::Modify(ModifyKind::Metadata(MetadataKind::Any))),
-            Meaning::Nothing
-        );
-        assert_eq!(
-            meaning(&EventKind::Remove(RemoveKind::File)),
-            Meaning::Nothing
-        );
+        let cases = [
+            (EventKind::Create(CreateKind::File), Meaning::Writing),
+            (EventKind::Create(CreateKind::Folder), Meaning::Directory),
+            (
+                EventKind::Modify(ModifyKind::Data(DataChange::Content)),
+                Meaning::Writing,
+            ),
+            (
+                EventKind::Access(AccessKind::Close(AccessMode::Write)),
+                Meaning::Complete,
+            ),
+            (
+                EventKind::Modify(ModifyKind::Name(RenameMode::To)),
+                Meaning::Complete,
+            ),
+            (
+                EventKind::Modify(ModifyKind::Name(RenameMode::From)),
+                Meaning::Nothing,
+            ),
+            (
+                EventKind::Modify(ModifyKind::Metadata(MetadataKind::Any)),
+                Meaning::Nothing,
+            ),
+            (EventKind::Remove(RemoveKind::File), Meaning::Nothing),
+        ];
+        for (kind, means) in cases {
+            assert_eq!(meaning(&kind), means, "{kind:?}");
+        }
     }
 
     #[test]
