@@ -22,6 +22,7 @@
 //! request's path. Deletes are idempotent, so two servers sweeping at
 //! once only repeat each other's work.
 
+use std::collections::BTreeSet;
 use std::num::NonZeroUsize;
 use std::time::{Duration, SystemTime};
 
@@ -133,15 +134,29 @@ async fn sweep_recipe(
     swept: &mut Swept,
 ) -> Result<()> {
     let makes_cutoff = policy.makes.map(|keep| cutoff(now, keep));
+    // A page of makes at a time: a recipe may have more than a server
+    // should hold at once. Only ids and version numbers are kept.
     let mut expired = Vec::new();
-    let mut pinned = Vec::new();
-    for make in records.makes(recipe_id).await? {
-        // A make whose time cannot be read is kept: a policy deletes only
-        // what it can show is old.
-        let recorded = humantime::parse_rfc3339_weak(&make.recorded_at).ok();
-        match (makes_cutoff, recorded) {
-            (Some(cutoff), Some(recorded)) if recorded < cutoff => expired.push(make.make_id),
-            _ => pinned.push(make.recipe_version),
+    let mut pinned = BTreeSet::new();
+    let mut request = PageRequest::first(PageRequest::<i64>::MAX_LIMIT);
+    loop {
+        let page = records.makes_page(recipe_id, None, &request).await?;
+        for make in &page.items {
+            // A make whose time cannot be read is kept: a policy deletes
+            // only what it can show is old.
+            let recorded = humantime::parse_rfc3339_weak(&make.recorded_at).ok();
+            match (makes_cutoff, recorded) {
+                (Some(cutoff), Some(recorded)) if recorded < cutoff => {
+                    expired.push(make.make_id);
+                }
+                _ => {
+                    pinned.insert(make.recipe_version);
+                }
+            }
+        }
+        match page.next {
+            Some(after) => request.after = Some(after),
+            None => break,
         }
     }
     for batch in expired.chunks(DELETE_BATCH) {
