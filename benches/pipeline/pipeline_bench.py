@@ -274,6 +274,30 @@ def make(n: int) -> bytes:
     ).encode()
 
 
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+MOTO_SERVER = Path(__file__).resolve().parent.parent.parent / "scripts" / "moto-server.py"
+
+
+def typical_recipe() -> dict:
+    """The `typical` benchmark fixture's recipe (12 ingredients, 10
+    steps), as recipe 1."""
+    recipe = json.loads((FIXTURES / "typical.original.json").read_text())
+    recipe["recipeId"] = 1
+    return recipe
+
+
+def typical_make(n: int) -> bytes:
+    """Make `n` of the `typical` fixture, as recipe 1, the way a cook's app
+    drops it in the bucket: no `makeId`, so the object claims its id, with
+    its own rating and cooking time."""
+    make = json.loads((FIXTURES / "typical.make.json").read_text())
+    make["recipeId"] = 1
+    del make["makeId"]
+    make["rating"] = 1 + n % 5
+    make["madeAt"] = f"2026-11-{1 + n % 28:02d}T19:{n % 60:02d}:00Z"
+    return json.dumps(make).encode()
+
+
 def make_key(n: int) -> str:
     # Zero-padded: sorted keys, as timestamped keys would be.
     return f"makes/bench-{n:06d}.json"
@@ -398,7 +422,10 @@ class Moto:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = procs.start(
-            "moto", [str(venv / "bin" / "moto_server"), "-H", "127.0.0.1", "-p", str(self.port)]
+            "moto",
+            # moto_server as the tests run it: DynamoDB writes isolated, and a
+            # transaction's cost independent of the table's size.
+            [str(venv / "bin" / "python"), str(MOTO_SERVER), "-H", "127.0.0.1", "-p", str(self.port)]
         )
         wait_until("moto_server to answer", lambda: http_get(f"{self.url}/moto-api/", 2), 60, every=0.2, alive=[self.process])
         import boto3  # moto brings it
@@ -469,7 +496,7 @@ class Moto:
         )
 
 
-def aws_requests(log: Path) -> tuple[int, dict[str, int]]:
+def shutdown_counts(log: Path) -> dict:
     """The `AWS requests made` line a binary logs at shutdown (JSON logs)."""
     found = None
     for line in log.read_text(errors="replace").splitlines():
@@ -479,14 +506,40 @@ def aws_requests(log: Path) -> tuple[int, dict[str, int]]:
             found = json.loads(line)
     if found is None:
         raise BenchError(f"no 'AWS requests made' line in {log}:\n{tail(log)}")
-    by_operation = {}
-    for pair in str(found.get("by_operation", "")).split():
-        operation, _, n = pair.rpartition("=")
-        by_operation[operation] = int(n)
+    return found
+
+
+def pairs(text: str) -> dict[str, int]:
+    """`a=1 b=2` as a dict."""
+    found = {}
+    for pair in str(text or "").split():
+        name, _, n = pair.rpartition("=")
+        found[name] = int(n)
+    return found
+
+
+def aws_requests(log: Path) -> tuple[int, dict[str, int]]:
+    """Requests in all and per operation, from a binary's shutdown line."""
+    found = shutdown_counts(log)
+    by_operation = pairs(found.get("by_operation", ""))
     total = int(found["aws_requests"])
     if sum(by_operation.values()) != total:
         raise BenchError(f"{log}: by_operation does not add up to aws_requests={total}")
     return total, by_operation
+
+
+def aws_billed(log: Path) -> dict:
+    """What a binary's requests are billed as, from its shutdown line: the
+    DynamoDB request units and SQS chunks its SDK interceptor read off
+    the bodies (recipe-aws's `billing` module)."""
+    found = shutdown_counts(log)
+    return {
+        "write_units": int(found.get("dynamodb_write_units", 0)),
+        "read_units": int(found.get("dynamodb_read_units", 0)),
+        "sqs_requests": int(found.get("sqs_billed_requests", 0)),
+        "write_units_by_item": pairs(found.get("write_units_by_item", "")),
+        "bytes_by_item": pairs(found.get("bytes_by_item", "")),
+    }
 
 
 def announcing_polls(log: Path) -> list[dict]:
@@ -532,7 +585,7 @@ def aws_requests_per_make(bins: Path, moto: Moto, procs: Processes, count: int) 
         "RUST_LOG": "info",
     }
     step(f"aws: uploading {count} makes to s3://{bucket}")
-    moto.put_objects(bucket, [(make_key(n), make(n)) for n in range(count)])
+    moto.put_objects(bucket, [(make_key(n), typical_make(n)) for n in range(count)])
 
     step("aws: starting recipe-server, recipe-sender, recipe-watcher (plain poll, defaults)")
     server = procs.start("aws-server", [str(bins / "recipe-server")], env)
@@ -541,7 +594,7 @@ def aws_requests_per_make(bins: Path, moto: Moto, procs: Processes, count: int) 
     # make that arrives before its recipe is retried and, after 5
     # receives, dead-lettered. Only makes go through the pipeline.
     request = urllib.request.Request(
-        f"{base}/recipes/1", data=json.dumps(PIE).encode(), method="PUT",
+        f"{base}/recipes/1", data=json.dumps(typical_recipe()).encode(), method="PUT",
         headers={"Content-Type": "application/json"},
     )
     urllib.request.urlopen(request, timeout=30).close()
@@ -572,12 +625,14 @@ def aws_requests_per_make(bins: Path, moto: Moto, procs: Processes, count: int) 
             raise BenchError(f"{process.name} exited with {status}; log {process.log}")
     lists = moto.list_requests(bucket, offset)
     counts = {p.name.removeprefix("aws-"): aws_requests(p.log) for p in services}
+    billed = {p.name.removeprefix("aws-"): aws_billed(p.log) for p in services}
     if listed != count:
         raise BenchError(f"GET /recipes/1/makes lists {listed} makes, expected exactly {count}")
     return {
         "count": count,
         "elapsed_s": elapsed,
         "counts": counts,
+        "billed": billed,
         "hwm_kib": hwm,
         "polls": polls_in(lists),
         "list_requests": len(lists),
@@ -940,6 +995,82 @@ def report_aws(r: dict) -> None:
     print()
 
 
+# AWS's published on-demand prices, us-east-1, in dollars per million
+# (DynamoDB's since its November 2024 cut), and per GB-month stored.
+PRICE_S3_GET = 0.40  # GET, SELECT and every other read request
+PRICE_S3_PUT = 5.00  # PUT, COPY, POST and LIST
+PRICE_SQS = 0.40  # standard queue, per million 64 KiB chunks
+PRICE_DYNAMODB_WRITE = 0.625  # per million write request units
+PRICE_DYNAMODB_READ = 0.125  # per million read request units
+PRICE_DYNAMODB_STORAGE = 0.25  # per GB-month, standard table class
+# DynamoDB adds 100 bytes of indexing to each item it stores.
+DYNAMODB_ITEM_OVERHEAD = 100
+
+
+def s3_is_read(operation: str) -> bool:
+    return operation.removeprefix("S3.").startswith(("Get", "Head"))
+
+
+def report_cost(r: dict) -> None:
+    """Dollars per million makes: every request and request unit measured
+    in the run, priced at AWS's published on-demand prices."""
+    count = r["count"]
+    billed = r["billed"]
+    by_op: dict[str, int] = {}
+    for _, by in r["counts"].values():
+        for op, n in by.items():
+            by_op[op] = by_op.get(op, 0) + n
+    # The cook's app uploads each make: one PUT, which no binary of ours makes.
+    s3_put = sum(n for op, n in by_op.items() if op.startswith("S3.") and not s3_is_read(op)) + count
+    s3_get = sum(n for op, n in by_op.items() if op.startswith("S3.") and s3_is_read(op))
+    sqs = sum(b["sqs_requests"] for b in billed.values())
+    wru = sum(b["write_units"] for b in billed.values())
+    rru = sum(b["read_units"] for b in billed.values())
+    by_item: dict[str, int] = {}
+    bytes_by_item: dict[str, int] = {}
+    for b in billed.values():
+        for kind, n in b["write_units_by_item"].items():
+            by_item[kind] = by_item.get(kind, 0) + n
+        for kind, n in b["bytes_by_item"].items():
+            bytes_by_item[kind] = bytes_by_item.get(kind, 0) + n
+    rows = [
+        ("S3 PUT and LIST (the cook's upload, the watcher's listing)", s3_put, PRICE_S3_PUT),
+        ("S3 GET (the sender reads the make)", s3_get, PRICE_S3_GET),
+        ("SQS requests, per 64 KiB", sqs, PRICE_SQS),
+        ("DynamoDB write request units", wru, PRICE_DYNAMODB_WRITE),
+        ("DynamoDB read request units (all counted strongly consistent)", rru, PRICE_DYNAMODB_READ),
+    ]
+    print(f"### What a make costs on AWS ({count:,} typical makes, moto)\n")
+    print(
+        "Each make is the `typical` fixture's (12 ingredients, 10 steps, a note), dropped without a `makeId`, "
+        "so its object claims its id: the path every bucket make takes. Requests are the three binaries' SDK "
+        "interceptors; request units and SQS chunks are read off each request's and answer's body by "
+        "`recipe_aws::billing` (DynamoDB's item-size rules; a transaction's items count twice). Prices are "
+        "AWS's published on-demand prices for us-east-1 (`PRICE_*` in `benches/pipeline/pipeline_bench.py`).\n"
+    )
+    print("| term | per make | price per million | dollars per million makes |")
+    print("|---|--:|--:|--:|")
+    total = 0.0
+    for name, n, price in rows:
+        dollars = n / count * price
+        total += dollars
+        print(f"| {name} | {n / count:.3f} | ${price:.3f} | ${dollars:.3f} |")
+    print(f"| **all requests** | | | **${total:.2f}** |")
+    stored = (bytes_by_item.get("make", 0) / count + DYNAMODB_ITEM_OVERHEAD) * 1e6 / 1e9
+    print(
+        f"\nStored: the make items alone take {stored:.2f} GB per million makes "
+        f"(${stored * PRICE_DYNAMODB_STORAGE:.2f} a month at ${PRICE_DYNAMODB_STORAGE}/GB-month, "
+        f"100 bytes of indexing per item included).\n"
+    )
+    print("| item written | bytes per make | write units per make |")
+    print("|---|--:|--:|")
+    for kind in sorted(by_item, key=lambda k: -by_item[k]):
+        print(f"| `{kind}` | {bytes_by_item.get(kind, 0) / count:,.0f} | {by_item[kind] / count:.2f} |")
+    make_units = by_item.get("make", 0) / count
+    print(f"| **all** | {sum(bytes_by_item.values()) / count:,.0f} | **{wru / count:.2f}** |")
+    print(f"\nTarget: a make's own item at most 2 write units: {mark(make_units <= 2)} ({make_units:.2f}).\n")
+
+
 def report_watcher(r: dict) -> None:
     objects = r["objects"]
     print(f"### The watcher with {objects:,} objects in the bucket (moto)\n")
@@ -1059,6 +1190,7 @@ def main() -> int:
         report_landing(results["landing"])
     if "aws" in results:
         report_aws(results["aws"])
+        report_cost(results["aws"])
     if "watcher" in results:
         report_watcher(results["watcher"])
     if args.keep:

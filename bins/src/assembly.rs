@@ -340,9 +340,21 @@ impl Assembly {
             .into_iter()
             .map(|(operation, count)| format!("{operation}={count}"))
             .collect();
+        let billed = counter.billed();
+        let per_item = |map: &std::collections::BTreeMap<String, u64>| {
+            map.iter()
+                .map(|(kind, n)| format!("{kind}={n}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
         tracing::info!(
             aws_requests = counter.total(),
             by_operation = %by_operation.join(" "),
+            dynamodb_write_units = billed.write_units,
+            dynamodb_read_units = billed.read_units,
+            write_units_by_item = %per_item(&billed.write_units_by_item),
+            bytes_by_item = %per_item(&billed.bytes_by_item),
+            sqs_billed_requests = billed.sqs_requests,
             "AWS requests made"
         );
     }

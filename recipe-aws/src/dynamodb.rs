@@ -5,6 +5,7 @@
 #![doc = include_str!("../docs/dynamodb.md")]
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -28,6 +29,10 @@ use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 
 use crate::error_mapping::{from_sdk, refused};
+
+mod compact;
+
+use compact::{COMPRESSED_ATTRIBUTE, DICTIONARY_ATTRIBUTE, Dictionaries, Dictionary};
 
 const BACKEND: &str = "dynamodb";
 
@@ -184,7 +189,7 @@ impl StoredAggregate {
             version,
             shard,
             revision: number_attribute(item, REVISION_ATTRIBUTE)?,
-            aggregate: document(item)?,
+            aggregate: compressed_document(item)?,
         })
     }
 }
@@ -198,7 +203,7 @@ fn aggregate_write(
     revision: Option<i64>,
     aggregate: &MakeAggregate,
 ) -> Result<TransactWrite> {
-    let mut item = document_item(
+    let mut item = compressed_document_item(
         recipe_pk(recipe_id),
         aggregate_sk(version, shard),
         "aggregate",
@@ -325,6 +330,49 @@ fn document<T: DeserializeOwned>(item: &Item) -> Result<T> {
     })
 }
 
+/// The record an item holds compressed alone in `z` (see [`compact`]),
+/// or, written before that, as JSON text in `doc`.
+fn compressed_document<T: DeserializeOwned>(item: &Item) -> Result<T> {
+    let Some(frame) = item.get(COMPRESSED_ATTRIBUTE) else {
+        return document(item);
+    };
+    let corrupt = |message: String| Error::Corrupt {
+        what: describe(item),
+        message,
+    };
+    let frame = frame
+        .as_b()
+        .map_err(|_| corrupt(format!("`{COMPRESSED_ATTRIBUTE}` is not binary")))?;
+    let json = compact::decompress_alone(frame.as_ref()).map_err(corrupt)?;
+    serde_json::from_slice(&json).map_err(|e| corrupt(format!("`z` does not read back: {e}")))
+}
+
+/// An item holding `record`'s JSON compressed alone in `z`, under `pk`,
+/// `sk`.
+fn compressed_document_item<T: Serialize>(
+    pk: String,
+    sk: String,
+    kind: &str,
+    record: &T,
+) -> Result<Item> {
+    let frame = serde_json::to_vec(record)
+        .map_err(|e| e.to_string())
+        .and_then(|json| compact::compress_alone(&json).map_err(|e| e.to_string()))
+        .map_err(|e| {
+            refused(
+                BACKEND,
+                format!("{kind} ({pk}, {sk}) does not compress: {e}"),
+            )
+        })?;
+    let mut item = key(pk, sk);
+    item.insert("kind".to_owned(), s(kind));
+    item.insert(
+        COMPRESSED_ATTRIBUTE.to_owned(),
+        AttributeValue::B(frame.into()),
+    );
+    Ok(item)
+}
+
 /// An item holding `record` as JSON under `pk`, `sk`.
 fn document_item<T: Serialize>(pk: String, sk: String, kind: &str, record: &T) -> Result<Item> {
     let json = serde_json::to_string(record).map_err(|e| {
@@ -339,21 +387,65 @@ fn document_item<T: Serialize>(pk: String, sk: String, kind: &str, record: &T) -
     Ok(item)
 }
 
-/// The item of a make record, under its recipe and make id. The version
-/// it was cooked from is also a number attribute of its own
-/// (`recipeVersion`), so that a listing's filter can see it.
-fn make_item(record: &MakeRecord) -> Result<Item> {
-    let mut item = document_item(
-        recipe_pk(record.recipe_id),
-        make_sk(record.make_id),
-        "make",
-        record,
-    )?;
+/// The item of a make record, under its recipe and make id: compressed
+/// against `dictionary`, its version's text, when there is one (see
+/// [`compact`]), else as JSON text in `doc`. The version it was cooked
+/// from is also a number attribute of its own (`recipeVersion`), so that
+/// a listing's filter can see it.
+fn make_item(record: &MakeRecord, dictionary: Option<&Dictionary>) -> Result<Item> {
+    let pk = recipe_pk(record.recipe_id);
+    let sk = make_sk(record.make_id);
+    let mut item = match dictionary {
+        None => document_item(pk, sk, "make", record)?,
+        Some(dictionary) => {
+            let json = serde_json::to_vec(record).map_err(|e| {
+                refused(
+                    BACKEND,
+                    format!("make ({pk}, {sk}) does not serialize: {e}"),
+                )
+            })?;
+            let frame = dictionary.compress(&json).map_err(|e| {
+                refused(BACKEND, format!("make ({pk}, {sk}) does not compress: {e}"))
+            })?;
+            let mut item = key(pk, sk);
+            item.insert("kind".to_owned(), s("make"));
+            item.insert(
+                COMPRESSED_ATTRIBUTE.to_owned(),
+                AttributeValue::B(frame.into()),
+            );
+            item.insert(
+                DICTIONARY_ATTRIBUTE.to_owned(),
+                AttributeValue::B(dictionary.digest().to_vec().into()),
+            );
+            item
+        }
+    };
     item.insert(
         MAKE_VERSION_ATTRIBUTE.to_owned(),
         AttributeValue::N(record.recipe_version.to_string()),
     );
     Ok(item)
+}
+
+/// The version a make item was cooked from: its `recipeVersion`, or 1 for
+/// a make written before versions.
+fn make_version(item: &Item) -> Result<i64> {
+    if item.contains_key(MAKE_VERSION_ATTRIBUTE) {
+        number_attribute(item, MAKE_VERSION_ATTRIBUTE)
+    } else {
+        Ok(1)
+    }
+}
+
+/// The recipe id a make item's partition key names.
+fn make_recipe_id(item: &Item) -> Result<i64> {
+    string_attribute(item, "pk")
+        .and_then(|pk| pk.strip_prefix("RECIPE#"))
+        .and_then(|id| id.parse().ok())
+        .ok_or_else(|| Error::Corrupt {
+            what: describe(item),
+            message: "a make whose partition key is not RECIPE#<id>".to_owned(),
+        })
 }
 
 /// The attribute of a make item holding the recipe version it was cooked
@@ -993,6 +1085,8 @@ struct Filter {
 #[derive(Debug, Clone)]
 pub struct DynamoRecordStore {
     table: Table,
+    /// The texts of the versions whose makes were read or written.
+    dictionaries: Dictionaries,
 }
 
 impl DynamoRecordStore {
@@ -1004,6 +1098,7 @@ impl DynamoRecordStore {
                 client,
                 name: table.into(),
             },
+            dictionaries: Dictionaries::default(),
         }
     }
 
@@ -1017,6 +1112,61 @@ impl DynamoRecordStore {
         self.table
             .get(key(RECIPES_PK.to_owned(), recipe_sk(recipe_id)))
             .await
+    }
+
+    /// The dictionary of the makes of version `version` of recipe
+    /// `recipe_id`: the text of its version item, which is written once
+    /// and never changed. `None` when it has no version item (a recipe
+    /// stored before versions, still at version 1).
+    async fn dictionary(&self, recipe_id: i64, version: i64) -> Result<Option<Arc<Dictionary>>> {
+        if let Some(known) = self.dictionaries.get(recipe_id, version) {
+            return Ok(Some(known));
+        }
+        let Some(item) = self
+            .table
+            .get(key(recipe_pk(recipe_id), version_sk(version)))
+            .await?
+        else {
+            return Ok(None);
+        };
+        let text = string_attribute(&item, "doc").ok_or_else(|| Error::Corrupt {
+            what: describe(&item),
+            message: "no string attribute `doc`".to_owned(),
+        })?;
+        let dictionary = Arc::new(Dictionary::new(text));
+        self.dictionaries
+            .keep(recipe_id, version, Arc::clone(&dictionary));
+        Ok(Some(dictionary))
+    }
+
+    /// The make record a make item holds, compressed or as JSON text.
+    async fn read_make(&self, item: &Item) -> Result<MakeRecord> {
+        let Some(frame) = item.get(COMPRESSED_ATTRIBUTE) else {
+            return document(item);
+        };
+        let corrupt = |message: String| Error::Corrupt {
+            what: describe(item),
+            message,
+        };
+        let frame = frame
+            .as_b()
+            .map_err(|_| corrupt(format!("`{COMPRESSED_ATTRIBUTE}` is not binary")))?;
+        let digest = item
+            .get(DICTIONARY_ATTRIBUTE)
+            .and_then(|digest| digest.as_b().ok())
+            .ok_or_else(|| corrupt(format!("no binary attribute `{DICTIONARY_ATTRIBUTE}`")))?;
+        let recipe_id = make_recipe_id(item)?;
+        let version = make_version(item)?;
+        let dictionary = self.dictionary(recipe_id, version).await?.ok_or_else(|| {
+            corrupt(format!(
+                "it is compressed against version {version}, whose item is missing"
+            ))
+        })?;
+        let json = dictionary
+            .decompress(frame.as_ref(), digest.as_ref())
+            .map_err(corrupt)?;
+        serde_json::from_slice(&json)
+            .map_err(|e| corrupt(format!("the make does not read back: {e}")))
     }
 
     /// Version 1 of recipe `recipe_id` when it was stored before recipes
@@ -1224,7 +1374,11 @@ impl DynamoRecordStore {
                 writes.push(TransactWrite::counter(recipe_id, last, make_id));
             }
             let make_at = writes.len();
-            writes.push(TransactWrite::new_item(make_item(&record)?));
+            let dictionary = self.dictionary(recipe_id, record.recipe_version).await?;
+            writes.push(TransactWrite::new_item(make_item(
+                &record,
+                dictionary.as_deref(),
+            )?));
             let failed = match self.table.transact(&writes).await? {
                 Transacted::Committed => return Ok(Some((make_id, note))),
                 Transacted::Conflict => {
@@ -1299,6 +1453,7 @@ impl DynamoRecordStore {
         };
         let record = record.clone().numbered(make_id);
         let contribution = MakeAggregate::of(&record);
+        let dictionary = self.dictionary(recipe_id, record.recipe_version).await?;
         let version = record.recipe_version;
         let mut aggregate_round = 0;
         let (failed, make_at) = loop {
@@ -1317,7 +1472,10 @@ impl DynamoRecordStore {
                 )));
             }
             let make_at = writes.len();
-            writes.push(TransactWrite::new_item(make_item(&record)?));
+            writes.push(TransactWrite::new_item(make_item(
+                &record,
+                dictionary.as_deref(),
+            )?));
             let aggregate_at = writes.len();
             writes.push(aggregate_write(
                 recipe_id,
@@ -1691,7 +1849,7 @@ impl DynamoRecordStore {
                 .query_page(&query, PageRequest::<i64>::MAX_LIMIT, |_| Ok(true))
                 .await?;
             for item in &items {
-                let make: MakeRecord = document(item)?;
+                let make = self.read_make(item).await?;
                 shards
                     .entry((make.recipe_version, aggregate_shard(make.make_id)))
                     .or_default()
@@ -2236,11 +2394,14 @@ impl RecordStore for DynamoRecordStore {
     }
 
     async fn make(&self, recipe_id: i64, make_id: i64) -> Result<Option<MakeRecord>> {
-        self.table
+        match self
+            .table
             .get(key(recipe_pk(recipe_id), make_sk(make_id)))
             .await?
-            .map(|item| document(&item))
-            .transpose()
+        {
+            Some(item) => self.read_make(&item).await.map(Some),
+            None => Ok(None),
+        }
     }
 
     async fn makes_page(
@@ -2276,10 +2437,10 @@ impl RecordStore for DynamoRecordStore {
                 Ok(sk.starts_with(MAKE_SK_PREFIX))
             })
             .await?;
-        let makes = items
-            .iter()
-            .map(document::<MakeRecord>)
-            .collect::<Result<Vec<_>>>()?;
+        let mut makes = Vec::with_capacity(items.len());
+        for item in &items {
+            makes.push(self.read_make(item).await?);
+        }
         Ok(Page::from_items(makes, page_limit(page.limit), |make| {
             make.make_id
         }))

@@ -14,7 +14,9 @@
 //!   for a local S3/SQS/DynamoDB-compatible server, standard retries and
 //!   timeouts; it makes the three clients;
 //! - [`request_counter`]: the [`RequestCounter`] interceptor every client
-//!   carries, counting requests per service and operation;
+//!   carries, counting requests per service and operation, and what
+//!   [`billing`] reads off their bodies: DynamoDB request units and SQS's
+//!   64 KiB chunks;
 //! - [`s3`]: [`S3ObjectStore`], the bucket port;
 //! - [`sqs`]: [`SqsQueue`], the queue port, plus queue creation with a
 //!   dead-letter queue and [`SqsQueue::send_with_reason`];
@@ -63,6 +65,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod billing;
 pub mod config;
 pub mod dynamodb;
 mod error_mapping;

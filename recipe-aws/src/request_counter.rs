@@ -1,9 +1,11 @@
-//! Counting the requests we send to AWS, per service and operation.
+//! Counting the requests we send to AWS, per service and operation, and
+//! what they are billed as.
 //!
-//! The benchmark reports "AWS requests per 1,000 makes", and an idle
-//! watcher should cost one request per poll: both are read off a
-//! [`RequestCounter`], an SDK interceptor that every client made by
-//! [`Aws`](crate::config::Aws) carries.
+//! The benchmark reports "AWS requests per 1,000 makes" and what a make
+//! costs in dollars, and an idle watcher should cost one request per poll:
+//! all are read off a [`RequestCounter`], an SDK interceptor that every
+//! client made by [`Aws`](crate::config::Aws) carries. Request units and
+//! SQS chunks are read off the bodies by [`billing`](crate::billing).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -11,10 +13,14 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    AfterDeserializationInterceptorContextRef, BeforeTransmitInterceptorContextRef,
+};
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
+
+use crate::billing::{self, Billed};
 
 /// One operation of one service, as the SDK names them (`S3`,
 /// `ListObjectsV2`).
@@ -39,6 +45,7 @@ impl fmt::Display for Operation {
 #[derive(Clone, Default)]
 pub struct RequestCounter {
     counts: Arc<Mutex<BTreeMap<Operation, u64>>>,
+    billed: Arc<Mutex<Billed>>,
 }
 
 impl RequestCounter {
@@ -70,21 +77,41 @@ impl RequestCounter {
             .sum()
     }
 
+    /// What the requests so far are billed as beyond being requests:
+    /// DynamoDB request units and SQS's 64 KiB chunks.
+    pub fn billed(&self) -> Billed {
+        self.billed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
     /// Starts counting from zero again.
     pub fn reset(&self) {
         self.counts
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clear();
+        *self.billed.lock().unwrap_or_else(PoisonError::into_inner) = Billed::default();
     }
 
-    fn add(&self, operation: Operation) {
+    fn add(&self, operation: Operation, billed: &Billed) {
         *self
             .counts
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .entry(operation)
             .or_default() += 1;
+        self.bill(billed);
+    }
+
+    fn bill(&self, billed: &Billed) {
+        if *billed != Billed::default() {
+            self.billed
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .add(billed);
+        }
     }
 }
 
@@ -107,23 +134,56 @@ impl Intercept for RequestCounter {
 
     fn read_before_transmit(
         &self,
-        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
         _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        // Every generated operation stores its metadata in the bag; one
-        // without it (none today) is still a request, counted as unnamed.
-        let operation = match cfg.load::<Metadata>() {
-            Some(metadata) => Operation {
-                service: metadata.service().to_owned(),
-                name: metadata.name().to_owned(),
-            },
-            None => Operation {
-                service: "unknown".to_owned(),
-                name: "unknown".to_owned(),
-            },
-        };
-        self.add(operation);
+        let operation = operation(cfg);
+        // A streaming body (an S3 upload) has no bytes here; S3 bills by
+        // request alone.
+        let body = context.request().body().bytes().unwrap_or_default();
+        let billed = billing::request(&operation.service, &operation.name, body);
+        self.add(operation, &billed);
         Ok(())
+    }
+
+    /// Reads are billed by what they return, so they are counted from the
+    /// answer, which the SDK has read into memory by now for every
+    /// operation but a streaming download.
+    fn read_after_deserialization(
+        &self,
+        context: &AfterDeserializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if context.output_or_error().is_err() {
+            return Ok(());
+        }
+        let Some(body) = context.response().body().bytes() else {
+            return Ok(());
+        };
+        let operation = operation(cfg);
+        self.bill(&billing::response(
+            &operation.service,
+            &operation.name,
+            body,
+        ));
+        Ok(())
+    }
+}
+
+/// The operation a request belongs to. Every generated operation stores
+/// its metadata in the bag; one without it (none today) is still a
+/// request, counted as unnamed.
+fn operation(cfg: &ConfigBag) -> Operation {
+    match cfg.load::<Metadata>() {
+        Some(metadata) => Operation {
+            service: metadata.service().to_owned(),
+            name: metadata.name().to_owned(),
+        },
+        None => Operation {
+            service: "unknown".to_owned(),
+            name: "unknown".to_owned(),
+        },
     }
 }

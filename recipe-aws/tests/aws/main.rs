@@ -5,6 +5,7 @@
 //! moto comes from `scripts/python-env`; without it these tests fail and
 //! say so.
 
+mod compact;
 mod dynamodb;
 mod errors;
 mod migration;

@@ -14,6 +14,13 @@
 //! ([`SERIALIZED_DYNAMODB`]). Reads stay concurrent (a read may still see
 //! a transaction moto has not finished, which our conditions tolerate);
 //! S3 and SQS (whose long polls wait) are untouched.
+//!
+//! That deep copy is also moto's way to roll a cancelled transaction back,
+//! and it copies the whole table once per item of every transaction: a
+//! make's transaction cost grew with the table, and 500 makes took two
+//! minutes. Under the same lock the launcher backs up only the items a
+//! transaction names and puts those back when it is cancelled, which is
+//! all a cancelled transaction can have changed.
 
 use std::io::Write as _;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -36,31 +43,12 @@ pub(crate) struct Moto {
     address: SocketAddr,
 }
 
-/// `moto_server`, with every DynamoDB write under one lock (see the
-/// module docs). It fails at start, not in a test, should moto move the
-/// methods it wraps.
-const SERIALIZED_DYNAMODB: &str = r#"
-import functools, sys, threading
-from moto.dynamodb.responses import DynamoHandler
-from moto.server import main
-
-WRITES = {
-    "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems",
-    "CreateTable", "UpdateTable", "DeleteTable",
-}
-lock = threading.Lock()
-unlocked = DynamoHandler.call_action
-
-@functools.wraps(unlocked)
-def call_action(self):
-    if self._get_action() not in WRITES:
-        return unlocked(self)
-    with lock:
-        return unlocked(self)
-
-DynamoHandler.call_action = call_action
-main(sys.argv[1:])
-"#;
+/// `moto_server`, with every DynamoDB write under one lock, and a
+/// cancelled transaction rolled back item by item rather than from a copy
+/// of the table (see the module docs): `scripts/moto-server.py`, which the
+/// pipeline benchmark runs too. It fails at start, not in a test, should
+/// moto move the names it wraps.
+const SERIALIZED_DYNAMODB: &str = include_str!("../../../scripts/moto-server.py");
 
 fn repository_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
