@@ -539,6 +539,7 @@ def aws_billed(log: Path) -> dict:
         "sqs_requests": int(found.get("sqs_billed_requests", 0)),
         "write_units_by_item": pairs(found.get("write_units_by_item", "")),
         "bytes_by_item": pairs(found.get("bytes_by_item", "")),
+        "writes_by_item": pairs(found.get("writes_by_item", "")),
     }
 
 
@@ -1028,11 +1029,14 @@ def report_cost(r: dict) -> None:
     rru = sum(b["read_units"] for b in billed.values())
     by_item: dict[str, int] = {}
     bytes_by_item: dict[str, int] = {}
+    writes_by_item: dict[str, int] = {}
     for b in billed.values():
         for kind, n in b["write_units_by_item"].items():
             by_item[kind] = by_item.get(kind, 0) + n
         for kind, n in b["bytes_by_item"].items():
             bytes_by_item[kind] = bytes_by_item.get(kind, 0) + n
+        for kind, n in b["writes_by_item"].items():
+            writes_by_item[kind] = writes_by_item.get(kind, 0) + n
     rows = [
         ("S3 PUT and LIST (the cook's upload, the watcher's listing)", s3_put, PRICE_S3_PUT),
         ("S3 GET (the sender reads the make)", s3_get, PRICE_S3_GET),
@@ -1062,13 +1066,20 @@ def report_cost(r: dict) -> None:
         f"(${stored * PRICE_DYNAMODB_STORAGE:.2f} a month at ${PRICE_DYNAMODB_STORAGE}/GB-month, "
         f"100 bytes of indexing per item included).\n"
     )
-    print("| item written | bytes per make | write units per make |")
-    print("|---|--:|--:|")
+    print("| item written | writes per make | bytes per write | write units per write | write units per make |")
+    print("|---|--:|--:|--:|--:|")
+    per_write = lambda table, kind: table.get(kind, 0) / max(1, writes_by_item.get(kind, 0))
     for kind in sorted(by_item, key=lambda k: -by_item[k]):
-        print(f"| `{kind}` | {bytes_by_item.get(kind, 0) / count:,.0f} | {by_item[kind] / count:.2f} |")
-    make_units = by_item.get("make", 0) / count
-    print(f"| **all** | {sum(bytes_by_item.values()) / count:,.0f} | **{wru / count:.2f}** |")
-    print(f"\nTarget: a make's own item at most 2 write units: {mark(make_units <= 2)} ({make_units:.2f}).\n")
+        print(
+            f"| `{kind}` | {writes_by_item.get(kind, 0) / count:.3f} | {per_write(bytes_by_item, kind):,.0f} "
+            f"| {per_write(by_item, kind):.2f} | {by_item[kind] / count:.2f} |"
+        )
+    print(f"| **all** | {sum(writes_by_item.values()) / count:.3f} | | | **{wru / count:.2f}** |")
+    make_units = per_write(by_item, "make")
+    print(
+        f"\nTarget: a make's own item at most 2 write units: {mark(make_units <= 2)} ({make_units:.2f} per write; "
+        f"a write sent again after a conflict, {writes_by_item.get('make', 0) - count} here, is billed again).\n"
+    )
 
 
 def report_watcher(r: dict) -> None:

@@ -354,6 +354,7 @@ impl Assembly {
             dynamodb_read_units = billed.read_units,
             write_units_by_item = %per_item(&billed.write_units_by_item),
             bytes_by_item = %per_item(&billed.bytes_by_item),
+            writes_by_item = %per_item(&billed.writes_by_item),
             sqs_billed_requests = billed.sqs_requests,
             "AWS requests made"
         );

@@ -48,6 +48,9 @@ pub struct Billed {
     /// Bytes of the items written, per kind of item, by DynamoDB's size
     /// rules.
     pub bytes_by_item: BTreeMap<String, u64>,
+    /// Items written, per kind of item: with the two above, what one
+    /// write of each kind costs.
+    pub writes_by_item: BTreeMap<String, u64>,
     /// SQS requests as billed: one per started 64 KiB of the body.
     pub sqs_requests: u64,
 }
@@ -64,13 +67,17 @@ impl Billed {
         for (kind, bytes) in &other.bytes_by_item {
             *self.bytes_by_item.entry(kind.clone()).or_default() += bytes;
         }
+        for (kind, writes) in &other.writes_by_item {
+            *self.writes_by_item.entry(kind.clone()).or_default() += writes;
+        }
     }
 
     fn write(&mut self, kind: String, bytes: u64, per_unit: u64) {
         let units = bytes.div_ceil(WRITE_UNIT_BYTES).max(1) * per_unit;
         self.write_units += units;
         *self.write_units_by_item.entry(kind.clone()).or_default() += units;
-        *self.bytes_by_item.entry(kind).or_default() += bytes;
+        *self.bytes_by_item.entry(kind.clone()).or_default() += bytes;
+        *self.writes_by_item.entry(kind).or_default() += 1;
     }
 }
 
@@ -329,6 +336,7 @@ mod tests {
         assert_eq!(billed.write_units_by_item["claim"], 2);
         assert_eq!(billed.write_units_by_item["make"], 2);
         assert_eq!(billed.write_units_by_item["makecounter"], 2);
+        assert_eq!(billed.writes_by_item["make"], 1);
     }
 
     #[test]

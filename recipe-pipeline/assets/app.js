@@ -531,7 +531,7 @@ async function listPage() {
   const search = h("input", { type: "search", id: "search", placeholder: "e.g. pancakes", autocomplete: "off" });
   const list = h("ul", { class: "cards recipes", id: "recipe-list" });
   const none = h("p", { class: "muted", hidden: true, id: "no-match" });
-  const cards = overview.recipes.map((recipe) => {
+  const recipeCard = (recipe) => {
     const card = h(
       "li",
       { class: "card" },
@@ -552,9 +552,10 @@ async function listPage() {
     );
     card.dataset.name = recipe.recipeName.toLowerCase();
     return card;
-  });
+  };
+  const cards = overview.recipes.map(recipeCard);
   list.append(...cards);
-  search.addEventListener("input", () => {
+  const filter = () => {
     const query = search.value.trim().toLowerCase();
     let shown = 0;
     for (const card of cards) {
@@ -563,6 +564,31 @@ async function listPage() {
     }
     none.hidden = shown > 0;
     none.textContent = shown ? "" : `No recipe matches “${search.value.trim()}”.`;
+  };
+  search.addEventListener("input", filter);
+  // The overview answers a page of recipes at a time, most made first;
+  // the rest come on request, and the search covers what is shown.
+  const more = h("button", { type: "button", id: "more-recipes", class: "button secondary" }, "Show more recipes");
+  const moreFailed = h("p", { class: "problem", hidden: true, id: "more-failed", role: "alert" });
+  let cursor = overview.nextCursor;
+  more.hidden = !cursor;
+  more.addEventListener("click", async () => {
+    more.disabled = true;
+    try {
+      const next = await api(`/analytics?cursor=${encodeURIComponent(cursor)}`);
+      const added = next.recipes.map(recipeCard);
+      cards.push(...added);
+      list.append(...added);
+      cursor = next.nextCursor;
+      more.hidden = !cursor;
+      moreFailed.hidden = true;
+      filter();
+    } catch (error) {
+      moreFailed.textContent = `The next recipes did not load (${error.message}); try again.`;
+      moreFailed.hidden = false;
+    } finally {
+      more.disabled = false;
+    }
   });
   page.push(
     section(
@@ -570,6 +596,8 @@ async function listPage() {
       h("div", { class: "search" }, h("label", { for: "search" }, "Search recipes"), search),
       list,
       none,
+      more,
+      moreFailed,
     ),
   );
 

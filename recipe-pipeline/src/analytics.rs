@@ -223,10 +223,30 @@ pub struct Overview {
     /// Mean number of differences per make, over all makes; 0 when there
     /// are none.
     pub average_deviation: f64,
-    /// Every recipe, most made first (then by name).
+    /// Every recipe, most made first (then by name); over HTTP, one page
+    /// of them (see [`Overview::page`]).
     pub recipes: Vec<RecipeSummary>,
     /// The latest makes, newest first, at most [`RECENT_MAKES`].
     pub recent_makes: Vec<RecentMake>,
+    /// The `cursor` of the next page of `recipes`; `null` on the last.
+    #[serde(default)]
+    pub next_cursor: Option<String>,
+}
+
+impl Overview {
+    /// The overview with `limit` of its recipes from the `offset`th (in
+    /// its most-made-first order), and the cursor of the next page: the
+    /// offset past them, while recipes remain. The counts and the latest
+    /// makes stay those of every recipe.
+    #[must_use]
+    pub fn page(mut self, offset: usize, limit: usize) -> Overview {
+        let end = offset.saturating_add(limit).min(self.recipes.len());
+        let start = offset.min(end);
+        self.next_cursor = (end < self.recipes.len()).then(|| end.to_string());
+        self.recipes.truncate(end);
+        self.recipes.drain(..start);
+        self
+    }
 }
 
 /// One recipe in the [`Overview`].
@@ -556,6 +576,7 @@ pub fn overview_of<'a>(
             changes as f64 / make_count as f64
         },
         recipes: summaries,
+        next_cursor: None,
         recent_makes: recent
             .into_iter()
             .map(|(recipe, make)| RecentMake {
@@ -585,6 +606,46 @@ fn keep_newest(makes: &mut Vec<(&Recipe, &MakePoint)>) {
 #[cfg(test)]
 mod tests {
     use std::time::Instant;
+
+    fn overview_of_names(names: &[&str]) -> Overview {
+        let recipes: Vec<Recipe> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| Recipe {
+                recipe_id: Some(i as i64 + 1),
+                recipe_name: (*name).to_owned(),
+                ..Recipe::default()
+            })
+            .collect();
+        let none = MakeAggregate::default();
+        overview_of(recipes.iter().map(|recipe| (recipe, &none)))
+    }
+
+    #[test]
+    fn an_overview_pages_its_recipes_and_keeps_the_totals() {
+        let whole = overview_of_names(&["a", "b", "c", "d", "e"]);
+        let names = |o: &Overview| {
+            o.recipes
+                .iter()
+                .map(|r| r.recipe_name.clone())
+                .collect::<Vec<_>>()
+        };
+        let first = whole.clone().page(0, 2);
+        assert_eq!(
+            (names(&first), first.next_cursor.as_deref()),
+            (vec!["a".to_owned(), "b".to_owned()], Some("2"))
+        );
+        assert_eq!(first.recipe_count, 5, "the totals are every recipe's");
+        let last = whole.clone().page(4, 2);
+        assert_eq!(
+            (names(&last), last.next_cursor),
+            (vec!["e".to_owned()], None)
+        );
+        let past = whole.clone().page(9, 2);
+        assert!(past.recipes.is_empty() && past.next_cursor.is_none());
+        let all = whole.page(0, 5);
+        assert_eq!((all.recipes.len(), all.next_cursor), (5, None));
+    }
 
     use recipe_diff::{Ingredient, Step, diff};
 

@@ -289,3 +289,69 @@ async fn the_dashboard_shows_recipes_makes_and_analytics() {
     publish(&make_shot, "dashboard.png");
     browser.close().await;
 }
+
+#[tokio::test]
+async fn the_recipe_list_shows_more_recipes_a_page_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let _up = start_up(&dir.path().join("data"), port);
+    wait_for_seeded_makes(&base, 3).await;
+    // 60 recipes more than the 3 seeded: the overview answers 50 at a time.
+    let client = reqwest::Client::new();
+    for n in 0..60 {
+        let recipe = json!({
+            "recipeName": format!("Stew no. {n:02}"),
+            "recipeId": 1000 + n,
+            "ingredients": [],
+            "steps": [],
+        });
+        let posted = client
+            .post(format!("{base}/recipes"))
+            .header("content-type", "application/json")
+            .body(recipe.to_string())
+            .send()
+            .await
+            .expect("recipe up answers");
+        assert!(posted.status().is_success(), "{}", posted.status());
+    }
+
+    let browser = Browser::start().await;
+    browser.resize(1280, 1000).await;
+    browser.goto(&format!("{base}/")).await;
+    browser.wait_for_page("list", "Recipes").await;
+    assert!(browser.text(".stats").await.contains("Recipes\n63"));
+    assert_eq!(browser.texts("#recipe-list h3").await.len(), 50);
+    let first_page = browser.texts("#recipe-list h3").await;
+    assert_eq!(
+        first_page[0], "Buttermilk Pancakes",
+        "most made first: {first_page:?}"
+    );
+
+    browser.click("#more-recipes").await;
+    browser
+        .wait_until(
+            "return document.querySelectorAll('#recipe-list h3').length === 63;",
+            json!([]),
+            "the next page of recipes",
+        )
+        .await;
+    let names = browser.texts("#recipe-list h3").await;
+    let mut unique = names.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 63, "no recipe twice: {names:?}");
+    let hidden = browser
+        .run(
+            "return document.querySelector('#more-recipes').hidden;",
+            json!([]),
+        )
+        .await;
+    assert_eq!(hidden, json!(true), "nothing more to show");
+
+    // The search covers the recipes loaded later too.
+    browser.type_into("#search", "stew no. 59").await;
+    assert_eq!(browser.texts("#recipe-list h3").await, ["Stew no. 59"]);
+    browser.screenshot("list-more-recipes").await;
+    browser.close().await;
+}

@@ -16,7 +16,7 @@ use recipe_ports::aggregate::MakeAggregate;
 use serde::Deserialize;
 
 use super::extract::{ApiPath, ApiQuery};
-use super::params::{RecipePath, version_number};
+use super::params::{PageQuery, RecipePath, version_number};
 use super::recipes::unknown_recipe;
 use super::schema;
 use super::versions::stored_version;
@@ -148,19 +148,33 @@ pub(super) async fn suggestions(
     Ok(Json(crate::suggestions::suggestions(&latest, &versions, &makes)).into_response())
 }
 
-/// Across every recipe: the most-made recipes, the average deviation (mean
-/// number of differences per make) and the latest makes.
+/// Across every recipe: the most-made recipes, a page at a time, the
+/// average deviation (mean number of differences per make) and the latest
+/// makes.
 #[utoipa::path(
     get,
     path = "/analytics",
     operation_id = "overview",
     tag = "analytics",
+    params(PageQuery),
     responses(
-        (status = 200, description = "Every recipe, most made first, and the latest makes", body = Overview),
+        (status = 200, description = "A page of the recipes, most made first, the totals over every recipe, and the latest makes", body = Overview),
+        (status = 400, description = "The limit is out of range, or the cursor is not one this list gave", body = super::error::ErrorBody),
         schema::StoreFailure,
     )
 )]
-pub(super) async fn overview(State(state): State<AppState>) -> Result<Response, ApiError> {
+pub(super) async fn overview(
+    State(state): State<AppState>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> Result<Response, ApiError> {
+    let request = page.by_id()?;
+    // The cursor is how many recipes the pages before gave.
+    let offset = match request.after {
+        None => 0,
+        Some(after) => usize::try_from(after).map_err(|_| {
+            ApiError::InvalidRequest(format!("cursor {after:?} is not one this list gave"))
+        })?,
+    };
     let recipes = state.store.recipes().await?;
     let mut aggregates = Vec::with_capacity(recipes.len());
     for recipe in &recipes {
@@ -171,5 +185,5 @@ pub(super) async fn overview(State(state): State<AppState>) -> Result<Response, 
         });
     }
     let summary = analytics::overview_of(recipes.iter().zip(aggregates.iter()));
-    Ok(Json(summary).into_response())
+    Ok(Json(summary.page(offset, request.limit)).into_response())
 }
