@@ -330,21 +330,46 @@ fn document<T: DeserializeOwned>(item: &Item) -> Result<T> {
     })
 }
 
-/// The record an item holds compressed alone in `z` (see [`compact`]),
-/// or, written before that, as JSON text in `doc`.
-fn compressed_document<T: DeserializeOwned>(item: &Item) -> Result<T> {
-    let Some(frame) = item.get(COMPRESSED_ATTRIBUTE) else {
-        return document(item);
-    };
-    let corrupt = |message: String| Error::Corrupt {
+/// `item` is corrupt, as `message` says.
+fn corrupt(item: &Item, message: String) -> Error {
+    Error::Corrupt {
         what: describe(item),
         message,
+    }
+}
+
+/// The compressed frame an item holds in `z` (see [`compact`]); `None`
+/// when it holds its record as JSON text in `doc`, as items written
+/// before compact items do.
+fn compressed_frame(item: &Item) -> Result<Option<&[u8]>> {
+    item.get(COMPRESSED_ATTRIBUTE)
+        .map(|frame| {
+            frame
+                .as_b()
+                .map(AsRef::as_ref)
+                .map_err(|_| corrupt(item, format!("`{COMPRESSED_ATTRIBUTE}` is not binary")))
+        })
+        .transpose()
+}
+
+/// The record decompressed from `item`'s frame.
+fn decompressed<T: DeserializeOwned>(item: &Item, json: &[u8]) -> Result<T> {
+    serde_json::from_slice(json).map_err(|e| {
+        corrupt(
+            item,
+            format!("`{COMPRESSED_ATTRIBUTE}` does not read back: {e}"),
+        )
+    })
+}
+
+/// The record an item holds compressed alone in `z`, or as JSON text in
+/// `doc`.
+fn compressed_document<T: DeserializeOwned>(item: &Item) -> Result<T> {
+    let Some(frame) = compressed_frame(item)? else {
+        return document(item);
     };
-    let frame = frame
-        .as_b()
-        .map_err(|_| corrupt(format!("`{COMPRESSED_ATTRIBUTE}` is not binary")))?;
-    let json = compact::decompress_alone(frame.as_ref()).map_err(corrupt)?;
-    serde_json::from_slice(&json).map_err(|e| corrupt(format!("`z` does not read back: {e}")))
+    let json = compact::decompress_alone(frame).map_err(|message| corrupt(item, message))?;
+    decompressed(item, &json)
 }
 
 /// An item holding `record`'s JSON compressed alone in `z`, under `pk`,
@@ -442,9 +467,11 @@ fn make_recipe_id(item: &Item) -> Result<i64> {
     string_attribute(item, "pk")
         .and_then(|pk| pk.strip_prefix("RECIPE#"))
         .and_then(|id| id.parse().ok())
-        .ok_or_else(|| Error::Corrupt {
-            what: describe(item),
-            message: "a make whose partition key is not RECIPE#<id>".to_owned(),
+        .ok_or_else(|| {
+            corrupt(
+                item,
+                "a make whose partition key is not RECIPE#<id>".to_owned(),
+            )
         })
 }
 
@@ -1141,32 +1168,32 @@ impl DynamoRecordStore {
 
     /// The make record a make item holds, compressed or as JSON text.
     async fn read_make(&self, item: &Item) -> Result<MakeRecord> {
-        let Some(frame) = item.get(COMPRESSED_ATTRIBUTE) else {
+        let Some(frame) = compressed_frame(item)? else {
             return document(item);
         };
-        let corrupt = |message: String| Error::Corrupt {
-            what: describe(item),
-            message,
-        };
-        let frame = frame
-            .as_b()
-            .map_err(|_| corrupt(format!("`{COMPRESSED_ATTRIBUTE}` is not binary")))?;
         let digest = item
             .get(DICTIONARY_ATTRIBUTE)
             .and_then(|digest| digest.as_b().ok())
-            .ok_or_else(|| corrupt(format!("no binary attribute `{DICTIONARY_ATTRIBUTE}`")))?;
-        let recipe_id = make_recipe_id(item)?;
+            .ok_or_else(|| {
+                corrupt(
+                    item,
+                    format!("no binary attribute `{DICTIONARY_ATTRIBUTE}`"),
+                )
+            })?;
         let version = make_version(item)?;
-        let dictionary = self.dictionary(recipe_id, version).await?.ok_or_else(|| {
-            corrupt(format!(
-                "it is compressed against version {version}, whose item is missing"
-            ))
-        })?;
+        let dictionary = self
+            .dictionary(make_recipe_id(item)?, version)
+            .await?
+            .ok_or_else(|| {
+                corrupt(
+                    item,
+                    format!("it is compressed against version {version}, whose item is missing"),
+                )
+            })?;
         let json = dictionary
-            .decompress(frame.as_ref(), digest.as_ref())
-            .map_err(corrupt)?;
-        serde_json::from_slice(&json)
-            .map_err(|e| corrupt(format!("the make does not read back: {e}")))
+            .decompress(frame, digest.as_ref())
+            .map_err(|message| corrupt(item, message))?;
+        decompressed(item, &json)
     }
 
     /// Version 1 of recipe `recipe_id` when it was stored before recipes

@@ -6,23 +6,15 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use recipe_aws::dynamodb::create_table;
 use recipe_aws::{Aws, DynamoRecordStore};
 use recipe_diff::{Recipe, diff, parse_recipe};
 use recipe_ports::records::{Claim, MakeIdentity, MakeRecord, MakeWritten, RecipeVersion};
 use recipe_ports::{Error, RecordStore};
 
-use crate::moto::{Moto, unique};
-
 const RECIPE_ID: i64 = 12;
 
 async fn table() -> (Aws, String) {
-    let aws = Moto::shared().aws().await;
-    let table = unique("compact");
-    create_table(&aws.dynamodb(), &table)
-        .await
-        .expect("moto creates the table");
-    (aws, table)
+    crate::fresh_table("compact").await
 }
 
 /// The benchmarks' `typical` recipe or make: 12 ingredients, 10 steps.

@@ -6,15 +6,10 @@ use recipe_diff::{Recipe, Step};
 use recipe_ports::records::{RecipeVersion, VersionWritten};
 use recipe_ports::{AnnouncementLog, ObjectInfo, RecordStore};
 
-use crate::moto::{Moto, unique};
+use crate::moto::unique;
 
 async fn table() -> (Aws, String) {
-    let aws = Moto::shared().aws().await;
-    let table = unique("table");
-    create_table(&aws.dynamodb(), &table)
-        .await
-        .expect("moto creates the table");
-    (aws, table)
+    crate::fresh_table("table").await
 }
 
 fn object(key: &str, etag: &str) -> ObjectInfo {

@@ -17,7 +17,7 @@ use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::context::Error as ErasedError;
 use aws_smithy_runtime_api::client::orchestrator::OrchestratorError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-use recipe_aws::dynamodb::{MigrationEvent, MoveNote, create_table};
+use recipe_aws::dynamodb::{MigrationEvent, MoveNote};
 use recipe_aws::{Aws, DynamoRecordStore};
 use recipe_diff::{Recipe, Step};
 use recipe_ports::RecordStore;
@@ -25,17 +25,10 @@ use recipe_ports::records::{
     Claim, MakeIdentity, MakeRecord, MakeWritten, MigrationReport, RecipeVersion, VersionWritten,
 };
 
-use crate::moto::{Moto, unique};
-
 type Item = HashMap<String, AttributeValue>;
 
 async fn table() -> (Aws, String) {
-    let aws = Moto::shared().aws().await;
-    let table = unique("migration");
-    create_table(&aws.dynamodb(), &table)
-        .await
-        .expect("moto creates the table");
-    (aws, table)
+    crate::fresh_table("migration").await
 }
 
 fn s(value: &str) -> AttributeValue {

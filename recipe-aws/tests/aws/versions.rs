@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::AttributeValue;
-use recipe_aws::dynamodb::{LEGACY_VERSION_CREATED_AT, LEGACY_VERSION_MESSAGE, create_table};
+use recipe_aws::dynamodb::{LEGACY_VERSION_CREATED_AT, LEGACY_VERSION_MESSAGE};
 use recipe_aws::{Aws, DynamoRecordStore};
 use recipe_diff::{Recipe, RecipeDiff, Step};
 use recipe_ports::records::{
@@ -17,17 +17,10 @@ use recipe_ports::records::{
 };
 use recipe_ports::{Error, PageRequest, RecordStore};
 
-use crate::moto::{Moto, unique};
-
 type Item = HashMap<String, AttributeValue>;
 
 async fn table() -> (Aws, String) {
-    let aws = Moto::shared().aws().await;
-    let table = unique("versions");
-    create_table(&aws.dynamodb(), &table)
-        .await
-        .expect("moto creates the table");
-    (aws, table)
+    crate::fresh_table("versions").await
 }
 
 fn s(value: &str) -> AttributeValue {
