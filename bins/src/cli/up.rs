@@ -14,13 +14,12 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use recipe_pipeline::sender::{HttpRecipeServer, SenderConfig};
-use recipe_pipeline::server::{DEFAULT_MAX_BODY_BYTES, ServerConfig, serve};
+use recipe_pipeline::server::{DEFAULT_MAX_BODY_BYTES, ServerConfig, router, serve};
 use recipe_pipeline::watcher::{WatchMode, WatcherConfig};
 use recipe_ports::{PageRequest, Unheard};
 
 use crate::assembly::{Assembly, MAX_RECEIVES};
 use crate::config::{BackendArgs, LogFormat, RetentionArgs, TimeoutArgs, duration};
-use crate::services::sender::SUBMIT_TIMEOUT;
 use crate::services::server::api_token;
 
 /// Arguments of `recipe up`.
@@ -162,6 +161,9 @@ async fn up(args: &UpArgs) -> Result<()> {
             ..ServerConfig::default()
         })
         .await?;
+    // The sender hands its documents to the same router the listener
+    // serves, in this process: no socket between two halves of one program.
+    let api = router(state.clone());
     let server = tokio::spawn(serve(listener, state, shutdown.clone().cancelled_owned()));
     let mut watcher = assembly
         .watcher(
@@ -185,7 +187,7 @@ async fn up(args: &UpArgs) -> Result<()> {
         let shutdown = shutdown.clone();
         async move { watcher.run(shutdown).await }
     });
-    let client = HttpRecipeServer::new(&url, token, SUBMIT_TIMEOUT)?;
+    let client = HttpRecipeServer::in_process(api, token);
     let sender = assembly
         .sender(
             Arc::new(client),

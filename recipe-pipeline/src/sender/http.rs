@@ -1,10 +1,15 @@
-//! The recipe server over HTTP.
+//! The recipe server over HTTP: across the network, or in-process for
+//! `recipe up`, where the sender and the server share one process.
 
 use std::time::Duration;
 
 use async_trait::async_trait;
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request};
 use recipe_ports::keys::KeyKind;
 use recipe_ports::{Error, Outcome, RecipeServer, Result, Submission};
+use tower::ServiceExt as _;
 
 use crate::document_format::DocumentFormat;
 use crate::source_headers;
@@ -13,15 +18,39 @@ use crate::source_headers;
 /// request: under the server's default header read timeout.
 const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(20);
 
+/// The most of an answer read in-process: the server's answers to a
+/// submission are a few hundred bytes of JSON.
+const MAX_ANSWER_BYTES: usize = 1 << 20;
+
 /// Posts makes to `POST /makes` and recipes to `POST /recipes`, unread:
 /// the server finds the recipe id in the document, and the source object
 /// in the `X-Recipe-Source-*` headers names the make by where it came from
 /// (and makes `POST /recipes` replace a recipe that changed in the
 /// bucket).
 pub struct HttpRecipeServer {
-    client: reqwest::Client,
-    base: String,
+    transport: Transport,
     token: Option<String>,
+}
+
+/// How a request reaches the server.
+enum Transport {
+    /// Over the network, to `base` (`http://host:port`).
+    Network {
+        client: reqwest::Client,
+        base: String,
+    },
+    /// Handed to the server's router in this process: the same routes,
+    /// token check, limits and answers, without a socket, a connection
+    /// pool or an HTTP parser on either side.
+    InProcess(Router),
+}
+
+/// A request to the server, as either transport sends it.
+struct Call {
+    method: Method,
+    path: &'static str,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
 }
 
 impl HttpRecipeServer {
@@ -40,10 +69,63 @@ impl HttpRecipeServer {
                 message: format!("cannot build an HTTP client: {e}"),
             })?;
         Ok(HttpRecipeServer {
-            client,
-            base: base_url.trim_end_matches('/').to_owned(),
+            transport: Transport::Network {
+                client,
+                base: base_url.trim_end_matches('/').to_owned(),
+            },
             token,
         })
+    }
+
+    /// The server whose router is `router`, in this process (`recipe
+    /// up`), sending `token` as a bearer token on every write. Its
+    /// requests take the server's own request timeout.
+    pub fn in_process(router: Router, token: Option<String>) -> Self {
+        HttpRecipeServer {
+            transport: Transport::InProcess(router),
+            token,
+        }
+    }
+
+    /// Sends `call`, with the token, and answers its status and body.
+    async fn send(&self, mut call: Call) -> std::result::Result<(u16, String), String> {
+        if let Some(token) = &self.token {
+            call.headers
+                .push(("authorization", format!("Bearer {token}")));
+        }
+        match &self.transport {
+            Transport::Network { client, base } => {
+                let mut request = client.request(call.method, format!("{base}{}", call.path));
+                for (name, value) in call.headers {
+                    request = request.header(name, value);
+                }
+                let response = request
+                    .body(call.body)
+                    .send()
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let status = response.status().as_u16();
+                Ok((status, response.text().await.unwrap_or_default()))
+            }
+            Transport::InProcess(router) => {
+                let mut request = Request::builder().method(call.method).uri(call.path);
+                for (name, value) in call.headers {
+                    request = request.header(name, value);
+                }
+                let request = request
+                    .body(Body::from(call.body))
+                    .map_err(|e| e.to_string())?;
+                let response = match router.clone().oneshot(request).await {
+                    Ok(response) => response,
+                    Err(never) => match never {},
+                };
+                let status = response.status().as_u16();
+                let body = axum::body::to_bytes(response.into_body(), MAX_ANSWER_BYTES)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok((status, String::from_utf8_lossy(&body).into_owned()))
+            }
+        }
     }
 }
 
@@ -51,8 +133,8 @@ impl HttpRecipeServer {
 impl RecipeServer for HttpRecipeServer {
     async fn submit(&self, submission: Submission) -> Result<Outcome> {
         let path = match submission.kind {
-            KeyKind::Make => "makes",
-            KeyKind::Recipe => "recipes",
+            KeyKind::Make => "/makes",
+            KeyKind::Recipe => "/recipes",
             KeyKind::Other => {
                 return Ok(Outcome::Unreadable("is not a recipe or a make".to_owned()));
             }
@@ -61,27 +143,21 @@ impl RecipeServer for HttpRecipeServer {
         // Cooklang file as one; it reads nothing else from the type.
         let content_type =
             DocumentFormat::of_object(&submission.source.key, &submission.body).content_type();
-        let mut request = self
-            .client
-            .post(format!("{}/{path}", self.base))
-            .header("content-type", content_type);
-        for (name, value) in source_headers::write(&submission.source) {
-            request = request.header(name, value);
-        }
-        if let Some(token) = &self.token {
-            request = request.bearer_auth(token);
-        }
-        let response =
-            request
-                .body(submission.body)
-                .send()
-                .await
-                .map_err(|e| Error::Unavailable {
-                    backend: "recipe server",
-                    message: e.to_string(),
-                })?;
-        let status = response.status().as_u16();
-        let body = response.text().await.unwrap_or_default();
+        let mut headers = vec![("content-type", content_type.to_owned())];
+        headers.extend(source_headers::write(&submission.source));
+        let call = Call {
+            method: Method::POST,
+            path,
+            headers,
+            body: submission.body,
+        };
+        let (status, body) = self
+            .send(call)
+            .await
+            .map_err(|message| Error::Unavailable {
+                backend: "recipe server",
+                message,
+            })?;
         match classify(submission.kind, status, &body) {
             // The server answered but cannot work: as good as down.
             Outcome::RetryLater(reason) if status >= 500 => Err(Error::Unavailable {
@@ -93,26 +169,27 @@ impl RecipeServer for HttpRecipeServer {
     }
 
     async fn ready(&self) -> bool {
-        self.client
-            .get(format!("{}/readyz", self.base))
-            .send()
+        let call = Call {
+            method: Method::GET,
+            path: "/readyz",
+            headers: Vec::new(),
+            body: Vec::new(),
+        };
+        self.send(call)
             .await
-            .is_ok_and(|response| response.status().is_success())
+            .is_ok_and(|(status, _)| (200..300).contains(&status))
     }
 
     async fn authorized(&self) -> bool {
-        let mut request = self
-            .client
-            .post(format!("{}/auth/check", self.base))
-            .header("content-type", "application/json")
-            .body("{}");
-        if let Some(token) = &self.token {
-            request = request.bearer_auth(token);
-        }
-        request
-            .send()
+        let call = Call {
+            method: Method::POST,
+            path: "/auth/check",
+            headers: vec![("content-type", "application/json".to_owned())],
+            body: b"{}".to_vec(),
+        };
+        self.send(call)
             .await
-            .is_ok_and(|response| response.status().is_success())
+            .is_ok_and(|(status, _)| (200..300).contains(&status))
     }
 }
 
