@@ -5,7 +5,7 @@
 //! costs in dollars, and an idle watcher should cost one request per poll:
 //! all are read off a [`RequestCounter`], an SDK interceptor that every
 //! client made by [`Aws`](crate::config::Aws) carries. Request units and
-//! SQS chunks are read off the bodies by [`billing`](crate::billing).
+//! SQS chunks are read off the bodies by [`billing`](mod@crate::billing).
 
 use std::collections::BTreeMap;
 use std::fmt;
