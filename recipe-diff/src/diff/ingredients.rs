@@ -4,9 +4,8 @@ use std::cell::OnceCell;
 
 use crate::changes::{IngredientChange, IngredientField, ModifiedIngredient, Paired, Scaling};
 use crate::model::Ingredient;
-use crate::units::Unit;
 
-use super::amount::{self, AmountComparison, CONVERSION_TOLERANCE, close};
+use super::amount::{self, AmountComparison, CONVERSION_TOLERANCE, LazyUnit, close};
 use super::names::NameKey;
 use super::order::anchored;
 
@@ -36,10 +35,10 @@ struct Read<'a> {
     /// Folded only when needed: names written the same way on both sides,
     /// the usual case, never are.
     key: OnceCell<NameKey>,
-    unit: Unit,
+    unit: LazyUnit<'a>,
 }
 
-impl Read<'_> {
+impl<'a> Read<'a> {
     fn key(&self) -> &NameKey {
         self.key.get_or_init(|| NameKey::new(self.name))
     }
@@ -55,7 +54,7 @@ fn read_all(ingredients: &[Ingredient]) -> Vec<Read<'_>> {
         .map(|i| Read {
             name: &i.ingredient_name,
             key: OnceCell::new(),
-            unit: i.unit(),
+            unit: LazyUnit::new(i),
         })
         .collect()
 }
@@ -175,26 +174,30 @@ fn changed_fields(
         if quantity_changed {
             fields.push(IngredientField::Quantity);
         }
-        if before_read.unit != after_read.unit || !quantity_changed {
+        if !before_read.unit.same_as(&after_read.unit) || !quantity_changed {
             fields.push(IngredientField::Measurement);
         }
     }
     // The size is part of the name a cook says (`large eggs`), the
     // preparation part of what they say after it.
-    if !before_read.same_name(after_read)
-        || fold_note(before.size.as_deref()) != fold_note(after.size.as_deref())
-    {
+    if !before_read.same_name(after_read) || !notes_agree(&before.size, &after.size) {
         fields.push(IngredientField::IngredientName);
     }
-    if fold_note(before.note.as_deref()) != fold_note(after.note.as_deref())
-        || fold_note(before.preparation.as_deref()) != fold_note(after.preparation.as_deref())
+    if !notes_agree(&before.note, &after.note)
+        || !notes_agree(&before.preparation, &after.preparation)
     {
         fields.push(IngredientField::Note);
     }
     fields
 }
 
-pub(super) fn fold_note(note: Option<&str>) -> String {
+/// Whether two notes fold alike; notes written alike, nearly all of them,
+/// without folding.
+pub(super) fn notes_agree(a: &Option<String>, b: &Option<String>) -> bool {
+    a == b || fold_note(a.as_deref()) == fold_note(b.as_deref())
+}
+
+fn fold_note(note: Option<&str>) -> String {
     note.unwrap_or_default()
         .split_whitespace()
         .collect::<Vec<_>>()

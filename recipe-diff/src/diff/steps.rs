@@ -34,25 +34,44 @@ pub(super) fn step_key(text: &str) -> String {
     if text.is_ascii() {
         return ascii_step_key(text.as_bytes());
     }
+    // One pass over the chars: ASCII (most of a text with an accent
+    // somewhere) tested and lowered inline, only the others through
+    // Unicode's tables. The same key as folding each of
+    // `split_whitespace`'s words a char at a time and joining them with
+    // single spaces.
     let mut key = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !key.is_empty() {
-            key.push(' ');
-        }
-        // Most words of a text with an accent somewhere are ASCII still:
-        // those are lowered in place, a char at a time only the others.
-        if word.is_ascii() {
-            let start = key.len();
-            key.push_str(word);
-            key[start..].make_ascii_lowercase();
+    let mut owe_space = false;
+    for c in text.chars() {
+        let space = if c.is_ascii() {
+            is_ascii_space(c as u8)
         } else {
-            key.extend(word.chars().flat_map(char::to_lowercase));
+            c.is_whitespace()
+        };
+        if space {
+            owe_space = !key.is_empty();
+            continue;
+        }
+        if owe_space {
+            key.push(' ');
+            owe_space = false;
+        }
+        if c.is_ascii() {
+            key.push(c.to_ascii_lowercase());
+        } else {
+            key.extend(c.to_lowercase());
         }
     }
     while key.ends_with('.') {
         key.pop();
     }
     key
+}
+
+/// Whether an ASCII byte is whitespace as `char::is_whitespace` (and so
+/// `split_whitespace`) has it: tab to carriage return, vertical tab
+/// included, and space.
+fn is_ascii_space(byte: u8) -> bool {
+    matches!(byte, b'\t'..=b'\r' | b' ')
 }
 
 /// [`step_key`] for ASCII text: most methods are ASCII, and a 1,000-step
@@ -91,16 +110,20 @@ fn ascii_step_key(text: &[u8]) -> String {
 type WordBag = Vec<u64>;
 
 fn word_bag(text: &str) -> WordBag {
-    let mut words: WordBag = if text.is_ascii() {
-        // The same words as below, a byte at a time: most methods are
-        // ASCII, and Unicode's whitespace costs more to test.
-        text.as_bytes()
-            .split(|b| b.is_ascii_whitespace() || *b == 0x0b)
-            .filter_map(ascii_word_hash)
-            .collect()
-    } else {
-        text.split_whitespace().filter_map(word_hash).collect()
-    };
+    // Split at ASCII whitespace by bytes first (std's byte splitter), and
+    // hash the ASCII words a byte at a time: most words of any method,
+    // accented ones too, are ASCII. A piece with another character, or a
+    // vertical tab (whitespace to `split_whitespace`, not to
+    // `split_ascii_whitespace`), is split and hashed the Unicode way: the
+    // same words and hashes as `split_whitespace` and `word_hash` alone.
+    let mut words: WordBag = Vec::with_capacity(text.len() / 4);
+    for piece in text.split_ascii_whitespace() {
+        if piece.bytes().all(|b| b.is_ascii() && b != 0x0b) {
+            words.extend(ascii_word_hash(piece.as_bytes()));
+        } else {
+            words.extend(piece.split_whitespace().filter_map(word_hash));
+        }
+    }
     words.sort_unstable();
     words
 }
@@ -492,62 +515,106 @@ fn dice(a: &[u64], b: &[u64]) -> f32 {
 
 /// Word-level changes from `before` to `after`, in runs.
 pub(crate) fn word_changes(before: &str, after: &str) -> Vec<WordChange> {
-    let (old, new) = (tokens(before), tokens(after));
+    let (old, new) = (Tokens::new(before), Tokens::new(after));
     let mut runs: Vec<WordChange> = Vec::new();
-    let mut emit = |op: WordOp, pieces: &[&str]| {
-        for piece in pieces {
-            match runs.last_mut() {
-                Some(run) if run.op == op => run.text.push_str(piece),
-                _ => runs.push(WordChange {
-                    op,
-                    text: (*piece).to_owned(),
-                }),
-            }
+    // Tokens are consecutive pieces of their text, so the tokens of one op
+    // are one slice of it: appended at once, not a token at a time.
+    let mut emit = |op: WordOp, text: &str| {
+        if text.is_empty() {
+            return;
+        }
+        match runs.last_mut() {
+            Some(run) if run.op == op => run.text.push_str(text),
+            _ => runs.push(WordChange {
+                op,
+                text: text.to_owned(),
+            }),
         }
     };
-    for op in capture_diff_slices(Algorithm::Myers, &old, &new) {
+    for op in capture_diff_slices(Algorithm::Myers, &old.pieces, &new.pieces) {
         let (_, old_range, new_range) = op.as_tag_tuple();
         match op {
-            DiffOp::Equal { .. } => emit(WordOp::Equal, &old[old_range]),
+            DiffOp::Equal { .. } => emit(WordOp::Equal, old.text_of(old_range)),
             _ => {
-                emit(WordOp::Delete, &old[old_range]);
-                emit(WordOp::Insert, &new[new_range]);
+                emit(WordOp::Delete, old.text_of(old_range));
+                emit(WordOp::Insert, new.text_of(new_range));
             }
         }
     }
     runs
 }
 
+/// A text cut into [`tokens`], remembering where each starts.
+struct Tokens<'a> {
+    text: &'a str,
+    pieces: Vec<&'a str>,
+    /// Byte offset of each piece in `text`, and the text's length last.
+    starts: Vec<usize>,
+}
+
+impl<'a> Tokens<'a> {
+    fn new(text: &'a str) -> Self {
+        let pieces = tokens(text);
+        let mut starts = Vec::with_capacity(pieces.len() + 1);
+        let mut at = 0;
+        for piece in &pieces {
+            starts.push(at);
+            at += piece.len();
+        }
+        starts.push(at);
+        Tokens {
+            text,
+            pieces,
+            starts,
+        }
+    }
+
+    /// The pieces in `range` together: one slice of the text.
+    fn text_of(&self, range: std::ops::Range<usize>) -> &'a str {
+        match (self.starts.get(range.start), self.starts.get(range.end)) {
+            (Some(&from), Some(&to)) if range.start < range.end => {
+                self.text.get(from..to).unwrap_or_default()
+            }
+            _ => "",
+        }
+    }
+}
+
 /// Words and the whitespace between them, in order: together they are the
 /// text, so word runs rebuild both sides exactly.
 fn tokens(text: &str) -> Vec<&str> {
-    let mut tokens = Vec::new();
+    let bytes = text.as_bytes();
+    let mut tokens = Vec::with_capacity(bytes.len() / 4 + 1);
     let mut start = 0;
-    let mut in_space = None;
-    let mut at = 0;
-    while let Some(&byte) = text.as_bytes().get(at) {
-        // ASCII a byte at a time (its whitespace as `char::is_whitespace`
-        // has it: tab to carriage return, and space); any other character
-        // decoded.
-        let (space, width) = if byte.is_ascii() {
-            (matches!(byte, b'\t'..=b'\r' | b' '), 1)
-        } else {
-            text[at..]
-                .chars()
-                .next()
-                .map_or((false, 1), |c| (c.is_whitespace(), c.len_utf8()))
-        };
-        if in_space.is_some_and(|previous| previous != space) {
-            tokens.push(&text[start..at]);
-            start = at;
+    while start < bytes.len() {
+        // A run of whitespace or of the rest, as `char::is_whitespace` has
+        // it: ASCII a byte at a time, any other character decoded.
+        let space = char_at(text, start).0;
+        let mut end = start;
+        while end < bytes.len() {
+            let (is_space, width) = match bytes[end] {
+                byte if byte.is_ascii() => (is_ascii_space(byte), 1),
+                _ => char_at(text, end),
+            };
+            if is_space != space {
+                break;
+            }
+            end += width;
         }
-        in_space = Some(space);
-        at += width;
-    }
-    if start < text.len() {
-        tokens.push(&text[start..]);
+        tokens.push(text.get(start..end).unwrap_or_default());
+        start = end;
     }
     tokens
+}
+
+/// Whether the character at byte `at` of `text` is whitespace, and its
+/// width in bytes.
+fn char_at(text: &str, at: usize) -> (bool, usize) {
+    match text.get(at..).and_then(|rest| rest.chars().next()) {
+        Some(c) if c.is_ascii() => (is_ascii_space(c as u8), 1),
+        Some(c) => (c.is_whitespace(), c.len_utf8()),
+        None => (false, 1),
+    }
 }
 
 #[cfg(test)]
