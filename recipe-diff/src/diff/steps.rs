@@ -1,6 +1,7 @@
 //! Aligning the method by text: added, removed, edited and moved steps.
 
-use std::collections::HashMap;
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
 
 use foldhash::fast::FixedState;
 use similar::algorithms::{Capture, Compact, Replace, myers};
@@ -34,31 +35,34 @@ pub(super) fn step_key(text: &str) -> String {
     if text.is_ascii() {
         return ascii_step_key(text.as_bytes());
     }
-    // One pass over the chars: ASCII (most of a text with an accent
-    // somewhere) tested and lowered inline, only the others through
-    // Unicode's tables. The same key as folding each of
-    // `split_whitespace`'s words a char at a time and joining them with
-    // single spaces.
+    // Split at ASCII whitespace by bytes first: most words of a text with
+    // an accent somewhere are ASCII still, and those are copied and
+    // lowered in place. A piece with another character (or a vertical
+    // tab, which `split_ascii_whitespace` keeps in a word) is split the
+    // Unicode way and folded a char at a time: the same words as
+    // `split_whitespace`, folded the same.
     let mut key = String::with_capacity(text.len());
-    let mut owe_space = false;
-    for c in text.chars() {
-        let space = if c.is_ascii() {
-            is_ascii_space(c as u8)
-        } else {
-            c.is_whitespace()
-        };
-        if space {
-            owe_space = !key.is_empty();
-            continue;
-        }
-        if owe_space {
+    let push_word = |key: &mut String, word: &str| {
+        if !key.is_empty() {
             key.push(' ');
-            owe_space = false;
         }
-        if c.is_ascii() {
-            key.push(c.to_ascii_lowercase());
+        if plain_ascii(word) {
+            let start = key.len();
+            key.push_str(word);
+            if let Some(added) = key.get_mut(start..) {
+                added.make_ascii_lowercase();
+            }
         } else {
-            key.extend(c.to_lowercase());
+            key.extend(word.chars().flat_map(char::to_lowercase));
+        }
+    };
+    for piece in text.split_ascii_whitespace() {
+        if plain_ascii(piece) {
+            push_word(&mut key, piece);
+        } else {
+            for word in piece.split_whitespace() {
+                push_word(&mut key, word);
+            }
         }
     }
     while key.ends_with('.') {
@@ -67,10 +71,16 @@ pub(super) fn step_key(text: &str) -> String {
     key
 }
 
+/// ASCII without a vertical tab: a word `split_ascii_whitespace` and
+/// `split_whitespace` agree on, and whose folding is ASCII lowercase.
+fn plain_ascii(word: &str) -> bool {
+    word.bytes().all(|b| b.is_ascii() && b != 0x0b)
+}
+
 /// Whether an ASCII byte is whitespace as `char::is_whitespace` (and so
 /// `split_whitespace`) has it: tab to carriage return, vertical tab
 /// included, and space.
-fn is_ascii_space(byte: u8) -> bool {
+const fn is_ascii_space(byte: u8) -> bool {
     matches!(byte, b'\t'..=b'\r' | b' ')
 }
 
@@ -109,23 +119,9 @@ fn ascii_step_key(text: &[u8]) -> String {
 /// allocates once per step, not once per word.
 type WordBag = Vec<u64>;
 
+#[cfg(test)]
 fn word_bag(text: &str) -> WordBag {
-    // Split at ASCII whitespace by bytes first (std's byte splitter), and
-    // hash the ASCII words a byte at a time: most words of any method,
-    // accented ones too, are ASCII. A piece with another character, or a
-    // vertical tab (whitespace to `split_whitespace`, not to
-    // `split_ascii_whitespace`), is split and hashed the Unicode way: the
-    // same words and hashes as `split_whitespace` and `word_hash` alone.
-    let mut words: WordBag = Vec::with_capacity(text.len() / 4);
-    for piece in text.split_ascii_whitespace() {
-        if piece.bytes().all(|b| b.is_ascii() && b != 0x0b) {
-            words.extend(ascii_word_hash(piece.as_bytes()));
-        } else {
-            words.extend(piece.split_whitespace().filter_map(word_hash));
-        }
-    }
-    words.sort_unstable();
-    words
+    Tokens::new(text).bag()
 }
 
 /// The hash of a word trimmed of what is not a letter or digit at either
@@ -208,42 +204,114 @@ fn align(original: &[usize], make: &[usize]) -> Vec<DiffOp> {
     }
 }
 
-/// Something derived from the text of each step alignment left unpaired
-/// (its folded key, its word bag), built once per step: pairing compares
-/// every removed step with every added one.
+/// Something derived from the text of each step alignment left unpaired,
+/// built once per step: pairing compares every removed step with every
+/// added one.
 struct PerStep<T> {
     original: Vec<Option<T>>,
     make: Vec<Option<T>>,
 }
 
-impl<T: Clone> PerStep<T> {
-    fn new(hunks: &[Hunk], original: &[Step], make: &[Step], derive: fn(&str) -> T) -> Self {
+impl<T> PerStep<T> {
+    /// `derive` of each step the hunks hold, by side (`true` for the
+    /// original) and index.
+    fn new(
+        hunks: &[Hunk],
+        (original, make): (usize, usize),
+        mut derive: impl FnMut(bool, usize) -> Option<T>,
+    ) -> Self {
         let mut per_step = PerStep {
-            original: vec![None; original.len()],
-            make: vec![None; make.len()],
+            original: std::iter::repeat_with(|| None).take(original).collect(),
+            make: std::iter::repeat_with(|| None).take(make).collect(),
         };
         for hunk in hunks {
             for &o in &hunk.removed {
-                per_step.original[o] = Some(derive(&original[o].step_text));
+                per_step.original[o] = derive(true, o);
             }
             for &m in &hunk.added {
-                per_step.make[m] = Some(derive(&make[m].step_text));
+                per_step.make[m] = derive(false, m);
             }
         }
         per_step
     }
+
+    fn get(&self, original_side: bool, index: usize) -> Option<&T> {
+        let side = if original_side {
+            &self.original
+        } else {
+            &self.make
+        };
+        side.get(index).and_then(Option::as_ref)
+    }
 }
 
-/// The steps' folded texts.
-type Keys = PerStep<String>;
+/// A step's text cut into tokens once, and its folded key when asked: the
+/// key decides which steps are the same restated or moved, the tokens give
+/// the word bags of the rest and the word runs of the edited.
+struct StepText<'a> {
+    tokens: Tokens<'a>,
+    /// How many words: steps with the same key have as many (the key's
+    /// spaces are the gaps between them; lowercasing makes no space and
+    /// dropping final full stops stops at one), so steps with different
+    /// counts are told apart without folding either.
+    words: usize,
+    key: OnceCell<String>,
+}
 
-impl Keys {
-    fn original(&self, o: usize) -> &str {
-        self.original[o].as_deref().unwrap_or_default()
+impl<'a> StepText<'a> {
+    fn new(text: &'a str) -> Self {
+        let tokens = Tokens::new(text);
+        // A lone word of full stops folds to the empty key, as no word does.
+        let words = match tokens.words().count() {
+            1 if tokens.words().all(|w| w.bytes().all(|b| b == b'.')) => 0,
+            n => n,
+        };
+        StepText {
+            tokens,
+            words,
+            key: OnceCell::new(),
+        }
     }
 
-    fn make(&self, m: usize) -> &str {
-        self.make[m].as_deref().unwrap_or_default()
+    fn key(&self) -> &str {
+        self.key.get_or_init(|| {
+            if self.tokens.text.is_ascii() {
+                ascii_step_key(self.tokens.text.as_bytes())
+            } else {
+                self.tokens.key()
+            }
+        })
+    }
+}
+
+/// The steps' texts.
+type Texts<'a> = PerStep<StepText<'a>>;
+
+impl Texts<'_> {
+    fn words(&self, original_side: bool, i: usize) -> usize {
+        self.get(original_side, i).map_or(0, |t| t.words)
+    }
+
+    fn key(&self, original_side: bool, i: usize) -> &str {
+        self.get(original_side, i).map_or("", StepText::key)
+    }
+
+    /// Whether original step `o` and make step `m` fold to the same key.
+    fn same_key(&self, o: usize, m: usize) -> bool {
+        self.words(true, o) == self.words(false, m) && self.key(true, o) == self.key(false, m)
+    }
+
+    /// The word runs from original step `o` to make step `m`, from the
+    /// tokens already cut.
+    fn word_changes(
+        &self,
+        (o, original): (usize, &str),
+        (m, make): (usize, &str),
+    ) -> Vec<WordChange> {
+        match (self.get(true, o), self.get(false, m)) {
+            (Some(a), Some(b)) => word_changes_of(&a.tokens, &b.tokens),
+            _ => word_changes(original, make),
+        }
     }
 }
 
@@ -252,7 +320,7 @@ type Bags = PerStep<WordBag>;
 
 impl Bags {
     fn similarity(&self, o: usize, m: usize) -> f32 {
-        match (&self.original[o], &self.make[m]) {
+        match (self.get(true, o), self.get(false, m)) {
             (Some(a), Some(b)) => dice(a, b),
             _ => 0.0,
         }
@@ -320,13 +388,27 @@ pub(crate) fn diff_steps(original: &[Step], make: &[Step], detail: StepDetail) -
         }
     }
 
-    let keys = Keys::new(&hunks, original, make, step_key);
-    restate_in_place(&mut hunks, &keys, (original, make), detail, &mut result);
-    pair_moves(&mut hunks, &keys, original, make, &mut result);
-    let bags = Bags::new(&hunks, original, make, word_bag);
+    let sizes = (original.len(), make.len());
+    let texts = Texts::new(&hunks, sizes, |original_side, i| {
+        let steps = if original_side { original } else { make };
+        steps.get(i).map(|step| StepText::new(&step.step_text))
+    });
+    let keys = &texts;
+    restate_in_place(&mut hunks, keys, (original, make), detail, &mut result);
+    pair_moves(&mut hunks, keys, original, make, &mut result);
+    let bags = Bags::new(&hunks, sizes, |original_side, i| {
+        texts.get(original_side, i).map(|text| text.tokens.bag())
+    });
     for hunk in &mut hunks {
         let edited = (EDITED, false);
-        pair_edits(hunk, &bags, (original, make), edited, detail, &mut result);
+        pair_edits(
+            hunk,
+            (&texts, &bags),
+            (original, make),
+            edited,
+            detail,
+            &mut result,
+        );
     }
     let mut leftover = Hunk::default();
     for hunk in hunks {
@@ -336,7 +418,7 @@ pub(crate) fn diff_steps(original: &[Step], make: &[Step], detail: StepDetail) -
     let edited_and_moved = (EDITED_AND_MOVED, true);
     pair_edits(
         &mut leftover,
-        &bags,
+        (&texts, &bags),
         (original, make),
         edited_and_moved,
         detail,
@@ -371,7 +453,7 @@ fn pair(original: &[Step], make: &[Step], o: usize, m: usize) -> Paired<Step> {
 /// changed. Paired in order, so they keep their relative order.
 fn restate_in_place(
     hunks: &mut [Hunk],
-    keys: &Keys,
+    keys: &Texts<'_>,
     (original, make): (&[Step], &[Step]),
     detail: StepDetail,
     result: &mut StepDiff,
@@ -380,10 +462,7 @@ fn restate_in_place(
         let mut next = 0;
         let mut pairs = Vec::new();
         for &o in &hunk.removed {
-            if let Some(offset) = hunk.added[next..]
-                .iter()
-                .position(|&m| keys.original(o) == keys.make(m))
-            {
+            if let Some(offset) = hunk.added[next..].iter().position(|&m| keys.same_key(o, m)) {
                 pairs.push((o, hunk.added[next + offset]));
                 next += offset + 1;
             }
@@ -401,28 +480,42 @@ fn restate_in_place(
 /// A removed step whose text reappears elsewhere was moved.
 fn pair_moves(
     hunks: &mut [Hunk],
-    keys: &Keys,
+    keys: &Texts<'_>,
     original: &[Step],
     make: &[Step],
     result: &mut StepDiff,
 ) {
+    // Only steps with as many words as one on the other side can share its
+    // key: the others are never folded.
+    let removed_words: HashSet<usize, FixedState> = hunks
+        .iter()
+        .flat_map(|hunk| hunk.removed.iter().map(|&o| keys.words(true, o)))
+        .collect();
+    let mut added_words: HashSet<usize, FixedState> = HashSet::default();
     let mut added_by_key: HashMap<&str, Vec<usize>, FixedState> = HashMap::default();
     for hunk in hunks.iter() {
         for &m in hunk.added.iter().rev() {
-            added_by_key.entry(keys.make(m)).or_default().push(m);
+            let words = keys.words(false, m);
+            if removed_words.contains(&words) {
+                added_words.insert(words);
+                added_by_key.entry(keys.key(false, m)).or_default().push(m);
+            }
         }
     }
     let mut moved_to = HashMap::new();
     for hunk in hunks.iter_mut() {
-        hunk.removed.retain(
-            |&o| match added_by_key.get_mut(keys.original(o)).and_then(Vec::pop) {
+        hunk.removed.retain(|&o| {
+            if !added_words.contains(&keys.words(true, o)) {
+                return true;
+            }
+            match added_by_key.get_mut(keys.key(true, o)).and_then(Vec::pop) {
                 Some(m) => {
                     moved_to.insert(m, o);
                     false
                 }
                 None => true,
-            },
-        );
+            }
+        });
     }
     for hunk in hunks.iter_mut() {
         hunk.added.retain(|m| !moved_to.contains_key(m));
@@ -439,7 +532,7 @@ fn pair_moves(
 /// Pairs removed and added steps whose words are alike enough into edits.
 fn pair_edits(
     hunk: &mut Hunk,
-    bags: &Bags,
+    (texts, bags): (&Texts<'_>, &Bags),
     (original, make): (&[Step], &[Step]),
     (threshold, moved): (f32, bool),
     detail: StepDetail,
@@ -482,7 +575,9 @@ fn pair_edits(
             original: original[o].clone(),
             make: make[m].clone(),
             words: match detail {
-                StepDetail::Words => word_changes(&original[o].step_text, &make[m].step_text),
+                StepDetail::Words => {
+                    texts.word_changes((o, &original[o].step_text), (m, &make[m].step_text))
+                }
                 StepDetail::Alignment => Vec::new(),
             },
             moved,
@@ -515,7 +610,11 @@ fn dice(a: &[u64], b: &[u64]) -> f32 {
 
 /// Word-level changes from `before` to `after`, in runs.
 pub(crate) fn word_changes(before: &str, after: &str) -> Vec<WordChange> {
-    let (old, new) = (Tokens::new(before), Tokens::new(after));
+    word_changes_of(&Tokens::new(before), &Tokens::new(after))
+}
+
+/// [`word_changes`] of two texts already cut into tokens.
+fn word_changes_of(old: &Tokens<'_>, new: &Tokens<'_>) -> Vec<WordChange> {
     let mut runs: Vec<WordChange> = Vec::new();
     // Tokens are consecutive pieces of their text, so the tokens of one op
     // are one slice of it: appended at once, not a token at a time.
@@ -544,29 +643,87 @@ pub(crate) fn word_changes(before: &str, after: &str) -> Vec<WordChange> {
     runs
 }
 
-/// A text cut into [`tokens`], remembering where each starts.
+/// A text cut into words and the whitespace between them (as
+/// `char::is_whitespace` has it), in order: together they are the text,
+/// so word runs rebuild both sides exactly.
 struct Tokens<'a> {
     text: &'a str,
     pieces: Vec<&'a str>,
     /// Byte offset of each piece in `text`, and the text's length last.
     starts: Vec<usize>,
+    /// Whether the first piece is whitespace; the pieces alternate.
+    space_first: bool,
 }
 
 impl<'a> Tokens<'a> {
     fn new(text: &'a str) -> Self {
-        let pieces = tokens(text);
-        let mut starts = Vec::with_capacity(pieces.len() + 1);
-        let mut at = 0;
-        for piece in &pieces {
-            starts.push(at);
-            at += piece.len();
+        let bytes = text.as_bytes();
+        let estimate = bytes.len() / 3 + 2;
+        let mut pieces = Vec::with_capacity(estimate);
+        let mut starts = Vec::with_capacity(estimate);
+        let space_first = char_at(text, 0).0;
+        let (mut start, mut at, mut space) = (0, 0, space_first);
+        // One pass: ASCII classed through a table, a byte at a time, any
+        // other character decoded; a piece ends where the kind changes.
+        while let Some(&byte) = bytes.get(at) {
+            let (is_space, width) = match CLASS[usize::from(byte)] {
+                WORD => (false, 1),
+                SPACE => (true, 1),
+                _ => char_at(text, at),
+            };
+            if is_space != space {
+                pieces.push(text.get(start..at).unwrap_or_default());
+                starts.push(start);
+                start = at;
+                space = is_space;
+            }
+            at += width;
         }
-        starts.push(at);
+        if start < bytes.len() {
+            pieces.push(text.get(start..).unwrap_or_default());
+            starts.push(start);
+        }
+        starts.push(bytes.len());
         Tokens {
             text,
             pieces,
             starts,
+            space_first,
         }
+    }
+
+    /// The words, each folded as `char::to_lowercase` folds it, joined by
+    /// single spaces, with no final full stop: [`step_key`] from the
+    /// pieces already cut.
+    fn key(&self) -> String {
+        let mut key = String::with_capacity(self.text.len());
+        for word in self.words() {
+            if !key.is_empty() {
+                key.push(' ');
+            }
+            if word.is_ascii() {
+                let start = key.len();
+                key.push_str(word);
+                if let Some(added) = key.get_mut(start..) {
+                    added.make_ascii_lowercase();
+                }
+            } else {
+                key.extend(word.chars().flat_map(char::to_lowercase));
+            }
+        }
+        while key.ends_with('.') {
+            key.pop();
+        }
+        key
+    }
+
+    /// The pieces that are words, `split_whitespace`'s.
+    fn words(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.pieces
+            .iter()
+            .skip(usize::from(self.space_first))
+            .step_by(2)
+            .copied()
     }
 
     /// The pieces in `range` together: one slice of the text.
@@ -578,33 +735,39 @@ impl<'a> Tokens<'a> {
             _ => "",
         }
     }
+
+    /// The words (`split_whitespace`'s), hashed and sorted.
+    fn bag(&self) -> WordBag {
+        let mut bag: WordBag = self.words().filter_map(word_hash).collect();
+        bag.sort_unstable();
+        bag
+    }
 }
 
-/// Words and the whitespace between them, in order: together they are the
-/// text, so word runs rebuild both sides exactly.
-fn tokens(text: &str) -> Vec<&str> {
-    let bytes = text.as_bytes();
-    let mut tokens = Vec::with_capacity(bytes.len() / 4 + 1);
-    let mut start = 0;
-    while start < bytes.len() {
-        // A run of whitespace or of the rest, as `char::is_whitespace` has
-        // it: ASCII a byte at a time, any other character decoded.
-        let space = char_at(text, start).0;
-        let mut end = start;
-        while end < bytes.len() {
-            let (is_space, width) = match bytes[end] {
-                byte if byte.is_ascii() => (is_ascii_space(byte), 1),
-                _ => char_at(text, end),
-            };
-            if is_space != space {
-                break;
-            }
-            end += width;
-        }
-        tokens.push(text.get(start..end).unwrap_or_default());
-        start = end;
+/// What each byte starts: ASCII other than whitespace, ASCII whitespace
+/// (as `char::is_whitespace` has it: tab to carriage return, and space),
+/// or a character beyond ASCII.
+const WORD: u8 = 0;
+const SPACE: u8 = 1;
+const BEYOND_ASCII: u8 = 2;
+const CLASS: [u8; 256] = {
+    let mut class = [BEYOND_ASCII; 256];
+    let mut byte = 0;
+    while byte < 128 {
+        class[byte] = if is_ascii_space(byte as u8) {
+            SPACE
+        } else {
+            WORD
+        };
+        byte += 1;
     }
-    tokens
+    class
+};
+
+/// Words and the whitespace between them, in order.
+#[cfg(test)]
+fn tokens(text: &str) -> Vec<&str> {
+    Tokens::new(text).pieces
 }
 
 /// Whether the character at byte `at` of `text` is whitespace, and its
@@ -682,6 +845,30 @@ mod tests {
             .map(|w| w.text.as_str())
             .collect();
         assert_eq!(deleted, ["350"]);
+    }
+
+    #[test]
+    fn full_stops_alone_fold_like_nothing() {
+        // Both fold to the empty key though one has a word and one none.
+        for (before, after) in [(".", ""), ("...", "  "), ("", ".")] {
+            let diff = diff_steps(
+                &steps(&["Boil", before, "Serve"]),
+                &steps(&["Boil", after, "Serve"]),
+                StepDetail::Words,
+            );
+            assert!(diff.changes.is_empty(), "{before:?}: {:?}", diff.changes);
+            assert_eq!(diff.restated.len(), 1);
+        }
+        let moved = diff_steps(
+            &steps(&[".", "Boil", "Serve"]),
+            &steps(&["Boil", "Serve", ""]),
+            StepDetail::Words,
+        );
+        assert!(
+            matches!(moved.changes.as_slice(), [StepChange::Moved(_)]),
+            "{:?}",
+            moved.changes
+        );
     }
 
     #[test]
