@@ -121,7 +121,7 @@ type WordBag = Vec<u64>;
 
 #[cfg(test)]
 fn word_bag(text: &str) -> WordBag {
-    Tokens::new(text).bag()
+    Tokens::new(text).bag
 }
 
 /// The hash of a word trimmed of what is not a letter or digit at either
@@ -262,7 +262,7 @@ impl<'a> StepText<'a> {
     fn new(text: &'a str) -> Self {
         let tokens = Tokens::new(text);
         // A lone word of full stops folds to the empty key, as no word does.
-        let words = match tokens.words().count() {
+        let words = match tokens.words {
             1 if tokens.words().all(|w| w.bytes().all(|b| b == b'.')) => 0,
             n => n,
         };
@@ -297,6 +297,13 @@ impl Texts<'_> {
     }
 
     /// Whether original step `o` and make step `m` fold to the same key.
+    fn similarity(&self, o: usize, m: usize) -> f32 {
+        match (self.get(true, o), self.get(false, m)) {
+            (Some(a), Some(b)) => dice(&a.tokens.bag, &b.tokens.bag),
+            _ => 0.0,
+        }
+    }
+
     fn same_key(&self, o: usize, m: usize) -> bool {
         self.words(true, o) == self.words(false, m) && self.key(true, o) == self.key(false, m)
     }
@@ -311,18 +318,6 @@ impl Texts<'_> {
         match (self.get(true, o), self.get(false, m)) {
             (Some(a), Some(b)) => word_changes_of(&a.tokens, &b.tokens),
             _ => word_changes(original, make),
-        }
-    }
-}
-
-/// The steps' word bags.
-type Bags = PerStep<WordBag>;
-
-impl Bags {
-    fn similarity(&self, o: usize, m: usize) -> f32 {
-        match (self.get(true, o), self.get(false, m)) {
-            (Some(a), Some(b)) => dice(a, b),
-            _ => 0.0,
         }
     }
 }
@@ -393,22 +388,11 @@ pub(crate) fn diff_steps(original: &[Step], make: &[Step], detail: StepDetail) -
         let steps = if original_side { original } else { make };
         steps.get(i).map(|step| StepText::new(&step.step_text))
     });
-    let keys = &texts;
-    restate_in_place(&mut hunks, keys, (original, make), detail, &mut result);
-    pair_moves(&mut hunks, keys, original, make, &mut result);
-    let bags = Bags::new(&hunks, sizes, |original_side, i| {
-        texts.get(original_side, i).map(|text| text.tokens.bag())
-    });
+    restate_in_place(&mut hunks, &texts, (original, make), detail, &mut result);
+    pair_moves(&mut hunks, &texts, original, make, &mut result);
     for hunk in &mut hunks {
         let edited = (EDITED, false);
-        pair_edits(
-            hunk,
-            (&texts, &bags),
-            (original, make),
-            edited,
-            detail,
-            &mut result,
-        );
+        pair_edits(hunk, &texts, (original, make), edited, detail, &mut result);
     }
     let mut leftover = Hunk::default();
     for hunk in hunks {
@@ -418,7 +402,7 @@ pub(crate) fn diff_steps(original: &[Step], make: &[Step], detail: StepDetail) -
     let edited_and_moved = (EDITED_AND_MOVED, true);
     pair_edits(
         &mut leftover,
-        (&texts, &bags),
+        &texts,
         (original, make),
         edited_and_moved,
         detail,
@@ -532,7 +516,7 @@ fn pair_moves(
 /// Pairs removed and added steps whose words are alike enough into edits.
 fn pair_edits(
     hunk: &mut Hunk,
-    (texts, bags): (&Texts<'_>, &Bags),
+    texts: &Texts<'_>,
     (original, make): (&[Step], &[Step]),
     (threshold, moved): (f32, bool),
     detail: StepDetail,
@@ -545,7 +529,7 @@ fn pair_edits(
     if hunk.removed.len() * hunk.added.len() <= MAX_COMPARISONS {
         for &o in &hunk.removed {
             for &m in &hunk.added {
-                let score = bags.similarity(o, m);
+                let score = texts.similarity(o, m);
                 if score >= threshold {
                     candidates.push((score, o, m));
                 }
@@ -554,7 +538,7 @@ fn pair_edits(
         candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
     } else if !moved {
         for (&o, &m) in hunk.removed.iter().zip(&hunk.added) {
-            let score = bags.similarity(o, m);
+            let score = texts.similarity(o, m);
             if score >= threshold {
                 candidates.push((score, o, m));
             }
@@ -645,50 +629,112 @@ fn word_changes_of(old: &Tokens<'_>, new: &Tokens<'_>) -> Vec<WordChange> {
 
 /// A text cut into words and the whitespace between them (as
 /// `char::is_whitespace` has it), in order: together they are the text,
-/// so word runs rebuild both sides exactly.
+/// so word runs rebuild both sides exactly. The words are hashed into a
+/// bag in the same pass.
 struct Tokens<'a> {
     text: &'a str,
     pieces: Vec<&'a str>,
-    /// Byte offset of each piece in `text`, and the text's length last.
-    starts: Vec<usize>,
     /// Whether the first piece is whitespace; the pieces alternate.
     space_first: bool,
+    /// How many pieces are words.
+    words: usize,
+    /// The words' hashes, as [`word_hash`] has them, sorted.
+    bag: WordBag,
+}
+
+/// A word's [`word_hash`], built a byte at a time as [`Tokens`] scans it.
+#[derive(Default)]
+struct WordHasher {
+    /// The hash so far, once a letter or digit began it.
+    hash: Option<u64>,
+    /// The hash up to the last letter or digit: what is left when the
+    /// characters after it are trimmed.
+    through_last: u64,
+    /// A character beyond ASCII: hashed from the whole word at its end.
+    beyond_ascii: bool,
+}
+
+impl WordHasher {
+    fn byte(&mut self, byte: u8, class: u8) {
+        let lower = byte.to_ascii_lowercase();
+        match (self.hash, class) {
+            (None, ALNUM) => {
+                self.hash = Some(fnv(FNV_OFFSET, lower));
+                self.through_last = fnv(FNV_OFFSET, lower);
+            }
+            (None, _) => {}
+            (Some(hash), _) => {
+                let hash = fnv(hash, lower);
+                self.hash = Some(hash);
+                if class == ALNUM {
+                    self.through_last = hash;
+                }
+            }
+        }
+    }
+
+    /// The word's hash, `None` when it has no letter or digit.
+    fn finish(self, word: &str) -> Option<u64> {
+        if self.beyond_ascii {
+            word_hash(word)
+        } else {
+            self.hash.map(|_| self.through_last)
+        }
+    }
 }
 
 impl<'a> Tokens<'a> {
     fn new(text: &'a str) -> Self {
         let bytes = text.as_bytes();
-        let estimate = bytes.len() / 3 + 2;
-        let mut pieces = Vec::with_capacity(estimate);
-        let mut starts = Vec::with_capacity(estimate);
+        let mut pieces = Vec::with_capacity(bytes.len() / 3 + 2);
+        let mut bag = Vec::with_capacity(bytes.len() / 6 + 1);
+        let mut words = 0;
         let space_first = char_at(text, 0).0;
         let (mut start, mut at, mut space) = (0, 0, space_first);
+        let mut word = WordHasher::default();
         // One pass: ASCII classed through a table, a byte at a time, any
         // other character decoded; a piece ends where the kind changes.
         while let Some(&byte) = bytes.get(at) {
-            let (is_space, width) = match CLASS[usize::from(byte)] {
-                WORD => (false, 1),
+            let class = CLASS[usize::from(byte)];
+            let (is_space, width) = match class {
                 SPACE => (true, 1),
-                _ => char_at(text, at),
+                BEYOND_ASCII => char_at(text, at),
+                _ => (false, 1),
             };
             if is_space != space {
-                pieces.push(text.get(start..at).unwrap_or_default());
-                starts.push(start);
+                let piece = text.get(start..at).unwrap_or_default();
+                pieces.push(piece);
+                if !space {
+                    words += 1;
+                    bag.extend(std::mem::take(&mut word).finish(piece));
+                }
                 start = at;
                 space = is_space;
+            }
+            if !is_space {
+                if width == 1 {
+                    word.byte(byte, class);
+                } else {
+                    word.beyond_ascii = true;
+                }
             }
             at += width;
         }
         if start < bytes.len() {
-            pieces.push(text.get(start..).unwrap_or_default());
-            starts.push(start);
+            let piece = text.get(start..).unwrap_or_default();
+            pieces.push(piece);
+            if !space {
+                words += 1;
+                bag.extend(word.finish(piece));
+            }
         }
-        starts.push(bytes.len());
+        bag.sort_unstable();
         Tokens {
             text,
             pieces,
-            starts,
             space_first,
+            words,
+            bag,
         }
     }
 
@@ -728,26 +774,33 @@ impl<'a> Tokens<'a> {
 
     /// The pieces in `range` together: one slice of the text.
     fn text_of(&self, range: std::ops::Range<usize>) -> &'a str {
-        match (self.starts.get(range.start), self.starts.get(range.end)) {
-            (Some(&from), Some(&to)) if range.start < range.end => {
-                self.text.get(from..to).unwrap_or_default()
-            }
-            _ => "",
+        let (Some(first), Some(last)) = (
+            self.pieces.get(range.start),
+            range
+                .end
+                .checked_sub(1)
+                .and_then(|end| self.pieces.get(end)),
+        ) else {
+            return "";
+        };
+        // Each piece is a slice of the text: where it starts is how far
+        // its first byte is from the text's.
+        let offset =
+            |piece: &str| (piece.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
+        let (from, to) = (offset(first), offset(last) + last.len());
+        if from < to {
+            self.text.get(from..to).unwrap_or_default()
+        } else {
+            ""
         }
-    }
-
-    /// The words (`split_whitespace`'s), hashed and sorted.
-    fn bag(&self) -> WordBag {
-        let mut bag: WordBag = self.words().filter_map(word_hash).collect();
-        bag.sort_unstable();
-        bag
     }
 }
 
-/// What each byte starts: ASCII other than whitespace, ASCII whitespace
-/// (as `char::is_whitespace` has it: tab to carriage return, and space),
-/// or a character beyond ASCII.
-const WORD: u8 = 0;
+/// What each byte starts: an ASCII letter or digit, other ASCII that is
+/// not whitespace, ASCII whitespace (as `char::is_whitespace` has it: tab
+/// to carriage return, and space), or a character beyond ASCII.
+const ALNUM: u8 = 0;
+const OTHER: u8 = 3;
 const SPACE: u8 = 1;
 const BEYOND_ASCII: u8 = 2;
 const CLASS: [u8; 256] = {
@@ -756,8 +809,10 @@ const CLASS: [u8; 256] = {
     while byte < 128 {
         class[byte] = if is_ascii_space(byte as u8) {
             SPACE
+        } else if (byte as u8).is_ascii_alphanumeric() {
+            ALNUM
         } else {
-            WORD
+            OTHER
         };
         byte += 1;
     }
