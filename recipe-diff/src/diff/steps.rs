@@ -383,10 +383,15 @@ pub(crate) fn diff_steps(original: &[Step], make: &[Step], detail: StepDetail) -
         }
     }
 
+    // Steps only removed, or only added, pair with nothing: their texts
+    // are never compared, so they are not cut up.
+    let pairable =
+        hunks.iter().any(|h| !h.removed.is_empty()) && hunks.iter().any(|h| !h.added.is_empty());
     let sizes = (original.len(), make.len());
     let texts = Texts::new(&hunks, sizes, |original_side, i| {
         let steps = if original_side { original } else { make };
-        steps.get(i).map(|step| StepText::new(&step.step_text))
+        let step = steps.get(i).filter(|_| pairable)?;
+        Some(StepText::new(&step.step_text))
     });
     restate_in_place(&mut hunks, &texts, (original, make), detail, &mut result);
     pair_moves(&mut hunks, &texts, original, make, &mut result);
