@@ -212,23 +212,25 @@ fn fold_note(note: Option<&str>) -> String {
 /// it of both here: the answer is then the same from either side, even where
 /// float rounding puts a ratio on the edge of the tolerance one way only.
 pub(crate) fn detect_scaling(comparisons: &[AmountComparison]) -> Option<Scaling> {
-    let forward: Vec<f64> = comparisons.iter().filter_map(|c| c.ratio).collect();
-    let backward: Vec<f64> = comparisons.iter().filter_map(|c| c.inverse_ratio).collect();
-    let factor = common_factor(&forward)?;
-    common_factor(&backward)?;
+    let factor = common_factor(comparisons.iter().filter_map(|c| c.ratio))?;
+    common_factor(comparisons.iter().filter_map(|c| c.inverse_ratio))?;
     Some(Scaling { factor })
 }
 
-/// The one factor, other than one, that all these ratios share.
-fn common_factor(ratios: &[f64]) -> Option<f64> {
-    let (&first, rest) = ratios.split_first()?;
-    if rest.is_empty() || close(first, 1.0, CONVERSION_TOLERANCE) || first == 0.0 {
+/// The one factor, other than one, that all these ratios share. Read from
+/// the iterator (twice) rather than collected: a diff asks this of every
+/// pair of recipes.
+fn common_factor(ratios: impl Iterator<Item = f64> + Clone) -> Option<f64> {
+    let mut rest = ratios.clone();
+    let first = rest.next()?;
+    if rest.clone().next().is_none() || close(first, 1.0, CONVERSION_TOLERANCE) || first == 0.0 {
         return None;
     }
-    if !rest.iter().all(|&r| close(r, first, CONVERSION_TOLERANCE)) {
+    if !rest.all(|r| close(r, first, CONVERSION_TOLERANCE)) {
         return None;
     }
-    let mean = ratios.iter().sum::<f64>() / ratios.len() as f64;
+    let count = ratios.clone().count();
+    let mean = ratios.sum::<f64>() / count as f64;
     Some(simple_fraction(mean))
 }
 
@@ -333,11 +335,14 @@ impl MatchTable {
     }
 
     fn pairs(&self) -> Vec<(usize, usize)> {
-        self.original
-            .iter()
-            .enumerate()
-            .filter_map(|(o, m)| m.map(|m| (o, m)))
-            .collect()
+        let mut pairs = Vec::with_capacity(self.original.len());
+        pairs.extend(
+            self.original
+                .iter()
+                .enumerate()
+                .filter_map(|(o, m)| m.map(|m| (o, m))),
+        );
+        pairs
     }
 
     fn gaps(&self) -> Gaps {

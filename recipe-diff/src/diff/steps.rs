@@ -647,91 +647,30 @@ struct Tokens<'a> {
     bag: WordBag,
 }
 
-/// A word's [`word_hash`], built a byte at a time as [`Tokens`] scans it.
-#[derive(Default)]
-struct WordHasher {
-    /// The hash so far, once a letter or digit began it.
-    hash: Option<u64>,
-    /// The hash up to the last letter or digit: what is left when the
-    /// characters after it are trimmed.
-    through_last: u64,
-    /// A character beyond ASCII: hashed from the whole word at its end.
-    beyond_ascii: bool,
-}
-
-impl WordHasher {
-    fn byte(&mut self, byte: u8, class: u8) {
-        let lower = byte.to_ascii_lowercase();
-        match (self.hash, class) {
-            (None, ALNUM) => {
-                self.hash = Some(fnv(FNV_OFFSET, lower));
-                self.through_last = fnv(FNV_OFFSET, lower);
-            }
-            (None, _) => {}
-            (Some(hash), _) => {
-                let hash = fnv(hash, lower);
-                self.hash = Some(hash);
-                if class == ALNUM {
-                    self.through_last = hash;
-                }
-            }
-        }
-    }
-
-    /// The word's hash, `None` when it has no letter or digit.
-    fn finish(self, word: &str) -> Option<u64> {
-        if self.beyond_ascii {
-            word_hash(word)
-        } else {
-            self.hash.map(|_| self.through_last)
-        }
-    }
-}
-
 impl<'a> Tokens<'a> {
     fn new(text: &'a str) -> Self {
         let bytes = text.as_bytes();
-        let mut pieces = Vec::with_capacity(bytes.len() / 3 + 2);
-        let mut bag = Vec::with_capacity(bytes.len() / 6 + 1);
+        // Room for short words (`a`, `to`) without growing: growing costs
+        // more than the spare room.
+        let mut pieces = Vec::with_capacity(bytes.len() / 2 + 2);
+        let mut bag = Vec::with_capacity(bytes.len() / 4 + 1);
         let mut words = 0;
         let space_first = char_at(text, 0).0;
-        let (mut start, mut at, mut space) = (0, 0, space_first);
-        let mut word = WordHasher::default();
-        // One pass: ASCII classed through a table, a byte at a time, any
-        // other character decoded; a piece ends where the kind changes.
-        while let Some(&byte) = bytes.get(at) {
-            let class = CLASS[usize::from(byte)];
-            let (is_space, width) = match class {
-                SPACE => (true, 1),
-                BEYOND_ASCII => char_at(text, at),
-                _ => (false, 1),
-            };
-            if is_space != space {
-                let piece = text.get(start..at).unwrap_or_default();
-                pieces.push(piece);
-                if !space {
-                    words += 1;
-                    bag.extend(std::mem::take(&mut word).finish(piece));
-                }
-                start = at;
-                space = is_space;
-            }
-            if !is_space {
-                if width == 1 {
-                    word.byte(byte, class);
-                } else {
-                    word.beyond_ascii = true;
-                }
-            }
-            at += width;
-        }
-        if start < bytes.len() {
-            let piece = text.get(start..).unwrap_or_default();
-            pieces.push(piece);
-            if !space {
+        let (mut at, mut space) = (0, space_first);
+        // Runs of whitespace and of the rest, in turn. ASCII is classed
+        // through a table a byte at a time, any other character decoded.
+        while at < bytes.len() {
+            let start = at;
+            if space {
+                at = space_end(text, at);
+            } else {
+                let (end, hash) = word_end(text, at);
+                at = end;
                 words += 1;
-                bag.extend(word.finish(piece));
+                bag.extend(hash);
             }
+            pieces.push(text.get(start..at).unwrap_or_default());
+            space = !space;
         }
         bag.sort_unstable();
         Tokens {
@@ -823,6 +762,62 @@ const CLASS: [u8; 256] = {
     }
     class
 };
+
+/// Where the run of whitespace starting at byte `at` ends.
+fn space_end(text: &str, mut at: usize) -> usize {
+    let bytes = text.as_bytes();
+    while let Some(&byte) = bytes.get(at) {
+        match CLASS[usize::from(byte)] {
+            SPACE => at += 1,
+            BEYOND_ASCII => match char_at(text, at) {
+                (true, width) => at += width,
+                (false, _) => break,
+            },
+            _ => break,
+        }
+    }
+    at
+}
+
+/// Where the word starting at byte `at` ends, and its [`word_hash`]:
+/// built as the word is scanned, from its first letter or digit to its
+/// last, when the word is ASCII.
+fn word_end(text: &str, mut at: usize) -> (usize, Option<u64>) {
+    let bytes = text.as_bytes();
+    let start = at;
+    let (mut hash, mut through_last, mut started, mut beyond_ascii) = (FNV_OFFSET, 0, false, false);
+    while let Some(&byte) = bytes.get(at) {
+        match CLASS[usize::from(byte)] {
+            ALNUM => {
+                // ASCII letters and digits lower by setting one bit.
+                hash = fnv(hash, byte | 0x20);
+                through_last = hash;
+                started = true;
+                at += 1;
+            }
+            OTHER => {
+                if started {
+                    hash = fnv(hash, byte.to_ascii_lowercase());
+                }
+                at += 1;
+            }
+            SPACE => break,
+            _ => match char_at(text, at) {
+                (true, _) => break,
+                (false, width) => {
+                    beyond_ascii = true;
+                    at += width;
+                }
+            },
+        }
+    }
+    let hash = if beyond_ascii {
+        text.get(start..at).and_then(word_hash)
+    } else {
+        started.then_some(through_last)
+    };
+    (at, hash)
+}
 
 /// Words and the whitespace between them, in order.
 #[cfg(test)]
