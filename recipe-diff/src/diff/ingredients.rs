@@ -1,6 +1,6 @@
 //! Matching ingredient lists and classifying what changed.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 
 use crate::changes::{IngredientChange, IngredientField, ModifiedIngredient, Paired, Scaling};
 use crate::model::Ingredient;
@@ -256,7 +256,27 @@ fn match_ingredients(
         original[o].ingredient_id.is_some() && original[o].ingredient_id == make[m].ingredient_id
     };
     let same_name = |o: usize, m: usize| original_read[o].same_name(&make_read[m]);
-    let similarity = |o: usize, m: usize| original_read[o].key().similarity(make_read[m].key());
+    // A pair with the same id is scored on its own first, then again among
+    // all the pairs left: the first score of each original is remembered
+    // (with the make it was scored with), so that pair is scored once.
+    let scored: RefCell<Vec<Option<(usize, f64)>>> = RefCell::new(Vec::new());
+    let similarity = |o: usize, m: usize| {
+        let known = scored.borrow().get(o).copied().flatten();
+        match known {
+            Some((scored_m, score)) if scored_m == m => score,
+            _ => {
+                let score = original_read[o].key().similarity(make_read[m].key());
+                let mut scored = scored.borrow_mut();
+                if scored.len() <= o {
+                    scored.resize(original.len().max(o + 1), None);
+                }
+                if let Some(first @ None) = scored.get_mut(o) {
+                    *first = Some((m, score));
+                }
+                score
+            }
+        }
+    };
 
     let mut table = MatchTable::new(original.len(), make.len());
     table.match_first(|o, m| same_id(o, m) && same_name(o, m));
