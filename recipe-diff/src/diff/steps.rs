@@ -4,7 +4,7 @@ use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
 use foldhash::fast::FixedState;
-use similar::algorithms::{Capture, Compact, Replace, myers};
+use similar::algorithms::{Capture, Compact, myers};
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 use crate::changes::{EditedStep, Paired, StepChange, WordChange, WordOp};
@@ -170,10 +170,33 @@ fn ascii_folded_hash(word: &[u8]) -> u64 {
     })
 }
 
+/// Up to this many steps in both methods, [`text_ids`] compares texts
+/// rather than hashing them.
+const COMPARED_IDS: usize = 32;
+
 /// Each distinct step text as a small number, the same number for the same
 /// text on either side: the alignment then compares and hashes numbers,
 /// not the texts, which on a long method is most of its cost.
 fn text_ids<'a>(original: &'a [Step], make: &'a [Step]) -> (Vec<usize>, Vec<usize>) {
+    if original.len() + make.len() <= COMPARED_IDS {
+        // A short method: each text compared with the distinct texts so far
+        // (most differ in length, found at once) costs less than hashing
+        // them all. The same ids: numbered by first appearance.
+        let mut distinct: Vec<&str> = Vec::with_capacity(original.len() + make.len());
+        let mut id_of = |step: &'a Step| {
+            let text = step.step_text.as_str();
+            distinct
+                .iter()
+                .position(|&seen| seen == text)
+                .unwrap_or_else(|| {
+                    distinct.push(text);
+                    distinct.len() - 1
+                })
+        };
+        let original_ids = original.iter().map(&mut id_of).collect();
+        let make_ids = make.iter().map(&mut id_of).collect();
+        return (original_ids, make_ids);
+    }
     let mut ids: HashMap<&'a str, usize, FixedState> =
         HashMap::with_capacity_and_hasher(original.len() + make.len(), FixedState::default());
     let mut id_of = |step: &'a Step| {
@@ -189,8 +212,12 @@ fn text_ids<'a>(original: &'a [Step], make: &'a [Step]) -> (Vec<usize>, Vec<usiz
 /// (Myers' algorithm as published, without the heuristics `similar` adds
 /// for long texts: they rehash every id, which cost more than the whole
 /// alignment of a long method).
+///
+/// No `Replace` hook after the compaction: a deletion next to an insertion
+/// lands in one hunk whether or not they are merged into one op, so the
+/// hunks are the same without the work of merging them.
 fn align(original: &[usize], make: &[usize]) -> Vec<DiffOp> {
-    let mut hook = Compact::new(Replace::new(Capture::new()), original, make);
+    let mut hook = Compact::new(Capture::new(), original, make);
     match myers::diff_deadline_raw(
         &mut hook,
         original,
@@ -199,7 +226,7 @@ fn align(original: &[usize], make: &[usize]) -> Vec<DiffOp> {
         0..make.len(),
         None,
     ) {
-        Ok(()) => hook.into_inner().into_inner().into_ops(),
+        Ok(()) => hook.into_inner().into_ops(),
         Err(never) => match never {},
     }
 }
