@@ -234,31 +234,35 @@ fn align(original: &[usize], make: &[usize]) -> Vec<DiffOp> {
 /// Something derived from the text of each step alignment left unpaired,
 /// built once per step: pairing compares every removed step with every
 /// added one.
+///
+/// Kept for those steps alone, by index: a slot for every step of a long
+/// method would be a large allocation for the few that differ.
 struct PerStep<T> {
-    original: Vec<Option<T>>,
-    make: Vec<Option<T>>,
+    original: Vec<(usize, T)>,
+    make: Vec<(usize, T)>,
 }
 
 impl<T> PerStep<T> {
     /// `derive` of each step the hunks hold, by side (`true` for the
     /// original) and index.
-    fn new(
-        hunks: &[Hunk],
-        (original, make): (usize, usize),
-        mut derive: impl FnMut(bool, usize) -> Option<T>,
-    ) -> Self {
+    fn new(hunks: &[Hunk], mut derive: impl FnMut(bool, usize) -> Option<T>) -> Self {
+        let removed = hunks.iter().map(|h| h.removed.len()).sum();
+        let added = hunks.iter().map(|h| h.added.len()).sum();
         let mut per_step = PerStep {
-            original: std::iter::repeat_with(|| None).take(original).collect(),
-            make: std::iter::repeat_with(|| None).take(make).collect(),
+            original: Vec::with_capacity(removed),
+            make: Vec::with_capacity(added),
         };
         for hunk in hunks {
             for &o in &hunk.removed {
-                per_step.original[o] = derive(true, o);
+                per_step.original.extend(derive(true, o).map(|t| (o, t)));
             }
             for &m in &hunk.added {
-                per_step.make[m] = derive(false, m);
+                per_step.make.extend(derive(false, m).map(|t| (m, t)));
             }
         }
+        // Hunks come in order, so this finds them sorted already.
+        per_step.original.sort_unstable_by_key(|&(o, _)| o);
+        per_step.make.sort_unstable_by_key(|&(m, _)| m);
         per_step
     }
 
@@ -268,7 +272,8 @@ impl<T> PerStep<T> {
         } else {
             &self.make
         };
-        side.get(index).and_then(Option::as_ref)
+        let at = side.binary_search_by_key(&index, |&(i, _)| i).ok()?;
+        side.get(at).map(|(_, t)| t)
     }
 }
 
@@ -414,8 +419,7 @@ pub(crate) fn diff_steps(original: &[Step], make: &[Step], detail: StepDetail) -
     // are never compared, so they are not cut up.
     let pairable =
         hunks.iter().any(|h| !h.removed.is_empty()) && hunks.iter().any(|h| !h.added.is_empty());
-    let sizes = (original.len(), make.len());
-    let texts = Texts::new(&hunks, sizes, |original_side, i| {
+    let texts = Texts::new(&hunks, |original_side, i| {
         let steps = if original_side { original } else { make };
         let step = steps.get(i).filter(|_| pairable)?;
         Some(StepText::new(&step.step_text))
