@@ -1011,6 +1011,36 @@ mod tests {
     }
 
     #[test]
+    fn keys_from_tokens_are_step_keys() {
+        let reference = |text: &str| {
+            let mut key = String::new();
+            for word in text.split_whitespace() {
+                if !key.is_empty() {
+                    key.push(' ');
+                }
+                key.extend(word.chars().flat_map(char::to_lowercase));
+            }
+            while key.ends_with('.') {
+                key.pop();
+            }
+            key
+        };
+        for text in [
+            "Stir in the PURÉE\u{a0} gently.",
+            "  Crème\tBRÛLÉE .. ",
+            "\u{b}Fold\u{2003}in ... the \"flour\"\u{85}",
+            "ÀÉÎ.",
+            "…",
+            "",
+            " . ",
+        ] {
+            let expected = reference(text);
+            assert_eq!(Tokens::new(text).key(), expected, "{text:?}");
+            assert_eq!(step_key(text), expected, "{text:?}");
+        }
+    }
+
+    #[test]
     fn ascii_word_bags_are_the_unicode_bags() {
         let unicode_bag = |text: &str| {
             let mut words: Vec<u64> = text
