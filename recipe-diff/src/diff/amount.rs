@@ -1,5 +1,7 @@
 //! Comparing two amounts across units.
 
+use std::cell::OnceCell;
+
 use crate::model::Ingredient;
 use crate::quantity::Quantity;
 use crate::units::{Dimension, Unit};
@@ -45,24 +47,61 @@ fn in_base(quantity: Quantity, unit: &Unit) -> (Scale<'_>, f64, f64) {
     }
 }
 
-/// Compares the amounts of a matched pair of ingredients.
-pub(crate) fn compare(original: &Ingredient, make: &Ingredient) -> AmountComparison {
-    compare_in(original, &original.unit(), make, &make.unit())
+/// An ingredient's unit, read from its measurement at most once and only
+/// when needed: two measurements written alike are the same unit without
+/// reading either, and in a diff nearly all are.
+#[derive(Debug)]
+pub(crate) struct LazyUnit<'a> {
+    measurement: Option<&'a str>,
+    unit: OnceCell<Unit>,
 }
 
-/// [`compare`] with each side's unit already read, so a diff reads every
-/// measurement once.
+impl<'a> LazyUnit<'a> {
+    pub(crate) fn new(ingredient: &'a Ingredient) -> Self {
+        LazyUnit {
+            measurement: ingredient.measurement.as_deref(),
+            unit: OnceCell::new(),
+        }
+    }
+
+    /// The unit, as [`Ingredient::unit`] reads it.
+    pub(crate) fn get(&self) -> &Unit {
+        self.unit
+            .get_or_init(|| self.measurement.map_or(Unit::count(), Unit::parse))
+    }
+
+    /// Whether both are the same unit. `Unit::parse` is a function of the
+    /// text alone, so the same text (or none on both sides) is the same
+    /// unit.
+    pub(crate) fn same_as(&self, other: &LazyUnit<'_>) -> bool {
+        self.measurement == other.measurement || self.get() == other.get()
+    }
+}
+
+/// Compares the amounts of a matched pair of ingredients.
+pub(crate) fn compare(original: &Ingredient, make: &Ingredient) -> AmountComparison {
+    compare_in(
+        original,
+        &LazyUnit::new(original),
+        make,
+        &LazyUnit::new(make),
+    )
+}
+
+/// [`compare`] with each side's unit read at most once, so a diff reads
+/// every measurement once.
 pub(crate) fn compare_in(
     original: &Ingredient,
-    original_unit: &Unit,
+    original_unit: &LazyUnit<'_>,
     make: &Ingredient,
-    make_unit: &Unit,
+    make_unit: &LazyUnit<'_>,
 ) -> AmountComparison {
+    let same_unit = original_unit.same_as(make_unit);
     let (original_quantity, make_quantity) = match (original.quantity, make.quantity) {
         (Some(o), Some(m)) => (o, m),
         (None, None) => {
             return AmountComparison {
-                same: original_unit == make_unit,
+                same: same_unit,
                 ratio: None,
                 inverse_ratio: None,
             };
@@ -75,14 +114,18 @@ pub(crate) fn compare_in(
             };
         }
     };
-    let tolerance = if original_unit == make_unit {
+    let tolerance = if same_unit {
         SAME_UNIT_TOLERANCE
     } else {
         CONVERSION_TOLERANCE
     };
-    let Some(((o_low, o_high), (m_low, m_high))) =
-        comparable(original_quantity, original_unit, make_quantity, make_unit)
-    else {
+    let Some(((o_low, o_high), (m_low, m_high))) = comparable(
+        original_quantity,
+        original_unit,
+        make_quantity,
+        make_unit,
+        same_unit,
+    ) else {
         return AmountComparison {
             same: false,
             ratio: None,
@@ -104,15 +147,16 @@ pub(crate) fn compare_in(
 /// `None` when they do not compare.
 fn comparable(
     original: Quantity,
-    original_unit: &Unit,
+    original_unit: &LazyUnit<'_>,
     make: Quantity,
-    make_unit: &Unit,
+    make_unit: &LazyUnit<'_>,
+    same_unit: bool,
 ) -> Option<((f64, f64), (f64, f64))> {
-    if original_unit == make_unit {
+    if same_unit {
         return Some(((original.low(), original.high()), (make.low(), make.high())));
     }
-    let (original_scale, o_low, o_high) = in_base(original, original_unit);
-    let (make_scale, m_low, m_high) = in_base(make, make_unit);
+    let (original_scale, o_low, o_high) = in_base(original, original_unit.get());
+    let (make_scale, m_low, m_high) = in_base(make, make_unit.get());
     (original_scale == make_scale).then_some(((o_low, o_high), (m_low, m_high)))
 }
 

@@ -1,12 +1,11 @@
 //! Matching ingredient lists and classifying what changed.
 
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 
 use crate::changes::{IngredientChange, IngredientField, ModifiedIngredient, Paired, Scaling};
 use crate::model::Ingredient;
-use crate::units::Unit;
 
-use super::amount::{self, AmountComparison, CONVERSION_TOLERANCE, close};
+use super::amount::{self, AmountComparison, CONVERSION_TOLERANCE, LazyUnit, close};
 use super::names::NameKey;
 use super::order::anchored;
 
@@ -36,10 +35,10 @@ struct Read<'a> {
     /// Folded only when needed: names written the same way on both sides,
     /// the usual case, never are.
     key: OnceCell<NameKey>,
-    unit: Unit,
+    unit: LazyUnit<'a>,
 }
 
-impl Read<'_> {
+impl<'a> Read<'a> {
     fn key(&self) -> &NameKey {
         self.key.get_or_init(|| NameKey::new(self.name))
     }
@@ -55,7 +54,7 @@ fn read_all(ingredients: &[Ingredient]) -> Vec<Read<'_>> {
         .map(|i| Read {
             name: &i.ingredient_name,
             key: OnceCell::new(),
-            unit: i.unit(),
+            unit: LazyUnit::new(i),
         })
         .collect()
 }
@@ -175,26 +174,30 @@ fn changed_fields(
         if quantity_changed {
             fields.push(IngredientField::Quantity);
         }
-        if before_read.unit != after_read.unit || !quantity_changed {
+        if !before_read.unit.same_as(&after_read.unit) || !quantity_changed {
             fields.push(IngredientField::Measurement);
         }
     }
     // The size is part of the name a cook says (`large eggs`), the
     // preparation part of what they say after it.
-    if !before_read.same_name(after_read)
-        || fold_note(before.size.as_deref()) != fold_note(after.size.as_deref())
-    {
+    if !before_read.same_name(after_read) || !notes_agree(&before.size, &after.size) {
         fields.push(IngredientField::IngredientName);
     }
-    if fold_note(before.note.as_deref()) != fold_note(after.note.as_deref())
-        || fold_note(before.preparation.as_deref()) != fold_note(after.preparation.as_deref())
+    if !notes_agree(&before.note, &after.note)
+        || !notes_agree(&before.preparation, &after.preparation)
     {
         fields.push(IngredientField::Note);
     }
     fields
 }
 
-pub(super) fn fold_note(note: Option<&str>) -> String {
+/// Whether two notes fold alike; notes written alike, nearly all of them,
+/// without folding.
+pub(super) fn notes_agree(a: &Option<String>, b: &Option<String>) -> bool {
+    a == b || fold_note(a.as_deref()) == fold_note(b.as_deref())
+}
+
+fn fold_note(note: Option<&str>) -> String {
     note.unwrap_or_default()
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -209,23 +212,25 @@ pub(super) fn fold_note(note: Option<&str>) -> String {
 /// it of both here: the answer is then the same from either side, even where
 /// float rounding puts a ratio on the edge of the tolerance one way only.
 pub(crate) fn detect_scaling(comparisons: &[AmountComparison]) -> Option<Scaling> {
-    let forward: Vec<f64> = comparisons.iter().filter_map(|c| c.ratio).collect();
-    let backward: Vec<f64> = comparisons.iter().filter_map(|c| c.inverse_ratio).collect();
-    let factor = common_factor(&forward)?;
-    common_factor(&backward)?;
+    let factor = common_factor(comparisons.iter().filter_map(|c| c.ratio))?;
+    common_factor(comparisons.iter().filter_map(|c| c.inverse_ratio))?;
     Some(Scaling { factor })
 }
 
-/// The one factor, other than one, that all these ratios share.
-fn common_factor(ratios: &[f64]) -> Option<f64> {
-    let (&first, rest) = ratios.split_first()?;
-    if rest.is_empty() || close(first, 1.0, CONVERSION_TOLERANCE) || first == 0.0 {
+/// The one factor, other than one, that all these ratios share. Read from
+/// the iterator (twice) rather than collected: a diff asks this of every
+/// pair of recipes.
+fn common_factor(ratios: impl Iterator<Item = f64> + Clone) -> Option<f64> {
+    let mut rest = ratios.clone();
+    let first = rest.next()?;
+    if rest.clone().next().is_none() || close(first, 1.0, CONVERSION_TOLERANCE) || first == 0.0 {
         return None;
     }
-    if !rest.iter().all(|&r| close(r, first, CONVERSION_TOLERANCE)) {
+    if !rest.all(|r| close(r, first, CONVERSION_TOLERANCE)) {
         return None;
     }
-    let mean = ratios.iter().sum::<f64>() / ratios.len() as f64;
+    let count = ratios.clone().count();
+    let mean = ratios.sum::<f64>() / count as f64;
     Some(simple_fraction(mean))
 }
 
@@ -251,7 +256,27 @@ fn match_ingredients(
         original[o].ingredient_id.is_some() && original[o].ingredient_id == make[m].ingredient_id
     };
     let same_name = |o: usize, m: usize| original_read[o].same_name(&make_read[m]);
-    let similarity = |o: usize, m: usize| original_read[o].key().similarity(make_read[m].key());
+    // A pair with the same id is scored on its own first, then again among
+    // all the pairs left: the first score of each original is remembered
+    // (with the make it was scored with), so that pair is scored once.
+    let scored: RefCell<Vec<Option<(usize, f64)>>> = RefCell::new(Vec::new());
+    let similarity = |o: usize, m: usize| {
+        let known = scored.borrow().get(o).copied().flatten();
+        match known {
+            Some((scored_m, score)) if scored_m == m => score,
+            _ => {
+                let score = original_read[o].key().similarity(make_read[m].key());
+                let mut scored = scored.borrow_mut();
+                if scored.len() <= o {
+                    scored.resize(original.len().max(o + 1), None);
+                }
+                if let Some(first @ None) = scored.get_mut(o) {
+                    *first = Some((m, score));
+                }
+                score
+            }
+        }
+    };
 
     let mut table = MatchTable::new(original.len(), make.len());
     table.match_first(|o, m| same_id(o, m) && same_name(o, m));
@@ -330,11 +355,14 @@ impl MatchTable {
     }
 
     fn pairs(&self) -> Vec<(usize, usize)> {
-        self.original
-            .iter()
-            .enumerate()
-            .filter_map(|(o, m)| m.map(|m| (o, m)))
-            .collect()
+        let mut pairs = Vec::with_capacity(self.original.len());
+        pairs.extend(
+            self.original
+                .iter()
+                .enumerate()
+                .filter_map(|(o, m)| m.map(|m| (o, m))),
+        );
+        pairs
     }
 
     fn gaps(&self) -> Gaps {

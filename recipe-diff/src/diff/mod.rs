@@ -181,7 +181,7 @@ pub(crate) fn same_remarks(a: &Ingredient, b: &Ingredient) -> bool {
 
 /// Whether two ingredient notes differ only in case or spacing.
 pub(crate) fn same_note(a: &Option<String>, b: &Option<String>) -> bool {
-    a == b || ingredients::fold_note(a.as_deref()) == ingredients::fold_note(b.as_deref())
+    ingredients::notes_agree(a, b)
 }
 
 /// Whether two step texts differ only in case, spacing or a final full

@@ -1,9 +1,10 @@
 //! Aligning the method by text: added, removed, edited and moved steps.
 
-use std::collections::HashMap;
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
 
 use foldhash::fast::FixedState;
-use similar::algorithms::{Capture, Compact, Replace, myers};
+use similar::algorithms::{Capture, Compact, myers};
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 use crate::changes::{EditedStep, Paired, StepChange, WordChange, WordOp};
@@ -34,25 +35,53 @@ pub(super) fn step_key(text: &str) -> String {
     if text.is_ascii() {
         return ascii_step_key(text.as_bytes());
     }
+    // Split at ASCII whitespace by bytes first: most words of a text with
+    // an accent somewhere are ASCII still, and those are copied and
+    // lowered in place. A piece with another character (or a vertical
+    // tab, which `split_ascii_whitespace` keeps in a word) is split the
+    // Unicode way and folded a char at a time: the same words as
+    // `split_whitespace`, folded the same.
     let mut key = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
+    let push_word = |key: &mut String, word: &str| {
         if !key.is_empty() {
             key.push(' ');
         }
-        // Most words of a text with an accent somewhere are ASCII still:
-        // those are lowered in place, a char at a time only the others.
-        if word.is_ascii() {
+        if plain_ascii(word) {
             let start = key.len();
             key.push_str(word);
-            key[start..].make_ascii_lowercase();
+            if let Some(added) = key.get_mut(start..) {
+                added.make_ascii_lowercase();
+            }
         } else {
             key.extend(word.chars().flat_map(char::to_lowercase));
+        }
+    };
+    for piece in text.split_ascii_whitespace() {
+        if plain_ascii(piece) {
+            push_word(&mut key, piece);
+        } else {
+            for word in piece.split_whitespace() {
+                push_word(&mut key, word);
+            }
         }
     }
     while key.ends_with('.') {
         key.pop();
     }
     key
+}
+
+/// ASCII without a vertical tab: a word `split_ascii_whitespace` and
+/// `split_whitespace` agree on, and whose folding is ASCII lowercase.
+fn plain_ascii(word: &str) -> bool {
+    word.bytes().all(|b| b.is_ascii() && b != 0x0b)
+}
+
+/// Whether an ASCII byte is whitespace as `char::is_whitespace` (and so
+/// `split_whitespace`) has it: tab to carriage return, vertical tab
+/// included, and space.
+const fn is_ascii_space(byte: u8) -> bool {
+    matches!(byte, b'\t'..=b'\r' | b' ')
 }
 
 /// [`step_key`] for ASCII text: most methods are ASCII, and a 1,000-step
@@ -90,19 +119,9 @@ fn ascii_step_key(text: &[u8]) -> String {
 /// allocates once per step, not once per word.
 type WordBag = Vec<u64>;
 
+#[cfg(test)]
 fn word_bag(text: &str) -> WordBag {
-    let mut words: WordBag = if text.is_ascii() {
-        // The same words as below, a byte at a time: most methods are
-        // ASCII, and Unicode's whitespace costs more to test.
-        text.as_bytes()
-            .split(|b| b.is_ascii_whitespace() || *b == 0x0b)
-            .filter_map(ascii_word_hash)
-            .collect()
-    } else {
-        text.split_whitespace().filter_map(word_hash).collect()
-    };
-    words.sort_unstable();
-    words
+    Tokens::new(text).bag
 }
 
 /// The hash of a word trimmed of what is not a letter or digit at either
@@ -151,10 +170,33 @@ fn ascii_folded_hash(word: &[u8]) -> u64 {
     })
 }
 
+/// Up to this many steps in both methods, [`text_ids`] compares texts
+/// rather than hashing them.
+const COMPARED_IDS: usize = 32;
+
 /// Each distinct step text as a small number, the same number for the same
 /// text on either side: the alignment then compares and hashes numbers,
 /// not the texts, which on a long method is most of its cost.
 fn text_ids<'a>(original: &'a [Step], make: &'a [Step]) -> (Vec<usize>, Vec<usize>) {
+    if original.len() + make.len() <= COMPARED_IDS {
+        // A short method: each text compared with the distinct texts so far
+        // (most differ in length, found at once) costs less than hashing
+        // them all. The same ids: numbered by first appearance.
+        let mut distinct: Vec<&str> = Vec::with_capacity(original.len() + make.len());
+        let mut id_of = |step: &'a Step| {
+            let text = step.step_text.as_str();
+            distinct
+                .iter()
+                .position(|&seen| seen == text)
+                .unwrap_or_else(|| {
+                    distinct.push(text);
+                    distinct.len() - 1
+                })
+        };
+        let original_ids = original.iter().map(&mut id_of).collect();
+        let make_ids = make.iter().map(&mut id_of).collect();
+        return (original_ids, make_ids);
+    }
     let mut ids: HashMap<&'a str, usize, FixedState> =
         HashMap::with_capacity_and_hasher(original.len() + make.len(), FixedState::default());
     let mut id_of = |step: &'a Step| {
@@ -170,8 +212,12 @@ fn text_ids<'a>(original: &'a [Step], make: &'a [Step]) -> (Vec<usize>, Vec<usiz
 /// (Myers' algorithm as published, without the heuristics `similar` adds
 /// for long texts: they rehash every id, which cost more than the whole
 /// alignment of a long method).
+///
+/// No `Replace` hook after the compaction: a deletion next to an insertion
+/// lands in one hunk whether or not they are merged into one op, so the
+/// hunks are the same without the work of merging them.
 fn align(original: &[usize], make: &[usize]) -> Vec<DiffOp> {
-    let mut hook = Compact::new(Replace::new(Capture::new()), original, make);
+    let mut hook = Compact::new(Capture::new(), original, make);
     match myers::diff_deadline_raw(
         &mut hook,
         original,
@@ -180,58 +226,130 @@ fn align(original: &[usize], make: &[usize]) -> Vec<DiffOp> {
         0..make.len(),
         None,
     ) {
-        Ok(()) => hook.into_inner().into_inner().into_ops(),
+        Ok(()) => hook.into_inner().into_ops(),
         Err(never) => match never {},
     }
 }
 
-/// Something derived from the text of each step alignment left unpaired
-/// (its folded key, its word bag), built once per step: pairing compares
-/// every removed step with every added one.
+/// Something derived from the text of each step alignment left unpaired,
+/// built once per step: pairing compares every removed step with every
+/// added one.
+///
+/// Kept for those steps alone, by index: a slot for every step of a long
+/// method would be a large allocation for the few that differ.
 struct PerStep<T> {
-    original: Vec<Option<T>>,
-    make: Vec<Option<T>>,
+    original: Vec<(usize, T)>,
+    make: Vec<(usize, T)>,
 }
 
-impl<T: Clone> PerStep<T> {
-    fn new(hunks: &[Hunk], original: &[Step], make: &[Step], derive: fn(&str) -> T) -> Self {
+impl<T> PerStep<T> {
+    /// `derive` of each step the hunks hold, by side (`true` for the
+    /// original) and index.
+    fn new(hunks: &[Hunk], mut derive: impl FnMut(bool, usize) -> Option<T>) -> Self {
+        let removed = hunks.iter().map(|h| h.removed.len()).sum();
+        let added = hunks.iter().map(|h| h.added.len()).sum();
         let mut per_step = PerStep {
-            original: vec![None; original.len()],
-            make: vec![None; make.len()],
+            original: Vec::with_capacity(removed),
+            make: Vec::with_capacity(added),
         };
         for hunk in hunks {
             for &o in &hunk.removed {
-                per_step.original[o] = Some(derive(&original[o].step_text));
+                per_step.original.extend(derive(true, o).map(|t| (o, t)));
             }
             for &m in &hunk.added {
-                per_step.make[m] = Some(derive(&make[m].step_text));
+                per_step.make.extend(derive(false, m).map(|t| (m, t)));
             }
         }
+        // Hunks come in order, so this finds them sorted already.
+        per_step.original.sort_unstable_by_key(|&(o, _)| o);
+        per_step.make.sort_unstable_by_key(|&(m, _)| m);
         per_step
     }
-}
 
-/// The steps' folded texts.
-type Keys = PerStep<String>;
-
-impl Keys {
-    fn original(&self, o: usize) -> &str {
-        self.original[o].as_deref().unwrap_or_default()
-    }
-
-    fn make(&self, m: usize) -> &str {
-        self.make[m].as_deref().unwrap_or_default()
+    fn get(&self, original_side: bool, index: usize) -> Option<&T> {
+        let side = if original_side {
+            &self.original
+        } else {
+            &self.make
+        };
+        let at = side.binary_search_by_key(&index, |&(i, _)| i).ok()?;
+        side.get(at).map(|(_, t)| t)
     }
 }
 
-/// The steps' word bags.
-type Bags = PerStep<WordBag>;
+/// A step's text cut into tokens once, and its folded key when asked: the
+/// key decides which steps are the same restated or moved, the tokens give
+/// the word bags of the rest and the word runs of the edited.
+struct StepText<'a> {
+    tokens: Tokens<'a>,
+    /// How many words: steps with the same key have as many (the key's
+    /// spaces are the gaps between them; lowercasing makes no space and
+    /// dropping final full stops stops at one), so steps with different
+    /// counts are told apart without folding either.
+    words: usize,
+    key: OnceCell<String>,
+}
 
-impl Bags {
+impl<'a> StepText<'a> {
+    fn new(text: &'a str) -> Self {
+        let tokens = Tokens::new(text);
+        // A lone word of full stops folds to the empty key, as no word does.
+        let words = match tokens.words {
+            1 if tokens.words().all(|w| w.bytes().all(|b| b == b'.')) => 0,
+            n => n,
+        };
+        StepText {
+            tokens,
+            words,
+            key: OnceCell::new(),
+        }
+    }
+
+    fn key(&self) -> &str {
+        self.key.get_or_init(|| {
+            if self.tokens.text.is_ascii() {
+                ascii_step_key(self.tokens.text.as_bytes())
+            } else {
+                self.tokens.key()
+            }
+        })
+    }
+}
+
+/// The steps' texts.
+type Texts<'a> = PerStep<StepText<'a>>;
+
+impl Texts<'_> {
+    fn words(&self, original_side: bool, i: usize) -> usize {
+        self.get(original_side, i).map_or(0, |t| t.words)
+    }
+
+    fn key(&self, original_side: bool, i: usize) -> &str {
+        self.get(original_side, i).map_or("", StepText::key)
+    }
+
+    /// Whether original step `o` and make step `m` fold to the same key.
     fn similarity(&self, o: usize, m: usize) -> f32 {
-        match (&self.original[o], &self.make[m]) {
-            (Some(a), Some(b)) => dice(a, b),
+        match (self.get(true, o), self.get(false, m)) {
+            (Some(a), Some(b)) => dice(&a.tokens.bag, &b.tokens.bag),
             _ => 0.0,
+        }
+    }
+
+    fn same_key(&self, o: usize, m: usize) -> bool {
+        self.words(true, o) == self.words(false, m) && self.key(true, o) == self.key(false, m)
+    }
+
+    /// The word runs from original step `o` to make step `m`, from the
+    /// tokens already cut.
+    fn word_changes(
+        &self,
+        (o, original): (usize, &str),
+        (m, make): (usize, &str),
+    ) -> Vec<WordChange> {
+        match (self.get(true, o), self.get(false, m)) {
+            (Some(a), Some(b)) => word_changes_of(&a.tokens, &b.tokens),
+            _ => word_changes(original, make),
         }
     }
 }
@@ -297,13 +415,20 @@ pub(crate) fn diff_steps(original: &[Step], make: &[Step], detail: StepDetail) -
         }
     }
 
-    let keys = Keys::new(&hunks, original, make, step_key);
-    restate_in_place(&mut hunks, &keys, (original, make), detail, &mut result);
-    pair_moves(&mut hunks, &keys, original, make, &mut result);
-    let bags = Bags::new(&hunks, original, make, word_bag);
+    // Steps only removed, or only added, pair with nothing: their texts
+    // are never compared, so they are not cut up.
+    let pairable =
+        hunks.iter().any(|h| !h.removed.is_empty()) && hunks.iter().any(|h| !h.added.is_empty());
+    let texts = Texts::new(&hunks, |original_side, i| {
+        let steps = if original_side { original } else { make };
+        let step = steps.get(i).filter(|_| pairable)?;
+        Some(StepText::new(&step.step_text))
+    });
+    restate_in_place(&mut hunks, &texts, (original, make), detail, &mut result);
+    pair_moves(&mut hunks, &texts, original, make, &mut result);
     for hunk in &mut hunks {
         let edited = (EDITED, false);
-        pair_edits(hunk, &bags, (original, make), edited, detail, &mut result);
+        pair_edits(hunk, &texts, (original, make), edited, detail, &mut result);
     }
     let mut leftover = Hunk::default();
     for hunk in hunks {
@@ -313,7 +438,7 @@ pub(crate) fn diff_steps(original: &[Step], make: &[Step], detail: StepDetail) -
     let edited_and_moved = (EDITED_AND_MOVED, true);
     pair_edits(
         &mut leftover,
-        &bags,
+        &texts,
         (original, make),
         edited_and_moved,
         detail,
@@ -348,7 +473,7 @@ fn pair(original: &[Step], make: &[Step], o: usize, m: usize) -> Paired<Step> {
 /// changed. Paired in order, so they keep their relative order.
 fn restate_in_place(
     hunks: &mut [Hunk],
-    keys: &Keys,
+    keys: &Texts<'_>,
     (original, make): (&[Step], &[Step]),
     detail: StepDetail,
     result: &mut StepDiff,
@@ -357,10 +482,7 @@ fn restate_in_place(
         let mut next = 0;
         let mut pairs = Vec::new();
         for &o in &hunk.removed {
-            if let Some(offset) = hunk.added[next..]
-                .iter()
-                .position(|&m| keys.original(o) == keys.make(m))
-            {
+            if let Some(offset) = hunk.added[next..].iter().position(|&m| keys.same_key(o, m)) {
                 pairs.push((o, hunk.added[next + offset]));
                 next += offset + 1;
             }
@@ -378,28 +500,42 @@ fn restate_in_place(
 /// A removed step whose text reappears elsewhere was moved.
 fn pair_moves(
     hunks: &mut [Hunk],
-    keys: &Keys,
+    keys: &Texts<'_>,
     original: &[Step],
     make: &[Step],
     result: &mut StepDiff,
 ) {
+    // Only steps with as many words as one on the other side can share its
+    // key: the others are never folded.
+    let removed_words: HashSet<usize, FixedState> = hunks
+        .iter()
+        .flat_map(|hunk| hunk.removed.iter().map(|&o| keys.words(true, o)))
+        .collect();
+    let mut added_words: HashSet<usize, FixedState> = HashSet::default();
     let mut added_by_key: HashMap<&str, Vec<usize>, FixedState> = HashMap::default();
     for hunk in hunks.iter() {
         for &m in hunk.added.iter().rev() {
-            added_by_key.entry(keys.make(m)).or_default().push(m);
+            let words = keys.words(false, m);
+            if removed_words.contains(&words) {
+                added_words.insert(words);
+                added_by_key.entry(keys.key(false, m)).or_default().push(m);
+            }
         }
     }
     let mut moved_to = HashMap::new();
     for hunk in hunks.iter_mut() {
-        hunk.removed.retain(
-            |&o| match added_by_key.get_mut(keys.original(o)).and_then(Vec::pop) {
+        hunk.removed.retain(|&o| {
+            if !added_words.contains(&keys.words(true, o)) {
+                return true;
+            }
+            match added_by_key.get_mut(keys.key(true, o)).and_then(Vec::pop) {
                 Some(m) => {
                     moved_to.insert(m, o);
                     false
                 }
                 None => true,
-            },
-        );
+            }
+        });
     }
     for hunk in hunks.iter_mut() {
         hunk.added.retain(|m| !moved_to.contains_key(m));
@@ -416,7 +552,7 @@ fn pair_moves(
 /// Pairs removed and added steps whose words are alike enough into edits.
 fn pair_edits(
     hunk: &mut Hunk,
-    bags: &Bags,
+    texts: &Texts<'_>,
     (original, make): (&[Step], &[Step]),
     (threshold, moved): (f32, bool),
     detail: StepDetail,
@@ -429,7 +565,7 @@ fn pair_edits(
     if hunk.removed.len() * hunk.added.len() <= MAX_COMPARISONS {
         for &o in &hunk.removed {
             for &m in &hunk.added {
-                let score = bags.similarity(o, m);
+                let score = texts.similarity(o, m);
                 if score >= threshold {
                     candidates.push((score, o, m));
                 }
@@ -438,7 +574,7 @@ fn pair_edits(
         candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
     } else if !moved {
         for (&o, &m) in hunk.removed.iter().zip(&hunk.added) {
-            let score = bags.similarity(o, m);
+            let score = texts.similarity(o, m);
             if score >= threshold {
                 candidates.push((score, o, m));
             }
@@ -459,7 +595,9 @@ fn pair_edits(
             original: original[o].clone(),
             make: make[m].clone(),
             words: match detail {
-                StepDetail::Words => word_changes(&original[o].step_text, &make[m].step_text),
+                StepDetail::Words => {
+                    texts.word_changes((o, &original[o].step_text), (m, &make[m].step_text))
+                }
                 StepDetail::Alignment => Vec::new(),
             },
             moved,
@@ -492,62 +630,240 @@ fn dice(a: &[u64], b: &[u64]) -> f32 {
 
 /// Word-level changes from `before` to `after`, in runs.
 pub(crate) fn word_changes(before: &str, after: &str) -> Vec<WordChange> {
-    let (old, new) = (tokens(before), tokens(after));
+    word_changes_of(&Tokens::new(before), &Tokens::new(after))
+}
+
+/// [`word_changes`] of two texts already cut into tokens.
+fn word_changes_of(old: &Tokens<'_>, new: &Tokens<'_>) -> Vec<WordChange> {
     let mut runs: Vec<WordChange> = Vec::new();
-    let mut emit = |op: WordOp, pieces: &[&str]| {
-        for piece in pieces {
-            match runs.last_mut() {
-                Some(run) if run.op == op => run.text.push_str(piece),
-                _ => runs.push(WordChange {
-                    op,
-                    text: (*piece).to_owned(),
-                }),
-            }
+    // Tokens are consecutive pieces of their text, so the tokens of one op
+    // are one slice of it: appended at once, not a token at a time.
+    let mut emit = |op: WordOp, text: &str| {
+        if text.is_empty() {
+            return;
+        }
+        match runs.last_mut() {
+            Some(run) if run.op == op => run.text.push_str(text),
+            _ => runs.push(WordChange {
+                op,
+                text: text.to_owned(),
+            }),
         }
     };
-    for op in capture_diff_slices(Algorithm::Myers, &old, &new) {
+    for op in capture_diff_slices(Algorithm::Myers, &old.pieces, &new.pieces) {
         let (_, old_range, new_range) = op.as_tag_tuple();
         match op {
-            DiffOp::Equal { .. } => emit(WordOp::Equal, &old[old_range]),
+            DiffOp::Equal { .. } => emit(WordOp::Equal, old.text_of(old_range)),
             _ => {
-                emit(WordOp::Delete, &old[old_range]);
-                emit(WordOp::Insert, &new[new_range]);
+                emit(WordOp::Delete, old.text_of(old_range));
+                emit(WordOp::Insert, new.text_of(new_range));
             }
         }
     }
     runs
 }
 
-/// Words and the whitespace between them, in order: together they are the
-/// text, so word runs rebuild both sides exactly.
-fn tokens(text: &str) -> Vec<&str> {
-    let mut tokens = Vec::new();
-    let mut start = 0;
-    let mut in_space = None;
-    let mut at = 0;
-    while let Some(&byte) = text.as_bytes().get(at) {
-        // ASCII a byte at a time (its whitespace as `char::is_whitespace`
-        // has it: tab to carriage return, and space); any other character
-        // decoded.
-        let (space, width) = if byte.is_ascii() {
-            (matches!(byte, b'\t'..=b'\r' | b' '), 1)
-        } else {
-            text[at..]
-                .chars()
-                .next()
-                .map_or((false, 1), |c| (c.is_whitespace(), c.len_utf8()))
-        };
-        if in_space.is_some_and(|previous| previous != space) {
-            tokens.push(&text[start..at]);
-            start = at;
+/// A text cut into words and the whitespace between them (as
+/// `char::is_whitespace` has it), in order: together they are the text,
+/// so word runs rebuild both sides exactly. The words are hashed into a
+/// bag in the same pass.
+struct Tokens<'a> {
+    text: &'a str,
+    pieces: Vec<&'a str>,
+    /// Whether the first piece is whitespace; the pieces alternate.
+    space_first: bool,
+    /// How many pieces are words.
+    words: usize,
+    /// The words' hashes, as [`word_hash`] has them, sorted.
+    bag: WordBag,
+}
+
+impl<'a> Tokens<'a> {
+    fn new(text: &'a str) -> Self {
+        let bytes = text.as_bytes();
+        // Room for short words (`a`, `to`) without growing: growing costs
+        // more than the spare room.
+        let mut pieces = Vec::with_capacity(bytes.len() / 2 + 2);
+        let mut bag = Vec::with_capacity(bytes.len() / 4 + 1);
+        let mut words = 0;
+        let space_first = char_at(text, 0).0;
+        let (mut at, mut space) = (0, space_first);
+        // Runs of whitespace and of the rest, in turn. ASCII is classed
+        // through a table a byte at a time, any other character decoded.
+        while at < bytes.len() {
+            let start = at;
+            if space {
+                at = space_end(text, at);
+            } else {
+                let (end, hash) = word_end(text, at);
+                at = end;
+                words += 1;
+                bag.extend(hash);
+            }
+            pieces.push(text.get(start..at).unwrap_or_default());
+            space = !space;
         }
-        in_space = Some(space);
-        at += width;
+        bag.sort_unstable();
+        Tokens {
+            text,
+            pieces,
+            space_first,
+            words,
+            bag,
+        }
     }
-    if start < text.len() {
-        tokens.push(&text[start..]);
+
+    /// The words, each folded as `char::to_lowercase` folds it, joined by
+    /// single spaces, with no final full stop: [`step_key`] from the
+    /// pieces already cut.
+    fn key(&self) -> String {
+        let mut key = String::with_capacity(self.text.len());
+        for word in self.words() {
+            if !key.is_empty() {
+                key.push(' ');
+            }
+            if word.is_ascii() {
+                let start = key.len();
+                key.push_str(word);
+                if let Some(added) = key.get_mut(start..) {
+                    added.make_ascii_lowercase();
+                }
+            } else {
+                key.extend(word.chars().flat_map(char::to_lowercase));
+            }
+        }
+        while key.ends_with('.') {
+            key.pop();
+        }
+        key
     }
-    tokens
+
+    /// The pieces that are words, `split_whitespace`'s.
+    fn words(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.pieces
+            .iter()
+            .skip(usize::from(self.space_first))
+            .step_by(2)
+            .copied()
+    }
+
+    /// The pieces in `range` together: one slice of the text.
+    fn text_of(&self, range: std::ops::Range<usize>) -> &'a str {
+        let (Some(first), Some(last)) = (
+            self.pieces.get(range.start),
+            range
+                .end
+                .checked_sub(1)
+                .and_then(|end| self.pieces.get(end)),
+        ) else {
+            return "";
+        };
+        // Each piece is a slice of the text: where it starts is how far
+        // its first byte is from the text's.
+        let offset =
+            |piece: &str| (piece.as_ptr() as usize).wrapping_sub(self.text.as_ptr() as usize);
+        let (from, to) = (offset(first), offset(last) + last.len());
+        if from < to {
+            self.text.get(from..to).unwrap_or_default()
+        } else {
+            ""
+        }
+    }
+}
+
+/// What each byte starts: an ASCII letter or digit, other ASCII that is
+/// not whitespace, ASCII whitespace (as `char::is_whitespace` has it: tab
+/// to carriage return, and space), or a character beyond ASCII.
+const ALNUM: u8 = 0;
+const OTHER: u8 = 3;
+const SPACE: u8 = 1;
+const BEYOND_ASCII: u8 = 2;
+const CLASS: [u8; 256] = {
+    let mut class = [BEYOND_ASCII; 256];
+    let mut byte = 0;
+    while byte < 128 {
+        class[byte] = if is_ascii_space(byte as u8) {
+            SPACE
+        } else if (byte as u8).is_ascii_alphanumeric() {
+            ALNUM
+        } else {
+            OTHER
+        };
+        byte += 1;
+    }
+    class
+};
+
+/// Where the run of whitespace starting at byte `at` ends.
+fn space_end(text: &str, mut at: usize) -> usize {
+    let bytes = text.as_bytes();
+    while let Some(&byte) = bytes.get(at) {
+        match CLASS[usize::from(byte)] {
+            SPACE => at += 1,
+            BEYOND_ASCII => match char_at(text, at) {
+                (true, width) => at += width,
+                (false, _) => break,
+            },
+            _ => break,
+        }
+    }
+    at
+}
+
+/// Where the word starting at byte `at` ends, and its [`word_hash`]:
+/// built as the word is scanned, from its first letter or digit to its
+/// last, when the word is ASCII.
+fn word_end(text: &str, mut at: usize) -> (usize, Option<u64>) {
+    let bytes = text.as_bytes();
+    let start = at;
+    let (mut hash, mut through_last, mut started, mut beyond_ascii) = (FNV_OFFSET, 0, false, false);
+    while let Some(&byte) = bytes.get(at) {
+        match CLASS[usize::from(byte)] {
+            ALNUM => {
+                // ASCII letters and digits lower by setting one bit.
+                hash = fnv(hash, byte | 0x20);
+                through_last = hash;
+                started = true;
+                at += 1;
+            }
+            OTHER => {
+                if started {
+                    hash = fnv(hash, byte.to_ascii_lowercase());
+                }
+                at += 1;
+            }
+            SPACE => break,
+            _ => match char_at(text, at) {
+                (true, _) => break,
+                (false, width) => {
+                    beyond_ascii = true;
+                    at += width;
+                }
+            },
+        }
+    }
+    let hash = if beyond_ascii {
+        text.get(start..at).and_then(word_hash)
+    } else {
+        started.then_some(through_last)
+    };
+    (at, hash)
+}
+
+/// Words and the whitespace between them, in order.
+#[cfg(test)]
+fn tokens(text: &str) -> Vec<&str> {
+    Tokens::new(text).pieces
+}
+
+/// Whether the character at byte `at` of `text` is whitespace, and its
+/// width in bytes.
+fn char_at(text: &str, at: usize) -> (bool, usize) {
+    match text.get(at..).and_then(|rest| rest.chars().next()) {
+        Some(c) if c.is_ascii() => (is_ascii_space(c as u8), 1),
+        Some(c) => (c.is_whitespace(), c.len_utf8()),
+        None => (false, 1),
+    }
 }
 
 #[cfg(test)]
@@ -618,6 +934,30 @@ mod tests {
     }
 
     #[test]
+    fn full_stops_alone_fold_like_nothing() {
+        // Both fold to the empty key though one has a word and one none.
+        for (before, after) in [(".", ""), ("...", "  "), ("", ".")] {
+            let diff = diff_steps(
+                &steps(&["Boil", before, "Serve"]),
+                &steps(&["Boil", after, "Serve"]),
+                StepDetail::Words,
+            );
+            assert!(diff.changes.is_empty(), "{before:?}: {:?}", diff.changes);
+            assert_eq!(diff.restated.len(), 1);
+        }
+        let moved = diff_steps(
+            &steps(&[".", "Boil", "Serve"]),
+            &steps(&["Boil", "Serve", ""]),
+            StepDetail::Words,
+        );
+        assert!(
+            matches!(moved.changes.as_slice(), [StepChange::Moved(_)]),
+            "{:?}",
+            moved.changes
+        );
+    }
+
+    #[test]
     fn a_step_done_later_is_moved() {
         let diff = diff_steps(
             &steps(&PIE),
@@ -668,6 +1008,36 @@ mod tests {
             assert_eq!(ascii_step_key(text.as_bytes()), unicode_path, "{text:?}");
         }
         assert_eq!(step_key("Crème BRÛLÉE"), "crème brûlée");
+    }
+
+    #[test]
+    fn keys_from_tokens_are_step_keys() {
+        let reference = |text: &str| {
+            let mut key = String::new();
+            for word in text.split_whitespace() {
+                if !key.is_empty() {
+                    key.push(' ');
+                }
+                key.extend(word.chars().flat_map(char::to_lowercase));
+            }
+            while key.ends_with('.') {
+                key.pop();
+            }
+            key
+        };
+        for text in [
+            "Stir in the PURÉE\u{a0} gently.",
+            "  Crème\tBRÛLÉE .. ",
+            "\u{b}Fold\u{2003}in ... the \"flour\"\u{85}",
+            "ÀÉÎ.",
+            "…",
+            "",
+            " . ",
+        ] {
+            let expected = reference(text);
+            assert_eq!(Tokens::new(text).key(), expected, "{text:?}");
+            assert_eq!(step_key(text), expected, "{text:?}");
+        }
     }
 
     #[test]
