@@ -223,7 +223,15 @@ fn show(r: &Recipe) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    // The clean-merge property sets aside many drawn triples (scalings,
+    // repeated names, edits that meet moves, merges with conflicts): about
+    // two for each one it keeps, near proptest's default limit of 1,024
+    // rejects for 512 cases, so some seeds failed on the limit alone.
+    #![proptest_config(ProptestConfig {
+        cases: 512,
+        max_global_rejects: 16_384,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn taking_theirs_over_an_untouched_base_gives_theirs((a, b) in pair()) {
