@@ -81,17 +81,23 @@ async fn all(base: &str, path: &str) -> Option<Vec<Value>> {
 
 /// Waits until at least `count` makes of the recipe are listed.
 async fn wait_for_makes(up: &Up, count: usize, within: Duration) -> usize {
+    wait_for_list(up, "makes", count, within).await
+}
+
+/// Waits until at least `count` items of the recipe's list `list`
+/// (`makes`, `versions`) are listed.
+async fn wait_for_list(up: &Up, list: &str, count: usize, within: Duration) -> usize {
     let deadline = Instant::now() + within;
     loop {
-        let found = all(&up.base, &format!("/recipes/{RECIPE}/makes"))
+        let found = all(&up.base, &format!("/recipes/{RECIPE}/{list}"))
             .await
-            .map_or(0, |makes| makes.len());
+            .map_or(0, |items| items.len());
         if found >= count {
             return found;
         }
         assert!(
             Instant::now() < deadline,
-            "{found} of {count} makes within {within:?}\n{}",
+            "{found} of {count} {list} within {within:?}\n{}",
             up.log_tail()
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -134,6 +140,10 @@ async fn killed_while_versions_and_makes_stream_in_keeps_each_once_and_pinned() 
         .expect("every file is written");
     let total = VERSIONS * MAKES_PER_VERSION;
     wait_for_makes(&up, total, Duration::from_secs(120)).await;
+    // A version's object the killed process had received comes back
+    // when its visibility runs out, maybe after every make was stored
+    // (each is pinned to the version latest when it arrived).
+    wait_for_list(&up, "versions", VERSIONS, Duration::from_secs(120)).await;
     // A little longer, so a late duplicate would show.
     tokio::time::sleep(Duration::from_secs(2)).await;
 
