@@ -992,39 +992,31 @@ mod tests {
             "...",
             "Whisk  Eggs",
         ] {
-            let unicode_path = {
-                let mut key = String::new();
-                for word in text.split_whitespace() {
-                    if !key.is_empty() {
-                        key.push(' ');
-                    }
-                    key.extend(word.chars().flat_map(char::to_lowercase));
-                }
-                while key.ends_with('.') {
-                    key.pop();
-                }
-                key
-            };
+            let unicode_path = reference_key(text);
             assert_eq!(ascii_step_key(text.as_bytes()), unicode_path, "{text:?}");
         }
         assert_eq!(step_key("Crème BRÛLÉE"), "crème brûlée");
     }
 
+    /// A step key by the plain Unicode route: words lowercased, joined by
+    /// one space, final full stops dropped.
+    fn reference_key(text: &str) -> String {
+        let mut key = String::new();
+        for word in text.split_whitespace() {
+            if !key.is_empty() {
+                key.push(' ');
+            }
+            key.extend(word.chars().flat_map(char::to_lowercase));
+        }
+        while key.ends_with('.') {
+            key.pop();
+        }
+        key
+    }
+
     #[test]
     fn keys_from_tokens_are_step_keys() {
-        let reference = |text: &str| {
-            let mut key = String::new();
-            for word in text.split_whitespace() {
-                if !key.is_empty() {
-                    key.push(' ');
-                }
-                key.extend(word.chars().flat_map(char::to_lowercase));
-            }
-            while key.ends_with('.') {
-                key.pop();
-            }
-            key
-        };
+        let reference = reference_key;
         for text in [
             "Stir in the PURÉE\u{a0} gently.",
             "  Crème\tBRÛLÉE .. ",
