@@ -1,13 +1,19 @@
 """Prints the peer comparison table from the tools' JSON reports.
 
-    python report.py OURS.json PEER.json [PEER.json ...] [--machine TEXT]
+    python report.py --peers TOOL[,TOOL...] [--machine TEXT] ROUND_DIR [ROUND_DIR ...]
 
-Every ratio divides numbers measured in the same run of `benches/compare/run`.
-The output is Markdown, ready for BENCHMARKS.md. Standard library only.
+Each ROUND_DIR holds one round of `benches/compare/run`: `ours.json` and a
+`TOOL.json` per peer timed in that round (a peer may sit rounds out). A ratio
+is the median, over the rounds that timed the peer, of the peer's time over
+ours measured in that same round; a time shown is the median over rounds of
+the round's median. The output is Markdown, ready for BENCHMARKS.md.
+Standard library only.
 """
 
 import argparse
 import json
+import os
+import statistics
 
 # The performance issue's targets: how many times faster parse+diff must be
 # than each peer, per fixture (`None`: reported, no target). The web-shaped
@@ -56,34 +62,80 @@ def describe(report):
     return f"{report['tool']} {report['version']}{runtime}"
 
 
+def load_rounds(folders, tools):
+    """Per round: our fixture table, and each peer's that the round timed."""
+    rounds = []
+    for folder in folders:
+        ours_report, ours = load(os.path.join(folder, "ours.json"))
+        peers = {}
+        for tool in tools:
+            path = os.path.join(folder, f"{tool}.json")
+            if os.path.exists(path):
+                peers[tool] = load(path)
+        for report, table in peers.values():
+            for name, fixture in ours.items():
+                if name not in table:
+                    raise SystemExit(f"{report['tool']} has no result for fixture {name} in {folder}")
+                if table[name]["bytes"] != fixture["bytes"]:
+                    raise SystemExit(f"{report['tool']} read a different {name} pair than recipe-diff")
+        rounds.append((ours_report, ours, peers))
+    return rounds
+
+
+def spread(values):
+    """The median of values, and their range when there is more than one."""
+    middle = statistics.median(values)
+    return middle, (min(values), max(values)) if len(values) > 1 else None
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("ours")
-    parser.add_argument("peers", nargs="+")
+    parser.add_argument("rounds", nargs="+", help="one folder per round")
+    parser.add_argument("--peers", type=lambda tools: tools.split(","), required=True)
     parser.add_argument("--machine", default="")
     args = parser.parse_args()
 
-    ours_report, ours = load(args.ours)
-    peers = [load(path) for path in args.peers]
+    rounds = load_rounds(args.rounds, args.peers)
+    ours_report = rounds[0][0]
     names = [fixture["name"] for fixture in ours_report["fixtures"]]
-    for report, table in peers:
-        for name in names:
-            if name not in table:
-                raise SystemExit(f"{report['tool']} has no result for fixture {name}")
-            if table[name]["bytes"] != ours[name]["bytes"]:
-                raise SystemExit(f"{report['tool']} read a different {name} pair than recipe-diff")
+    tools = [tool for tool in args.peers if any(tool in peers for _, _, peers in rounds)]
+    first_report = {}
+    for _, _, peers in rounds:
+        for tool, (report, _) in peers.items():
+            first_report.setdefault(tool, report)
+
+    def ours_median(name, what):
+        return statistics.median(ours[name][what]["median_us"] for _, ours, _ in rounds)
+
+    def peer_median(tool, name):
+        return statistics.median(
+            peers[tool][1][name]["parse_diff"]["median_us"] for _, _, peers in rounds if tool in peers
+        )
+
+    def ratio(tool, name):
+        return spread(
+            [
+                peers[tool][1][name]["parse_diff"]["median_us"] / ours[name]["parse_diff"]["median_us"]
+                for _, ours, peers in rounds
+                if tool in peers
+            ]
+        )
 
     scheme = ours_report["scheme"]
-    print(" · ".join(describe(report) for report in [ours_report] + [r for r, _ in peers]))
+    print(" · ".join(describe(report) for report in [ours_report] + [first_report[t] for t in tools]))
     if args.machine:
         print(f"Machine: {args.machine}")
+    timed_in = ", ".join(
+        f"{tool} in {sum(tool in peers for _, _, peers in rounds)}" for tool in tools
+    )
     print(
-        f"Median of {scheme['samples']} batches of at least {scheme['batch_ms']} ms "
-        f"after {scheme['warmup_ms']} ms of warm-up, per pair, in µs. A peer parses "
-        "both documents into its JSON values and diffs them."
+        f"{len(rounds)} rounds; in each, every tool in turn: the median of {scheme['samples']} "
+        f"batches of at least {scheme['batch_ms']} ms after {scheme['warmup_ms']} ms of warm-up, "
+        f"per pair, in µs (rounds timed: {timed_in}). Times are medians over the rounds; a ratio "
+        "is the median over rounds of the ratio within one round, its range in brackets. A peer "
+        "parses both documents into its JSON values and diffs them."
     )
     print()
-    tools = [report["tool"] for report, _ in peers]
     print(
         "| fixture | bytes | ours parse+diff | ours diff | ours parse | serde_json Value | "
         + " | ".join(tools)
@@ -94,42 +146,48 @@ def main():
     print("|---|--:|--:|--:|--:|--:|" + "--:|" * (2 * len(tools)) + "--:|")
     misses = []
     worst_diff_parse = None
+    ours_first = rounds[0][1]
     for name in names:
-        o = ours[name]
-        ours_us = o["parse_diff"]["median_us"]
         cells, ratios = [], []
-        for report, table in peers:
-            peer_us = table[name]["parse_diff"]["median_us"]
-            cells.append(micros(peer_us))
-            ratio = peer_us / ours_us
-            goal = target(report["tool"], name)
-            if goal is None:
-                ratios.append(f"{ratio:.1f}×")
-            else:
-                ratios.append(f"{ratio:.1f}× {mark(ratio >= goal)}")
-                if ratio < goal:
-                    misses.append(f"{report['tool']} on {name}: {ratio:.2f}× (target {goal:g}×)")
-        diff_parse = o["diff"]["median_us"] / o["parse"]["median_us"]
+        for tool in tools:
+            cells.append(micros(peer_median(tool, name)))
+            middle, bounds = ratio(tool, name)
+            shown = f"{middle:.1f}×"
+            goal = target(tool, name)
+            if goal is not None:
+                shown += f" {mark(middle >= goal)}"
+                if middle < goal:
+                    misses.append(f"{tool} on {name}: {middle:.2f}× (target {goal:g}×)")
+            if bounds:
+                shown += f" ({bounds[0]:.1f}–{bounds[1]:.1f})"
+            ratios.append(shown)
+        diff_parse, bounds = spread(
+            [ours[name]["diff"]["median_us"] / ours[name]["parse"]["median_us"] for _, ours, _ in rounds]
+        )
         worst_diff_parse = diff_parse if worst_diff_parse is None else max(worst_diff_parse, diff_parse)
         if diff_parse > DIFF_OVER_PARSE_TARGET:
             misses.append(f"diff / parse on {name}: {diff_parse:.2f}")
+        diff_parse_cell = f"{diff_parse:.2f} {mark(diff_parse <= DIFF_OVER_PARSE_TARGET)}"
+        if bounds:
+            diff_parse_cell += f" ({bounds[0]:.2f}–{bounds[1]:.2f})"
         print(
-            f"| {name} | {o['bytes']:,} | {micros(ours_us)} | {micros(o['diff']['median_us'])} "
-            f"| {micros(o['parse']['median_us'])} | {micros(o['serde_json_value']['median_us'])} | "
+            f"| {name} | {ours_first[name]['bytes']:,} | {micros(ours_median(name, 'parse_diff'))} "
+            f"| {micros(ours_median(name, 'diff'))} | {micros(ours_median(name, 'parse'))} "
+            f"| {micros(ours_median(name, 'serde_json_value'))} | "
             + " | ".join(cells)
             + " | "
             + " | ".join(ratios)
-            + f" | {diff_parse:.2f} {mark(diff_parse <= DIFF_OVER_PARSE_TARGET)} |"
+            + f" | {diff_parse_cell} |"
         )
     print()
     print("| fixture | changes (recipe-diff) | " + " | ".join(f"entries ({tool})" for tool in tools) + " |")
     print("|---|--:|" + "--:|" * len(tools))
     for name in names:
-        print(
-            f"| {name} | {ours[name]['changes']} | "
-            + " | ".join(str(table[name]["reported"]) for _, table in peers)
-            + " |"
-        )
+        reported = [
+            str(next(peers[tool][1][name]["reported"] for _, _, peers in rounds if tool in peers))
+            for tool in tools
+        ]
+        print(f"| {name} | {ours_first[name]['changes']} | " + " | ".join(reported) + " |")
     print()
     print("Targets (parse+diff this many times faster than the peer, per fixture):")
     for tool in tools:
@@ -146,8 +204,8 @@ def main():
         f"- {mark(worst_diff_parse <= DIFF_OVER_PARSE_TARGET)} diff alone no slower than "
         f"parsing the two documents (worst diff / parse: {worst_diff_parse:.2f})"
     )
-    if LARGE_NAME in ours:
-        large_us = ours[LARGE_NAME]["parse_diff"]["median_us"]
+    if LARGE_NAME in ours_first:
+        large_us = ours_median(LARGE_NAME, "parse_diff")
         print(
             f"- {mark(large_us < LARGE_TARGET_US)} the 1,000-step pair under "
             f"{LARGE_TARGET_US / 1000:.0f} ms (parse+diff: {large_us / 1000:.2f} ms)"
