@@ -320,3 +320,76 @@ fn lenient_number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<f
 
     deserializer.deserialize_any(NumberVisitor)
 }
+
+/// The direct reading into the model keeps what the wire structs did.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The message of the error reading `json`, which must fail.
+    fn error_of(json: &str) -> String {
+        match parse(json) {
+            Ok(make) => panic!("read {make:?} from {json}"),
+            Err(error) => error.to_string(),
+        }
+    }
+
+    /// Blank text in a remark is no remark, as it always was.
+    #[test]
+    fn blank_remarks_are_absent() {
+        let make = parse(
+            r#"{"recipeName": "Tea", "ingredients": [{"ingredientName": "water",
+                "measurement": " ", "size": "", "preparation": "\t", "note": "hot"}]}"#,
+        )
+        .unwrap();
+        let water = &make.recipe.ingredients[0];
+        assert_eq!(water.measurement, None);
+        assert_eq!(water.size, None);
+        assert_eq!(water.preparation, None);
+        assert_eq!(water.note.as_deref(), Some("hot"));
+    }
+
+    /// The first room made is only a guess: longer lists grow.
+    #[test]
+    fn lists_longer_than_their_first_room_are_read_whole() {
+        let ingredients: Vec<String> = (0..INGREDIENTS * 3)
+            .map(|i| format!(r#"{{"ingredientId": {i}, "ingredientName": "i{i}"}}"#))
+            .collect();
+        let steps: Vec<String> = (0..STEPS * 3)
+            .map(|i| format!(r#"{{"stepText": "s{i}"}}"#))
+            .collect();
+        let json = format!(
+            r#"{{"recipeName": "Long", "ingredients": [{}], "steps": [{}]}}"#,
+            ingredients.join(","),
+            steps.join(",")
+        );
+        let recipe = parse(&json).unwrap().recipe;
+        assert_eq!(recipe.ingredients.len(), INGREDIENTS * 3);
+        assert_eq!(
+            recipe.ingredients[INGREDIENTS * 3 - 1].ingredient_name,
+            format!("i{}", INGREDIENTS * 3 - 1)
+        );
+        assert_eq!(recipe.steps.len(), STEPS * 3);
+        assert_eq!(
+            recipe.steps[STEPS * 3 - 1].step_text,
+            format!("s{}", STEPS * 3 - 1)
+        );
+    }
+
+    /// Errors read as they did when the wire forms were structs of their own.
+    #[test]
+    fn errors_name_the_wire_forms() {
+        assert_eq!(
+            error_of(r#"{"recipeName": "a", "ingredients": [null]}"#),
+            "ingredients[0]: invalid type: null, expected struct WireIngredient"
+        );
+        assert_eq!(
+            error_of(r#"{"recipeName": "a", "steps": [[1]]}"#),
+            "steps[0]: invalid length 1, expected struct WireStep with 2 elements"
+        );
+        assert_eq!(
+            error_of(r#"{"recipeName": "a", "steps": {}}"#),
+            "steps: invalid type: map, expected a sequence"
+        );
+    }
+}
