@@ -213,9 +213,42 @@ impl<'de, T: FromWire> de::DeserializeSeed<'de> for Element<T> {
     }
 }
 
-/// Optional text, where blank text means absent.
+/// Optional text, where blank text means absent; blank text is looked at
+/// where it lies in the input, and never copied.
 fn non_blank<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    Ok(Option::<String>::deserialize(deserializer)?.filter(|text| !text.trim().is_empty()))
+    deserializer.deserialize_option(NonBlankVisitor)
+}
+
+/// Reads the text for [`non_blank`].
+struct NonBlankVisitor;
+
+impl<'de> de::Visitor<'de> for NonBlankVisitor {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A `String`'s words, which errors showed before.
+        f.write_str("a string")
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_string(self)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok((!v.trim().is_empty()).then(|| v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok((!v.trim().is_empty()).then_some(v))
+    }
 }
 
 /// An id as an integer or as numeric text; null means absent.
