@@ -4,8 +4,10 @@ use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
 use foldhash::fast::FixedState;
-use similar::algorithms::{Capture, Compact, myers};
-use similar::{Algorithm, DiffOp, capture_diff_slices};
+use std::convert::Infallible;
+
+use similar::DiffOp;
+use similar::algorithms::{Capture, Compact, DiffHook, myers};
 
 use crate::changes::{EditedStep, Paired, StepChange, WordChange, WordOp};
 use crate::model::Step;
@@ -634,33 +636,115 @@ pub(crate) fn word_changes(before: &str, after: &str) -> Vec<WordChange> {
 }
 
 /// [`word_changes`] of two texts already cut into tokens.
+///
+/// The same edit script as `capture_diff_slices(Algorithm::Myers, ..)`
+/// (Myers with `similar`'s heuristics, then its compaction), read as the
+/// compaction hands it over rather than captured into ops first: the
+/// runs are built without the two op lists in between.
 fn word_changes_of(old: &Tokens<'_>, new: &Tokens<'_>) -> Vec<WordChange> {
-    let mut runs: Vec<WordChange> = Vec::new();
-    // Tokens are consecutive pieces of their text, so the tokens of one op
-    // are one slice of it: appended at once, not a token at a time.
-    let mut emit = |op: WordOp, text: &str| {
+    let mut hook = Compact::new(WordRuns::new(old, new), &old.pieces, &new.pieces);
+    match myers::diff_deadline(
+        &mut hook,
+        &old.pieces,
+        0..old.pieces.len(),
+        &new.pieces,
+        0..new.pieces.len(),
+        None,
+    ) {
+        Ok(()) => hook.into_inner().runs,
+        Err(never) => match never {},
+    }
+}
+
+/// Word runs built from an edit script of tokens as it arrives.
+///
+/// Between two equal stretches the deletions are gathered into one and the
+/// insertions into another, and the deleted text is told before the
+/// inserted, as `similar`'s `Replace` hook orders them: the runs are those
+/// of its replace ops, without building the ops.
+struct WordRuns<'t, 'a> {
+    old: &'t Tokens<'a>,
+    new: &'t Tokens<'a>,
+    runs: Vec<WordChange>,
+    /// Deleted tokens not yet told, as (first index, count).
+    deleted: Option<(usize, usize)>,
+    /// Inserted tokens not yet told, as (first index, count).
+    inserted: Option<(usize, usize)>,
+}
+
+impl<'t, 'a> WordRuns<'t, 'a> {
+    fn new(old: &'t Tokens<'a>, new: &'t Tokens<'a>) -> Self {
+        WordRuns {
+            old,
+            new,
+            runs: Vec::new(),
+            deleted: None,
+            inserted: None,
+        }
+    }
+
+    /// Appends `text` to the last run when it is of the same kind, else
+    /// starts a run. Tokens are consecutive pieces of their text, so the
+    /// tokens of one op are one slice of it: appended at once, not a token
+    /// at a time.
+    fn emit(&mut self, op: WordOp, text: &str) {
         if text.is_empty() {
             return;
         }
-        match runs.last_mut() {
+        match self.runs.last_mut() {
             Some(run) if run.op == op => run.text.push_str(text),
-            _ => runs.push(WordChange {
+            _ => self.runs.push(WordChange {
                 op,
                 text: text.to_owned(),
             }),
         }
-    };
-    for op in capture_diff_slices(Algorithm::Myers, &old.pieces, &new.pieces) {
-        let (_, old_range, new_range) = op.as_tag_tuple();
-        match op {
-            DiffOp::Equal { .. } => emit(WordOp::Equal, old.text_of(old_range)),
-            _ => {
-                emit(WordOp::Delete, old.text_of(old_range));
-                emit(WordOp::Insert, new.text_of(new_range));
-            }
+    }
+
+    /// Tells the gathered deletion, then the gathered insertion.
+    fn flush_changes(&mut self) {
+        if let Some((start, len)) = self.deleted.take() {
+            let text = self.old.text_of(start..start + len);
+            self.emit(WordOp::Delete, text);
+        }
+        if let Some((start, len)) = self.inserted.take() {
+            let text = self.new.text_of(start..start + len);
+            self.emit(WordOp::Insert, text);
         }
     }
-    runs
+}
+
+/// Adds `len` items to a gathered stretch, or starts one at `start`.
+fn gather(stretch: &mut Option<(usize, usize)>, start: usize, len: usize) {
+    *stretch = Some(match *stretch {
+        Some((first, count)) => (first, count + len),
+        None => (start, len),
+    });
+}
+
+impl DiffHook for WordRuns<'_, '_> {
+    type Error = Infallible;
+
+    fn equal(&mut self, old_index: usize, _new_index: usize, len: usize) -> Result<(), Infallible> {
+        self.flush_changes();
+        let text = self.old.text_of(old_index..old_index + len);
+        self.emit(WordOp::Equal, text);
+        Ok(())
+    }
+
+    fn delete(&mut self, old_index: usize, old_len: usize, _: usize) -> Result<(), Infallible> {
+        gather(&mut self.deleted, old_index, old_len);
+        Ok(())
+    }
+
+    fn insert(&mut self, _: usize, new_index: usize, new_len: usize) -> Result<(), Infallible> {
+        gather(&mut self.inserted, new_index, new_len);
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), Infallible> {
+        self.flush_changes();
+        Ok(())
+    }
 }
 
 /// A text cut into words and the whitespace between them (as
