@@ -6,8 +6,7 @@ use std::collections::{HashMap, HashSet};
 use foldhash::fast::FixedState;
 use std::convert::Infallible;
 
-use similar::DiffOp;
-use similar::algorithms::{Capture, Compact, DiffHook, myers};
+use similar::algorithms::{Compact, DiffHook, myers};
 
 use crate::changes::{EditedStep, Paired, StepChange, WordChange, WordOp};
 use crate::model::Step;
@@ -213,13 +212,14 @@ fn text_ids<'a>(original: &'a [Step], make: &'a [Step]) -> (Vec<usize>, Vec<usiz
 /// The shortest edit script from one list of text ids to the other
 /// (Myers' algorithm as published, without the heuristics `similar` adds
 /// for long texts: they rehash every id, which cost more than the whole
-/// alignment of a long method).
+/// alignment of a long method), compacted, and handed to `hook` op by op
+/// rather than captured into a list first.
 ///
 /// No `Replace` hook after the compaction: a deletion next to an insertion
 /// lands in one hunk whether or not they are merged into one op, so the
 /// hunks are the same without the work of merging them.
-fn align(original: &[usize], make: &[usize]) -> Vec<DiffOp> {
-    let mut hook = Compact::new(Capture::new(), original, make);
+fn align<D: DiffHook<Error = Infallible>>(original: &[usize], make: &[usize], hook: D) -> D {
+    let mut hook = Compact::new(hook, original, make);
     match myers::diff_deadline_raw(
         &mut hook,
         original,
@@ -228,8 +228,74 @@ fn align(original: &[usize], make: &[usize]) -> Vec<DiffOp> {
         0..make.len(),
         None,
     ) {
-        Ok(()) => hook.into_inner().into_ops(),
+        Ok(()) => hook.into_inner(),
         Err(never) => match never {},
+    }
+}
+
+/// Reads the alignment of two methods as it arrives: steps in equal
+/// stretches that differ (in id) are restated, and each run of other ops
+/// is one hunk of removed and added steps.
+struct Alignment<'s> {
+    original: &'s [Step],
+    make: &'s [Step],
+    detail: StepDetail,
+    restated: Vec<Paired<Step>>,
+    hunks: Vec<Hunk>,
+    /// Whether the last op was a deletion or insertion, so the next one
+    /// joins its hunk.
+    open: bool,
+}
+
+impl<'s> Alignment<'s> {
+    fn new(original: &'s [Step], make: &'s [Step], detail: StepDetail) -> Self {
+        Alignment {
+            original,
+            make,
+            detail,
+            restated: Vec::new(),
+            hunks: Vec::new(),
+            open: false,
+        }
+    }
+
+    /// The hunk a deletion or insertion belongs to: the open one, else a
+    /// new one.
+    fn hunk(&mut self) -> &mut Hunk {
+        if !self.open {
+            self.hunks.push(Hunk::default());
+            self.open = true;
+        }
+        // Never empty here: a hunk was just pushed if none was open.
+        let last = self.hunks.len() - 1;
+        &mut self.hunks[last]
+    }
+}
+
+impl DiffHook for Alignment<'_> {
+    type Error = Infallible;
+
+    fn equal(&mut self, old_index: usize, new_index: usize, len: usize) -> Result<(), Infallible> {
+        self.open = false;
+        if self.detail == StepDetail::Words {
+            for k in 0..len {
+                let (o, m) = (old_index + k, new_index + k);
+                if self.original[o] != self.make[m] {
+                    self.restated.push(pair(self.original, self.make, o, m));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn delete(&mut self, old_index: usize, old_len: usize, _: usize) -> Result<(), Infallible> {
+        self.hunk().removed.extend(old_index..old_index + old_len);
+        Ok(())
+    }
+
+    fn insert(&mut self, _: usize, new_index: usize, new_len: usize) -> Result<(), Infallible> {
+        self.hunk().added.extend(new_index..new_index + new_len);
+        Ok(())
     }
 }
 
@@ -381,41 +447,19 @@ pub(crate) fn diff_steps(original: &[Step], make: &[Step], detail: StepDetail) -
     // comparing them needs no folding. Only the steps left unpaired are
     // folded, and those that then agree are the same step restated.
     let (original_ids, make_ids) = text_ids(original, make);
-    let ops = align(&original_ids, &make_ids);
-
-    let mut result = StepDiff::default();
-    let mut hunks: Vec<Hunk> = Vec::new();
-    let mut open = false;
-    for op in ops {
-        match op {
-            DiffOp::Equal {
-                old_index,
-                new_index,
-                len,
-            } => {
-                open = false;
-                if detail == StepDetail::Words {
-                    for k in 0..len {
-                        let (o, m) = (old_index + k, new_index + k);
-                        if original[o] != make[m] {
-                            result.restated.push(pair(original, make, o, m));
-                        }
-                    }
-                }
-            }
-            other => {
-                if !open {
-                    hunks.push(Hunk::default());
-                    open = true;
-                }
-                if let Some(hunk) = hunks.last_mut() {
-                    let (_, old_range, new_range) = other.as_tag_tuple();
-                    hunk.removed.extend(old_range);
-                    hunk.added.extend(new_range);
-                }
-            }
-        }
-    }
+    let Alignment {
+        restated,
+        mut hunks,
+        ..
+    } = align(
+        &original_ids,
+        &make_ids,
+        Alignment::new(original, make, detail),
+    );
+    let mut result = StepDiff {
+        changes: Vec::new(),
+        restated,
+    };
 
     // Steps only removed, or only added, pair with nothing: their texts
     // are never compared, so they are not cut up.
