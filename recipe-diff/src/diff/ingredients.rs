@@ -21,12 +21,82 @@ pub(crate) struct IngredientDiff {
 }
 
 /// Which ingredient of the original became which of the make.
-#[derive(Debug, Default)]
 struct Matching {
     /// The same ingredient on both sides, as (original, make) indices.
     same: Vec<(usize, usize)>,
     /// One ingredient swapped for another in the same place.
     substituted: Vec<(usize, usize)>,
+    /// Every link made, the same and the substituted: what is left out
+    /// was removed or added.
+    table: MatchTable,
+}
+
+impl Matching {
+    /// How many ingredients, of both sides together, no link holds.
+    fn unmatched(&self) -> usize {
+        let linked = self.same.len() + self.substituted.len();
+        (self.table.original.len() - linked) + (self.table.make.len() - linked)
+    }
+}
+
+/// What a matched pair of ingredients says in a diff.
+#[derive(Clone, Copy)]
+enum Verdict {
+    /// These fields changed in substance.
+    Modified(FieldSet),
+    /// Nothing changed in substance, but it is written differently.
+    Restated,
+    /// Written the same way on both sides.
+    Unchanged,
+}
+
+/// A set of [`IngredientField`]s, one bit each: a pair's changed fields,
+/// found before the diff knows how many changes it will hold, without a
+/// vector per pair.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+struct FieldSet(u8);
+
+impl FieldSet {
+    /// Every field, in the order a change lists them.
+    const ORDER: [IngredientField; 4] = [
+        IngredientField::Quantity,
+        IngredientField::Measurement,
+        IngredientField::IngredientName,
+        IngredientField::Note,
+    ];
+
+    fn bit(field: IngredientField) -> u8 {
+        match field {
+            IngredientField::Quantity => 1,
+            IngredientField::Measurement => 2,
+            IngredientField::IngredientName => 4,
+            IngredientField::Note => 8,
+        }
+    }
+
+    fn insert(&mut self, field: IngredientField) {
+        self.0 |= Self::bit(field);
+    }
+
+    fn contains(self, field: IngredientField) -> bool {
+        self.0 & Self::bit(field) != 0
+    }
+
+    fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The fields in the order a change lists them, in a vector of just
+    /// their number.
+    fn to_vec(self) -> Vec<IngredientField> {
+        let mut fields = Vec::with_capacity(self.0.count_ones() as usize);
+        fields.extend(
+            Self::ORDER
+                .into_iter()
+                .filter(|&field| self.contains(field)),
+        );
+        fields
+    }
 }
 
 /// What matching reads of each ingredient, read at most once per diff.
@@ -77,41 +147,72 @@ pub(crate) fn diff_ingredients(original: &[Ingredient], make: &[Ingredient]) -> 
         .collect();
     let scaling = detect_scaling(&comparisons);
 
-    let mut result = IngredientDiff {
-        scaling,
-        ..IngredientDiff::default()
-    };
-    let mut unchanged = Vec::new();
-    for (&(o, m), comparison) in matching.same.iter().zip(&comparisons) {
-        let (before, after) = (&original[o], &make[m]);
-        let fields = changed_fields(
-            (before, &original_read[o]),
-            (after, &make_read[m]),
-            comparison,
-            scaling,
-        );
-        if !fields.is_empty() {
-            let amount_changed = fields.contains(&IngredientField::Quantity)
-                || fields.contains(&IngredientField::Measurement);
-            result
-                .changes
-                .push(IngredientChange::Modified(ModifiedIngredient {
-                    original_index: o,
-                    make_index: m,
-                    original: before.clone(),
-                    make: after.clone(),
-                    fields,
-                    ratio: comparison.ratio.filter(|_| amount_changed),
-                }));
-        } else if before != after {
-            result.restated.push(pair(original, make, o, m));
-        } else {
-            unchanged.push((o, m));
-        }
-    }
+    let verdicts: Vec<Verdict> = matching
+        .same
+        .iter()
+        .zip(&comparisons)
+        .map(|(&(o, m), comparison)| {
+            let (before, after) = (&original[o], &make[m]);
+            let fields = changed_fields(
+                (before, &original_read[o]),
+                (after, &make_read[m]),
+                comparison,
+                scaling,
+            );
+            if !fields.is_empty() {
+                Verdict::Modified(fields)
+            } else if before != after {
+                Verdict::Restated
+            } else {
+                Verdict::Unchanged
+            }
+        })
+        .collect();
+    let count = |wanted: fn(&Verdict) -> bool| verdicts.iter().filter(|v| wanted(v)).count();
+    let modified = count(|v| matches!(v, Verdict::Modified(_)));
+    let restated_in_place = count(|v| matches!(v, Verdict::Restated));
+
+    let mut unchanged = Vec::with_capacity(matching.same.len() - modified - restated_in_place);
+    unchanged.extend(
+        matching
+            .same
+            .iter()
+            .zip(&verdicts)
+            .filter(|(_, verdict)| matches!(verdict, Verdict::Unchanged))
+            .map(|(&pair, _)| pair),
+    );
     // Identical ingredients listed in another order are restated too, so
     // that those left unmentioned keep their relative order.
     let kept = anchored(&unchanged);
+    let reordered = kept.iter().filter(|&&keep| !keep).count();
+
+    // Every change and restatement is counted by now: each list is
+    // allocated once, at its size.
+    let mut result = IngredientDiff {
+        scaling,
+        changes: Vec::with_capacity(modified + matching.substituted.len() + matching.unmatched()),
+        restated: Vec::with_capacity(restated_in_place + reordered),
+    };
+    for ((&(o, m), comparison), verdict) in matching.same.iter().zip(&comparisons).zip(verdicts) {
+        match verdict {
+            Verdict::Modified(fields) => {
+                let amount_changed = fields.contains(IngredientField::Quantity)
+                    || fields.contains(IngredientField::Measurement);
+                result
+                    .changes
+                    .push(IngredientChange::Modified(ModifiedIngredient {
+                        original_index: o,
+                        make_index: m,
+                        original: original[o].clone(),
+                        make: make[m].clone(),
+                        fields: fields.to_vec(),
+                        ratio: comparison.ratio.filter(|_| amount_changed),
+                    }));
+            }
+            Verdict::Restated => result.restated.push(pair(original, make, o, m)),
+            Verdict::Unchanged => {}
+        }
+    }
     for (&(o, m), keep) in unchanged.iter().zip(kept) {
         if !keep {
             result.restated.push(pair(original, make, o, m));
@@ -122,14 +223,8 @@ pub(crate) fn diff_ingredients(original: &[Ingredient], make: &[Ingredient]) -> 
             .changes
             .push(IngredientChange::Substituted(pair(original, make, o, m)));
     }
-    let mut original_used = vec![false; original.len()];
-    let mut make_used = vec![false; make.len()];
-    for &(o, m) in matching.same.iter().chain(&matching.substituted) {
-        original_used[o] = true;
-        make_used[m] = true;
-    }
     for (o, ingredient) in original.iter().enumerate() {
-        if !original_used[o] {
+        if matching.table.original[o].is_none() {
             result.changes.push(IngredientChange::Removed {
                 original_index: o,
                 ingredient: ingredient.clone(),
@@ -137,7 +232,7 @@ pub(crate) fn diff_ingredients(original: &[Ingredient], make: &[Ingredient]) -> 
         }
     }
     for (m, ingredient) in make.iter().enumerate() {
-        if !make_used[m] {
+        if matching.table.make[m].is_none() {
             result.changes.push(IngredientChange::Added {
                 make_index: m,
                 ingredient: ingredient.clone(),
@@ -162,8 +257,8 @@ fn changed_fields(
     (after, after_read): (&Ingredient, &Read<'_>),
     comparison: &AmountComparison,
     scaling: Option<Scaling>,
-) -> Vec<IngredientField> {
-    let mut fields = Vec::new();
+) -> FieldSet {
+    let mut fields = FieldSet::default();
     let explained_by_scaling = scaling.is_some_and(|s| {
         comparison
             .ratio
@@ -172,21 +267,21 @@ fn changed_fields(
     if !comparison.same && !explained_by_scaling {
         let quantity_changed = before.quantity != after.quantity;
         if quantity_changed {
-            fields.push(IngredientField::Quantity);
+            fields.insert(IngredientField::Quantity);
         }
         if !before_read.unit.same_as(&after_read.unit) || !quantity_changed {
-            fields.push(IngredientField::Measurement);
+            fields.insert(IngredientField::Measurement);
         }
     }
     // The size is part of the name a cook says (`large eggs`), the
     // preparation part of what they say after it.
     if !before_read.same_name(after_read) || !notes_agree(&before.size, &after.size) {
-        fields.push(IngredientField::IngredientName);
+        fields.insert(IngredientField::IngredientName);
     }
     if !notes_agree(&before.note, &after.note)
         || !notes_agree(&before.preparation, &after.preparation)
     {
-        fields.push(IngredientField::Note);
+        fields.insert(IngredientField::Note);
     }
     fields
 }
@@ -288,12 +383,16 @@ fn match_ingredients(
     table.match_first(same_id);
     let gaps = table.gaps();
     table.match_first(|o, m| gaps.original[o] == gaps.make[m]);
+    // `same` is sorted by original index, as `pairs` lists them.
     let substituted = table
-        .pairs()
-        .into_iter()
-        .filter(|p| !same.contains(p))
+        .links()
+        .filter(|p| same.binary_search(p).is_err())
         .collect();
-    Matching { same, substituted }
+    Matching {
+        same,
+        substituted,
+        table,
+    }
 }
 
 /// Who is matched with whom so far.
@@ -354,14 +453,17 @@ impl MatchTable {
         }
     }
 
+    /// The links made, as (original, make) pairs by original index.
+    fn links(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.original
+            .iter()
+            .enumerate()
+            .filter_map(|(o, m)| m.map(|m| (o, m)))
+    }
+
     fn pairs(&self) -> Vec<(usize, usize)> {
         let mut pairs = Vec::with_capacity(self.original.len());
-        pairs.extend(
-            self.original
-                .iter()
-                .enumerate()
-                .filter_map(|(o, m)| m.map(|m| (o, m))),
-        );
+        pairs.extend(self.links());
         pairs
     }
 
