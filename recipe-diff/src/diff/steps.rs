@@ -471,6 +471,11 @@ pub(crate) fn diff_steps(original: &[Step], make: &[Step], detail: StepDetail) -
         Some(StepText::new(&step.step_text))
     });
     restate_in_place(&mut hunks, &texts, (original, make), detail, &mut result);
+    // Every step left in a hunk is now part of one change, and no change
+    // holds more than two: room for that many changes is allocated once,
+    // and never more than twice what is used, as growing would leave it.
+    let unpaired = hunks.iter().map(|h| h.removed.len() + h.added.len()).sum();
+    result.changes.reserve_exact(unpaired);
     pair_moves(&mut hunks, &texts, original, make, &mut result);
     for hunk in &mut hunks {
         let edited = (EDITED, false);
@@ -626,15 +631,12 @@ fn pair_edits(
             }
         }
     }
-    let mut edits = Vec::new();
     for (_, o, m) in candidates {
-        if hunk.removed.contains(&o) && hunk.added.contains(&m) {
-            hunk.removed.retain(|&r| r != o);
-            hunk.added.retain(|&a| a != m);
-            edits.push((o, m));
+        if !(hunk.removed.contains(&o) && hunk.added.contains(&m)) {
+            continue;
         }
-    }
-    for (o, m) in edits {
+        hunk.removed.retain(|&r| r != o);
+        hunk.added.retain(|&a| a != m);
         result.changes.push(StepChange::Edited(EditedStep {
             original_index: o,
             make_index: m,
