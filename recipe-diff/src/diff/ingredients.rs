@@ -118,21 +118,23 @@ impl<'a> Read<'a> {
     }
 }
 
-fn read_all(ingredients: &[Ingredient]) -> Vec<Read<'_>> {
-    ingredients
-        .iter()
-        .map(|i| Read {
-            name: &i.ingredient_name,
-            key: OnceCell::new(),
-            unit: LazyUnit::new(i),
-        })
-        .collect()
+/// The reads of both lists, the original's then the make's, in one
+/// allocation.
+fn read_all<'a>(original: &'a [Ingredient], make: &'a [Ingredient]) -> Vec<Read<'a>> {
+    let mut reads = Vec::with_capacity(original.len() + make.len());
+    reads.extend(original.iter().chain(make).map(|i| Read {
+        name: &i.ingredient_name,
+        key: OnceCell::new(),
+        unit: LazyUnit::new(i),
+    }));
+    reads
 }
 
 /// Diffs two ingredient lists.
 pub(crate) fn diff_ingredients(original: &[Ingredient], make: &[Ingredient]) -> IngredientDiff {
-    let (original_read, make_read) = (read_all(original), read_all(make));
-    let matching = match_ingredients(original, make, &original_read, &make_read);
+    let reads = read_all(original, make);
+    let (original_read, make_read) = reads.split_at(original.len());
+    let matching = match_ingredients(original, make, original_read, make_read);
     let comparisons: Vec<AmountComparison> = matching
         .same
         .iter()
@@ -382,7 +384,7 @@ fn match_ingredients(
 
     table.match_first(same_id);
     let gaps = table.gaps();
-    table.match_first(|o, m| gaps.original[o] == gaps.make[m]);
+    table.match_first(|o, m| gaps.same_place(o, m));
     // `same` is sorted by original index, as `pairs` lists them.
     let substituted = table
         .links()
@@ -404,8 +406,16 @@ struct MatchTable {
 /// For each unmatched item, the make position of the nearest matched item
 /// before it: two unmatched items with the same gap stand in the same place.
 struct Gaps {
-    original: Vec<Option<usize>>,
-    make: Vec<Option<usize>>,
+    /// The original's gaps, then the make's, in one allocation.
+    both: Vec<Option<usize>>,
+    original_len: usize,
+}
+
+impl Gaps {
+    /// Whether original item `o` and make item `m` stand in the same place.
+    fn same_place(&self, o: usize, m: usize) -> bool {
+        self.both.get(o) == self.both.get(self.original_len + m)
+    }
 }
 
 impl MatchTable {
@@ -468,23 +478,25 @@ impl MatchTable {
     }
 
     fn gaps(&self) -> Gaps {
-        let mut original = Vec::with_capacity(self.original.len());
+        let mut both = Vec::with_capacity(self.original.len() + self.make.len());
         let mut last = None;
         for partner in &self.original {
-            original.push(last);
+            both.push(last);
             if partner.is_some() {
                 last = *partner;
             }
         }
-        let mut make = Vec::with_capacity(self.make.len());
         let mut last = None;
         for (m, partner) in self.make.iter().enumerate() {
-            make.push(last);
+            both.push(last);
             if partner.is_some() {
                 last = Some(m);
             }
         }
-        Gaps { original, make }
+        Gaps {
+            both,
+            original_len: self.original.len(),
+        }
     }
 }
 
