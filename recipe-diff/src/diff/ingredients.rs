@@ -35,7 +35,7 @@ impl Matching {
     /// How many ingredients, of both sides together, no link holds.
     fn unmatched(&self) -> usize {
         let linked = self.same.len() + self.substituted.len();
-        (self.table.original.len() - linked) + (self.table.make.len() - linked)
+        self.table.partners.len() - 2 * linked
     }
 }
 
@@ -226,7 +226,7 @@ pub(crate) fn diff_ingredients(original: &[Ingredient], make: &[Ingredient]) -> 
             .push(IngredientChange::Substituted(pair(original, make, o, m)));
     }
     for (o, ingredient) in original.iter().enumerate() {
-        if matching.table.original[o].is_none() {
+        if matching.table.original()[o].is_none() {
             result.changes.push(IngredientChange::Removed {
                 original_index: o,
                 ingredient: ingredient.clone(),
@@ -234,7 +234,7 @@ pub(crate) fn diff_ingredients(original: &[Ingredient], make: &[Ingredient]) -> 
         }
     }
     for (m, ingredient) in make.iter().enumerate() {
-        if matching.table.make[m].is_none() {
+        if matching.table.make()[m].is_none() {
             result.changes.push(IngredientChange::Added {
                 make_index: m,
                 ingredient: ingredient.clone(),
@@ -399,8 +399,10 @@ fn match_ingredients(
 
 /// Who is matched with whom so far.
 struct MatchTable {
-    original: Vec<Option<usize>>,
-    make: Vec<Option<usize>>,
+    /// Each original item's partner, then each make item's, in one
+    /// allocation.
+    partners: Vec<Option<usize>>,
+    original_len: usize,
 }
 
 /// For each unmatched item, the make position of the nearest matched item
@@ -421,25 +423,37 @@ impl Gaps {
 impl MatchTable {
     fn new(original: usize, make: usize) -> Self {
         MatchTable {
-            original: vec![None; original],
-            make: vec![None; make],
+            partners: vec![None; original + make],
+            original_len: original,
         }
     }
 
-    fn link(&mut self, o: usize, m: usize) {
-        self.original[o] = Some(m);
-        self.make[m] = Some(o);
+    /// Each original item's partner in the make.
+    fn original(&self) -> &[Option<usize>] {
+        self.partners.get(..self.original_len).unwrap_or_default()
+    }
+
+    /// Each make item's partner in the original.
+    fn make(&self) -> &[Option<usize>] {
+        self.partners.get(self.original_len..).unwrap_or_default()
+    }
+
+    /// Both sides' partners, to link.
+    fn sides_mut(&mut self) -> (&mut [Option<usize>], &mut [Option<usize>]) {
+        self.partners.split_at_mut(self.original_len)
     }
 
     /// Links each unmatched original item to the first unmatched make item
     /// the rule accepts.
     fn match_first(&mut self, rule: impl Fn(usize, usize) -> bool) {
-        for o in 0..self.original.len() {
-            if self.original[o].is_some() {
+        let (original, make) = self.sides_mut();
+        for (o, partner) in original.iter_mut().enumerate() {
+            if partner.is_some() {
                 continue;
             }
-            if let Some(m) = (0..self.make.len()).find(|&m| self.make[m].is_none() && rule(o, m)) {
-                self.link(o, m);
+            if let Some(m) = (0..make.len()).find(|&m| make[m].is_none() && rule(o, m)) {
+                *partner = Some(m);
+                make[m] = Some(o);
             }
         }
     }
@@ -447,9 +461,10 @@ impl MatchTable {
     /// Links unmatched items best score first, so one good match is not
     /// taken by an earlier, weaker one.
     fn match_best(&mut self, score: impl Fn(usize, usize) -> Option<f64>) {
+        let (original, make) = self.sides_mut();
         let mut candidates = Vec::new();
-        for o in (0..self.original.len()).filter(|&o| self.original[o].is_none()) {
-            for m in (0..self.make.len()).filter(|&m| self.make[m].is_none()) {
+        for o in (0..original.len()).filter(|&o| original[o].is_none()) {
+            for m in (0..make.len()).filter(|&m| make[m].is_none()) {
                 if let Some(s) = score(o, m) {
                     candidates.push((s, o, m));
                 }
@@ -457,37 +472,38 @@ impl MatchTable {
         }
         candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
         for (_, o, m) in candidates {
-            if self.original[o].is_none() && self.make[m].is_none() {
-                self.link(o, m);
+            if original[o].is_none() && make[m].is_none() {
+                original[o] = Some(m);
+                make[m] = Some(o);
             }
         }
     }
 
     /// The links made, as (original, make) pairs by original index.
     fn links(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
-        self.original
+        self.original()
             .iter()
             .enumerate()
             .filter_map(|(o, m)| m.map(|m| (o, m)))
     }
 
     fn pairs(&self) -> Vec<(usize, usize)> {
-        let mut pairs = Vec::with_capacity(self.original.len());
+        let mut pairs = Vec::with_capacity(self.original_len);
         pairs.extend(self.links());
         pairs
     }
 
     fn gaps(&self) -> Gaps {
-        let mut both = Vec::with_capacity(self.original.len() + self.make.len());
+        let mut both = Vec::with_capacity(self.partners.len());
         let mut last = None;
-        for partner in &self.original {
+        for partner in self.original() {
             both.push(last);
             if partner.is_some() {
                 last = *partner;
             }
         }
         let mut last = None;
-        for (m, partner) in self.make.iter().enumerate() {
+        for (m, partner) in self.make().iter().enumerate() {
             both.push(last);
             if partner.is_some() {
                 last = Some(m);
@@ -495,7 +511,7 @@ impl MatchTable {
         }
         Gaps {
             both,
-            original_len: self.original.len(),
+            original_len: self.original_len,
         }
     }
 }
