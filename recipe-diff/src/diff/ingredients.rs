@@ -174,26 +174,23 @@ pub(crate) fn diff_ingredients(original: &[Ingredient], make: &[Ingredient]) -> 
     let modified = count(|v| matches!(v, Verdict::Modified(_)));
     let restated_in_place = count(|v| matches!(v, Verdict::Restated));
 
-    let mut unchanged = Vec::with_capacity(matching.same.len() - modified - restated_in_place);
-    unchanged.extend(
-        matching
-            .same
-            .iter()
-            .zip(&verdicts)
-            .filter(|(_, verdict)| matches!(verdict, Verdict::Unchanged))
-            .map(|(&pair, _)| pair),
+    let unchanged = matching
+        .same
+        .iter()
+        .zip(&verdicts)
+        .filter(|(_, verdict)| matches!(verdict, Verdict::Unchanged))
+        .map(|(&pair, _)| pair);
+    let reordered = reordered(
+        unchanged,
+        matching.same.len() - modified - restated_in_place,
     );
-    // Identical ingredients listed in another order are restated too, so
-    // that those left unmentioned keep their relative order.
-    let kept = anchored(&unchanged);
-    let reordered = kept.iter().filter(|&&keep| !keep).count();
 
     // Every change and restatement is counted by now: each list is
     // allocated once, at its size.
     let mut result = IngredientDiff {
         scaling,
         changes: Vec::with_capacity(modified + matching.substituted.len() + matching.unmatched()),
-        restated: Vec::with_capacity(restated_in_place + reordered),
+        restated: Vec::with_capacity(restated_in_place + reordered.len()),
     };
     for ((&(o, m), comparison), verdict) in matching.same.iter().zip(&comparisons).zip(verdicts) {
         match verdict {
@@ -215,10 +212,8 @@ pub(crate) fn diff_ingredients(original: &[Ingredient], make: &[Ingredient]) -> 
             Verdict::Unchanged => {}
         }
     }
-    for (&(o, m), keep) in unchanged.iter().zip(kept) {
-        if !keep {
-            result.restated.push(pair(original, make, o, m));
-        }
+    for &(o, m) in &reordered {
+        result.restated.push(pair(original, make, o, m));
     }
     for &(o, m) in &matching.substituted {
         result
@@ -242,6 +237,33 @@ pub(crate) fn diff_ingredients(original: &[Ingredient], make: &[Ingredient]) -> 
         }
     }
     result
+}
+
+/// Of the `count` identical pairs `unchanged` gives, by original index,
+/// those listed in another order: restated too, so that those left
+/// unmentioned keep their relative order.
+///
+/// Nearly always all keep their order, which one pass over the pairs
+/// shows, as [`anchored`] would, without collecting them.
+fn reordered(
+    unchanged: impl Iterator<Item = (usize, usize)> + Clone,
+    count: usize,
+) -> Vec<(usize, usize)> {
+    if unchanged
+        .clone()
+        .zip(unchanged.clone().skip(1))
+        .all(|(a, b)| a.1 < b.1)
+    {
+        return Vec::new();
+    }
+    let mut pairs = Vec::with_capacity(count);
+    pairs.extend(unchanged);
+    let kept = anchored(&pairs);
+    pairs
+        .into_iter()
+        .zip(kept)
+        .filter_map(|(pair, keep)| (!keep).then_some(pair))
+        .collect()
 }
 
 fn pair(original: &[Ingredient], make: &[Ingredient], o: usize, m: usize) -> Paired<Ingredient> {
