@@ -135,50 +135,47 @@ pub(crate) fn diff_ingredients(original: &[Ingredient], make: &[Ingredient]) -> 
     let reads = read_all(original, make);
     let (original_read, make_read) = reads.split_at(original.len());
     let matching = match_ingredients(original, make, original_read, make_read);
-    let comparisons: Vec<AmountComparison> = matching
+    // Each pair's amounts compared, then judged once the scaling they
+    // share is known: both in one list.
+    let mut assessed: Vec<(AmountComparison, Verdict)> = matching
         .same
         .iter()
         .map(|&(o, m)| {
-            amount::compare_in(
+            let comparison = amount::compare_in(
                 &original[o],
                 &original_read[o].unit,
                 &make[m],
                 &make_read[m].unit,
-            )
-        })
-        .collect();
-    let scaling = detect_scaling(&comparisons);
-
-    let verdicts: Vec<Verdict> = matching
-        .same
-        .iter()
-        .zip(&comparisons)
-        .map(|(&(o, m), comparison)| {
-            let (before, after) = (&original[o], &make[m]);
-            let fields = changed_fields(
-                (before, &original_read[o]),
-                (after, &make_read[m]),
-                comparison,
-                scaling,
             );
-            if !fields.is_empty() {
-                Verdict::Modified(fields)
-            } else if before != after {
-                Verdict::Restated
-            } else {
-                Verdict::Unchanged
-            }
+            (comparison, Verdict::Unchanged)
         })
         .collect();
-    let count = |wanted: fn(&Verdict) -> bool| verdicts.iter().filter(|v| wanted(v)).count();
+    let scaling = detect_scaling(assessed.iter().map(|(comparison, _)| comparison));
+    for (&(o, m), (comparison, verdict)) in matching.same.iter().zip(&mut assessed) {
+        let (before, after) = (&original[o], &make[m]);
+        let fields = changed_fields(
+            (before, &original_read[o]),
+            (after, &make_read[m]),
+            comparison,
+            scaling,
+        );
+        *verdict = if !fields.is_empty() {
+            Verdict::Modified(fields)
+        } else if before != after {
+            Verdict::Restated
+        } else {
+            Verdict::Unchanged
+        };
+    }
+    let count = |wanted: fn(&Verdict) -> bool| assessed.iter().filter(|(_, v)| wanted(v)).count();
     let modified = count(|v| matches!(v, Verdict::Modified(_)));
     let restated_in_place = count(|v| matches!(v, Verdict::Restated));
 
     let unchanged = matching
         .same
         .iter()
-        .zip(&verdicts)
-        .filter(|(_, verdict)| matches!(verdict, Verdict::Unchanged))
+        .zip(&assessed)
+        .filter(|(_, (_, verdict))| matches!(verdict, Verdict::Unchanged))
         .map(|(&pair, _)| pair);
     let reordered = reordered(
         unchanged,
@@ -192,7 +189,7 @@ pub(crate) fn diff_ingredients(original: &[Ingredient], make: &[Ingredient]) -> 
         changes: Vec::with_capacity(modified + matching.substituted.len() + matching.unmatched()),
         restated: Vec::with_capacity(restated_in_place + reordered.len()),
     };
-    for ((&(o, m), comparison), verdict) in matching.same.iter().zip(&comparisons).zip(verdicts) {
+    for (&(o, m), &(comparison, verdict)) in matching.same.iter().zip(&assessed) {
         match verdict {
             Verdict::Modified(fields) => {
                 let amount_changed = fields.contains(IngredientField::Quantity)
@@ -330,9 +327,11 @@ fn fold_note(note: Option<&str>) -> String {
 /// The inverse diff asks the same question of the inverse ratios, so we ask
 /// it of both here: the answer is then the same from either side, even where
 /// float rounding puts a ratio on the edge of the tolerance one way only.
-pub(crate) fn detect_scaling(comparisons: &[AmountComparison]) -> Option<Scaling> {
-    let factor = common_factor(comparisons.iter().filter_map(|c| c.ratio))?;
-    common_factor(comparisons.iter().filter_map(|c| c.inverse_ratio))?;
+pub(crate) fn detect_scaling<'c>(
+    comparisons: impl Iterator<Item = &'c AmountComparison> + Clone,
+) -> Option<Scaling> {
+    let factor = common_factor(comparisons.clone().filter_map(|c| c.ratio))?;
+    common_factor(comparisons.filter_map(|c| c.inverse_ratio))?;
     Some(Scaling { factor })
 }
 
