@@ -198,12 +198,18 @@ fn text_ids<'a>(original: &'a [Step], make: &'a [Step]) -> (Vec<usize>, Vec<usiz
     }
     let mut ids: HashMap<&'a str, usize, FixedState> =
         HashMap::with_capacity_and_hasher(original.len() + make.len(), FixedState::default());
-    let mut id_of = |step: &'a Step| {
-        let next = ids.len();
-        *ids.entry(step.step_text.as_str()).or_insert(next)
+    // Plain loops into lists of the right size: a long method numbers
+    // thousands of steps here, and the loop keeps the lookup inline.
+    let mut number = |steps: &'a [Step]| {
+        let mut numbers = Vec::with_capacity(steps.len());
+        for step in steps {
+            let next = ids.len();
+            numbers.push(*ids.entry(step.step_text.as_str()).or_insert(next));
+        }
+        numbers
     };
-    let original_ids = original.iter().map(&mut id_of).collect();
-    let make_ids = make.iter().map(&mut id_of).collect();
+    let original_ids = number(original);
+    let make_ids = number(make);
     (original_ids, make_ids)
 }
 
