@@ -182,18 +182,23 @@ fn text_ids<'a>(original: &'a [Step], make: &'a [Step]) -> (Vec<usize>, Vec<usiz
         // (most differ in length, found at once) costs less than hashing
         // them all. The same ids: numbered by first appearance.
         let mut distinct: Vec<&str> = Vec::with_capacity(original.len() + make.len());
-        let mut id_of = |step: &'a Step| {
-            let text = step.step_text.as_str();
-            distinct
-                .iter()
-                .position(|&seen| seen == text)
-                .unwrap_or_else(|| {
-                    distinct.push(text);
-                    distinct.len() - 1
-                })
+        let mut number = |steps: &'a [Step]| {
+            let mut numbers = Vec::with_capacity(steps.len());
+            for step in steps {
+                let text = step.step_text.as_str();
+                let id = distinct
+                    .iter()
+                    .position(|&seen| seen == text)
+                    .unwrap_or_else(|| {
+                        distinct.push(text);
+                        distinct.len() - 1
+                    });
+                numbers.push(id);
+            }
+            numbers
         };
-        let original_ids = original.iter().map(&mut id_of).collect();
-        let make_ids = make.iter().map(&mut id_of).collect();
+        let original_ids = number(original);
+        let make_ids = number(make);
         return (original_ids, make_ids);
     }
     let mut ids: HashMap<&'a str, usize, FixedState> =
