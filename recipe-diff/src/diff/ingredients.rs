@@ -21,12 +21,82 @@ pub(crate) struct IngredientDiff {
 }
 
 /// Which ingredient of the original became which of the make.
-#[derive(Debug, Default)]
 struct Matching {
     /// The same ingredient on both sides, as (original, make) indices.
     same: Vec<(usize, usize)>,
     /// One ingredient swapped for another in the same place.
     substituted: Vec<(usize, usize)>,
+    /// Every link made, the same and the substituted: what is left out
+    /// was removed or added.
+    table: MatchTable,
+}
+
+impl Matching {
+    /// How many ingredients, of both sides together, no link holds.
+    fn unmatched(&self) -> usize {
+        let linked = self.same.len() + self.substituted.len();
+        self.table.partners.len() - 2 * linked
+    }
+}
+
+/// What a matched pair of ingredients says in a diff.
+#[derive(Clone, Copy)]
+enum Verdict {
+    /// These fields changed in substance.
+    Modified(FieldSet),
+    /// Nothing changed in substance, but it is written differently.
+    Restated,
+    /// Written the same way on both sides.
+    Unchanged,
+}
+
+/// A set of [`IngredientField`]s, one bit each: a pair's changed fields,
+/// found before the diff knows how many changes it will hold, without a
+/// vector per pair.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+struct FieldSet(u8);
+
+impl FieldSet {
+    /// Every field, in the order a change lists them.
+    const ORDER: [IngredientField; 4] = [
+        IngredientField::Quantity,
+        IngredientField::Measurement,
+        IngredientField::IngredientName,
+        IngredientField::Note,
+    ];
+
+    fn bit(field: IngredientField) -> u8 {
+        match field {
+            IngredientField::Quantity => 1,
+            IngredientField::Measurement => 2,
+            IngredientField::IngredientName => 4,
+            IngredientField::Note => 8,
+        }
+    }
+
+    fn insert(&mut self, field: IngredientField) {
+        self.0 |= Self::bit(field);
+    }
+
+    fn contains(self, field: IngredientField) -> bool {
+        self.0 & Self::bit(field) != 0
+    }
+
+    fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The fields in the order a change lists them, in a vector of just
+    /// their number.
+    fn to_vec(self) -> Vec<IngredientField> {
+        let mut fields = Vec::with_capacity(self.0.count_ones() as usize);
+        fields.extend(
+            Self::ORDER
+                .into_iter()
+                .filter(|&field| self.contains(field)),
+        );
+        fields
+    }
 }
 
 /// What matching reads of each ingredient, read at most once per diff.
@@ -48,41 +118,40 @@ impl<'a> Read<'a> {
     }
 }
 
-fn read_all(ingredients: &[Ingredient]) -> Vec<Read<'_>> {
-    ingredients
-        .iter()
-        .map(|i| Read {
-            name: &i.ingredient_name,
-            key: OnceCell::new(),
-            unit: LazyUnit::new(i),
-        })
-        .collect()
+/// The reads of both lists, the original's then the make's, in one
+/// allocation.
+fn read_all<'a>(original: &'a [Ingredient], make: &'a [Ingredient]) -> Vec<Read<'a>> {
+    let mut reads = Vec::with_capacity(original.len() + make.len());
+    reads.extend(original.iter().chain(make).map(|i| Read {
+        name: &i.ingredient_name,
+        key: OnceCell::new(),
+        unit: LazyUnit::new(i),
+    }));
+    reads
 }
 
 /// Diffs two ingredient lists.
 pub(crate) fn diff_ingredients(original: &[Ingredient], make: &[Ingredient]) -> IngredientDiff {
-    let (original_read, make_read) = (read_all(original), read_all(make));
-    let matching = match_ingredients(original, make, &original_read, &make_read);
-    let comparisons: Vec<AmountComparison> = matching
+    let reads = read_all(original, make);
+    let (original_read, make_read) = reads.split_at(original.len());
+    let matching = match_ingredients(original, make, original_read, make_read);
+    // Each pair's amounts compared, then judged once the scaling they
+    // share is known: both in one list.
+    let mut assessed: Vec<(AmountComparison, Verdict)> = matching
         .same
         .iter()
         .map(|&(o, m)| {
-            amount::compare_in(
+            let comparison = amount::compare_in(
                 &original[o],
                 &original_read[o].unit,
                 &make[m],
                 &make_read[m].unit,
-            )
+            );
+            (comparison, Verdict::Unchanged)
         })
         .collect();
-    let scaling = detect_scaling(&comparisons);
-
-    let mut result = IngredientDiff {
-        scaling,
-        ..IngredientDiff::default()
-    };
-    let mut unchanged = Vec::new();
-    for (&(o, m), comparison) in matching.same.iter().zip(&comparisons) {
+    let scaling = detect_scaling(assessed.iter().map(|(comparison, _)| comparison));
+    for (&(o, m), (comparison, verdict)) in matching.same.iter().zip(&mut assessed) {
         let (before, after) = (&original[o], &make[m]);
         let fields = changed_fields(
             (before, &original_read[o]),
@@ -90,46 +159,66 @@ pub(crate) fn diff_ingredients(original: &[Ingredient], make: &[Ingredient]) -> 
             comparison,
             scaling,
         );
-        if !fields.is_empty() {
-            let amount_changed = fields.contains(&IngredientField::Quantity)
-                || fields.contains(&IngredientField::Measurement);
-            result
-                .changes
-                .push(IngredientChange::Modified(ModifiedIngredient {
-                    original_index: o,
-                    make_index: m,
-                    original: before.clone(),
-                    make: after.clone(),
-                    fields,
-                    ratio: comparison.ratio.filter(|_| amount_changed),
-                }));
+        *verdict = if !fields.is_empty() {
+            Verdict::Modified(fields)
         } else if before != after {
-            result.restated.push(pair(original, make, o, m));
+            Verdict::Restated
         } else {
-            unchanged.push((o, m));
+            Verdict::Unchanged
+        };
+    }
+    let count = |wanted: fn(&Verdict) -> bool| assessed.iter().filter(|(_, v)| wanted(v)).count();
+    let modified = count(|v| matches!(v, Verdict::Modified(_)));
+    let restated_in_place = count(|v| matches!(v, Verdict::Restated));
+
+    let unchanged = matching
+        .same
+        .iter()
+        .zip(&assessed)
+        .filter(|(_, (_, verdict))| matches!(verdict, Verdict::Unchanged))
+        .map(|(&pair, _)| pair);
+    let reordered = reordered(
+        unchanged,
+        matching.same.len() - modified - restated_in_place,
+    );
+
+    // Every change and restatement is counted by now: each list is
+    // allocated once, at its size.
+    let mut result = IngredientDiff {
+        scaling,
+        changes: Vec::with_capacity(modified + matching.substituted.len() + matching.unmatched()),
+        restated: Vec::with_capacity(restated_in_place + reordered.len()),
+    };
+    for (&(o, m), &(comparison, verdict)) in matching.same.iter().zip(&assessed) {
+        match verdict {
+            Verdict::Modified(fields) => {
+                let amount_changed = fields.contains(IngredientField::Quantity)
+                    || fields.contains(IngredientField::Measurement);
+                result
+                    .changes
+                    .push(IngredientChange::Modified(ModifiedIngredient {
+                        original_index: o,
+                        make_index: m,
+                        original: original[o].clone(),
+                        make: make[m].clone(),
+                        fields: fields.to_vec(),
+                        ratio: comparison.ratio.filter(|_| amount_changed),
+                    }));
+            }
+            Verdict::Restated => result.restated.push(pair(original, make, o, m)),
+            Verdict::Unchanged => {}
         }
     }
-    // Identical ingredients listed in another order are restated too, so
-    // that those left unmentioned keep their relative order.
-    let kept = anchored(&unchanged);
-    for (&(o, m), keep) in unchanged.iter().zip(kept) {
-        if !keep {
-            result.restated.push(pair(original, make, o, m));
-        }
+    for &(o, m) in &reordered {
+        result.restated.push(pair(original, make, o, m));
     }
     for &(o, m) in &matching.substituted {
         result
             .changes
             .push(IngredientChange::Substituted(pair(original, make, o, m)));
     }
-    let mut original_used = vec![false; original.len()];
-    let mut make_used = vec![false; make.len()];
-    for &(o, m) in matching.same.iter().chain(&matching.substituted) {
-        original_used[o] = true;
-        make_used[m] = true;
-    }
     for (o, ingredient) in original.iter().enumerate() {
-        if !original_used[o] {
+        if matching.table.original()[o].is_none() {
             result.changes.push(IngredientChange::Removed {
                 original_index: o,
                 ingredient: ingredient.clone(),
@@ -137,7 +226,7 @@ pub(crate) fn diff_ingredients(original: &[Ingredient], make: &[Ingredient]) -> 
         }
     }
     for (m, ingredient) in make.iter().enumerate() {
-        if !make_used[m] {
+        if matching.table.make()[m].is_none() {
             result.changes.push(IngredientChange::Added {
                 make_index: m,
                 ingredient: ingredient.clone(),
@@ -145,6 +234,33 @@ pub(crate) fn diff_ingredients(original: &[Ingredient], make: &[Ingredient]) -> 
         }
     }
     result
+}
+
+/// Of the `count` identical pairs `unchanged` gives, by original index,
+/// those listed in another order: restated too, so that those left
+/// unmentioned keep their relative order.
+///
+/// Nearly always all keep their order, which one pass over the pairs
+/// shows, as [`anchored`] would, without collecting them.
+fn reordered(
+    unchanged: impl Iterator<Item = (usize, usize)> + Clone,
+    count: usize,
+) -> Vec<(usize, usize)> {
+    if unchanged
+        .clone()
+        .zip(unchanged.clone().skip(1))
+        .all(|(a, b)| a.1 < b.1)
+    {
+        return Vec::new();
+    }
+    let mut pairs = Vec::with_capacity(count);
+    pairs.extend(unchanged);
+    let kept = anchored(&pairs);
+    pairs
+        .into_iter()
+        .zip(kept)
+        .filter_map(|(pair, keep)| (!keep).then_some(pair))
+        .collect()
 }
 
 fn pair(original: &[Ingredient], make: &[Ingredient], o: usize, m: usize) -> Paired<Ingredient> {
@@ -162,8 +278,8 @@ fn changed_fields(
     (after, after_read): (&Ingredient, &Read<'_>),
     comparison: &AmountComparison,
     scaling: Option<Scaling>,
-) -> Vec<IngredientField> {
-    let mut fields = Vec::new();
+) -> FieldSet {
+    let mut fields = FieldSet::default();
     let explained_by_scaling = scaling.is_some_and(|s| {
         comparison
             .ratio
@@ -172,21 +288,21 @@ fn changed_fields(
     if !comparison.same && !explained_by_scaling {
         let quantity_changed = before.quantity != after.quantity;
         if quantity_changed {
-            fields.push(IngredientField::Quantity);
+            fields.insert(IngredientField::Quantity);
         }
         if !before_read.unit.same_as(&after_read.unit) || !quantity_changed {
-            fields.push(IngredientField::Measurement);
+            fields.insert(IngredientField::Measurement);
         }
     }
     // The size is part of the name a cook says (`large eggs`), the
     // preparation part of what they say after it.
     if !before_read.same_name(after_read) || !notes_agree(&before.size, &after.size) {
-        fields.push(IngredientField::IngredientName);
+        fields.insert(IngredientField::IngredientName);
     }
     if !notes_agree(&before.note, &after.note)
         || !notes_agree(&before.preparation, &after.preparation)
     {
-        fields.push(IngredientField::Note);
+        fields.insert(IngredientField::Note);
     }
     fields
 }
@@ -211,9 +327,11 @@ fn fold_note(note: Option<&str>) -> String {
 /// The inverse diff asks the same question of the inverse ratios, so we ask
 /// it of both here: the answer is then the same from either side, even where
 /// float rounding puts a ratio on the edge of the tolerance one way only.
-pub(crate) fn detect_scaling(comparisons: &[AmountComparison]) -> Option<Scaling> {
-    let factor = common_factor(comparisons.iter().filter_map(|c| c.ratio))?;
-    common_factor(comparisons.iter().filter_map(|c| c.inverse_ratio))?;
+pub(crate) fn detect_scaling<'c>(
+    comparisons: impl Iterator<Item = &'c AmountComparison> + Clone,
+) -> Option<Scaling> {
+    let factor = common_factor(comparisons.clone().filter_map(|c| c.ratio))?;
+    common_factor(comparisons.filter_map(|c| c.inverse_ratio))?;
     Some(Scaling { factor })
 }
 
@@ -287,50 +405,76 @@ fn match_ingredients(
 
     table.match_first(same_id);
     let gaps = table.gaps();
-    table.match_first(|o, m| gaps.original[o] == gaps.make[m]);
+    table.match_first(|o, m| gaps.same_place(o, m));
+    // `same` is sorted by original index, as `pairs` lists them.
     let substituted = table
-        .pairs()
-        .into_iter()
-        .filter(|p| !same.contains(p))
+        .links()
+        .filter(|p| same.binary_search(p).is_err())
         .collect();
-    Matching { same, substituted }
+    Matching {
+        same,
+        substituted,
+        table,
+    }
 }
 
 /// Who is matched with whom so far.
 struct MatchTable {
-    original: Vec<Option<usize>>,
-    make: Vec<Option<usize>>,
+    /// Each original item's partner, then each make item's, in one
+    /// allocation.
+    partners: Vec<Option<usize>>,
+    original_len: usize,
 }
 
 /// For each unmatched item, the make position of the nearest matched item
 /// before it: two unmatched items with the same gap stand in the same place.
 struct Gaps {
-    original: Vec<Option<usize>>,
-    make: Vec<Option<usize>>,
+    /// The original's gaps, then the make's, in one allocation.
+    both: Vec<Option<usize>>,
+    original_len: usize,
+}
+
+impl Gaps {
+    /// Whether original item `o` and make item `m` stand in the same place.
+    fn same_place(&self, o: usize, m: usize) -> bool {
+        self.both.get(o) == self.both.get(self.original_len + m)
+    }
 }
 
 impl MatchTable {
     fn new(original: usize, make: usize) -> Self {
         MatchTable {
-            original: vec![None; original],
-            make: vec![None; make],
+            partners: vec![None; original + make],
+            original_len: original,
         }
     }
 
-    fn link(&mut self, o: usize, m: usize) {
-        self.original[o] = Some(m);
-        self.make[m] = Some(o);
+    /// Each original item's partner in the make.
+    fn original(&self) -> &[Option<usize>] {
+        self.partners.get(..self.original_len).unwrap_or_default()
+    }
+
+    /// Each make item's partner in the original.
+    fn make(&self) -> &[Option<usize>] {
+        self.partners.get(self.original_len..).unwrap_or_default()
+    }
+
+    /// Both sides' partners, to link.
+    fn sides_mut(&mut self) -> (&mut [Option<usize>], &mut [Option<usize>]) {
+        self.partners.split_at_mut(self.original_len)
     }
 
     /// Links each unmatched original item to the first unmatched make item
     /// the rule accepts.
     fn match_first(&mut self, rule: impl Fn(usize, usize) -> bool) {
-        for o in 0..self.original.len() {
-            if self.original[o].is_some() {
+        let (original, make) = self.sides_mut();
+        for (o, partner) in original.iter_mut().enumerate() {
+            if partner.is_some() {
                 continue;
             }
-            if let Some(m) = (0..self.make.len()).find(|&m| self.make[m].is_none() && rule(o, m)) {
-                self.link(o, m);
+            if let Some(m) = (0..make.len()).find(|&m| make[m].is_none() && rule(o, m)) {
+                *partner = Some(m);
+                make[m] = Some(o);
             }
         }
     }
@@ -338,9 +482,10 @@ impl MatchTable {
     /// Links unmatched items best score first, so one good match is not
     /// taken by an earlier, weaker one.
     fn match_best(&mut self, score: impl Fn(usize, usize) -> Option<f64>) {
+        let (original, make) = self.sides_mut();
         let mut candidates = Vec::new();
-        for o in (0..self.original.len()).filter(|&o| self.original[o].is_none()) {
-            for m in (0..self.make.len()).filter(|&m| self.make[m].is_none()) {
+        for o in (0..original.len()).filter(|&o| original[o].is_none()) {
+            for m in (0..make.len()).filter(|&m| make[m].is_none()) {
                 if let Some(s) = score(o, m) {
                     candidates.push((s, o, m));
                 }
@@ -348,41 +493,47 @@ impl MatchTable {
         }
         candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then((a.1, a.2).cmp(&(b.1, b.2))));
         for (_, o, m) in candidates {
-            if self.original[o].is_none() && self.make[m].is_none() {
-                self.link(o, m);
+            if original[o].is_none() && make[m].is_none() {
+                original[o] = Some(m);
+                make[m] = Some(o);
             }
         }
     }
 
+    /// The links made, as (original, make) pairs by original index.
+    fn links(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.original()
+            .iter()
+            .enumerate()
+            .filter_map(|(o, m)| m.map(|m| (o, m)))
+    }
+
     fn pairs(&self) -> Vec<(usize, usize)> {
-        let mut pairs = Vec::with_capacity(self.original.len());
-        pairs.extend(
-            self.original
-                .iter()
-                .enumerate()
-                .filter_map(|(o, m)| m.map(|m| (o, m))),
-        );
+        let mut pairs = Vec::with_capacity(self.original_len);
+        pairs.extend(self.links());
         pairs
     }
 
     fn gaps(&self) -> Gaps {
-        let mut original = Vec::with_capacity(self.original.len());
+        let mut both = Vec::with_capacity(self.partners.len());
         let mut last = None;
-        for partner in &self.original {
-            original.push(last);
+        for partner in self.original() {
+            both.push(last);
             if partner.is_some() {
                 last = *partner;
             }
         }
-        let mut make = Vec::with_capacity(self.make.len());
         let mut last = None;
-        for (m, partner) in self.make.iter().enumerate() {
-            make.push(last);
+        for (m, partner) in self.make().iter().enumerate() {
+            both.push(last);
             if partner.is_some() {
                 last = Some(m);
             }
         }
-        Gaps { original, make }
+        Gaps {
+            both,
+            original_len: self.original_len,
+        }
     }
 }
 

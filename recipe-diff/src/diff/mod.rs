@@ -143,7 +143,7 @@ pub(crate) fn scaling_of(pairs: Vec<(&Ingredient, &Ingredient)>) -> Option<Scali
         .into_iter()
         .map(|(o, m)| amount::compare(o, m))
         .collect();
-    ingredients::detect_scaling(&comparisons)
+    ingredients::detect_scaling(comparisons.iter())
 }
 
 pub(crate) use order::anchored;

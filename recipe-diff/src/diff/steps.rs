@@ -4,8 +4,9 @@ use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
 use foldhash::fast::FixedState;
-use similar::algorithms::{Capture, Compact, myers};
-use similar::{Algorithm, DiffOp, capture_diff_slices};
+use std::convert::Infallible;
+
+use similar::algorithms::{Compact, DiffHook, myers};
 
 use crate::changes::{EditedStep, Paired, StepChange, WordChange, WordOp};
 use crate::model::Step;
@@ -114,14 +115,12 @@ fn ascii_step_key(text: &[u8]) -> String {
     String::from_utf8(key).unwrap_or_default()
 }
 
-/// The words of a step, folded and sorted: what similarity compares. Each
-/// word is kept as a hash of its folded letters, so building a bag
-/// allocates once per step, not once per word.
-type WordBag = Vec<u64>;
-
+/// The word bag of a text alone, as [`cut_into`] makes it.
 #[cfg(test)]
-fn word_bag(text: &str) -> WordBag {
-    Tokens::new(text).bag
+fn word_bag(text: &str) -> Vec<u64> {
+    let (mut pieces, mut bag) = (Vec::new(), Vec::new());
+    cut_into(text, &mut pieces, &mut bag);
+    bag
 }
 
 /// The hash of a word trimmed of what is not a letter or digit at either
@@ -183,41 +182,53 @@ fn text_ids<'a>(original: &'a [Step], make: &'a [Step]) -> (Vec<usize>, Vec<usiz
         // (most differ in length, found at once) costs less than hashing
         // them all. The same ids: numbered by first appearance.
         let mut distinct: Vec<&str> = Vec::with_capacity(original.len() + make.len());
-        let mut id_of = |step: &'a Step| {
-            let text = step.step_text.as_str();
-            distinct
-                .iter()
-                .position(|&seen| seen == text)
-                .unwrap_or_else(|| {
-                    distinct.push(text);
-                    distinct.len() - 1
-                })
+        let mut number = |steps: &'a [Step]| {
+            let mut numbers = Vec::with_capacity(steps.len());
+            for step in steps {
+                let text = step.step_text.as_str();
+                let id = distinct
+                    .iter()
+                    .position(|&seen| seen == text)
+                    .unwrap_or_else(|| {
+                        distinct.push(text);
+                        distinct.len() - 1
+                    });
+                numbers.push(id);
+            }
+            numbers
         };
-        let original_ids = original.iter().map(&mut id_of).collect();
-        let make_ids = make.iter().map(&mut id_of).collect();
+        let original_ids = number(original);
+        let make_ids = number(make);
         return (original_ids, make_ids);
     }
     let mut ids: HashMap<&'a str, usize, FixedState> =
         HashMap::with_capacity_and_hasher(original.len() + make.len(), FixedState::default());
-    let mut id_of = |step: &'a Step| {
-        let next = ids.len();
-        *ids.entry(step.step_text.as_str()).or_insert(next)
+    // Plain loops into lists of the right size: a long method numbers
+    // thousands of steps here, and the loop keeps the lookup inline.
+    let mut number = |steps: &'a [Step]| {
+        let mut numbers = Vec::with_capacity(steps.len());
+        for step in steps {
+            let next = ids.len();
+            numbers.push(*ids.entry(step.step_text.as_str()).or_insert(next));
+        }
+        numbers
     };
-    let original_ids = original.iter().map(&mut id_of).collect();
-    let make_ids = make.iter().map(&mut id_of).collect();
+    let original_ids = number(original);
+    let make_ids = number(make);
     (original_ids, make_ids)
 }
 
 /// The shortest edit script from one list of text ids to the other
 /// (Myers' algorithm as published, without the heuristics `similar` adds
 /// for long texts: they rehash every id, which cost more than the whole
-/// alignment of a long method).
+/// alignment of a long method), compacted, and handed to `hook` op by op
+/// rather than captured into a list first.
 ///
 /// No `Replace` hook after the compaction: a deletion next to an insertion
 /// lands in one hunk whether or not they are merged into one op, so the
 /// hunks are the same without the work of merging them.
-fn align(original: &[usize], make: &[usize]) -> Vec<DiffOp> {
-    let mut hook = Compact::new(Capture::new(), original, make);
+fn align<D: DiffHook<Error = Infallible>>(original: &[usize], make: &[usize], hook: D) -> D {
+    let mut hook = Compact::new(hook, original, make);
     match myers::diff_deadline_raw(
         &mut hook,
         original,
@@ -226,8 +237,74 @@ fn align(original: &[usize], make: &[usize]) -> Vec<DiffOp> {
         0..make.len(),
         None,
     ) {
-        Ok(()) => hook.into_inner().into_ops(),
+        Ok(()) => hook.into_inner(),
         Err(never) => match never {},
+    }
+}
+
+/// Reads the alignment of two methods as it arrives: steps in equal
+/// stretches that differ (in id) are restated, and each run of other ops
+/// is one hunk of removed and added steps.
+struct Alignment<'s> {
+    original: &'s [Step],
+    make: &'s [Step],
+    detail: StepDetail,
+    restated: Vec<Paired<Step>>,
+    hunks: Vec<Hunk>,
+    /// Whether the last op was a deletion or insertion, so the next one
+    /// joins its hunk.
+    open: bool,
+}
+
+impl<'s> Alignment<'s> {
+    fn new(original: &'s [Step], make: &'s [Step], detail: StepDetail) -> Self {
+        Alignment {
+            original,
+            make,
+            detail,
+            restated: Vec::new(),
+            hunks: Vec::new(),
+            open: false,
+        }
+    }
+
+    /// The hunk a deletion or insertion belongs to: the open one, else a
+    /// new one.
+    fn hunk(&mut self) -> &mut Hunk {
+        if !self.open {
+            self.hunks.push(Hunk::default());
+            self.open = true;
+        }
+        // Never empty here: a hunk was just pushed if none was open.
+        let last = self.hunks.len() - 1;
+        &mut self.hunks[last]
+    }
+}
+
+impl DiffHook for Alignment<'_> {
+    type Error = Infallible;
+
+    fn equal(&mut self, old_index: usize, new_index: usize, len: usize) -> Result<(), Infallible> {
+        self.open = false;
+        if self.detail == StepDetail::Words {
+            for k in 0..len {
+                let (o, m) = (old_index + k, new_index + k);
+                if self.original[o] != self.make[m] {
+                    self.restated.push(pair(self.original, self.make, o, m));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn delete(&mut self, old_index: usize, old_len: usize, _: usize) -> Result<(), Infallible> {
+        self.hunk().removed.extend(old_index..old_index + old_len);
+        Ok(())
+    }
+
+    fn insert(&mut self, _: usize, new_index: usize, new_len: usize) -> Result<(), Infallible> {
+        self.hunk().added.extend(new_index..new_index + new_len);
+        Ok(())
     }
 }
 
@@ -243,6 +320,14 @@ struct PerStep<T> {
 }
 
 impl<T> PerStep<T> {
+    /// Nothing for any step.
+    fn empty() -> Self {
+        PerStep {
+            original: Vec::new(),
+            make: Vec::new(),
+        }
+    }
+
     /// `derive` of each step the hunks hold, by side (`true` for the
     /// original) and index.
     fn new(hunks: &[Hunk], mut derive: impl FnMut(bool, usize) -> Option<T>) -> Self {
@@ -279,9 +364,11 @@ impl<T> PerStep<T> {
 
 /// A step's text cut into tokens once, and its folded key when asked: the
 /// key decides which steps are the same restated or moved, the tokens give
-/// the word bags of the rest and the word runs of the edited.
+/// the word bags of the rest and the word runs of the edited. The tokens
+/// themselves sit in the [`Texts`]' shared buffers.
 struct StepText<'a> {
-    tokens: Tokens<'a>,
+    text: &'a str,
+    cut: Cut,
     /// How many words: steps with the same key have as many (the key's
     /// spaces are the gaps between them; lowercasing makes no space and
     /// dropping final full stops stops at one), so steps with different
@@ -290,50 +377,99 @@ struct StepText<'a> {
     key: OnceCell<String>,
 }
 
-impl<'a> StepText<'a> {
-    fn new(text: &'a str) -> Self {
-        let tokens = Tokens::new(text);
-        // A lone word of full stops folds to the empty key, as no word does.
-        let words = match tokens.words {
-            1 if tokens.words().all(|w| w.bytes().all(|b| b == b'.')) => 0,
-            n => n,
-        };
-        StepText {
-            tokens,
-            words,
-            key: OnceCell::new(),
+/// The texts of the steps alignment left unpaired, cut into tokens.
+///
+/// The pieces and word bags of every step are kept in two buffers shared
+/// by all of them, sized up front: two allocations per diff, not two per
+/// step.
+struct Texts<'a> {
+    steps: PerStep<StepText<'a>>,
+    pieces: Vec<&'a str>,
+    /// The word bags, one after another: the words of each step, folded
+    /// and sorted, what similarity compares. Each word is kept as a hash
+    /// of its folded letters, so a bag holds no string.
+    bags: Vec<u64>,
+}
+
+impl<'a> Texts<'a> {
+    /// Cuts up the text of each step `text_of` gives for the hunks' steps,
+    /// by side (`true` for the original) and index.
+    fn new(hunks: &[Hunk], text_of: impl Fn(bool, usize) -> Option<&'a str>) -> Self {
+        let (mut pieces_room, mut bag_room) = (0, 0);
+        for_each_step(hunks, |original_side, i| {
+            if let Some(text) = text_of(original_side, i) {
+                pieces_room += pieces_room_for(text);
+                bag_room += bag_room_for(text);
+            }
+        });
+        if pieces_room == 0 {
+            // No step to cut: nothing to allocate.
+            return Texts {
+                steps: PerStep::empty(),
+                pieces: Vec::new(),
+                bags: Vec::new(),
+            };
+        }
+        let mut pieces = Vec::with_capacity(pieces_room);
+        let mut bags = Vec::with_capacity(bag_room);
+        let steps = PerStep::new(hunks, |original_side, i| {
+            let text = text_of(original_side, i)?;
+            let cut = cut_into(text, &mut pieces, &mut bags);
+            // A lone word of full stops folds to the empty key, as no word
+            // does.
+            let words = match cut.words {
+                1 if view(text, &cut, &pieces)
+                    .words()
+                    .all(|w| w.bytes().all(|b| b == b'.')) =>
+                {
+                    0
+                }
+                n => n,
+            };
+            Some(StepText {
+                text,
+                cut,
+                words,
+                key: OnceCell::new(),
+            })
+        });
+        Texts {
+            steps,
+            pieces,
+            bags,
         }
     }
 
-    fn key(&self) -> &str {
-        self.key.get_or_init(|| {
-            if self.tokens.text.is_ascii() {
-                ascii_step_key(self.tokens.text.as_bytes())
-            } else {
-                self.tokens.key()
-            }
-        })
+    fn get(&self, original_side: bool, i: usize) -> Option<&StepText<'a>> {
+        self.steps.get(original_side, i)
     }
-}
 
-/// The steps' texts.
-type Texts<'a> = PerStep<StepText<'a>>;
-
-impl Texts<'_> {
     fn words(&self, original_side: bool, i: usize) -> usize {
         self.get(original_side, i).map_or(0, |t| t.words)
     }
 
     fn key(&self, original_side: bool, i: usize) -> &str {
-        self.get(original_side, i).map_or("", StepText::key)
+        self.get(original_side, i).map_or("", |t| {
+            t.key.get_or_init(|| {
+                if t.text.is_ascii() {
+                    ascii_step_key(t.text.as_bytes())
+                } else {
+                    view(t.text, &t.cut, &self.pieces).key()
+                }
+            })
+        })
     }
 
     /// Whether original step `o` and make step `m` fold to the same key.
     fn similarity(&self, o: usize, m: usize) -> f32 {
         match (self.get(true, o), self.get(false, m)) {
-            (Some(a), Some(b)) => dice(&a.tokens.bag, &b.tokens.bag),
+            (Some(a), Some(b)) => dice(self.bag(a), self.bag(b)),
             _ => 0.0,
         }
+    }
+
+    fn bag(&self, text: &StepText<'a>) -> &[u64] {
+        self.bags.get(text.cut.bag.clone()).unwrap_or_default()
     }
 
     fn same_key(&self, o: usize, m: usize) -> bool {
@@ -348,9 +484,21 @@ impl Texts<'_> {
         (m, make): (usize, &str),
     ) -> Vec<WordChange> {
         match (self.get(true, o), self.get(false, m)) {
-            (Some(a), Some(b)) => word_changes_of(&a.tokens, &b.tokens),
+            (Some(a), Some(b)) => word_changes_of(
+                &view(a.text, &a.cut, &self.pieces),
+                &view(b.text, &b.cut, &self.pieces),
+            ),
             _ => word_changes(original, make),
         }
+    }
+}
+
+/// Calls `visit` with each step the hunks hold, by side (`true` for the
+/// original) and index.
+fn for_each_step(hunks: &[Hunk], mut visit: impl FnMut(bool, usize)) {
+    for hunk in hunks {
+        hunk.removed.iter().for_each(|&o| visit(true, o));
+        hunk.added.iter().for_each(|&m| visit(false, m));
     }
 }
 
@@ -379,41 +527,19 @@ pub(crate) fn diff_steps(original: &[Step], make: &[Step], detail: StepDetail) -
     // comparing them needs no folding. Only the steps left unpaired are
     // folded, and those that then agree are the same step restated.
     let (original_ids, make_ids) = text_ids(original, make);
-    let ops = align(&original_ids, &make_ids);
-
-    let mut result = StepDiff::default();
-    let mut hunks: Vec<Hunk> = Vec::new();
-    let mut open = false;
-    for op in ops {
-        match op {
-            DiffOp::Equal {
-                old_index,
-                new_index,
-                len,
-            } => {
-                open = false;
-                if detail == StepDetail::Words {
-                    for k in 0..len {
-                        let (o, m) = (old_index + k, new_index + k);
-                        if original[o] != make[m] {
-                            result.restated.push(pair(original, make, o, m));
-                        }
-                    }
-                }
-            }
-            other => {
-                if !open {
-                    hunks.push(Hunk::default());
-                    open = true;
-                }
-                if let Some(hunk) = hunks.last_mut() {
-                    let (_, old_range, new_range) = other.as_tag_tuple();
-                    hunk.removed.extend(old_range);
-                    hunk.added.extend(new_range);
-                }
-            }
-        }
-    }
+    let Alignment {
+        restated,
+        mut hunks,
+        ..
+    } = align(
+        &original_ids,
+        &make_ids,
+        Alignment::new(original, make, detail),
+    );
+    let mut result = StepDiff {
+        changes: Vec::new(),
+        restated,
+    };
 
     // Steps only removed, or only added, pair with nothing: their texts
     // are never compared, so they are not cut up.
@@ -422,9 +548,14 @@ pub(crate) fn diff_steps(original: &[Step], make: &[Step], detail: StepDetail) -
     let texts = Texts::new(&hunks, |original_side, i| {
         let steps = if original_side { original } else { make };
         let step = steps.get(i).filter(|_| pairable)?;
-        Some(StepText::new(&step.step_text))
+        Some(step.step_text.as_str())
     });
     restate_in_place(&mut hunks, &texts, (original, make), detail, &mut result);
+    // Every step left in a hunk is now part of one change, and no change
+    // holds more than two: room for that many changes is allocated once,
+    // and never more than twice what is used, as growing would leave it.
+    let unpaired = hunks.iter().map(|h| h.removed.len() + h.added.len()).sum();
+    result.changes.reserve_exact(unpaired);
     pair_moves(&mut hunks, &texts, original, make, &mut result);
     for hunk in &mut hunks {
         let edited = (EDITED, false);
@@ -580,15 +711,12 @@ fn pair_edits(
             }
         }
     }
-    let mut edits = Vec::new();
     for (_, o, m) in candidates {
-        if hunk.removed.contains(&o) && hunk.added.contains(&m) {
-            hunk.removed.retain(|&r| r != o);
-            hunk.added.retain(|&a| a != m);
-            edits.push((o, m));
+        if !(hunk.removed.contains(&o) && hunk.added.contains(&m)) {
+            continue;
         }
-    }
-    for (o, m) in edits {
+        hunk.removed.retain(|&r| r != o);
+        hunk.added.retain(|&a| a != m);
         result.changes.push(StepChange::Edited(EditedStep {
             original_index: o,
             make_index: m,
@@ -630,89 +758,235 @@ fn dice(a: &[u64], b: &[u64]) -> f32 {
 
 /// Word-level changes from `before` to `after`, in runs.
 pub(crate) fn word_changes(before: &str, after: &str) -> Vec<WordChange> {
-    word_changes_of(&Tokens::new(before), &Tokens::new(after))
+    word_changes_of(&Tokens::new(before).view(), &Tokens::new(after).view())
 }
 
 /// [`word_changes`] of two texts already cut into tokens.
-fn word_changes_of(old: &Tokens<'_>, new: &Tokens<'_>) -> Vec<WordChange> {
-    let mut runs: Vec<WordChange> = Vec::new();
-    // Tokens are consecutive pieces of their text, so the tokens of one op
-    // are one slice of it: appended at once, not a token at a time.
-    let mut emit = |op: WordOp, text: &str| {
+///
+/// The same edit script as `capture_diff_slices(Algorithm::Myers, ..)`
+/// (Myers with `similar`'s heuristics, then its compaction), read as the
+/// compaction hands it over rather than captured into ops first: the
+/// runs are built without the two op lists in between.
+fn word_changes_of(old: &TokenView<'_, '_>, new: &TokenView<'_, '_>) -> Vec<WordChange> {
+    let mut hook = Compact::new(WordRuns::new(old, new), old.pieces, new.pieces);
+    match myers::diff_deadline(
+        &mut hook,
+        old.pieces,
+        0..old.pieces.len(),
+        new.pieces,
+        0..new.pieces.len(),
+        None,
+    ) {
+        Ok(()) => hook.into_inner().runs,
+        Err(never) => match never {},
+    }
+}
+
+/// Word runs built from an edit script of tokens as it arrives.
+///
+/// Between two equal stretches the deletions are gathered into one and the
+/// insertions into another, and the deleted text is told before the
+/// inserted, as `similar`'s `Replace` hook orders them: the runs are those
+/// of its replace ops, without building the ops.
+struct WordRuns<'t, 'a> {
+    old: &'t TokenView<'t, 'a>,
+    new: &'t TokenView<'t, 'a>,
+    runs: Vec<WordChange>,
+    /// Deleted tokens not yet told, as (first index, count).
+    deleted: Option<(usize, usize)>,
+    /// Inserted tokens not yet told, as (first index, count).
+    inserted: Option<(usize, usize)>,
+}
+
+impl<'t, 'a> WordRuns<'t, 'a> {
+    fn new(old: &'t TokenView<'t, 'a>, new: &'t TokenView<'t, 'a>) -> Self {
+        WordRuns {
+            old,
+            new,
+            runs: Vec::new(),
+            deleted: None,
+            inserted: None,
+        }
+    }
+
+    /// Appends `text` to the last run when it is of the same kind, else
+    /// starts a run. Tokens are consecutive pieces of their text, so the
+    /// tokens of one op are one slice of it: appended at once, not a token
+    /// at a time.
+    fn emit(&mut self, op: WordOp, text: &str) {
         if text.is_empty() {
             return;
         }
-        match runs.last_mut() {
+        match self.runs.last_mut() {
             Some(run) if run.op == op => run.text.push_str(text),
-            _ => runs.push(WordChange {
+            _ => self.runs.push(WordChange {
                 op,
                 text: text.to_owned(),
             }),
         }
-    };
-    for op in capture_diff_slices(Algorithm::Myers, &old.pieces, &new.pieces) {
-        let (_, old_range, new_range) = op.as_tag_tuple();
-        match op {
-            DiffOp::Equal { .. } => emit(WordOp::Equal, old.text_of(old_range)),
-            _ => {
-                emit(WordOp::Delete, old.text_of(old_range));
-                emit(WordOp::Insert, new.text_of(new_range));
-            }
+    }
+
+    /// Tells the gathered deletion, then the gathered insertion.
+    fn flush_changes(&mut self) {
+        if let Some((start, len)) = self.deleted.take() {
+            let text = self.old.text_of(start..start + len);
+            self.emit(WordOp::Delete, text);
+        }
+        if let Some((start, len)) = self.inserted.take() {
+            let text = self.new.text_of(start..start + len);
+            self.emit(WordOp::Insert, text);
         }
     }
-    runs
+}
+
+/// Adds `len` items to a gathered stretch, or starts one at `start`.
+fn gather(stretch: &mut Option<(usize, usize)>, start: usize, len: usize) {
+    *stretch = Some(match *stretch {
+        Some((first, count)) => (first, count + len),
+        None => (start, len),
+    });
+}
+
+impl DiffHook for WordRuns<'_, '_> {
+    type Error = Infallible;
+
+    fn equal(&mut self, old_index: usize, _new_index: usize, len: usize) -> Result<(), Infallible> {
+        self.flush_changes();
+        let text = self.old.text_of(old_index..old_index + len);
+        self.emit(WordOp::Equal, text);
+        Ok(())
+    }
+
+    fn delete(&mut self, old_index: usize, old_len: usize, _: usize) -> Result<(), Infallible> {
+        gather(&mut self.deleted, old_index, old_len);
+        Ok(())
+    }
+
+    fn insert(&mut self, _: usize, new_index: usize, new_len: usize) -> Result<(), Infallible> {
+        gather(&mut self.inserted, new_index, new_len);
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), Infallible> {
+        self.flush_changes();
+        Ok(())
+    }
 }
 
 /// A text cut into words and the whitespace between them (as
 /// `char::is_whitespace` has it), in order: together they are the text,
-/// so word runs rebuild both sides exactly. The words are hashed into a
-/// bag in the same pass.
+/// so word runs rebuild both sides exactly.
 struct Tokens<'a> {
     text: &'a str,
     pieces: Vec<&'a str>,
     /// Whether the first piece is whitespace; the pieces alternate.
     space_first: bool,
-    /// How many pieces are words.
-    words: usize,
-    /// The words' hashes, as [`word_hash`] has them, sorted.
-    bag: WordBag,
 }
 
 impl<'a> Tokens<'a> {
     fn new(text: &'a str) -> Self {
-        let bytes = text.as_bytes();
-        // Room for short words (`a`, `to`) without growing: growing costs
-        // more than the spare room.
-        let mut pieces = Vec::with_capacity(bytes.len() / 2 + 2);
-        let mut bag = Vec::with_capacity(bytes.len() / 4 + 1);
-        let mut words = 0;
-        let space_first = char_at(text, 0).0;
-        let (mut at, mut space) = (0, space_first);
-        // Runs of whitespace and of the rest, in turn. ASCII is classed
-        // through a table a byte at a time, any other character decoded.
-        while at < bytes.len() {
-            let start = at;
-            if space {
-                at = space_end(text, at);
-            } else {
-                let (end, hash) = word_end(text, at);
-                at = end;
-                words += 1;
-                bag.extend(hash);
-            }
-            pieces.push(text.get(start..at).unwrap_or_default());
-            space = !space;
-        }
-        bag.sort_unstable();
+        let mut pieces = Vec::with_capacity(pieces_room_for(text));
+        // The word bag is cut too, but word runs never read it.
+        let cut = cut_into(text, &mut pieces, &mut Vec::new());
         Tokens {
             text,
             pieces,
-            space_first,
-            words,
-            bag,
+            space_first: cut.space_first,
         }
     }
 
+    /// The tokens, to read.
+    fn view(&self) -> TokenView<'_, 'a> {
+        TokenView {
+            text: self.text,
+            pieces: &self.pieces,
+            space_first: self.space_first,
+        }
+    }
+
+    /// [`TokenView::key`].
+    #[cfg(test)]
+    fn key(&self) -> String {
+        self.view().key()
+    }
+}
+
+/// Room for the pieces of `text` that is nearly always enough: short words
+/// (`a`, `to`) fit without growing, and growing costs more than the spare
+/// room.
+fn pieces_room_for(text: &str) -> usize {
+    text.len() / 2 + 2
+}
+
+/// Room for the word hashes of `text`, as [`pieces_room_for`] has it.
+fn bag_room_for(text: &str) -> usize {
+    text.len() / 4 + 1
+}
+
+/// Where one text's tokens were appended by [`cut_into`].
+struct Cut {
+    /// Its pieces, in the pieces buffer.
+    pieces: std::ops::Range<usize>,
+    /// Its word hashes, sorted, in the bag buffer.
+    bag: std::ops::Range<usize>,
+    /// Whether the first piece is whitespace; the pieces alternate.
+    space_first: bool,
+    /// How many pieces are words.
+    words: usize,
+}
+
+/// Cuts `text` into pieces appended to `pieces`, and hashes its words into
+/// `bag`, sorted among themselves.
+fn cut_into<'a>(text: &'a str, pieces: &mut Vec<&'a str>, bag: &mut Vec<u64>) -> Cut {
+    let bytes = text.as_bytes();
+    let (pieces_start, bag_start) = (pieces.len(), bag.len());
+    let mut words = 0;
+    let space_first = char_at(text, 0).0;
+    let (mut at, mut space) = (0, space_first);
+    // Runs of whitespace and of the rest, in turn. ASCII is classed
+    // through a table a byte at a time, any other character decoded.
+    while at < bytes.len() {
+        let start = at;
+        if space {
+            at = space_end(text, at);
+        } else {
+            let (end, hash) = word_end(text, at);
+            at = end;
+            words += 1;
+            bag.extend(hash);
+        }
+        pieces.push(text.get(start..at).unwrap_or_default());
+        space = !space;
+    }
+    if let Some(own) = bag.get_mut(bag_start..) {
+        own.sort_unstable();
+    }
+    Cut {
+        pieces: pieces_start..pieces.len(),
+        bag: bag_start..bag.len(),
+        space_first,
+        words,
+    }
+}
+
+/// The tokens of a text cut at `cut` into `pieces`.
+fn view<'t, 'a>(text: &'a str, cut: &Cut, pieces: &'t [&'a str]) -> TokenView<'t, 'a> {
+    TokenView {
+        text,
+        pieces: pieces.get(cut.pieces.clone()).unwrap_or_default(),
+        space_first: cut.space_first,
+    }
+}
+
+/// A text's tokens, wherever they are kept: what word runs and keys read.
+struct TokenView<'t, 'a> {
+    text: &'a str,
+    pieces: &'t [&'a str],
+    /// Whether the first piece is whitespace; the pieces alternate.
+    space_first: bool,
+}
+
+impl<'a> TokenView<'_, 'a> {
     /// The words, each folded as `char::to_lowercase` folds it, joined by
     /// single spaces, with no final full stop: [`step_key`] from the
     /// pieces already cut.
