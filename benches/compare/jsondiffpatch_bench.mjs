@@ -15,10 +15,22 @@
 // diffs of long strings are not enabled (the plain `jsondiffpatch` import).
 //
 //     node benches/compare/jsondiffpatch_bench.mjs benches/fixtures small typical
+//
+// With --serve it times nothing on its own: `compare-timing` drives it, one
+// JSON request a line on stdin, one answer a line on stdout, so that its
+// batches take turns with recipe-diff's (see that program's docs):
+//
+//     {"load": NAME}                  -> {"bytes": B, "reported": N}
+//     {"warmup": NAME, "ms": W}       -> {"per_call_us": T}
+//     {"batch": NAME, "calls": N}     -> {"per_call_us": T}
+//
+// Its first line, before any request, says what it is:
+// {"tool": "jsondiffpatch", "version": V, "node": V}.
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { createInterface } from "node:readline";
 import { performance } from "node:perf_hooks";
 
 import { create } from "jsondiffpatch";
@@ -71,33 +83,86 @@ const { values, positionals } = parseArgs({
     samples: { type: "string", default: "21" },
     "warmup-ms": { type: "string", default: "300" },
     "batch-ms": { type: "string", default: "10" },
+    serve: { type: "boolean", default: false },
   },
 });
 const [folder, ...names] = positionals;
-if (!folder || names.length === 0) {
-  console.error("usage: jsondiffpatch_bench.mjs FIXTURES NAME... [--samples N --warmup-ms N --batch-ms N]");
+if (!folder || (names.length === 0 && !values.serve)) {
+  console.error(
+    "usage: jsondiffpatch_bench.mjs FIXTURES NAME... [--samples N --warmup-ms N --batch-ms N]\n" +
+      "       jsondiffpatch_bench.mjs FIXTURES --serve",
+  );
   process.exit(2);
 }
-const scheme = {
-  samples: Number(values.samples),
-  warmupMs: Number(values["warmup-ms"]),
-  batchMs: Number(values["batch-ms"]),
-};
+const identity = { tool: "jsondiffpatch", version: lockedVersion, node: process.versions.node };
 
-const fixtures = names.map((name) => {
-  console.error(`jsondiffpatch: timing ${name}`);
+/** A fixture pair's texts, and the timed operation on them. */
+function load(name) {
   const originalText = readFileSync(join(folder, `${name}.original.json`), "utf8");
   const makeText = readFileSync(join(folder, `${name}.make.json`), "utf8");
   const parseAndDiff = () => differ.diff(JSON.parse(originalText), JSON.parse(makeText));
-  const timing = measure(parseAndDiff, scheme);
   return {
-    name,
     bytes: Buffer.byteLength(originalText) + Buffer.byteLength(makeText),
     reported: reported(parseAndDiff()),
-    parse_diff: timing,
+    parseAndDiff,
   };
-});
+}
 
-console.log(
-  JSON.stringify({ tool: "jsondiffpatch", version: lockedVersion, node: process.versions.node, fixtures }),
-);
+/** Microseconds per call over `calls` calls. */
+function batch(operation, calls) {
+  const start = performance.now();
+  for (let i = 0; i < calls; i += 1) operation();
+  return ((performance.now() - start) * 1000) / calls;
+}
+
+/** Answers compare-timing's requests, one a line, until stdin closes. */
+async function serve() {
+  const loaded = new Map();
+  const fixture = (name) => {
+    if (!loaded.has(name)) loaded.set(name, load(name));
+    return loaded.get(name);
+  };
+  console.log(JSON.stringify(identity));
+  for await (const line of createInterface({ input: process.stdin })) {
+    let answer;
+    try {
+      const request = JSON.parse(line);
+      if (request.load !== undefined) {
+        const { bytes, reported: entries } = fixture(request.load);
+        answer = { bytes, reported: entries };
+      } else if (request.warmup !== undefined) {
+        const { parseAndDiff } = fixture(request.warmup);
+        const start = performance.now();
+        let calls = 0;
+        while (calls === 0 || performance.now() - start < request.ms) {
+          parseAndDiff();
+          calls += 1;
+        }
+        answer = { per_call_us: ((performance.now() - start) * 1000) / calls };
+      } else if (request.batch !== undefined) {
+        answer = { per_call_us: batch(fixture(request.batch).parseAndDiff, Math.max(1, request.calls)) };
+      } else {
+        answer = { error: `unknown request ${line}` };
+      }
+    } catch (error) {
+      answer = { error: String(error) };
+    }
+    console.log(JSON.stringify(answer));
+  }
+}
+
+if (values.serve) {
+  await serve();
+} else {
+  const scheme = {
+    samples: Number(values.samples),
+    warmupMs: Number(values["warmup-ms"]),
+    batchMs: Number(values["batch-ms"]),
+  };
+  const fixtures = names.map((name) => {
+    console.error(`jsondiffpatch: timing ${name}`);
+    const { bytes, reported: entries, parseAndDiff } = load(name);
+    return { name, bytes, reported: entries, parse_diff: measure(parseAndDiff, scheme) };
+  });
+  console.log(JSON.stringify({ ...identity, fixtures }));
+}

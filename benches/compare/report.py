@@ -62,15 +62,29 @@ def describe(report):
     return f"{report['tool']} {report['version']}{runtime}"
 
 
+def paired_peers(ours_report, ours):
+    """The peers timed beside our parse+diff in our own report, as tables
+    in the other peers' schema, with the ratio of neighbouring batches."""
+    peers = {}
+    for peer in ours_report.get("peers", []):
+        tool = peer["tool"]
+        table = {
+            name: dict(fixture["peers"][tool], name=name, bytes=fixture["bytes"])
+            for name, fixture in ours.items()
+        }
+        peers[tool] = (peer, table)
+    return peers
+
+
 def load_rounds(folders, tools):
     """Per round: our fixture table, and each peer's that the round timed."""
     rounds = []
     for folder in folders:
         ours_report, ours = load(os.path.join(folder, "ours.json"))
-        peers = {}
+        peers = paired_peers(ours_report, ours)
         for tool in tools:
             path = os.path.join(folder, f"{tool}.json")
-            if os.path.exists(path):
+            if tool not in peers and os.path.exists(path):
                 peers[tool] = load(path)
         for report, table in peers.values():
             for name, fixture in ours.items():
@@ -80,6 +94,22 @@ def load_rounds(folders, tools):
                     raise SystemExit(f"{report['tool']} read a different {name} pair than recipe-diff")
         rounds.append((ours_report, ours, peers))
     return rounds
+
+
+def round_ratio(peer_fixture, our_fixture):
+    """A peer's time over ours in one round: from neighbouring batches when
+    the two were timed as pairs, else from the two medians."""
+    if "ratio" in peer_fixture:
+        return peer_fixture["ratio"]
+    return peer_fixture["parse_diff"]["median_us"] / our_fixture["parse_diff"]["median_us"]
+
+
+def diff_over_parse(fixture):
+    """Our diff's time over our parse's in one round: from neighbouring
+    batches when they were timed as pairs, else from the two medians."""
+    if "diff_over_parse" in fixture:
+        return fixture["diff_over_parse"]
+    return fixture["diff"]["median_us"] / fixture["parse"]["median_us"]
 
 
 def spread(values):
@@ -113,13 +143,7 @@ def main():
         )
 
     def ratio(tool, name):
-        return spread(
-            [
-                peers[tool][1][name]["parse_diff"]["median_us"] / ours[name]["parse_diff"]["median_us"]
-                for _, ours, peers in rounds
-                if tool in peers
-            ]
-        )
+        return spread([round_ratio(peers[tool][1][name], ours[name]) for _, ours, peers in rounds if tool in peers])
 
     scheme = ours_report["scheme"]
     print(" · ".join(describe(report) for report in [ours_report] + [first_report[t] for t in tools]))
@@ -132,8 +156,10 @@ def main():
         f"{len(rounds)} rounds; in each, every tool in turn: the median of {scheme['samples']} "
         f"batches of at least {scheme['batch_ms']} ms after {scheme['warmup_ms']} ms of warm-up, "
         f"per pair, in µs (rounds timed: {timed_in}). Times are medians over the rounds; a ratio "
-        "is the median over rounds of the ratio within one round, its range in brackets. A peer "
-        "parses both documents into its JSON values and diffs them."
+        "is the median over rounds of the ratio within one round, its range in brackets. Batches of "
+        "the peers timed beside ours (and of our diff beside our parse) take turns with ours: "
+        "their ratio within a round is the median of neighbouring batches' ratios. A peer parses "
+        "both documents into its JSON values and diffs them."
     )
     print()
     print(
@@ -161,9 +187,7 @@ def main():
             if bounds:
                 shown += f" ({bounds[0]:.1f}–{bounds[1]:.1f})"
             ratios.append(shown)
-        diff_parse, bounds = spread(
-            [ours[name]["diff"]["median_us"] / ours[name]["parse"]["median_us"] for _, ours, _ in rounds]
-        )
+        diff_parse, bounds = spread([diff_over_parse(ours[name]) for _, ours, _ in rounds])
         worst_diff_parse = diff_parse if worst_diff_parse is None else max(worst_diff_parse, diff_parse)
         if diff_parse > DIFF_OVER_PARSE_TARGET:
             misses.append(f"diff / parse on {name}: {diff_parse:.2f}")
