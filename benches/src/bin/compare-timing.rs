@@ -381,12 +381,11 @@ fn time_fixture(args: &Args, name: &str, node: Option<&mut NodePeer>) -> Result<
         {
             bail!("jsondiffpatch read a different {name} pair: {loaded}");
         }
-        reported.push(
-            loaded
-                .get("reported")
-                .and_then(Value::as_u64)
-                .unwrap_or_default() as usize,
-        );
+        let entries = loaded
+            .get("reported")
+            .and_then(Value::as_u64)
+            .with_context(|| format!("jsondiffpatch loaded {name} without a count: {loaded}"))?;
+        reported.push(usize::try_from(entries)?);
         names.push("jsondiffpatch");
         in_node = NodeFixture { node, name };
         operations.push(&mut in_node);
