@@ -938,25 +938,28 @@ struct Cut {
 /// Cuts `text` into pieces appended to `pieces`, and hashes its words into
 /// `bag`, sorted among themselves.
 fn cut_into<'a>(text: &'a str, pieces: &mut Vec<&'a str>, bag: &mut Vec<u64>) -> Cut {
-    let bytes = text.as_bytes();
     let (pieces_start, bag_start) = (pieces.len(), bag.len());
     let mut words = 0;
     let space_first = char_at(text, 0).0;
-    let (mut at, mut space) = (0, space_first);
-    // Runs of whitespace and of the rest, in turn. ASCII is classed
-    // through a table a byte at a time, any other character decoded.
-    while at < bytes.len() {
-        let start = at;
-        if space {
-            at = space_end(text, at);
-        } else {
-            let (end, hash) = word_end(text, at);
-            at = end;
-            words += 1;
-            bag.extend(hash);
+    // Whitespace first, when there is, then each word and the whitespace
+    // after it, cut off the front of what is left: each cut checks one
+    // character boundary, not both ends of a slice of the whole text.
+    // ASCII is classed through a table a byte at a time, any other
+    // character decoded.
+    let mut rest = text;
+    if space_first {
+        rest = cut_off(rest, space_end(rest, 0), pieces);
+    }
+    while !rest.is_empty() {
+        let (end, hash) = word_end(rest, 0);
+        words += 1;
+        if let Some(hash) = hash {
+            bag.push(hash);
         }
-        pieces.push(text.get(start..at).unwrap_or_default());
-        space = !space;
+        rest = cut_off(rest, end, pieces);
+        if !rest.is_empty() {
+            rest = cut_off(rest, space_end(rest, 0), pieces);
+        }
     }
     if let Some(own) = bag.get_mut(bag_start..) {
         own.sort_unstable();
@@ -967,6 +970,15 @@ fn cut_into<'a>(text: &'a str, pieces: &mut Vec<&'a str>, bag: &mut Vec<u64>) ->
         space_first,
         words,
     }
+}
+
+/// Pushes the first `len` bytes of `rest` to `pieces` and returns the
+/// rest after them.
+fn cut_off<'a>(rest: &'a str, len: usize, pieces: &mut Vec<&'a str>) -> &'a str {
+    // `len` is always a character boundary, where a piece ends.
+    let (piece, after) = rest.split_at_checked(len).unwrap_or((rest, ""));
+    pieces.push(piece);
+    after
 }
 
 /// The tokens of a text cut at `cut` into `pieces`.
@@ -1084,10 +1096,50 @@ fn space_end(text: &str, mut at: usize) -> usize {
     at
 }
 
-/// Where the word starting at byte `at` ends, and its [`word_hash`]:
+/// Where the word starting at byte `at` ends, and its [`word_hash`].
+///
+/// An ASCII word is read as runs of letters and digits and runs of other
+/// bytes in turn, hashed as it is read from its first letter or digit:
+/// the hash after each run of letters and digits is the hash through the
+/// last one so far, so no byte has to note it. A word that meets a
+/// character beyond ASCII is read again by [`mixed_word_end`].
+fn word_end(text: &str, at: usize) -> (usize, Option<u64>) {
+    let bytes = text.as_bytes();
+    let (mut end, mut hash, mut through_last) = (at, FNV_OFFSET, None);
+    loop {
+        let run = end;
+        while let Some(&byte) = bytes.get(end)
+            && CLASS[usize::from(byte)] == ALNUM
+        {
+            // ASCII letters and digits lower by setting one bit.
+            hash = fnv(hash, byte | 0x20);
+            end += 1;
+        }
+        if end > run {
+            through_last = Some(hash);
+        }
+        while let Some(&byte) = bytes.get(end)
+            && CLASS[usize::from(byte)] == OTHER
+        {
+            // Not a letter: lowercase already. Not hashed before the
+            // first letter or digit, which trimming drops.
+            if through_last.is_some() {
+                hash = fnv(hash, byte);
+            }
+            end += 1;
+        }
+        match bytes.get(end).map(|&byte| CLASS[usize::from(byte)]) {
+            Some(ALNUM) => {}
+            Some(BEYOND_ASCII) => return mixed_word_end(text, at),
+            _ => return (end, through_last),
+        }
+    }
+}
+
+/// [`word_end`] of a word that may hold characters beyond ASCII: its hash
 /// built as the word is scanned, from its first letter or digit to its
-/// last, when the word is ASCII.
-fn word_end(text: &str, mut at: usize) -> (usize, Option<u64>) {
+/// last, when the word turns out ASCII after all.
+fn mixed_word_end(text: &str, mut at: usize) -> (usize, Option<u64>) {
     let bytes = text.as_bytes();
     let start = at;
     let (mut hash, mut through_last, mut started, mut beyond_ascii) = (FNV_OFFSET, 0, false, false);
