@@ -962,13 +962,72 @@ fn cut_into<'a>(text: &'a str, pieces: &mut Vec<&'a str>, bag: &mut Vec<u64>) ->
         }
     }
     if let Some(own) = bag.get_mut(bag_start..) {
-        own.sort_unstable();
+        sort_bag(own);
     }
     Cut {
         pieces: pieces_start..pieces.len(),
         bag: bag_start..bag.len(),
         space_first,
         words,
+    }
+}
+
+/// Bags of fewer words than this are left to `sort_unstable`, whose
+/// sorting networks beat spreading them into buckets.
+const BUCKETED_FROM: usize = 33;
+
+/// Bags of up to this many words are spread into buckets on the stack;
+/// longer ones, rare, are left to `sort_unstable`.
+const BUCKETED_UP_TO: usize = 128;
+
+/// Sorts a step's word hashes, as `sort_unstable` would: a long step's bag
+/// was a fifth of cutting it up, as the general sort treats hashes like
+/// any keys.
+fn sort_bag(bag: &mut [u64]) {
+    if (BUCKETED_FROM..=BUCKETED_UP_TO).contains(&bag.len()) {
+        bucket_sort(bag);
+    } else {
+        bag.sort_unstable();
+    }
+}
+
+/// [`sort_bag`] of a bag of [`BUCKETED_FROM`] to [`BUCKETED_UP_TO`]
+/// hashes. Not inlined: short bags, most steps', keep the plain sort
+/// without this code around it.
+#[inline(never)]
+fn bucket_sort(bag: &mut [u64]) {
+    // Spread by their top six bits first: the hashes are spread evenly, so
+    // each of the 64 buckets holds about one word (or the copies of one
+    // word), and the insertion sort after has little left to move.
+    let bucket = |hash: u64| (hash >> 58) as usize;
+    let mut starts = [0usize; 65];
+    for &hash in bag.iter() {
+        starts[bucket(hash) + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut spread = [0u64; BUCKETED_UP_TO];
+    for &hash in bag.iter() {
+        let slot = &mut starts[bucket(hash)];
+        spread[*slot] = hash;
+        *slot += 1;
+    }
+    bag.copy_from_slice(&spread[..bag.len()]);
+    insertion_sort(bag);
+}
+
+/// Sorts `hashes` by moving each back past the greater ones before it:
+/// few moves for hashes nearly in order.
+fn insertion_sort(hashes: &mut [u64]) {
+    for i in 1..hashes.len() {
+        let hash = hashes[i];
+        let mut at = i;
+        while at > 0 && hashes[at - 1] > hash {
+            hashes[at] = hashes[at - 1];
+            at -= 1;
+        }
+        hashes[at] = hash;
     }
 }
 
@@ -1427,6 +1486,24 @@ mod tests {
             step_key("Stir in the PURÉE  gently."),
             "stir in the purée gently"
         );
+    }
+
+    #[test]
+    fn bags_sort_as_sort_unstable_does() {
+        // A spread of hashes with repeats, as the words of a step repeat.
+        let mut state = FNV_OFFSET;
+        let mut hashes = Vec::new();
+        for i in 0..200u8 {
+            state = fnv(state, i);
+            hashes.push(if i % 5 == 0 { 7 } else { state });
+        }
+        for len in [0, 1, 20, 32, 33, 64, 127, 128, 129, 200] {
+            let mut bag = hashes[..len].to_vec();
+            let mut expected = bag.clone();
+            expected.sort_unstable();
+            sort_bag(&mut bag);
+            assert_eq!(bag, expected, "{len}");
+        }
     }
 
     #[test]
