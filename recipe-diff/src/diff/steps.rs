@@ -938,28 +938,31 @@ struct Cut {
 /// Cuts `text` into pieces appended to `pieces`, and hashes its words into
 /// `bag`, sorted among themselves.
 fn cut_into<'a>(text: &'a str, pieces: &mut Vec<&'a str>, bag: &mut Vec<u64>) -> Cut {
-    let bytes = text.as_bytes();
     let (pieces_start, bag_start) = (pieces.len(), bag.len());
     let mut words = 0;
     let space_first = char_at(text, 0).0;
-    let (mut at, mut space) = (0, space_first);
-    // Runs of whitespace and of the rest, in turn. ASCII is classed
-    // through a table a byte at a time, any other character decoded.
-    while at < bytes.len() {
-        let start = at;
-        if space {
-            at = space_end(text, at);
-        } else {
-            let (end, hash) = word_end(text, at);
-            at = end;
-            words += 1;
-            bag.extend(hash);
+    // Whitespace first, when there is, then each word and the whitespace
+    // after it, cut off the front of what is left: each cut checks one
+    // character boundary, not both ends of a slice of the whole text.
+    // ASCII is classed through a table a byte at a time, any other
+    // character decoded.
+    let mut rest = text;
+    if space_first {
+        rest = cut_off(rest, space_end(rest, 0), pieces);
+    }
+    while !rest.is_empty() {
+        let (end, hash) = word_end(rest, 0);
+        words += 1;
+        if let Some(hash) = hash {
+            bag.push(hash);
         }
-        pieces.push(text.get(start..at).unwrap_or_default());
-        space = !space;
+        rest = cut_off(rest, end, pieces);
+        if !rest.is_empty() {
+            rest = cut_off(rest, space_end(rest, 0), pieces);
+        }
     }
     if let Some(own) = bag.get_mut(bag_start..) {
-        own.sort_unstable();
+        sort_bag(own);
     }
     Cut {
         pieces: pieces_start..pieces.len(),
@@ -967,6 +970,74 @@ fn cut_into<'a>(text: &'a str, pieces: &mut Vec<&'a str>, bag: &mut Vec<u64>) ->
         space_first,
         words,
     }
+}
+
+/// Bags of fewer words than this are left to `sort_unstable`, whose
+/// sorting networks beat spreading them into buckets.
+const BUCKETED_FROM: usize = 33;
+
+/// Bags of up to this many words are spread into buckets on the stack;
+/// longer ones, rare, are left to `sort_unstable`.
+const BUCKETED_UP_TO: usize = 128;
+
+/// Sorts a step's word hashes, as `sort_unstable` would: a long step's bag
+/// was a fifth of cutting it up, as the general sort treats hashes like
+/// any keys.
+fn sort_bag(bag: &mut [u64]) {
+    if (BUCKETED_FROM..=BUCKETED_UP_TO).contains(&bag.len()) {
+        bucket_sort(bag);
+    } else {
+        bag.sort_unstable();
+    }
+}
+
+/// [`sort_bag`] of a bag of [`BUCKETED_FROM`] to [`BUCKETED_UP_TO`]
+/// hashes. Not inlined: short bags, most steps', keep the plain sort
+/// without this code around it.
+#[inline(never)]
+fn bucket_sort(bag: &mut [u64]) {
+    // Spread by their top six bits first: the hashes are spread evenly, so
+    // each of the 64 buckets holds about one word (or the copies of one
+    // word), and the insertion sort after has little left to move.
+    let bucket = |hash: u64| (hash >> 58) as usize;
+    let mut starts = [0usize; 65];
+    for &hash in bag.iter() {
+        starts[bucket(hash) + 1] += 1;
+    }
+    for i in 1..starts.len() {
+        starts[i] += starts[i - 1];
+    }
+    let mut spread = [0u64; BUCKETED_UP_TO];
+    for &hash in bag.iter() {
+        let slot = &mut starts[bucket(hash)];
+        spread[*slot] = hash;
+        *slot += 1;
+    }
+    bag.copy_from_slice(&spread[..bag.len()]);
+    insertion_sort(bag);
+}
+
+/// Sorts `hashes` by moving each back past the greater ones before it:
+/// few moves for hashes nearly in order.
+fn insertion_sort(hashes: &mut [u64]) {
+    for i in 1..hashes.len() {
+        let hash = hashes[i];
+        let mut at = i;
+        while at > 0 && hashes[at - 1] > hash {
+            hashes[at] = hashes[at - 1];
+            at -= 1;
+        }
+        hashes[at] = hash;
+    }
+}
+
+/// Pushes the first `len` bytes of `rest` to `pieces` and returns the
+/// rest after them.
+fn cut_off<'a>(rest: &'a str, len: usize, pieces: &mut Vec<&'a str>) -> &'a str {
+    // `len` is always a character boundary, where a piece ends.
+    let (piece, after) = rest.split_at_checked(len).unwrap_or((rest, ""));
+    pieces.push(piece);
+    after
 }
 
 /// The tokens of a text cut at `cut` into `pieces`.
@@ -1084,10 +1155,50 @@ fn space_end(text: &str, mut at: usize) -> usize {
     at
 }
 
-/// Where the word starting at byte `at` ends, and its [`word_hash`]:
+/// Where the word starting at byte `at` ends, and its [`word_hash`].
+///
+/// An ASCII word is read as runs of letters and digits and runs of other
+/// bytes in turn, hashed as it is read from its first letter or digit:
+/// the hash after each run of letters and digits is the hash through the
+/// last one so far, so no byte has to note it. A word that meets a
+/// character beyond ASCII is read again by [`mixed_word_end`].
+fn word_end(text: &str, at: usize) -> (usize, Option<u64>) {
+    let bytes = text.as_bytes();
+    let (mut end, mut hash, mut through_last) = (at, FNV_OFFSET, None);
+    loop {
+        let run = end;
+        while let Some(&byte) = bytes.get(end)
+            && CLASS[usize::from(byte)] == ALNUM
+        {
+            // ASCII letters and digits lower by setting one bit.
+            hash = fnv(hash, byte | 0x20);
+            end += 1;
+        }
+        if end > run {
+            through_last = Some(hash);
+        }
+        while let Some(&byte) = bytes.get(end)
+            && CLASS[usize::from(byte)] == OTHER
+        {
+            // Not a letter: lowercase already. Not hashed before the
+            // first letter or digit, which trimming drops.
+            if through_last.is_some() {
+                hash = fnv(hash, byte);
+            }
+            end += 1;
+        }
+        match bytes.get(end).map(|&byte| CLASS[usize::from(byte)]) {
+            Some(ALNUM) => {}
+            Some(BEYOND_ASCII) => return mixed_word_end(text, at),
+            _ => return (end, through_last),
+        }
+    }
+}
+
+/// [`word_end`] of a word that may hold characters beyond ASCII: its hash
 /// built as the word is scanned, from its first letter or digit to its
-/// last, when the word is ASCII.
-fn word_end(text: &str, mut at: usize) -> (usize, Option<u64>) {
+/// last, when the word turns out ASCII after all.
+fn mixed_word_end(text: &str, mut at: usize) -> (usize, Option<u64>) {
     let bytes = text.as_bytes();
     let start = at;
     let (mut hash, mut through_last, mut started, mut beyond_ascii) = (FNV_OFFSET, 0, false, false);
@@ -1375,6 +1486,24 @@ mod tests {
             step_key("Stir in the PURÉE  gently."),
             "stir in the purée gently"
         );
+    }
+
+    #[test]
+    fn bags_sort_as_sort_unstable_does() {
+        // A spread of hashes with repeats, as the words of a step repeat.
+        let mut state = FNV_OFFSET;
+        let mut hashes = Vec::new();
+        for i in 0..200u8 {
+            state = fnv(state, i);
+            hashes.push(if i % 5 == 0 { 7 } else { state });
+        }
+        for len in [0, 1, 20, 32, 33, 64, 127, 128, 129, 200] {
+            let mut bag = hashes[..len].to_vec();
+            let mut expected = bag.clone();
+            expected.sort_unstable();
+            sort_bag(&mut bag);
+            assert_eq!(bag, expected, "{len}");
+        }
     }
 
     #[test]
