@@ -48,24 +48,31 @@ const differ = create({
   arrays: { detectMove: true },
 });
 
-/** The shared scheme: median and minimum per-call microseconds. */
-function measure(operation, { samples, warmupMs, batchMs }) {
-  let start = performance.now();
+/** Calls `operation` for `ms` milliseconds (at least once); microseconds a call. */
+function warmUp(operation, ms) {
+  const start = performance.now();
   let calls = 0;
-  while (calls === 0 || performance.now() - start < warmupMs) {
+  while (calls === 0 || performance.now() - start < ms) {
     operation();
     calls += 1;
   }
-  const perCall = (performance.now() - start) / calls;
-  const batch = Math.max(1, Math.ceil(batchMs / perCall));
+  return ((performance.now() - start) * 1000) / calls;
+}
+
+/** Microseconds per call over `calls` calls. */
+function batch(operation, calls) {
+  const start = performance.now();
+  for (let i = 0; i < calls; i += 1) operation();
+  return ((performance.now() - start) * 1000) / calls;
+}
+
+/** The shared scheme: median and minimum per-call microseconds. */
+function measure(operation, { samples, warmupMs, batchMs }) {
+  const calls = Math.max(1, Math.ceil((batchMs * 1000) / warmUp(operation, warmupMs)));
   const times = [];
-  for (let s = 0; s < Math.max(1, samples); s += 1) {
-    start = performance.now();
-    for (let i = 0; i < batch; i += 1) operation();
-    times.push(((performance.now() - start) * 1000) / batch);
-  }
+  for (let s = 0; s < Math.max(1, samples); s += 1) times.push(batch(operation, calls));
   times.sort((a, b) => a - b);
-  return { median_us: times[Math.floor(times.length / 2)], min_us: times[0], batch };
+  return { median_us: times[Math.floor(times.length / 2)], min_us: times[0], batch: calls };
 }
 
 /** How many entries a delta reports: its leaves, not counting array markers. */
@@ -108,13 +115,6 @@ function load(name) {
   };
 }
 
-/** Microseconds per call over `calls` calls. */
-function batch(operation, calls) {
-  const start = performance.now();
-  for (let i = 0; i < calls; i += 1) operation();
-  return ((performance.now() - start) * 1000) / calls;
-}
-
 /** Answers compare-timing's requests, one a line, until stdin closes. */
 async function serve() {
   const loaded = new Map();
@@ -131,14 +131,7 @@ async function serve() {
         const { bytes, reported: entries } = fixture(request.load);
         answer = { bytes, reported: entries };
       } else if (request.warmup !== undefined) {
-        const { parseAndDiff } = fixture(request.warmup);
-        const start = performance.now();
-        let calls = 0;
-        while (calls === 0 || performance.now() - start < request.ms) {
-          parseAndDiff();
-          calls += 1;
-        }
-        answer = { per_call_us: ((performance.now() - start) * 1000) / calls };
+        answer = { per_call_us: warmUp(fixture(request.warmup).parseAndDiff, request.ms) };
       } else if (request.batch !== undefined) {
         answer = { per_call_us: batch(fixture(request.batch).parseAndDiff, Math.max(1, request.calls)) };
       } else {

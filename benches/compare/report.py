@@ -84,9 +84,10 @@ def load_rounds(folders, tools):
         peers = paired_peers(ours_report, ours)
         for tool in tools:
             path = os.path.join(folder, f"{tool}.json")
-            if tool not in peers and os.path.exists(path):
-                peers[tool] = load(path)
-        for report, table in peers.values():
+            if tool in peers or not os.path.exists(path):
+                continue
+            # A peer timed by a program of its own may have read other files.
+            report, table = peers[tool] = load(path)
             for name, fixture in ours.items():
                 if name not in table:
                     raise SystemExit(f"{report['tool']} has no result for fixture {name} in {folder}")
@@ -102,14 +103,6 @@ def round_ratio(peer_fixture, our_fixture):
     if "ratio" in peer_fixture:
         return peer_fixture["ratio"]
     return peer_fixture["parse_diff"]["median_us"] / our_fixture["parse_diff"]["median_us"]
-
-
-def diff_over_parse(fixture):
-    """Our diff's time over our parse's in one round: from neighbouring
-    batches when they were timed as pairs, else from the two medians."""
-    if "diff_over_parse" in fixture:
-        return fixture["diff_over_parse"]
-    return fixture["diff"]["median_us"] / fixture["parse"]["median_us"]
 
 
 def spread(values):
@@ -187,7 +180,7 @@ def main():
             if bounds:
                 shown += f" ({bounds[0]:.1f}–{bounds[1]:.1f})"
             ratios.append(shown)
-        diff_parse, bounds = spread([diff_over_parse(ours[name]) for _, ours, _ in rounds])
+        diff_parse, bounds = spread([ours[name]["diff_over_parse"] for _, ours, _ in rounds])
         worst_diff_parse = diff_parse if worst_diff_parse is None else max(worst_diff_parse, diff_parse)
         if diff_parse > DIFF_OVER_PARSE_TARGET:
             misses.append(f"diff / parse on {name}: {diff_parse:.2f}")

@@ -19,10 +19,12 @@
 //! calls lasting at least the batch time; time that many batches; report the
 //! median and the minimum of the per-call times in microseconds.
 //!
-//! Our parse+diff and the Rust peers' are timed as pairs: one batch of
-//! ours, then one of each peer, repeated, so a slow spell of a shared
-//! machine lands on all of them alike. A peer's ratio is the median of the
-//! ratios of such neighbouring batches.
+//! Our parse+diff and the peers' are timed in turn: one batch of ours, then
+//! one of each peer (jsondiffpatch's in its own `node` process, asked for
+//! one batch at a time with `--jsondiffpatch`), repeated, so a slow spell
+//! of a shared machine lands on all of them alike. A peer's ratio is the
+//! median of the ratios of such neighbouring batches. Our diff and our
+//! parse are timed in turn the same way.
 
 use std::hint::black_box;
 use std::io::{BufRead, BufReader, Write};
@@ -213,9 +215,9 @@ impl<T, F: FnMut() -> T> Timed for Here<F> {
 }
 
 /// The scheme described in the crate docs above, for several operations
-/// at once: each is warmed up and given
-/// its batch, then their batches take turns, so that each sample of one
-/// was taken right beside a sample of every other.
+/// at once: each is warmed up and given its batch, then their batches take
+/// turns, so that each sample of one was taken right beside a sample of
+/// every other.
 fn measure_paired(args: &Args, operations: &mut [&mut dyn Timed]) -> Result<Vec<Timing>> {
     let warmup = Duration::from_millis(args.warmup_ms);
     let batch_seconds = Duration::from_millis(args.batch_ms).as_secs_f64();
