@@ -1401,7 +1401,6 @@ mod tests {
 
     #[test]
     fn keys_from_tokens_are_step_keys() {
-        let reference = reference_key;
         for text in [
             "Stir in the PURÉE\u{a0} gently.",
             "  Crème\tBRÛLÉE .. ",
@@ -1411,7 +1410,7 @@ mod tests {
             "",
             " . ",
         ] {
-            let expected = reference(text);
+            let expected = reference_key(text);
             assert_eq!(Tokens::new(text).key(), expected, "{text:?}");
             assert_eq!(step_key(text), expected, "{text:?}");
         }
