@@ -4,10 +4,13 @@
 //! - [`amount`]: amounts compared across units;
 //! - [`ingredients`]: matching, substitutions and scaling;
 //! - [`steps`]: text alignment of the method;
+//! - [`myers`]: the edit script of short sequences (step texts' words, short
+//!   methods' steps);
 //! - [`order`]: which matched items keep their order.
 
 mod amount;
 mod ingredients;
+mod myers;
 mod names;
 mod order;
 mod steps;

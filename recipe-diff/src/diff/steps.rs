@@ -6,7 +6,9 @@ use std::collections::{HashMap, HashSet};
 use foldhash::fast::FixedState;
 use std::convert::Infallible;
 
-use similar::algorithms::{Compact, DiffHook, myers};
+use similar::algorithms::{Compact, DiffHook};
+
+use super::myers;
 
 use crate::changes::{EditedStep, Paired, StepChange, WordChange, WordOp};
 use crate::model::Step;
@@ -227,9 +229,12 @@ fn text_ids<'a>(original: &'a [Step], make: &'a [Step]) -> (Vec<usize>, Vec<usiz
 /// No `Replace` hook after the compaction: a deletion next to an insertion
 /// lands in one hunk whether or not they are merged into one op, so the
 /// hunks are the same without the work of merging them.
-fn align<D: DiffHook<Error = Infallible>>(original: &[usize], make: &[usize], hook: D) -> D {
+fn align<D: DiffHook<Error = Infallible>>(original: &[usize], make: &[usize], mut hook: D) -> D {
+    if myers::compacted_into(original, make, &mut hook).is_some() {
+        return hook;
+    }
     let mut hook = Compact::new(hook, original, make);
-    match myers::diff_deadline_raw(
+    match similar::algorithms::myers::diff_deadline_raw(
         &mut hook,
         original,
         0..original.len(),
@@ -768,8 +773,12 @@ pub(crate) fn word_changes(before: &str, after: &str) -> Vec<WordChange> {
 /// compaction hands it over rather than captured into ops first: the
 /// runs are built without the two op lists in between.
 fn word_changes_of(old: &TokenView<'_, '_>, new: &TokenView<'_, '_>) -> Vec<WordChange> {
-    let mut hook = Compact::new(WordRuns::new(old, new), old.pieces, new.pieces);
-    match myers::diff_deadline(
+    let mut runs = WordRuns::new(old, new);
+    if myers::compacted_into(old.pieces, new.pieces, &mut runs).is_some() {
+        return runs.runs;
+    }
+    let mut hook = Compact::new(runs, old.pieces, new.pieces);
+    match similar::algorithms::myers::diff_deadline(
         &mut hook,
         old.pieces,
         0..old.pieces.len(),
