@@ -362,6 +362,10 @@ fn simple_fraction(ratio: f64) -> f64 {
         .unwrap_or(ratio)
 }
 
+/// The make an original ingredient's name was first scored against, and
+/// the score when it reaches [`SIMILAR_NAMES`], all either use of it asks.
+type FirstScore = (usize, Option<f64>);
+
 /// Matches ingredients by id, then name, then similarity; pairs what is
 /// left into substitutions where it stands in the same place.
 fn match_ingredients(
@@ -377,13 +381,15 @@ fn match_ingredients(
     // A pair with the same id is scored on its own first, then again among
     // all the pairs left: the first score of each original is remembered
     // (with the make it was scored with), so that pair is scored once.
-    let scored: RefCell<Vec<Option<(usize, f64)>>> = RefCell::new(Vec::new());
+    let scored: RefCell<Vec<Option<FirstScore>>> = RefCell::new(Vec::new());
     let similarity = |o: usize, m: usize| {
         let known = scored.borrow().get(o).copied().flatten();
         match known {
             Some((scored_m, score)) if scored_m == m => score,
             _ => {
-                let score = original_read[o].key().similarity(make_read[m].key());
+                let score = original_read[o]
+                    .key()
+                    .similarity_from(make_read[m].key(), SIMILAR_NAMES);
                 let mut scored = scored.borrow_mut();
                 if scored.len() <= o {
                     scored.resize(original.len().max(o + 1), None);
@@ -399,8 +405,8 @@ fn match_ingredients(
     let mut table = MatchTable::new(original.len(), make.len());
     table.match_first(|o, m| same_id(o, m) && same_name(o, m));
     table.match_first(same_name);
-    table.match_first(|o, m| same_id(o, m) && similarity(o, m) >= SIMILAR_NAMES);
-    table.match_best(|o, m| Some(similarity(o, m)).filter(|&s| s >= SIMILAR_NAMES));
+    table.match_first(|o, m| same_id(o, m) && similarity(o, m).is_some());
+    table.match_best(similarity);
     let same = table.pairs();
 
     table.match_first(same_id);

@@ -4,11 +4,13 @@
 //! - [`amount`]: amounts compared across units;
 //! - [`ingredients`]: matching, substitutions and scaling;
 //! - [`steps`]: text alignment of the method;
+//! - [`bag`]: how alike two steps' words are;
 //! - [`myers`]: the edit script of short sequences (step texts' words, short
 //!   methods' steps);
 //! - [`order`]: which matched items keep their order.
 
 mod amount;
+mod bag;
 mod ingredients;
 mod myers;
 mod names;

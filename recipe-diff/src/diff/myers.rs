@@ -223,11 +223,23 @@ pub(super) fn compacted<T: PartialEq>(old: &[T], new: &[T]) -> Option<Vec<Op>> {
         ));
     } else {
         let max_d = max_d(old_middle.len(), new_middle.len());
+        // Both vectors in one buffer, on the stack when they fit, as they
+        // do for nearly every step text: no allocation for them.
+        let mut on_stack = [0; ON_STACK];
+        let mut on_heap;
+        let both = match on_stack.get_mut(..4 * max_d) {
+            Some(both) => both,
+            None => {
+                on_heap = vec![0; 4 * max_d];
+                on_heap.as_mut_slice()
+            }
+        };
+        let (forward, backward) = both.split_at_mut(2 * max_d);
         let mut search = Search {
             old,
             new,
-            forward: vec![0; 2 * max_d],
-            backward: vec![0; 2 * max_d],
+            forward,
+            backward,
             offset: max_d,
             ops,
         };
@@ -282,23 +294,27 @@ fn common_suffix<T: PartialEq>(
         .count()
 }
 
+/// How many entries of the two searches' vectors together are kept on the
+/// stack: middles of up to 62 items, both sides together.
+const ON_STACK: usize = 128;
+
 /// Myers' divide and conquer over two sequences, its ops gathered.
-struct Search<'s, T> {
+struct Search<'s, 'v, T> {
     old: &'s [T],
     new: &'s [T],
     /// The furthest x reached on each diagonal going forward, by diagonal
     /// plus [`Search::offset`]: `similar`'s `V`, sized as it sizes it once
     /// for the whole search (what is left in it from one split is read by
     /// the next exactly as there).
-    forward: Vec<usize>,
+    forward: &'v mut [usize],
     /// The same, going backward from the ends.
-    backward: Vec<usize>,
+    backward: &'v mut [usize],
     /// Where diagonal 0 is in the two vectors.
     offset: usize,
     ops: Vec<Op>,
 }
 
-impl<T: PartialEq> Search<'_, T> {
+impl<T: PartialEq> Search<'_, '_, T> {
     /// `similar`'s `conquer` below its heuristics' sizes.
     fn conquer(&mut self, mut old_range: Range<usize>, mut new_range: Range<usize>) {
         let prefix = common_prefix(self.old, old_range.clone(), self.new, new_range.clone());

@@ -68,27 +68,78 @@ impl NameKey {
         self.compact == other.compact
     }
 
-    /// How alike two names are, from 0 (nothing shared) to 1 (the same).
-    ///
-    /// Edit distance catches typos (`cinamon`); word containment catches
-    /// qualified names (`apple` and `granny smith apple`).
+    /// [`similarity_from`](Self::similarity_from) computed in full, with no
+    /// floor: what that is held to.
+    #[cfg(test)]
     pub(crate) fn similarity(&self, other: &NameKey) -> f64 {
         if self.compact.is_empty() || other.compact.is_empty() {
             return 0.0;
         }
         let spelling = strsim::normalized_levenshtein(&self.compact, &other.compact);
+        spelling.max(self.containment(other))
+    }
+
+    /// How far the words of the name with fewer are found in the other.
+    fn containment(&self, other: &NameKey) -> f64 {
         let shared = self
             .words()
             .filter(|w| other.words().any(|o| o == *w))
             .count();
         let fewest = self.ends.len().min(other.ends.len()).max(1);
-        let containment = if shared == fewest {
+        if shared == fewest {
             CONTAINED_SCORE
         } else {
             0.8 * shared as f64 / fewest as f64
-        };
-        spelling.max(containment)
+        }
     }
+
+    /// How alike two names are, from 0 (nothing shared) to 1 (the same),
+    /// when that is at least `floor`; else `None`.
+    ///
+    /// Edit distance catches typos (`cinamon`); word containment catches
+    /// qualified names (`apple` and `granny smith apple`). A diff asks
+    /// only whether two names are alike enough, so the edit distance, most
+    /// of the cost, is left uncomputed when a bound already says it cannot
+    /// lift the score to `floor` or past the containment.
+    pub(crate) fn similarity_from(&self, other: &NameKey, floor: f64) -> Option<f64> {
+        if self.compact.is_empty() || other.compact.is_empty() {
+            return (floor <= 0.0).then_some(0.0);
+        }
+        let containment = self.containment(other);
+        let score = match spelling_bound(&self.compact, &other.compact) {
+            // The spelling score can reach neither the floor nor the
+            // containment score: it would change nothing.
+            Some(bound) if bound < floor || bound <= containment => containment,
+            _ => strsim::normalized_levenshtein(&self.compact, &other.compact).max(containment),
+        };
+        (score >= floor).then_some(score)
+    }
+}
+
+/// An upper bound on `strsim::normalized_levenshtein(a, b)` of two
+/// non-empty ASCII texts, by the same formula from a lower bound on the
+/// distance: an alignment matches at most the characters the two share (as
+/// multisets), and every other character of the longer text costs an edit.
+/// `None` for other texts.
+fn spelling_bound(a: &str, b: &str) -> Option<f64> {
+    if !a.is_ascii() || !b.is_ascii() {
+        return None;
+    }
+    let mut counts = [0i16; 128];
+    for byte in a.bytes() {
+        counts[usize::from(byte)] += 1;
+    }
+    let mut shared = 0usize;
+    for byte in b.bytes() {
+        let count = &mut counts[usize::from(byte)];
+        if *count > 0 {
+            *count -= 1;
+            shared += 1;
+        }
+    }
+    let longest = a.len().max(b.len());
+    let fewest_edits = longest - shared;
+    Some(1.0 - (fewest_edits as f64) / (longest as f64))
 }
 
 /// The score we give a name whose every word appears in the other name.
@@ -178,5 +229,37 @@ mod tests {
         assert!(NameKey::new("cinnamon").similarity(&NameKey::new("cinamon")) > 0.8);
         assert!(NameKey::new("butter").similarity(&NameKey::new("margarine")) < 0.5);
         assert_eq!(NameKey::new("").similarity(&apple), 0.0);
+    }
+
+    proptest::proptest! {
+        /// The bound never cuts a score that reaches the floor, and a
+        /// score it lets through is the exact one.
+        #[test]
+        fn bounded_similarity_is_exact_above_its_floor(
+            a in "[a-cA-C ]{0,12}", b in "[a-cA-C ]{0,12}", floor in 0.0f64..1.0,
+        ) {
+            let (a, b) = (NameKey::new(&a), NameKey::new(&b));
+            let exact = a.similarity(&b);
+            let bounded = a.similarity_from(&b, floor);
+            proptest::prop_assert_eq!(bounded, (exact >= floor).then_some(exact));
+            let bound = spelling_bound(&a.compact, &b.compact);
+            if let Some(bound) = bound.filter(|_| !a.compact.is_empty() && !b.compact.is_empty()) {
+                proptest::prop_assert!(
+                    bound >= strsim::normalized_levenshtein(&a.compact, &b.compact)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn unlike_names_skip_the_edit_distance_and_agree() {
+        let (milk, cream) = (NameKey::new("coconut milk"), NameKey::new("heavy cream"));
+        let bound = spelling_bound(&milk.compact, &cream.compact).unwrap_or(1.0);
+        assert!(bound < 0.7, "the bound rules the pair out: {bound}");
+        assert_eq!(milk.similarity_from(&cream, 0.7), None);
+        assert!(
+            strsim::normalized_levenshtein(&milk.compact, &cream.compact) < 0.7,
+            "and the distance agrees"
+        );
     }
 }

@@ -8,6 +8,7 @@ use std::convert::Infallible;
 
 use similar::algorithms::{Compact, DiffHook};
 
+use super::bag::dice;
 use super::myers;
 
 use crate::changes::{EditedStep, Paired, StepChange, WordChange, WordOp};
@@ -117,11 +118,13 @@ fn ascii_step_key(text: &[u8]) -> String {
     String::from_utf8(key).unwrap_or_default()
 }
 
-/// The word bag of a text alone, as [`cut_into`] makes it.
+/// The word bag of a text alone, as [`cut_into`] makes it, sorted to
+/// compare.
 #[cfg(test)]
 fn word_bag(text: &str) -> Vec<u64> {
     let (mut pieces, mut bag) = (Vec::new(), Vec::new());
     cut_into(text, &mut pieces, &mut bag);
+    bag.sort_unstable();
     bag
 }
 
@@ -390,8 +393,8 @@ struct StepText<'a> {
 struct Texts<'a> {
     steps: PerStep<StepText<'a>>,
     pieces: Vec<&'a str>,
-    /// The word bags, one after another: the words of each step, folded
-    /// and sorted, what similarity compares. Each word is kept as a hash
+    /// The word bags, one after another: the words of each step, folded,
+    /// what similarity compares. Each word is kept as a hash
     /// of its folded letters, so a bag holds no string.
     bags: Vec<u64>,
 }
@@ -738,29 +741,6 @@ fn pair_edits(
     }
 }
 
-/// How alike two word bags are, from 0 to 1: twice the words they share
-/// over the words of both (Dice). Order is left to the alignment; spacing
-/// and case never count, so `Chop the onion` and `Beat the eggs` share a
-/// third, not 60% as spaces counted as words would make it.
-fn dice(a: &[u64], b: &[u64]) -> f32 {
-    if a.is_empty() && b.is_empty() {
-        return 1.0;
-    }
-    let (mut i, mut j, mut shared) = (0, 0, 0usize);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    (2 * shared) as f32 / (a.len() + b.len()) as f32
-}
-
 /// Word-level changes from `before` to `after`, in runs.
 pub(crate) fn word_changes(before: &str, after: &str) -> Vec<WordChange> {
     word_changes_of(&Tokens::new(before).view(), &Tokens::new(after).view())
@@ -936,7 +916,7 @@ fn bag_room_for(text: &str) -> usize {
 struct Cut {
     /// Its pieces, in the pieces buffer.
     pieces: std::ops::Range<usize>,
-    /// Its word hashes, sorted, in the bag buffer.
+    /// Its word hashes, in text order, in the bag buffer.
     bag: std::ops::Range<usize>,
     /// Whether the first piece is whitespace; the pieces alternate.
     space_first: bool,
@@ -945,7 +925,7 @@ struct Cut {
 }
 
 /// Cuts `text` into pieces appended to `pieces`, and hashes its words into
-/// `bag`, sorted among themselves.
+/// `bag`.
 fn cut_into<'a>(text: &'a str, pieces: &mut Vec<&'a str>, bag: &mut Vec<u64>) -> Cut {
     let (pieces_start, bag_start) = (pieces.len(), bag.len());
     let mut words = 0;
@@ -970,73 +950,11 @@ fn cut_into<'a>(text: &'a str, pieces: &mut Vec<&'a str>, bag: &mut Vec<u64>) ->
             rest = cut_off(rest, space_end(rest, 0), pieces);
         }
     }
-    if let Some(own) = bag.get_mut(bag_start..) {
-        sort_bag(own);
-    }
     Cut {
         pieces: pieces_start..pieces.len(),
         bag: bag_start..bag.len(),
         space_first,
         words,
-    }
-}
-
-/// Bags of fewer words than this are left to `sort_unstable`, whose
-/// sorting networks beat spreading them into buckets.
-const BUCKETED_FROM: usize = 33;
-
-/// Bags of up to this many words are spread into buckets on the stack;
-/// longer ones, rare, are left to `sort_unstable`.
-const BUCKETED_UP_TO: usize = 128;
-
-/// Sorts a step's word hashes, as `sort_unstable` would: a long step's bag
-/// was a fifth of cutting it up, as the general sort treats hashes like
-/// any keys.
-fn sort_bag(bag: &mut [u64]) {
-    if (BUCKETED_FROM..=BUCKETED_UP_TO).contains(&bag.len()) {
-        bucket_sort(bag);
-    } else {
-        bag.sort_unstable();
-    }
-}
-
-/// [`sort_bag`] of a bag of [`BUCKETED_FROM`] to [`BUCKETED_UP_TO`]
-/// hashes. Not inlined: short bags, most steps', keep the plain sort
-/// without this code around it.
-#[inline(never)]
-fn bucket_sort(bag: &mut [u64]) {
-    // Spread by their top six bits first: the hashes are spread evenly, so
-    // each of the 64 buckets holds about one word (or the copies of one
-    // word), and the insertion sort after has little left to move.
-    let bucket = |hash: u64| (hash >> 58) as usize;
-    let mut starts = [0usize; 65];
-    for &hash in bag.iter() {
-        starts[bucket(hash) + 1] += 1;
-    }
-    for i in 1..starts.len() {
-        starts[i] += starts[i - 1];
-    }
-    let mut spread = [0u64; BUCKETED_UP_TO];
-    for &hash in bag.iter() {
-        let slot = &mut starts[bucket(hash)];
-        spread[*slot] = hash;
-        *slot += 1;
-    }
-    bag.copy_from_slice(&spread[..bag.len()]);
-    insertion_sort(bag);
-}
-
-/// Sorts `hashes` by moving each back past the greater ones before it:
-/// few moves for hashes nearly in order.
-fn insertion_sort(hashes: &mut [u64]) {
-    for i in 1..hashes.len() {
-        let hash = hashes[i];
-        let mut at = i;
-        while at > 0 && hashes[at - 1] > hash {
-            hashes[at] = hashes[at - 1];
-            at -= 1;
-        }
-        hashes[at] = hash;
     }
 }
 
@@ -1494,24 +1412,6 @@ mod tests {
             step_key("Stir in the PURÉE  gently."),
             "stir in the purée gently"
         );
-    }
-
-    #[test]
-    fn bags_sort_as_sort_unstable_does() {
-        // A spread of hashes with repeats, as the words of a step repeat.
-        let mut state = FNV_OFFSET;
-        let mut hashes = Vec::new();
-        for i in 0..200u8 {
-            state = fnv(state, i);
-            hashes.push(if i % 5 == 0 { 7 } else { state });
-        }
-        for len in [0, 1, 20, 32, 33, 64, 127, 128, 129, 200] {
-            let mut bag = hashes[..len].to_vec();
-            let mut expected = bag.clone();
-            expected.sort_unstable();
-            sort_bag(&mut bag);
-            assert_eq!(bag, expected, "{len}");
-        }
     }
 
     #[test]
