@@ -226,8 +226,9 @@ fn text_ids<'a>(original: &'a [Step], make: &'a [Step]) -> (Vec<usize>, Vec<usiz
 /// The shortest edit script from one list of text ids to the other
 /// (Myers' algorithm as published, without the heuristics `similar` adds
 /// for long texts: they rehash every id, which cost more than the whole
-/// alignment of a long method), compacted, and handed to `hook` op by op
-/// rather than captured into a list first.
+/// alignment of a long method), compacted, and handed to `hook` op by op.
+/// A short method's ids go to our port of the same search ([`myers`]), a
+/// long one's to `similar` itself.
 ///
 /// No `Replace` hook after the compaction: a deletion next to an insertion
 /// lands in one hunk whether or not they are merged into one op, so the
