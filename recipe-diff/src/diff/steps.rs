@@ -481,8 +481,26 @@ impl<'a> Texts<'a> {
         self.bags.get(text.cut.bag.clone()).unwrap_or_default()
     }
 
+    /// Whether original step `o` and make step `m` fold to the same key.
     fn same_key(&self, o: usize, m: usize) -> bool {
-        self.words(true, o) == self.words(false, m) && self.key(true, o) == self.key(false, m)
+        self.words(true, o) == self.words(false, m)
+            && self.may_share_key(o, m)
+            && self.key(true, o) == self.key(false, m)
+    }
+
+    /// False when the two steps' keys surely differ, told without folding
+    /// either: two ASCII texts with one key have one bag, word for word in
+    /// text order (each word's hash is of its lowercase letters, trimmed as
+    /// the key's final full stops are). Beyond ASCII, lowercasing can make
+    /// a letter into one that trims (`İ` is `i` and a combining dot), so
+    /// the bags say nothing there.
+    fn may_share_key(&self, o: usize, m: usize) -> bool {
+        match (self.get(true, o), self.get(false, m)) {
+            (Some(a), Some(b)) if a.text.is_ascii() && b.text.is_ascii() => {
+                self.bag(a) == self.bag(b)
+            }
+            _ => true,
+        }
     }
 
     /// The word runs from original step `o` to make step `m`, from the
@@ -652,23 +670,24 @@ fn pair_moves(
         .flat_map(|hunk| hunk.removed.iter().map(|&o| keys.words(true, o)))
         .collect();
     let mut added_words: HashSet<usize, FixedState> = HashSet::default();
-    let mut added_by_key: HashMap<&str, Vec<usize>, FixedState> = HashMap::default();
+    let mut candidates = Vec::new();
     for hunk in hunks.iter() {
         for &m in hunk.added.iter().rev() {
             let words = keys.words(false, m);
             if removed_words.contains(&words) {
                 added_words.insert(words);
-                added_by_key.entry(keys.key(false, m)).or_default().push(m);
+                candidates.push(m);
             }
         }
     }
+    let mut partners = MovePartners::new(candidates, keys);
     let mut moved_to = HashMap::new();
     for hunk in hunks.iter_mut() {
         hunk.removed.retain(|&o| {
             if !added_words.contains(&keys.words(true, o)) {
                 return true;
             }
-            match added_by_key.get_mut(keys.key(true, o)).and_then(Vec::pop) {
+            match partners.take(o, keys) {
                 Some(m) => {
                     moved_to.insert(m, o);
                     false
@@ -686,6 +705,50 @@ fn pair_moves(
         result
             .changes
             .push(StepChange::Moved(pair(original, make, o, m)));
+    }
+}
+
+/// Up to this many added steps that may be a moved step's new place are
+/// each compared with the removed steps; past it, they are looked up by
+/// key.
+const SCANNED_MOVE_CANDIDATES: usize = 32;
+
+/// The added steps a removed step may have moved to, each taken at most
+/// once: of those with its key, the last offered.
+enum MovePartners<'k> {
+    /// Few: each removed step is compared with them, last first, which
+    /// rules most out by their word bags without folding either text.
+    Scanned(Vec<usize>),
+    /// Many: by key, each key's steps in the order offered.
+    ByKey(HashMap<&'k str, Vec<usize>, FixedState>),
+}
+
+impl<'k> MovePartners<'k> {
+    fn new(candidates: Vec<usize>, keys: &'k Texts<'_>) -> Self {
+        if candidates.len() <= SCANNED_MOVE_CANDIDATES {
+            MovePartners::Scanned(candidates)
+        } else {
+            Self::by_key(candidates, keys)
+        }
+    }
+
+    fn by_key(candidates: Vec<usize>, keys: &'k Texts<'_>) -> Self {
+        let mut by_key: HashMap<&str, Vec<usize>, FixedState> = HashMap::default();
+        for m in candidates {
+            by_key.entry(keys.key(false, m)).or_default().push(m);
+        }
+        MovePartners::ByKey(by_key)
+    }
+
+    /// The added step removed step `o` moved to, if any is left.
+    fn take(&mut self, o: usize, keys: &'k Texts<'_>) -> Option<usize> {
+        match self {
+            MovePartners::Scanned(candidates) => {
+                let at = candidates.iter().rposition(|&m| keys.same_key(o, m))?;
+                Some(candidates.remove(at))
+            }
+            MovePartners::ByKey(by_key) => by_key.get_mut(keys.key(true, o)).and_then(Vec::pop),
+        }
     }
 }
 
@@ -1181,6 +1244,8 @@ fn char_at(text: &str, at: usize) -> (bool, usize) {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     fn steps(texts: &[&str]) -> Vec<Step> {
@@ -1413,6 +1478,86 @@ mod tests {
             step_key("Stir in the PURÉE  gently."),
             "stir in the purée gently"
         );
+    }
+
+    /// Words whose keys and bags collide in every way the folding allows:
+    /// case, final full stops, a word of full stops, punctuation inside.
+    fn collider_text() -> impl Strategy<Value = String> {
+        let word = prop::sample::select(vec![
+            "Stir", "stir", "STIR.", "stir..", ".", "..", "a-b", "A-B.", "(a-b)", "x", "X!",
+        ]);
+        let space = prop::sample::select(vec![" ", "  ", "\t"]);
+        prop::collection::vec((word, space), 0..6).prop_map(|words| {
+            words
+                .into_iter()
+                .map(|(word, space)| format!("{word}{space}"))
+                .collect::<String>()
+                .trim_end()
+                .to_owned()
+        })
+    }
+
+    /// The texts of `original` and `make` cut up as one hunk of them all.
+    fn texts_of<'a>(original: &'a [Step], make: &'a [Step]) -> (Texts<'a>, Vec<Hunk>) {
+        let hunks = vec![Hunk {
+            removed: (0..original.len()).collect(),
+            added: (0..make.len()).collect(),
+        }];
+        let texts = Texts::new(&hunks, |original_side, i| {
+            let steps = if original_side { original } else { make };
+            steps.get(i).map(|step| step.step_text.as_str())
+        });
+        (texts, hunks)
+    }
+
+    fn steps_of(texts: &[String]) -> Vec<Step> {
+        texts
+            .iter()
+            .map(|text| Step {
+                step_id: None,
+                step_text: text.clone(),
+            })
+            .collect()
+    }
+
+    proptest! {
+        /// Comparing bags first never says two steps differ that fold to
+        /// one key.
+        #[test]
+        fn same_key_is_key_equality(a in collider_text(), b in collider_text()) {
+            let (original, make) = (steps_of(&[a.clone()]), steps_of(&[b.clone()]));
+            let (texts, _) = texts_of(&original, &make);
+            prop_assert_eq!(texts.same_key(0, 0), step_key(&a) == step_key(&b));
+        }
+
+        /// Scanning the candidates and looking them up by key take the same
+        /// partner for every removed step.
+        #[test]
+        fn scanned_and_keyed_moves_agree(
+            removed in prop::collection::vec(collider_text(), 0..8),
+            added in prop::collection::vec(collider_text(), 0..8),
+        ) {
+            let (original, make) = (steps_of(&removed), steps_of(&added));
+            let (texts, _) = texts_of(&original, &make);
+            let candidates: Vec<usize> = (0..make.len()).rev().collect();
+            let mut scanned = MovePartners::Scanned(candidates.clone());
+            let mut keyed = MovePartners::by_key(candidates, &texts);
+            for o in 0..original.len() {
+                let by_scan = scanned.take(o, &texts);
+                // A lookup by key asks only of steps with as many words.
+                let by_key = keyed.take(o, &texts);
+                prop_assert_eq!(by_scan, by_key, "removed step {}", o);
+            }
+        }
+    }
+
+    #[test]
+    fn beyond_ascii_bags_do_not_rule_keys_out() {
+        // `İ` lowercases to `i` and a combining dot, which a bag trims.
+        let (original, make) = (steps_of(&["İ".to_owned()]), steps_of(&["i\u{307}".to_owned()]));
+        let (texts, _) = texts_of(&original, &make);
+        assert_eq!(step_key("İ"), step_key("i\u{307}"));
+        assert!(texts.same_key(0, 0));
     }
 
     #[test]
