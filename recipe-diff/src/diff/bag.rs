@@ -36,13 +36,13 @@ fn shared_words(fewer: &[u64], more: &[u64]) -> usize {
         return 0;
     }
     // At most half full, so a probe ends after a slot or two.
-    let slots = (2 * fewer.len()).next_power_of_two();
+    let slots = 2 * fewer.len();
     if slots <= SMALL_TABLE {
-        CountTable::<SMALL_TABLE>::new().shared(fewer, more, slots)
+        CountTable::<SMALL_TABLE>::new().shared(fewer, more)
     } else if slots <= MIDDLE_TABLE {
-        CountTable::<MIDDLE_TABLE>::new().shared(fewer, more, slots)
+        CountTable::<MIDDLE_TABLE>::new().shared(fewer, more)
     } else if slots <= LARGE_TABLE {
-        CountTable::<LARGE_TABLE>::new().shared(fewer, more, slots)
+        CountTable::<LARGE_TABLE>::new().shared(fewer, more)
     } else {
         shared_by_merge(fewer, more)
     }
@@ -69,8 +69,10 @@ fn shared_by_merge(a: &[u64], b: &[u64]) -> usize {
     shared
 }
 
-/// An open-addressing table of word hashes and their counts, `N` slots of
-/// which the first `slots` (a power of two) are used.
+/// An open-addressing table of word hashes and their counts, of `N`
+/// slots, `N` a power of two: every slot is made empty anyway, so every
+/// slot is used, and a slot's index, masked by `N - 1`, is never out of
+/// bounds.
 struct CountTable<const N: usize> {
     hashes: [u64; N],
     /// Zero for an empty slot, else one more than the copies of its hash
@@ -80,6 +82,11 @@ struct CountTable<const N: usize> {
 }
 
 impl<const N: usize> CountTable<N> {
+    /// Where a probe for a hash starts: its top bits. The top bits of an
+    /// FNV hash depend on every byte; its low bits only on the bytes' low
+    /// bits.
+    const SHIFT: u32 = u64::BITS - N.trailing_zeros();
+
     fn new() -> Self {
         CountTable {
             hashes: [0; N],
@@ -87,16 +94,15 @@ impl<const N: usize> CountTable<N> {
         }
     }
 
-    /// [`shared_words`], with the first `slots` slots: more than `fewer`
-    /// has words.
-    fn shared(&mut self, fewer: &[u64], more: &[u64], slots: usize) -> usize {
-        // The top bits of an FNV hash depend on every byte; its low bits
-        // only on the bytes' low bits. `slots` is at least 2 here.
-        let shift = u64::BITS - slots.trailing_zeros();
-        let mask = slots - 1;
-        let home = |hash: u64| (hash >> shift) as usize & mask;
+    fn home(hash: u64) -> usize {
+        hash.checked_shr(Self::SHIFT).unwrap_or(0) as usize & (N - 1)
+    }
+
+    /// [`shared_words`], `fewer` having at most half as many words as the
+    /// table has slots.
+    fn shared(&mut self, fewer: &[u64], more: &[u64]) -> usize {
         for &hash in fewer {
-            let mut at = home(hash);
+            let mut at = Self::home(hash);
             loop {
                 if self.counts[at] == 0 {
                     self.hashes[at] = hash;
@@ -107,12 +113,12 @@ impl<const N: usize> CountTable<N> {
                     self.counts[at] = self.counts[at].saturating_add(1);
                     break;
                 }
-                at = (at + 1) & mask;
+                at = (at + 1) & (N - 1);
             }
         }
         let mut shared = 0;
         for &hash in more {
-            let mut at = home(hash);
+            let mut at = Self::home(hash);
             while self.counts[at] != 0 {
                 if self.hashes[at] == hash {
                     if self.counts[at] > 1 {
@@ -121,7 +127,7 @@ impl<const N: usize> CountTable<N> {
                     }
                     break;
                 }
-                at = (at + 1) & mask;
+                at = (at + 1) & (N - 1);
             }
         }
         shared

@@ -1554,7 +1554,10 @@ mod tests {
     #[test]
     fn beyond_ascii_bags_do_not_rule_keys_out() {
         // `İ` lowercases to `i` and a combining dot, which a bag trims.
-        let (original, make) = (steps_of(&["İ".to_owned()]), steps_of(&["i\u{307}".to_owned()]));
+        let (original, make) = (
+            steps_of(&["İ".to_owned()]),
+            steps_of(&["i\u{307}".to_owned()]),
+        );
         let (texts, _) = texts_of(&original, &make);
         assert_eq!(step_key("İ"), step_key("i\u{307}"));
         assert!(texts.same_key(0, 0));
