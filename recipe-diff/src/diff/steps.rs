@@ -1525,7 +1525,7 @@ mod tests {
         /// one key.
         #[test]
         fn same_key_is_key_equality(a in collider_text(), b in collider_text()) {
-            let (original, make) = (steps_of(&[a.clone()]), steps_of(&[b.clone()]));
+            let (original, make) = (steps_of(std::slice::from_ref(&a)), steps_of(std::slice::from_ref(&b)));
             let (texts, _) = texts_of(&original, &make);
             prop_assert_eq!(texts.same_key(0, 0), step_key(&a) == step_key(&b));
         }
