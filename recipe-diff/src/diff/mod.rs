@@ -58,9 +58,12 @@ fn diff_with(original: &Recipe, make: &Recipe, detail: StepDetail) -> RecipeDiff
     // when asked for the other makes `diff(b, a) == diff(a, b).inverted()`
     // hold exactly, as the contract promises.
     if canonical_order(original, make) == Ordering::Greater {
+        // `inverted` sorts what it inverts.
         diff_in_order(make, original, detail).inverted()
     } else {
-        diff_in_order(original, make, detail)
+        let mut diff = diff_in_order(original, make, detail);
+        diff.sort();
+        diff
     }
 }
 
@@ -113,11 +116,15 @@ fn details(recipe: &Recipe) -> impl Iterator<Item = Detail<'_>> {
     head.into_iter().chain(ingredients).chain(steps)
 }
 
+/// The diff from `original` to `make`, its lists not yet in the order a
+/// diff reads in: each entry's place in that order is its own (no two
+/// share one), so sorting once after an inversion gives the same lists as
+/// sorting before it too.
 fn diff_in_order(original: &Recipe, make: &Recipe, detail: StepDetail) -> RecipeDiff {
     let ingredients = ingredients::diff_ingredients(&original.ingredients, &make.ingredients);
     let steps = steps::diff_steps(&original.steps, &make.steps, detail);
     let (name, restated_name) = compare_names(&original.recipe_name, &make.recipe_name);
-    let mut diff = RecipeDiff {
+    RecipeDiff {
         recipe_id: original.recipe_id,
         make_id: None,
         name,
@@ -132,9 +139,7 @@ fn diff_in_order(original: &Recipe, make: &Recipe, detail: StepDetail) -> Recipe
             ingredients: ingredients.restated,
             steps: steps.restated,
         },
-    };
-    diff.sort();
-    diff
+    }
 }
 
 /// Make amount over original amount, as a diff reports it.

@@ -183,12 +183,17 @@ pub(super) fn compacted_into<T: PartialEq, D: DiffHook<Error = Infallible>>(
     new: &[T],
     hook: &mut D,
 ) -> Option<()> {
-    let ops = compacted(old, new)?;
-    for op in &ops {
+    replay(&compacted(old, new)?, hook);
+    Some(())
+}
+
+/// Hands `hook` the ops of a script, then finishes it.
+pub(super) fn replay<D: DiffHook<Error = Infallible>>(ops: &[Op], hook: &mut D) {
+    for op in ops {
         op.tell(hook);
     }
     match hook.finish() {
-        Ok(()) => Some(()),
+        Ok(()) => {}
         Err(never) => match never {},
     }
 }

@@ -818,7 +818,10 @@ pub(crate) fn word_changes(before: &str, after: &str) -> Vec<WordChange> {
 /// runs are built without the two op lists in between.
 fn word_changes_of(old: &TokenView<'_, '_>, new: &TokenView<'_, '_>) -> Vec<WordChange> {
     let mut runs = WordRuns::new(old, new);
-    if myers::compacted_into(old.pieces, new.pieces, &mut runs).is_some() {
+    if let Some(ops) = myers::compacted(old.pieces, new.pieces) {
+        // An op makes at most one run: room for them all at once.
+        runs.runs.reserve_exact(ops.len());
+        myers::replay(&ops, &mut runs);
         return runs.runs;
     }
     let mut hook = Compact::new(runs, old.pieces, new.pieces);
