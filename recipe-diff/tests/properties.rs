@@ -4,6 +4,8 @@
 //! - `apply(a, diff(a, b)) == b`, for any pair;
 //! - `apply(b, diff(a, b).inverted()) == a`: the inverse undoes the diff;
 //! - `diff(b, a)` is `diff(a, b).inverted()`, with as many differences;
+//! - no two entries of a diff's list share a place in its order, so the
+//!   order does not depend on the order they were found in;
 //! - the flat list numbers its items 1, 2, 3…, gives a `factor` to the
 //!   scaling alone, and reads back from its JSON unchanged;
 //! - reading arbitrary JSON or text never panics.
@@ -17,6 +19,7 @@ mod generators;
 
 use generators::{pair, recipe};
 use proptest::prelude::*;
+use recipe_diff::changes::{IngredientChange, StepChange};
 use recipe_diff::render::{SeedChange, SeedDifference, seed};
 use recipe_diff::{apply, diff, parse_make, parse_recipe};
 
@@ -50,6 +53,22 @@ proptest! {
     #[test]
     fn the_reverse_diff_is_the_inverse((a, b) in pair()) {
         prop_assert_eq!(diff(&b, &a), diff(&a, &b).inverted());
+    }
+
+    #[test]
+    fn no_two_entries_share_a_place((a, b) in pair()) {
+        for d in [diff(&a, &b), diff(&b, &a)] {
+            let ingredients: Vec<_> = d.ingredients.iter().map(ingredient_place).collect();
+            let steps: Vec<_> = d.steps.iter().map(step_place).collect();
+            let restated_ingredients: Vec<_> =
+                d.restatements.ingredients.iter().map(|p| p.original_index).collect();
+            let restated_steps: Vec<_> =
+                d.restatements.steps.iter().map(|p| p.original_index).collect();
+            prop_assert!(all_apart(&ingredients), "{d:#?}");
+            prop_assert!(all_apart(&steps), "{d:#?}");
+            prop_assert!(all_apart(&restated_ingredients), "{d:#?}");
+            prop_assert!(all_apart(&restated_steps), "{d:#?}");
+        }
     }
 
     #[test]
@@ -96,6 +115,35 @@ proptest! {
 }
 
 /// Any JSON value.
+/// Where an ingredient change reads in its list, as the diff orders them:
+/// by original position, additions by make position, removals first.
+fn ingredient_place(change: &IngredientChange) -> (usize, u8) {
+    match change {
+        IngredientChange::Removed { original_index, .. } => (*original_index, 0),
+        IngredientChange::Substituted(p) => (p.original_index, 1),
+        IngredientChange::Modified(m) => (m.original_index, 1),
+        IngredientChange::Added { make_index, .. } => (*make_index, 2),
+    }
+}
+
+/// [`ingredient_place`] of a step change.
+fn step_place(change: &StepChange) -> (usize, u8) {
+    match change {
+        StepChange::Removed { original_index, .. } => (*original_index, 0),
+        StepChange::Edited(e) => (e.original_index, 1),
+        StepChange::Moved(p) => (p.original_index, 1),
+        StepChange::Added { make_index, .. } => (*make_index, 2),
+    }
+}
+
+/// Whether no two of `places` are the same.
+fn all_apart<T: Ord + Clone>(places: &[T]) -> bool {
+    let mut sorted = places.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    sorted.len() == places.len()
+}
+
 fn arbitrary_json() -> impl Strategy<Value = serde_json::Value> {
     use serde_json::Value;
     let leaf = prop_oneof![
