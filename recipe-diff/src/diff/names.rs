@@ -120,12 +120,12 @@ impl NameKey {
 /// non-empty ASCII texts, by the same formula from a lower bound on the
 /// distance: an alignment matches at most the characters the two share (as
 /// multisets), and every other character of the longer text costs an edit.
-/// `None` for other texts.
+/// `None` for other texts, and for a text too long to count in a `u16`.
 fn spelling_bound(a: &str, b: &str) -> Option<f64> {
-    if !a.is_ascii() || !b.is_ascii() {
+    if !a.is_ascii() || !b.is_ascii() || a.len() > usize::from(u16::MAX) {
         return None;
     }
-    let mut counts = [0i16; 128];
+    let mut counts = [0u16; 128];
     for byte in a.bytes() {
         counts[usize::from(byte)] += 1;
     }
@@ -249,6 +249,13 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_name_too_long_to_count_has_no_bound() {
+        let long = "a".repeat(usize::from(u16::MAX) + 1);
+        assert_eq!(spelling_bound(&long, "a"), None);
+        assert!(spelling_bound(&long[1..], "a").is_some());
     }
 
     #[test]
