@@ -191,6 +191,12 @@ pub(crate) fn parse_quantity(text: &str) -> Result<Quantity, Problem> {
     }
 }
 
+/// The quantity a JSON number is, as [`Deserialize`] reads it, or `None`
+/// for a number that is no amount.
+pub(crate) fn quantity_from_number(value: f64) -> Option<Quantity> {
+    checked(value).ok().map(Quantity::new)
+}
+
 /// A finite amount of at least zero, with `-0` read as `0`.
 fn checked(value: f64) -> Result<f64, Problem> {
     if !value.is_finite() {
