@@ -4,6 +4,7 @@
 //! - [`amount`]: amounts compared across units;
 //! - [`ingredients`]: matching, substitutions and scaling;
 //! - [`steps`]: text alignment of the method;
+//! - [`cut`]: step texts cut into words and hashed into word bags;
 //! - [`bag`]: how alike two steps' words are;
 //! - [`myers`]: the edit script of short sequences (step texts' words, short
 //!   methods' steps);
@@ -11,6 +12,7 @@
 
 mod amount;
 mod bag;
+mod cut;
 mod ingredients;
 mod myers;
 mod names;

@@ -9,6 +9,7 @@ use std::convert::Infallible;
 use similar::algorithms::{Compact, DiffHook};
 
 use super::bag::dice;
+use super::cut::{Cut, bag_room_for, cut_into, pieces_room_for};
 use super::myers;
 
 use crate::changes::{EditedStep, Paired, StepChange, WordChange, WordOp};
@@ -81,13 +82,6 @@ fn plain_ascii(word: &str) -> bool {
     word.bytes().all(|b| b.is_ascii() && b != 0x0b)
 }
 
-/// Whether an ASCII byte is whitespace as `char::is_whitespace` (and so
-/// `split_whitespace`) has it: tab to carriage return, vertical tab
-/// included, and space.
-const fn is_ascii_space(byte: u8) -> bool {
-    matches!(byte, b'\t'..=b'\r' | b' ')
-}
-
 /// [`step_key`] for ASCII text: most methods are ASCII, and a 1,000-step
 /// method folds two thousand of them.
 fn ascii_step_key(text: &[u8]) -> String {
@@ -126,52 +120,6 @@ fn word_bag(text: &str) -> Vec<u64> {
     cut_into(text, &mut pieces, &mut bag);
     bag.sort_unstable();
     bag
-}
-
-/// The hash of a word trimmed of what is not a letter or digit at either
-/// end; `None` when nothing is left.
-fn word_hash(word: &str) -> Option<u64> {
-    if word.is_ascii() {
-        return ascii_word_hash(word.as_bytes());
-    }
-    let word = word.trim_matches(|c: char| !c.is_alphanumeric());
-    (!word.is_empty()).then(|| folded_word_hash(word))
-}
-
-/// [`word_hash`] of an ASCII word.
-fn ascii_word_hash(word: &[u8]) -> Option<u64> {
-    let start = word.iter().position(u8::is_ascii_alphanumeric)?;
-    let end = word.iter().rposition(u8::is_ascii_alphanumeric)?;
-    Some(ascii_folded_hash(&word[start..=end]))
-}
-
-/// FNV-1a: a multiply per byte, which for words of a few letters beats
-/// any hasher built for long keys.
-const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-const FNV_PRIME: u64 = 0x0100_0000_01b3;
-
-fn fnv(hash: u64, byte: u8) -> u64 {
-    (hash ^ u64::from(byte)).wrapping_mul(FNV_PRIME)
-}
-
-/// A hash of a word as `to_lowercase` folds it, without building the
-/// folded word. Two different words share a hash with odds of about 1 in
-/// 2^64, and then only make two steps look a little more alike.
-fn folded_word_hash(word: &str) -> u64 {
-    word.chars()
-        .flat_map(char::to_lowercase)
-        .fold(FNV_OFFSET, |hash, c| {
-            let mut buffer = [0; 4];
-            c.encode_utf8(&mut buffer).bytes().fold(hash, fnv)
-        })
-}
-
-/// [`folded_word_hash`] of an ASCII word: the same hash, as UTF-8 is
-/// ASCII there.
-fn ascii_folded_hash(word: &[u8]) -> u64 {
-    word.iter().fold(FNV_OFFSET, |hash, byte| {
-        fnv(hash, byte.to_ascii_lowercase())
-    })
 }
 
 /// Up to this many steps in both methods, [`text_ids`] compares texts
@@ -967,73 +915,6 @@ impl<'a> Tokens<'a> {
     }
 }
 
-/// Room for the pieces of `text` that is nearly always enough: short words
-/// (`a`, `to`) fit without growing, and growing costs more than the spare
-/// room.
-fn pieces_room_for(text: &str) -> usize {
-    text.len() / 2 + 2
-}
-
-/// Room for the word hashes of `text`, as [`pieces_room_for`] has it.
-fn bag_room_for(text: &str) -> usize {
-    text.len() / 4 + 1
-}
-
-/// Where one text's tokens were appended by [`cut_into`].
-struct Cut {
-    /// Its pieces, in the pieces buffer.
-    pieces: std::ops::Range<usize>,
-    /// Its word hashes, in text order, in the bag buffer.
-    bag: std::ops::Range<usize>,
-    /// Whether the first piece is whitespace; the pieces alternate.
-    space_first: bool,
-    /// How many pieces are words.
-    words: usize,
-}
-
-/// Cuts `text` into pieces appended to `pieces`, and hashes its words into
-/// `bag`.
-fn cut_into<'a>(text: &'a str, pieces: &mut Vec<&'a str>, bag: &mut Vec<u64>) -> Cut {
-    let (pieces_start, bag_start) = (pieces.len(), bag.len());
-    let mut words = 0;
-    let space_first = char_at(text, 0).0;
-    // Whitespace first, when there is, then each word and the whitespace
-    // after it, cut off the front of what is left: each cut checks one
-    // character boundary, not both ends of a slice of the whole text.
-    // ASCII is classed through a table a byte at a time, any other
-    // character decoded.
-    let mut rest = text;
-    if space_first {
-        rest = cut_off(rest, space_end(rest, 0), pieces);
-    }
-    while !rest.is_empty() {
-        let (end, hash) = word_end(rest, 0);
-        words += 1;
-        if let Some(hash) = hash {
-            bag.push(hash);
-        }
-        rest = cut_off(rest, end, pieces);
-        if !rest.is_empty() {
-            rest = cut_off(rest, space_end(rest, 0), pieces);
-        }
-    }
-    Cut {
-        pieces: pieces_start..pieces.len(),
-        bag: bag_start..bag.len(),
-        space_first,
-        words,
-    }
-}
-
-/// Pushes the first `len` bytes of `rest` to `pieces` and returns the
-/// rest after them.
-fn cut_off<'a>(rest: &'a str, len: usize, pieces: &mut Vec<&'a str>) -> &'a str {
-    // `len` is always a character boundary, where a piece ends.
-    let (piece, after) = rest.split_at_checked(len).unwrap_or((rest, ""));
-    pieces.push(piece);
-    after
-}
-
 /// The tokens of a text cut at `cut` into `pieces`.
 fn view<'t, 'a>(text: &'a str, cut: &Cut, pieces: &'t [&'a str]) -> TokenView<'t, 'a> {
     TokenView {
@@ -1110,139 +991,10 @@ impl<'a> TokenView<'_, 'a> {
     }
 }
 
-/// What each byte starts: an ASCII letter or digit, other ASCII that is
-/// not whitespace, ASCII whitespace (as `char::is_whitespace` has it: tab
-/// to carriage return, and space), or a character beyond ASCII.
-const ALNUM: u8 = 0;
-const OTHER: u8 = 3;
-const SPACE: u8 = 1;
-const BEYOND_ASCII: u8 = 2;
-const CLASS: [u8; 256] = {
-    let mut class = [BEYOND_ASCII; 256];
-    let mut byte = 0;
-    while byte < 128 {
-        class[byte] = if is_ascii_space(byte as u8) {
-            SPACE
-        } else if (byte as u8).is_ascii_alphanumeric() {
-            ALNUM
-        } else {
-            OTHER
-        };
-        byte += 1;
-    }
-    class
-};
-
-/// Where the run of whitespace starting at byte `at` ends.
-fn space_end(text: &str, mut at: usize) -> usize {
-    let bytes = text.as_bytes();
-    while let Some(&byte) = bytes.get(at) {
-        match CLASS[usize::from(byte)] {
-            SPACE => at += 1,
-            BEYOND_ASCII => match char_at(text, at) {
-                (true, width) => at += width,
-                (false, _) => break,
-            },
-            _ => break,
-        }
-    }
-    at
-}
-
-/// Where the word starting at byte `at` ends, and its [`word_hash`].
-///
-/// An ASCII word is read as runs of letters and digits and runs of other
-/// bytes in turn, hashed as it is read from its first letter or digit:
-/// the hash after each run of letters and digits is the hash through the
-/// last one so far, so no byte has to note it. A word that meets a
-/// character beyond ASCII is read again by [`mixed_word_end`].
-fn word_end(text: &str, at: usize) -> (usize, Option<u64>) {
-    let bytes = text.as_bytes();
-    let (mut end, mut hash, mut through_last) = (at, FNV_OFFSET, None);
-    loop {
-        let run = end;
-        while let Some(&byte) = bytes.get(end)
-            && CLASS[usize::from(byte)] == ALNUM
-        {
-            // ASCII letters and digits lower by setting one bit.
-            hash = fnv(hash, byte | 0x20);
-            end += 1;
-        }
-        if end > run {
-            through_last = Some(hash);
-        }
-        while let Some(&byte) = bytes.get(end)
-            && CLASS[usize::from(byte)] == OTHER
-        {
-            // Not a letter: lowercase already. Not hashed before the
-            // first letter or digit, which trimming drops.
-            if through_last.is_some() {
-                hash = fnv(hash, byte);
-            }
-            end += 1;
-        }
-        match bytes.get(end).map(|&byte| CLASS[usize::from(byte)]) {
-            Some(ALNUM) => {}
-            Some(BEYOND_ASCII) => return mixed_word_end(text, at),
-            _ => return (end, through_last),
-        }
-    }
-}
-
-/// [`word_end`] of a word that may hold characters beyond ASCII: its hash
-/// built as the word is scanned, from its first letter or digit to its
-/// last, when the word turns out ASCII after all.
-fn mixed_word_end(text: &str, mut at: usize) -> (usize, Option<u64>) {
-    let bytes = text.as_bytes();
-    let start = at;
-    let (mut hash, mut through_last, mut started, mut beyond_ascii) = (FNV_OFFSET, 0, false, false);
-    while let Some(&byte) = bytes.get(at) {
-        match CLASS[usize::from(byte)] {
-            ALNUM => {
-                // ASCII letters and digits lower by setting one bit.
-                hash = fnv(hash, byte | 0x20);
-                through_last = hash;
-                started = true;
-                at += 1;
-            }
-            OTHER => {
-                if started {
-                    hash = fnv(hash, byte.to_ascii_lowercase());
-                }
-                at += 1;
-            }
-            SPACE => break,
-            _ => match char_at(text, at) {
-                (true, _) => break,
-                (false, width) => {
-                    beyond_ascii = true;
-                    at += width;
-                }
-            },
-        }
-    }
-    let hash = if beyond_ascii {
-        text.get(start..at).and_then(word_hash)
-    } else {
-        started.then_some(through_last)
-    };
-    (at, hash)
-}
-
 /// Words and the whitespace between them, in order.
 #[cfg(test)]
 fn tokens(text: &str) -> Vec<&str> {
     Tokens::new(text).pieces
-}
-
-/// Whether the character at byte `at` of `text` is whitespace, and its
-/// width in bytes.
-fn char_at(text: &str, at: usize) -> (bool, usize) {
-    match text.get(at..).and_then(|rest| rest.chars().next()) {
-        Some(c) if c.is_ascii() => (is_ascii_space(c as u8), 1),
-        Some(c) => (c.is_whitespace(), c.len_utf8()),
-        None => (false, 1),
-    }
 }
 
 #[cfg(test)]
@@ -1410,32 +1162,6 @@ mod tests {
             assert_eq!(Tokens::new(text).key(), expected, "{text:?}");
             assert_eq!(step_key(text), expected, "{text:?}");
         }
-    }
-
-    #[test]
-    fn ascii_word_bags_are_the_unicode_bags() {
-        let unicode_bag = |text: &str| {
-            let mut words: Vec<u64> = text
-                .split_whitespace()
-                .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-                .filter(|w| !w.is_empty())
-                .map(folded_word_hash)
-                .collect();
-            words.sort_unstable();
-            words
-        };
-        for text in [
-            "Bake for 20 minutes.",
-            "  (Optional) stir--gently,\tthen SERVE!  ",
-            "don't over-mix; 350°F",
-            "\u{b}Fold\u{b}in ... the \"flour\"",
-            "",
-            "---",
-        ] {
-            assert_eq!(word_bag(text), unicode_bag(text), "{text:?}");
-        }
-        assert_eq!(ascii_folded_hash(b"ONION"), folded_word_hash("onion"));
-        assert_eq!(folded_word_hash("BRÛLÉE"), folded_word_hash("brûlée"));
     }
 
     #[test]
