@@ -63,12 +63,13 @@ fn variants(original: &Recipe) -> Vec<Recipe> {
                 }
                 4 => {
                     if let Some(step) = cooked.steps.get_mut(n % steps) {
-                        step.step_text.push_str(" Taste and adjust the seasoning.");
+                        step.step_text =
+                            format!("{} Taste and adjust the seasoning.", step.step_text).into();
                     }
                 }
                 5 => {
                     if let Some(ingredient) = cooked.ingredients.get_mut(n % ingredients) {
-                        ingredient.ingredient_name = "something else".to_owned();
+                        ingredient.ingredient_name = "something else".into();
                         ingredient.ingredient_id = None;
                     }
                 }

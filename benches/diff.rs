@@ -50,7 +50,7 @@ fn merge_inputs(fixture: &Fixture) -> Option<(Recipe, Recipe, Recipe)> {
             let mut theirs = base.clone();
             theirs.rating = Some(5.0);
             for step in theirs.steps.iter_mut().step_by(50) {
-                step.step_text.push_str(", stirring now and then");
+                step.step_text = format!("{}, stirring now and then", step.step_text).into();
             }
             let kept: Vec<Step> = (theirs.steps.iter().enumerate())
                 .filter(|(i, _)| i % 97 != 96)
@@ -59,7 +59,7 @@ fn merge_inputs(fixture: &Fixture) -> Option<(Recipe, Recipe, Recipe)> {
             theirs.steps = kept;
             let mut zest = theirs.ingredients.first()?.clone();
             zest.ingredient_id = Some(1000);
-            zest.ingredient_name = "lemon zest".to_owned();
+            zest.ingredient_name = "lemon zest".into();
             theirs.ingredients.push(zest);
             theirs
         }

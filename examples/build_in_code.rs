@@ -15,8 +15,8 @@ fn ingredient(id: i64, quantity: f64, unit: &str, name: &str) -> Ingredient {
     Ingredient {
         ingredient_id: Some(id),
         quantity: Some(Quantity::new(quantity)),
-        measurement: Some(unit.to_owned()),
-        ingredient_name: name.to_owned(),
+        measurement: Some(unit.into()),
+        ingredient_name: name.into(),
         note: None,
         ..Ingredient::default()
     }
@@ -25,13 +25,13 @@ fn ingredient(id: i64, quantity: f64, unit: &str, name: &str) -> Ingredient {
 fn step(id: i64, text: &str) -> Step {
     Step {
         step_id: Some(id),
-        step_text: text.to_owned(),
+        step_text: text.into(),
     }
 }
 
 fn main() -> Result<(), Box<dyn Error>> {
     let pancakes = Recipe {
-        recipe_name: "Pancakes".to_owned(),
+        recipe_name: "Pancakes".into(),
         recipe_id: Some(7),
         rating: Some(3.5),
         ingredients: vec![
@@ -53,10 +53,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     for ingredient in &mut make.ingredients {
         ingredient.quantity = ingredient.quantity.map(|q| q.scaled(2.0));
     }
-    make.ingredients[3].ingredient_name = "vegetable oil".to_owned();
+    make.ingredients[3].ingredient_name = "vegetable oil".into();
     make.steps.remove(1);
-    make.steps[1].step_text = "Stir in the milk and oil".to_owned();
-    make.steps[2].step_text = "Cook on a hot griddle for 3 minutes a side".to_owned();
+    make.steps[1].step_text = "Stir in the milk and oil".into();
+    make.steps[2].step_text = "Cook on a hot griddle for 3 minutes a side".into();
     make.rating = Some(4.5);
 
     let changes = diff(&pancakes, &make);

@@ -100,7 +100,7 @@ pub(crate) struct FuzzIngredient {
 impl FuzzIngredient {
     fn build(&self) -> Ingredient {
         // The readers drop a blank measurement or note: so do we.
-        let not_blank = |text: String| (!text.trim().is_empty()).then_some(text);
+        let not_blank = |text: String| (!text.trim().is_empty()).then(|| text.into());
         Ingredient {
             ingredient_id: self.id.map(i64::from),
             quantity: self.amount.as_ref().and_then(Amount::quantity),
@@ -109,7 +109,7 @@ impl FuzzIngredient {
                 .as_ref()
                 .map(|u| u.pick_from(UNITS))
                 .and_then(not_blank),
-            ingredient_name: self.name.pick_from(NAMES),
+            ingredient_name: self.name.pick_from(NAMES).into(),
             note: self
                 .note
                 .as_ref()
@@ -135,7 +135,8 @@ impl FuzzStep {
                 .iter()
                 .map(|w| w.pick_from(WORDS))
                 .collect::<Vec<_>>()
-                .join(" "),
+                .join(" ")
+                .into(),
         }
     }
 }
@@ -155,7 +156,8 @@ impl FuzzRecipe {
         Recipe {
             recipe_name: self
                 .name
-                .pick_from(&["Apple Pie", "apple pie", "Pancakes", ""]),
+                .pick_from(&["Apple Pie", "apple pie", "Pancakes", ""])
+                .into(),
             recipe_id: self.id.map(i64::from),
             rating: self.rating.and_then(|rating| match rating {
                 Ok(halves) => Some(f64::from(halves % 11) / 2.0),
@@ -203,18 +205,18 @@ pub(crate) fn edited(mut recipe: Recipe, edits: &[Edit]) -> Recipe {
             }
             Edit::Unit(i, unit) => {
                 if let Some(i) = at(ingredients, *i) {
-                    recipe.ingredients[i].measurement = unit.map(|u| pick(UNITS, u).to_owned());
+                    recipe.ingredients[i].measurement = unit.map(|u| pick(UNITS, u).into());
                 }
             }
             Edit::Rename(i, name) => {
                 if let Some(i) = at(ingredients, *i) {
-                    recipe.ingredients[i].ingredient_name = name.pick_from(NAMES);
+                    recipe.ingredients[i].ingredient_name = name.pick_from(NAMES).into();
                 }
             }
             Edit::Respell(i) => {
                 if let Some(i) = at(ingredients, *i) {
                     let name = &mut recipe.ingredients[i].ingredient_name;
-                    *name = name.to_uppercase();
+                    *name = name.to_uppercase().into();
                 }
             }
             Edit::RemoveIngredient(i) => {
@@ -239,7 +241,7 @@ pub(crate) fn edited(mut recipe: Recipe, edits: &[Edit]) -> Recipe {
             Edit::RecaseStep(i) => {
                 if let Some(i) = at(steps, *i) {
                     let text = &mut recipe.steps[i].step_text;
-                    *text = format!("  {}.", text.to_uppercase());
+                    *text = format!("  {}.", text.to_uppercase()).into();
                 }
             }
             Edit::RemoveStep(i) => {

@@ -43,7 +43,7 @@ fuzz_target!(|data: &[u8]| {
         Ok(ingredient) => {
             let name = &ingredient.ingredient_name;
             assert!(
-                !name.is_empty() && name.trim() == name,
+                !name.is_empty() && *name.trim() == **name,
                 "name {name:?} from {text:?}"
             );
             if let Some(quantity) = ingredient.quantity {

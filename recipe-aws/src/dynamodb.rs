@@ -2867,7 +2867,7 @@ mod tests {
             recipe_id: 4,
             version,
             recipe: Recipe {
-                recipe_name: format!("Pie {version}"),
+                recipe_name: format!("Pie {version}").into(),
                 recipe_id: Some(4),
                 ..Recipe::default()
             },

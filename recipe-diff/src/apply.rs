@@ -22,8 +22,8 @@ use crate::model::Recipe;
 pub fn apply(original: &Recipe, diff: &RecipeDiff) -> Result<Recipe> {
     let mut recipe = original.clone();
     for name in [&diff.name, &diff.restatements.name].into_iter().flatten() {
-        expect_same("recipeName", &name.original, &original.recipe_name)?;
-        recipe.recipe_name.clone_from(&name.make);
+        expect_same("recipeName", name.original.as_str(), &*original.recipe_name)?;
+        recipe.recipe_name = name.make.as_str().into();
     }
     if let Some(rating) = &diff.rating {
         expect_same("rating", &rating.original, &original.rating)?;
@@ -48,7 +48,11 @@ pub fn apply(original: &Recipe, diff: &RecipeDiff) -> Result<Recipe> {
     Ok(recipe)
 }
 
-fn expect_same<T: PartialEq + std::fmt::Debug>(what: &str, diff: &T, recipe: &T) -> Result<()> {
+fn expect_same<T: PartialEq + std::fmt::Debug + ?Sized>(
+    what: &str,
+    diff: &T,
+    recipe: &T,
+) -> Result<()> {
     if diff == recipe {
         Ok(())
     } else {

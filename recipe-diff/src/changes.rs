@@ -628,7 +628,7 @@ mod tests {
         // original's id, so `diff(b, a)` and `diff(a, b).inverted()`
         // differed when only one of the two recipes had an id.
         let a = Recipe {
-            recipe_name: "Pancakes".to_owned(),
+            recipe_name: "Pancakes".into(),
             recipe_id: Some(-9),
             ..Recipe::default()
         };

@@ -4,6 +4,8 @@
 //! tolerant (see [`crate::parse`]); these types hold the cleaned-up values.
 //! They serialize back to the canonical native JSON form.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::quantity::Quantity;
@@ -26,7 +28,8 @@ use crate::units::Unit;
 #[serde(rename_all = "camelCase")]
 pub struct Recipe {
     /// The recipe's title, e.g. `Apple Pie`.
-    pub recipe_name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub recipe_name: Arc<str>,
     /// Stable id; a make names its original by this id. Missing in many
     /// hand-written and web recipes, so optional.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -59,26 +62,31 @@ pub struct Ingredient {
     /// verbatim so a make renders the way its cook wrote it, and read as a
     /// unit only when amounts are compared.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub measurement: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub measurement: Option<Arc<str>>,
     /// What it is, as written (`pieCrust`, `Granny Smith apples`). For a
     /// line read from the web, the food alone: its size and preparation
     /// are kept beside it. For an [`unparsed`](Self::unparsed) line, the
     /// whole line as written.
-    pub ingredient_name: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub ingredient_name: Arc<str>,
     /// How big each one is, when a line read from the web says so
     /// (`large`, `14 oz`, `2 x 400 g`). Kept apart from the name so that
     /// `2 large onions` and `2 onions` are one ingredient, and compared
     /// with the name, so that a diff still sees `large` become `small`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub size: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub size: Option<Arc<str>>,
     /// How it is prepared, when a line read from the web says so (`finely
     /// chopped`, `peeled and diced`); compared with the note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preparation: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub preparation: Option<Arc<str>>,
     /// Any other remark after the name (`sifted`, `at room temperature`,
     /// `to taste`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub note: Option<Arc<str>>,
     /// The line could not be understood: [`ingredient_name`](Self::ingredient_name)
     /// holds it exactly as written, with no quantity or measurement, and a
     /// diff compares it as text. Reading a recipe reports each such line
@@ -100,14 +108,14 @@ impl Ingredient {
     ///
     /// ```
     /// let eggs = recipe_diff::parse::parse_ingredient_line("2 large eggs, beaten")?;
-    /// assert_eq!(eggs.ingredient_name, "eggs");
+    /// assert_eq!(&*eggs.ingredient_name, "eggs");
     /// assert_eq!(eggs.full_name(), "large eggs");
     /// # Ok::<(), recipe_diff::Error>(())
     /// ```
     pub fn full_name(&self) -> String {
         match &self.size {
             Some(size) => format!("{size} {}", self.ingredient_name),
-            None => self.ingredient_name.clone(),
+            None => self.ingredient_name.to_string(),
         }
     }
 
@@ -116,7 +124,7 @@ impl Ingredient {
     pub fn remarks(&self) -> Option<String> {
         match (&self.preparation, &self.note) {
             (Some(preparation), Some(note)) => Some(format!("{preparation}; {note}")),
-            (Some(text), None) | (None, Some(text)) => Some(text.clone()),
+            (Some(text), None) | (None, Some(text)) => Some(text.to_string()),
             (None, None) => None,
         }
     }
@@ -125,7 +133,7 @@ impl Ingredient {
     /// understood (see [`unparsed`](Self::unparsed)).
     pub fn as_written(line: &str) -> Ingredient {
         Ingredient {
-            ingredient_name: line.to_owned(),
+            ingredient_name: line.into(),
             unparsed: true,
             ..Ingredient::default()
         }
@@ -142,7 +150,8 @@ pub struct Step {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub step_id: Option<i64>,
     /// What to do.
-    pub step_text: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub step_text: Arc<str>,
 }
 
 /// A recipe as actually cooked on one occasion.

@@ -133,7 +133,7 @@ pub fn apply_some(original: &Recipe, diff: &RecipeDiff, chosen: &[ChangePart]) -
     if chosen.contains(&ChangePart::Name)
         && let Some(name) = &diff.name
     {
-        recipe.recipe_name.clone_from(&name.make);
+        recipe.recipe_name = name.make.as_str().into();
     }
     if chosen.contains(&ChangePart::Rating)
         && let Some(rating) = &diff.rating
@@ -582,7 +582,7 @@ mod tests {
             })
             .collect();
         let taken = apply_some(&original, &changes, &steps).unwrap();
-        let texts: Vec<&str> = taken.steps.iter().map(|s| s.step_text.as_str()).collect();
+        let texts: Vec<&str> = taken.steps.iter().map(|s| s.step_text.as_ref()).collect();
         assert_eq!(
             texts,
             [
@@ -646,7 +646,7 @@ mod tests {
         let taken = apply_some(&original, &changes, &vanilla).unwrap();
         let last = taken.ingredients.last().unwrap();
         assert_eq!(
-            (last.ingredient_name.as_str(), last.ingredient_id),
+            (last.ingredient_name.as_ref(), last.ingredient_id),
             ("vanilla", Some(5))
         );
     }

@@ -46,13 +46,13 @@ fn lines(recipe: &Recipe) -> Vec<String> {
 }
 
 fn texts(recipe: &Recipe) -> Vec<&str> {
-    recipe.steps.iter().map(|s| s.step_text.as_str()).collect()
+    recipe.steps.iter().map(|s| s.step_text.as_ref()).collect()
 }
 
 #[test]
 fn json_ld_in_a_graph_with_sections() {
     let recipe = page("graph.html");
-    assert_eq!(recipe.recipe_name, "Weeknight Tomato Spaghetti");
+    assert_eq!(&*recipe.recipe_name, "Weeknight Tomato Spaghetti");
     assert_eq!(recipe.rating, Some(4.6));
     assert_eq!(
         lines(&recipe),
@@ -80,7 +80,7 @@ fn json_ld_in_a_graph_with_sections() {
 #[test]
 fn json_ld_as_a_list_with_instructions_as_one_text() {
     let recipe = page("list.html");
-    assert_eq!(recipe.recipe_name, "Banana Bread");
+    assert_eq!(&*recipe.recipe_name, "Banana Bread");
     // 9 out of 10.
     assert_eq!(recipe.rating, Some(4.5));
     assert_eq!(recipe.ingredients.len(), 6);
@@ -98,7 +98,7 @@ fn json_ld_as_a_list_with_instructions_as_one_text() {
 #[test]
 fn microdata_with_a_br_separated_list() {
     let recipe = page("microdata.html");
-    assert_eq!(recipe.recipe_name, "Grandma's Pancakes");
+    assert_eq!(&*recipe.recipe_name, "Grandma's Pancakes");
     assert_eq!(recipe.rating, Some(4.5));
     assert_eq!(
         lines(&recipe),
@@ -126,7 +126,7 @@ fn microdata_with_a_br_separated_list() {
 #[test]
 fn microdata_how_to_sections_and_steps() {
     let recipe = page("sections.html");
-    assert_eq!(recipe.recipe_name, "Lemon Bars");
+    assert_eq!(&*recipe.recipe_name, "Lemon Bars");
     assert_eq!(recipe.rating, None);
     assert_eq!(recipe.ingredients.len(), 6);
     assert_eq!(
@@ -176,7 +176,7 @@ fn the_microdata_and_json_ld_of_one_recipe_agree() {
 #[test]
 fn cooklang_from_the_specification() {
     let recipe = cook("baked-potatoes.cook");
-    assert_eq!(recipe.recipe_name, "Baked Potatoes");
+    assert_eq!(&*recipe.recipe_name, "Baked Potatoes");
     assert_eq!((recipe.recipe_id, recipe.rating), (Some(12), Some(4.0)));
     assert_eq!(
         lines(&recipe),

@@ -348,7 +348,7 @@ pub fn analytics_of(recipe: &Recipe, aggregate: &MakeAggregate) -> RecipeAnalyti
 
     RecipeAnalytics {
         recipe_id: recipe.recipe_id.unwrap_or_default(),
-        recipe_name: recipe.recipe_name.clone(),
+        recipe_name: recipe.recipe_name.to_string(),
         make_count: count(aggregate.make_count),
         original_rating: recipe.rating,
         average_rating: aggregate.ratings.mean(),
@@ -547,7 +547,7 @@ pub fn overview_of<'a>(
         changes += aggregate.changes;
         summaries.push(RecipeSummary {
             recipe_id: recipe.recipe_id.unwrap_or_default(),
-            recipe_name: recipe.recipe_name.clone(),
+            recipe_name: recipe.recipe_name.to_string(),
             original_rating: recipe.rating,
             make_count: count(aggregate.make_count),
             average_rating: aggregate.ratings.mean(),
@@ -581,7 +581,7 @@ pub fn overview_of<'a>(
             .into_iter()
             .map(|(recipe, make)| RecentMake {
                 recipe_id: recipe.recipe_id.unwrap_or_default(),
-                recipe_name: recipe.recipe_name.clone(),
+                recipe_name: recipe.recipe_name.to_string(),
                 make_id: make.make_id,
                 made_at: make.made_at.clone(),
                 rating: make.rating,
@@ -613,7 +613,7 @@ mod tests {
             .enumerate()
             .map(|(i, name)| Recipe {
                 recipe_id: Some(i as i64 + 1),
-                recipe_name: (*name).to_owned(),
+                recipe_name: (*name).into(),
                 ..Recipe::default()
             })
             .collect();

@@ -608,7 +608,7 @@ fn parse_recipe_document(
         && parsed.value.recipe_name.is_empty()
         && let Some(stem) = source.and_then(|source| key_stem(&source.key))
     {
-        parsed.value.recipe_name = stem.to_owned();
+        parsed.value.recipe_name = stem.into();
     }
     Ok(parsed)
 }
@@ -1165,12 +1165,12 @@ mod tests {
         let version = &first.version;
         assert_eq!(version.recipe_id, 2, "the next id after the pie's");
         assert_eq!(version.recipe.recipe_id, Some(2));
-        assert_eq!(version.recipe.recipe_name, "Lemon Tart");
+        assert_eq!(&*version.recipe.recipe_name, "Lemon Tart");
         let names: Vec<&str> = version
             .recipe
             .ingredients
             .iter()
-            .map(|i| i.ingredient_name.as_str())
+            .map(|i| i.ingredient_name.as_ref())
             .collect();
         assert_eq!(names, ["flour", "lemons", "eggs"]);
         assert_eq!(
@@ -1226,10 +1226,10 @@ mod tests {
         .await
         .unwrap();
         let recipe = &recorded.version.recipe;
-        assert_eq!(recipe.recipe_name, "sweet-tea");
+        assert_eq!(&*recipe.recipe_name, "sweet-tea");
         assert_eq!(recipe.recipe_id, Some(2));
         assert_eq!(recipe.ingredients.len(), 3);
-        assert_eq!(recipe.ingredients[2].ingredient_name, "sugar");
+        assert_eq!(&*recipe.ingredients[2].ingredient_name, "sugar");
         // Another object is another recipe.
         let other = Source::new("bucket", "recipes/iced-tea.cook", "e1");
         let recorded = record_recipe_document(
@@ -1243,7 +1243,7 @@ mod tests {
         .await
         .unwrap();
         assert_eq!(recorded.version.recipe_id, 3);
-        assert_eq!(recorded.version.recipe.recipe_name, "iced-tea");
+        assert_eq!(&*recorded.version.recipe.recipe_name, "iced-tea");
     }
 
     #[tokio::test]

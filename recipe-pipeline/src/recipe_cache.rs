@@ -249,7 +249,7 @@ mod tests {
             recipe_id: 1,
             version: number,
             recipe: Recipe {
-                recipe_name: name.to_owned(),
+                recipe_name: name.into(),
                 recipe_id: Some(1),
                 ..Recipe::default()
             },
@@ -293,7 +293,7 @@ mod tests {
 
         store.put_version(&version(2, "Tart")).await.unwrap();
         assert_eq!(
-            store.recipe(1).await.unwrap().unwrap().recipe_name,
+            &*store.recipe(1).await.unwrap().unwrap().recipe_name,
             "Tart",
             "a write is seen at once"
         );
@@ -318,7 +318,7 @@ mod tests {
             .unwrap();
         tokio::time::advance(Duration::from_secs(6)).await;
         assert_eq!(
-            store.recipe(1).await.unwrap().unwrap().recipe_name,
+            &*store.recipe(1).await.unwrap().unwrap().recipe_name,
             "Galette"
         );
     }

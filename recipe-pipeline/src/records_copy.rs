@@ -221,7 +221,7 @@ mod tests {
 
     fn recipe(name: &str) -> Recipe {
         Recipe {
-            recipe_name: name.to_owned(),
+            recipe_name: name.into(),
             recipe_id: Some(1),
             ..Recipe::default()
         }

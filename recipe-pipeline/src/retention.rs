@@ -259,7 +259,7 @@ mod tests {
     async fn store_with_history() -> InMemoryRecordStore {
         let store = InMemoryRecordStore::new();
         let recipe = Recipe {
-            recipe_name: "Stew".to_owned(),
+            recipe_name: "Stew".into(),
             recipe_id: Some(1),
             ..Recipe::default()
         };

@@ -468,7 +468,7 @@ impl MakeAggregate {
                 IngredientChange::Modified(m) => (&m.original.ingredient_name, None),
             };
             let mut tally = IngredientTally {
-                name: name.clone(),
+                name: name.to_string(),
                 changed: 1,
                 ..IngredientTally::default()
             };
@@ -481,7 +481,7 @@ impl MakeAggregate {
                         tally.swapped_for.insert(
                             name_key(with),
                             NameTally {
-                                name: with.clone(),
+                                name: with.to_string(),
                                 count: 1,
                             },
                         );
@@ -515,7 +515,7 @@ impl MakeAggregate {
                 StepChange::Moved(pair) => &pair.original.step_text,
             };
             let mut tally = StepTally {
-                text: text.clone(),
+                text: text.to_string(),
                 position: step_position(change).map(|p| p as u64),
                 changed: 1,
                 ..StepTally::default()

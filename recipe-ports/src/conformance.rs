@@ -187,13 +187,13 @@ pub async fn queue(queue: &dyn Queue) {
 
 fn recipe(id: i64, name: &str) -> Recipe {
     Recipe {
-        recipe_name: name.to_owned(),
+        recipe_name: name.into(),
         recipe_id: Some(id),
         rating: Some(4.5),
         ingredients: Vec::new(),
         steps: vec![Step {
             step_id: Some(1),
-            step_text: "Cook it".to_owned(),
+            step_text: "Cook it".into(),
         }],
     }
 }
@@ -262,7 +262,7 @@ pub async fn record_store(store: &dyn RecordStore) {
         VersionWritten::Taken,
         "versions leave no gap"
     );
-    assert_eq!(store.recipe(1).await.unwrap().unwrap().recipe_name, "Pie");
+    assert_eq!(&*store.recipe(1).await.unwrap().unwrap().recipe_name, "Pie");
     assert_eq!(
         put(version(1, 2, "Apple Pie")).await,
         VersionWritten::Created
@@ -304,7 +304,7 @@ pub async fn record_store(store: &dyn RecordStore) {
         .await
         .unwrap()
         .into_iter()
-        .map(|r| r.recipe_name)
+        .map(|r| r.recipe_name.to_string())
         .collect();
     assert_eq!(names, ["Apple Pie", "Bread"], "recipes list by id");
     let first = store.recipes_page(&PageRequest::first(1)).await.unwrap();
@@ -493,11 +493,11 @@ async fn aggregates(store: &dyn RecordStore) {
     });
     let renamed = changed_make(RECIPE, 1, "2026-11-21T08:00:00Z", |r| {
         r.rating = Some(4.5);
-        r.recipe_name = "Apple Pie".to_owned();
+        r.recipe_name = "Apple Pie".into();
     });
     let edited = changed_make(RECIPE, 2, "2026-11-22T08:00:00Z", |r| {
         r.rating = None;
-        "Cook it slowly".clone_into(&mut r.steps[0].step_text);
+        r.steps[0].step_text = "Cook it slowly".into();
     });
     let claim = Claim {
         key: "s3-aggregates".to_owned(),

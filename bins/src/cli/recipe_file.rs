@@ -90,7 +90,7 @@ impl Format {
 ///
 /// ```
 /// let pie = recipe_bins::cli::recipe_file::read_recipe("../examples/data/apple-pie.json".as_ref())?;
-/// assert_eq!(pie.recipe_name, "Apple Pie");
+/// assert_eq!(&*pie.recipe_name, "Apple Pie");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn read_recipe(path: &Path) -> Result<Recipe, RecipeFileError> {
@@ -114,7 +114,7 @@ pub fn read_make(path: &Path) -> Result<Make, RecipeFileError> {
 /// use recipe_bins::cli::recipe_file::read_make_with_warnings;
 ///
 /// let parsed = read_make_with_warnings("../recipe-diff/tests/data/pages/microdata.html".as_ref())?;
-/// assert_eq!(parsed.value.recipe.recipe_name, "Grandma's Pancakes");
+/// assert_eq!(&*parsed.value.recipe.recipe_name, "Grandma's Pancakes");
 /// assert!(parsed.warnings.is_empty());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -131,7 +131,7 @@ pub fn read_make_with_warnings(path: &Path) -> Result<Parsed<Make>, RecipeFileEr
             if parsed.value.recipe.recipe_name.is_empty()
                 && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
             {
-                parsed.value.recipe.recipe_name = stem.to_owned();
+                parsed.value.recipe.recipe_name = stem.into();
             }
             parsed
         }),

@@ -166,7 +166,7 @@ mod tests {
             recipe_id,
             version: 1,
             recipe: Recipe {
-                recipe_name: format!("Recipe {recipe_id}"),
+                recipe_name: format!("Recipe {recipe_id}").into(),
                 recipe_id: Some(recipe_id),
                 ..Recipe::default()
             },

@@ -178,7 +178,7 @@ async fn killed_while_versions_and_makes_stream_in_keeps_each_once_and_pinned() 
     assert_eq!(numbers, (1..=VERSIONS as i64).collect::<Vec<_>>(), "{tail}");
     let mut knead_times: Vec<&str> = recipes
         .values()
-        .map(|recipe| recipe.steps[0].step_text.as_str())
+        .map(|recipe| recipe.steps[0].step_text.as_ref())
         .collect();
     knead_times.sort_unstable();
     let mut expected: Vec<String> = (1..=VERSIONS)
@@ -206,7 +206,7 @@ async fn killed_while_versions_and_makes_stream_in_keeps_each_once_and_pinned() 
                 .ingredients
         );
         assert_eq!(
-            rebuilt.steps[0].step_text, "Knead well",
+            &*rebuilt.steps[0].step_text, "Knead well",
             "make {}",
             make["makeId"]
         );

@@ -21,19 +21,19 @@ const MAKES_PER_RECIPE: i64 = 100;
 
 fn recipe(recipe_id: i64, sugar: f64) -> Recipe {
     Recipe {
-        recipe_name: format!("Cake {recipe_id}"),
+        recipe_name: format!("Cake {recipe_id}").into(),
         recipe_id: Some(recipe_id),
         rating: Some(4.0),
         ingredients: vec![Ingredient {
             ingredient_id: Some(1),
             quantity: Some(recipe_diff::quantity::Quantity::new(sugar)),
-            measurement: Some("cup".to_owned()),
-            ingredient_name: "sugar".to_owned(),
+            measurement: Some("cup".into()),
+            ingredient_name: "sugar".into(),
             ..Ingredient::default()
         }],
         steps: vec![Step {
             step_id: Some(1),
-            step_text: "Bake 30 minutes".to_owned(),
+            step_text: "Bake 30 minutes".into(),
         }],
     }
 }

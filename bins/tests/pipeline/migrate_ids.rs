@@ -23,13 +23,13 @@ fn s(value: &str) -> AttributeValue {
 /// Writes a make as it was stored before make ids were integers.
 async fn put_old_make(client: &Client, table: &str, recipe_id: i64, text_id: &str, at: &str) {
     let recipe = Recipe {
-        recipe_name: "Pie".to_owned(),
+        recipe_name: "Pie".into(),
         recipe_id: Some(recipe_id),
         rating: Some(4.0),
         ingredients: Vec::new(),
         steps: vec![Step {
             step_id: Some(1),
-            step_text: "Bake it".to_owned(),
+            step_text: "Bake it".into(),
         }],
     };
     let record = MakeRecord {

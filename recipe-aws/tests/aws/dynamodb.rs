@@ -80,13 +80,13 @@ async fn long_listings_read_every_page() {
     let long_step = "Stir gently. ".repeat(3_000);
     for id in (0..30).rev() {
         let recipe = Recipe {
-            recipe_name: format!("Recipe {id}"),
+            recipe_name: format!("Recipe {id}").into(),
             recipe_id: Some(id - 10),
             rating: None,
             ingredients: Vec::new(),
             steps: vec![Step {
                 step_id: Some(1),
-                step_text: long_step.clone(),
+                step_text: long_step.clone().into(),
             }],
         };
         let version = RecipeVersion {
@@ -131,7 +131,7 @@ async fn a_version_below_one_and_a_missing_table_are_refused() {
         recipe_id: 4,
         version: 0,
         recipe: Recipe {
-            recipe_name: "Soup".to_owned(),
+            recipe_name: "Soup".into(),
             recipe_id: Some(4),
             rating: None,
             ingredients: Vec::new(),

@@ -37,13 +37,13 @@ fn s(value: &str) -> AttributeValue {
 
 fn recipe(recipe_id: i64) -> Recipe {
     Recipe {
-        recipe_name: "Pie".to_owned(),
+        recipe_name: "Pie".into(),
         recipe_id: Some(recipe_id),
         rating: Some(3.0),
         ingredients: Vec::new(),
         steps: vec![Step {
             step_id: Some(1),
-            step_text: "Bake it".to_owned(),
+            step_text: "Bake it".into(),
         }],
     }
 }

@@ -34,13 +34,13 @@ fn sortable(id: i64) -> String {
 
 fn recipe(recipe_id: i64, name: &str) -> Recipe {
     Recipe {
-        recipe_name: name.to_owned(),
+        recipe_name: name.into(),
         recipe_id: Some(recipe_id),
         rating: Some(4.0),
         ingredients: Vec::new(),
         steps: vec![Step {
             step_id: Some(1),
-            step_text: "Bake it".to_owned(),
+            step_text: "Bake it".into(),
         }],
     }
 }
@@ -176,7 +176,7 @@ async fn a_recipe_stored_before_versions_is_version_1_and_its_version_2_complete
         .await
         .unwrap()
         .into_iter()
-        .map(|recipe| recipe.recipe_name)
+        .map(|recipe| recipe.recipe_name.to_string())
         .collect();
     assert_eq!(names, ["Pie", "Bread"], "old and new recipes list by id");
 

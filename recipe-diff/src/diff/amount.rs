@@ -210,8 +210,8 @@ mod tests {
     fn ingredient(quantity: f64, measurement: &str) -> Ingredient {
         Ingredient {
             quantity: Some(Quantity::new(quantity)),
-            measurement: Some(measurement.to_owned()),
-            ingredient_name: "x".to_owned(),
+            measurement: Some(measurement.into()),
+            ingredient_name: "x".into(),
             ..Ingredient::default()
         }
     }

@@ -1,6 +1,7 @@
 //! Matching ingredient lists and classifying what changed.
 
 use std::cell::{OnceCell, RefCell};
+use std::sync::Arc;
 
 use crate::changes::{IngredientChange, IngredientField, ModifiedIngredient, Paired, Scaling};
 use crate::model::Ingredient;
@@ -309,7 +310,7 @@ fn changed_fields(
 
 /// Whether two notes fold alike; notes written alike, nearly all of them,
 /// without folding.
-pub(super) fn notes_agree(a: &Option<String>, b: &Option<String>) -> bool {
+pub(super) fn notes_agree(a: &Option<Arc<str>>, b: &Option<Arc<str>>) -> bool {
     a == b || fold_note(a.as_deref()) == fold_note(b.as_deref())
 }
 
@@ -552,8 +553,8 @@ mod tests {
         Ingredient {
             ingredient_id: Some(id),
             quantity: Some(Quantity::new(quantity)),
-            measurement: Some(measurement.to_owned()),
-            ingredient_name: name.to_owned(),
+            measurement: Some(measurement.into()),
+            ingredient_name: name.into(),
             note: None,
             ..Ingredient::default()
         }
@@ -570,7 +571,7 @@ mod tests {
     #[test]
     fn respelled_and_converted_ingredients_are_restated_not_changed() {
         let mut make = pie();
-        make[0].ingredient_name = "pie crust".to_owned();
+        make[0].ingredient_name = "pie crust".into();
         make[2] = ingredient(3, 1.5, "tsp", "cinnamon");
         let diff = diff_ingredients(&pie(), &make);
         assert!(diff.changes.is_empty(), "{:?}", diff.changes);
@@ -648,7 +649,7 @@ mod tests {
         let diff = diff_ingredients(&original, &make);
         assert!(matches!(
             diff.changes.as_slice(),
-            [IngredientChange::Substituted(p)] if p.original.ingredient_name == "butter"
+            [IngredientChange::Substituted(p)] if p.original.ingredient_name == "butter".into()
         ));
     }
 

@@ -20,6 +20,7 @@ mod order;
 mod steps;
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use crate::changes::{Change, RecipeDiff, Restatements, Scaling};
 use crate::model::{Ingredient, Make, Recipe};
@@ -81,14 +82,14 @@ fn texts(recipe: &Recipe) -> impl Iterator<Item = &str> {
     recipe
         .steps
         .iter()
-        .map(|s| s.step_text.as_str())
+        .map(|s| s.step_text.as_ref())
         .chain(
             recipe
                 .ingredients
                 .iter()
-                .map(|i| i.ingredient_name.as_str()),
+                .map(|i| i.ingredient_name.as_ref()),
         )
-        .chain(std::iter::once(recipe.recipe_name.as_str()))
+        .chain(std::iter::once(recipe.recipe_name.as_ref()))
 }
 
 /// One comparable piece of a recipe beyond its texts.
@@ -192,7 +193,7 @@ pub(crate) fn same_remarks(a: &Ingredient, b: &Ingredient) -> bool {
 }
 
 /// Whether two ingredient notes differ only in case or spacing.
-pub(crate) fn same_note(a: &Option<String>, b: &Option<String>) -> bool {
+pub(crate) fn same_note(a: &Option<Arc<str>>, b: &Option<Arc<str>>) -> bool {
     ingredients::notes_agree(a, b)
 }
 

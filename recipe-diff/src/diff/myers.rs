@@ -202,14 +202,24 @@ pub(super) fn replay<D: DiffHook<Error = Infallible>>(ops: &[Op], hook: &mut D) 
 /// `Compact` over `similar`'s Myers gives it; `None` outside
 /// [`in_exact_regime`].
 pub(super) fn compacted<T: PartialEq>(old: &[T], new: &[T]) -> Option<Vec<Op>> {
+    let mut ops = Vec::new();
+    compacted_in(old, new, &mut ops).then_some(ops)
+}
+
+/// [`compacted`] into `ops`, emptied first, so one list serves many
+/// scripts; false (and `ops` empty) outside [`in_exact_regime`].
+pub(super) fn compacted_in<T: PartialEq>(old: &[T], new: &[T], ops: &mut Vec<Op>) -> bool {
+    ops.clear();
     let prefix = common_prefix(old, 0..old.len(), new, 0..new.len());
     let suffix = common_suffix(old, prefix..old.len(), new, prefix..new.len());
     let old_middle = prefix..old.len() - suffix;
     let new_middle = prefix..new.len() - suffix;
     if !in_exact_regime(old_middle.len(), new_middle.len()) {
-        return None;
+        return false;
     }
-    let mut ops = Vec::with_capacity(8);
+    // Room for the usual script at once: an edit or two between equal
+    // stretches.
+    ops.reserve(8);
     if prefix > 0 {
         ops.push(Op::equal(0, 0, prefix));
     }
@@ -246,16 +256,16 @@ pub(super) fn compacted<T: PartialEq>(old: &[T], new: &[T]) -> Option<Vec<Op>> {
             forward,
             backward,
             offset: max_d,
-            ops,
+            ops: std::mem::take(ops),
         };
         search.conquer(old_middle.clone(), new_middle.clone());
-        ops = search.ops;
+        *ops = search.ops;
     }
     if suffix > 0 {
         ops.push(Op::equal(old_middle.end, new_middle.end, suffix));
     }
-    compact(old, new, &mut ops);
-    Some(ops)
+    compact(old, new, ops);
+    true
 }
 
 /// Whether `similar`'s Myers, given middles of these lengths (after the

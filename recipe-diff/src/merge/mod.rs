@@ -49,7 +49,7 @@
 //!     .map(|i| format!("{} {}", i.quantity.unwrap(), i.measurement.as_deref().unwrap_or("")))
 //!     .collect();
 //! assert_eq!(amounts, ["4 cup", "1/2 cup"]); // THEIRS's flour, whole; OURS's sugar
-//! assert_eq!(merged.recipe.steps[1].step_text, "Bake 25 minutes");
+//! assert_eq!(&*merged.recipe.steps[1].step_text, "Bake 25 minutes");
 //!
 //! // Both change the sugar, differently: one conflict, OURS's side kept.
 //! let mut other = theirs.clone();
@@ -180,9 +180,9 @@ pub fn merge(base: &Recipe, ours: &Recipe, theirs: &Recipe) -> Merge {
         Pick::Conflict => {
             conflicts.push(Conflict {
                 place: ConflictPlace::Name,
-                base: base.recipe_name.clone(),
-                ours: ours.recipe_name.clone(),
-                theirs: theirs.recipe_name.clone(),
+                base: base.recipe_name.to_string(),
+                ours: ours.recipe_name.to_string(),
+                theirs: theirs.recipe_name.to_string(),
             });
             ours.recipe_name.clone()
         }

@@ -64,7 +64,7 @@ pub(super) fn merge_steps(
         let (o, t) = (step_of(ours, &ours_map, b), step_of(theirs, &theirs_map, b));
         let (ours_moved, theirs_moved) = (ours_map.moved[b], theirs_map.moved[b]);
         let text = |recipe: &Recipe, s: Option<usize>| {
-            s.map(|s| recipe.steps[s].step_text.clone())
+            s.map(|s| recipe.steps[s].step_text.to_string())
                 .unwrap_or_default()
         };
         let conflict = |base_text: String, ours_text: String, theirs_text: String| Conflict {
@@ -75,7 +75,7 @@ pub(super) fn merge_steps(
             ours: ours_text,
             theirs: theirs_text,
         };
-        let plain = || conflict(step.step_text.clone(), text(ours, o), text(theirs, t));
+        let plain = || conflict(step.step_text.to_string(), text(ours, o), text(theirs, t));
         let (ours_edited, theirs_edited) = (ours_edited[b], theirs_edited[b]);
         merged_base.push(match (o, t) {
             (None, None) => None,

@@ -1,6 +1,8 @@
 //! Cooklang (`.cook`) files, read with the [`cooklang`] crate into the
 //! model. What a user sees is documented on [`parse_recipe_cooklang`].
 
+use std::sync::Arc;
+
 use cooklang::quantity::{Number, Quantity as CookQuantity, Value as CookValue};
 use cooklang::{Content, Converter, CooklangParser, Extensions, Item};
 use serde_json::Value;
@@ -71,12 +73,12 @@ use crate::units::{KnownUnit, Unit};
 /// Stir in the @sugar{2%tbsp}.
 /// ")?;
 /// let tea = &parsed.value;
-/// assert_eq!(tea.recipe_name, "Sweet Tea");
-/// assert_eq!(tea.ingredients[1].ingredient_name, "water");
+/// assert_eq!(&*tea.recipe_name, "Sweet Tea");
+/// assert_eq!(&*tea.ingredients[1].ingredient_name, "water");
 /// assert_eq!(tea.ingredients[1].measurement.as_deref(), Some("ml"));
 /// assert_eq!(tea.ingredients[2].ingredient_id, Some(3));
-/// assert_eq!(tea.steps[0].step_text, "Steep the tea bag in water for 3 minutes.");
-/// assert_eq!(tea.steps[1].step_text, "Stir in the sugar.");
+/// assert_eq!(&*tea.steps[0].step_text, "Steep the tea bag in water for 3 minutes.");
+/// assert_eq!(&*tea.steps[1].step_text, "Stir in the sugar.");
 ///
 /// // Two tablespoons are six teaspoons: no difference.
 /// let teaspoons = parse_recipe_cooklang(
@@ -210,7 +212,7 @@ pub fn parse_make_cooklang(text: &str) -> Result<Parsed<Make>> {
     Ok(Parsed {
         value: Make {
             recipe: Recipe {
-                recipe_name,
+                recipe_name: recipe_name.into(),
                 recipe_id,
                 rating,
                 ingredients,
@@ -377,11 +379,11 @@ impl Reader {
         self.ingredients.push(Ingredient {
             ingredient_id: None,
             quantity: amount,
-            measurement,
-            ingredient_name: name.to_owned(),
+            measurement: measurement.map(Arc::from),
+            ingredient_name: name.into(),
             size: None,
             preparation: None,
-            note,
+            note: note.map(Arc::from),
             unparsed: false,
         });
     }
@@ -470,7 +472,7 @@ fn steps(cook: &cooklang::Recipe) -> Vec<Step> {
             }
             steps.push(Step {
                 step_id: i64::try_from(steps.len()).ok().map(|n| n + 1),
-                step_text: text,
+                step_text: text.into(),
             });
         }
     }
@@ -566,7 +568,7 @@ mod tests {
     }
 
     fn texts(recipe: &Recipe) -> Vec<&str> {
-        recipe.steps.iter().map(|s| s.step_text.as_str()).collect()
+        recipe.steps.iter().map(|s| s.step_text.as_ref()).collect()
     }
 
     #[test]
@@ -580,7 +582,7 @@ mod tests {
              Melt the @butter{1/2%tbsp} in a #large non-stick frying pan{} on a medium heat, \
              then tilt the pan so the butter coats the surface.\n",
         );
-        assert_eq!(pancakes.recipe_name, "Easy Pancakes");
+        assert_eq!(&*pancakes.recipe_name, "Easy Pancakes");
         assert_eq!(
             lines(&pancakes),
             [
@@ -655,7 +657,7 @@ mod tests {
         .unwrap();
         assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
         let make = parsed.value;
-        assert_eq!(make.recipe.recipe_name, "Toast");
+        assert_eq!(&*make.recipe.recipe_name, "Toast");
         assert_eq!(make.recipe.recipe_id, Some(7));
         assert_eq!(make.recipe.rating, Some(4.5));
         assert_eq!(make.make_id, Some(3));
@@ -680,7 +682,7 @@ mod tests {
             ]
         );
         // No title: no name; the tool that read the file gives it one.
-        assert_eq!(recipe("Eat @toast{1}.").recipe_name, "");
+        assert_eq!(&*recipe("Eat @toast{1}.").recipe_name, "");
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! The reading rules are documented on [`parse_ingredient_line`], where
 //! users of the crate see them.
 
+use std::sync::Arc;
+
 use crate::error::{Error, Result};
 use crate::model::Ingredient;
 use crate::quantity::{
@@ -64,7 +66,7 @@ use crate::units::{KnownUnit, Unit};
 ///
 /// ```
 /// let onions = recipe_diff::parse::parse_ingredient_line("2 large onions, thinly sliced")?;
-/// assert_eq!(onions.ingredient_name, "onions");
+/// assert_eq!(&*onions.ingredient_name, "onions");
 /// assert_eq!(onions.size.as_deref(), Some("large"));
 /// assert_eq!(onions.preparation.as_deref(), Some("thinly sliced"));
 ///
@@ -157,8 +159,8 @@ pub(crate) fn parse_ingredient_line_at(line: &str, path: &str) -> Result<Ingredi
     Ok(Ingredient {
         ingredient_id: None,
         quantity,
-        measurement,
-        ingredient_name: name.to_owned(),
+        measurement: measurement.map(Arc::from),
+        ingredient_name: name.into(),
         size: joined(found.size, " "),
         preparation: joined(found.preparation, ", "),
         note: joined(found.notes, "; "),
@@ -167,9 +169,9 @@ pub(crate) fn parse_ingredient_line_at(line: &str, path: &str) -> Result<Ingredi
 }
 
 /// The non-empty texts joined, when there is one.
-fn joined(texts: Vec<String>, separator: &str) -> Option<String> {
+fn joined(texts: Vec<String>, separator: &str) -> Option<Arc<str>> {
     let texts: Vec<String> = texts.into_iter().filter(|t| !t.is_empty()).collect();
-    (!texts.is_empty()).then(|| texts.join(separator))
+    (!texts.is_empty()).then(|| texts.join(separator).into())
 }
 
 /// Plain spaces, `x` for `×`, and decimal points for decimal commas
@@ -1282,7 +1284,7 @@ mod tests {
     ];
 
     fn shown(ingredient: &Ingredient) -> String {
-        let text = |t: &Option<String>| t.clone().unwrap_or_default();
+        let text = |t: &Option<std::sync::Arc<str>>| t.as_deref().unwrap_or_default().to_owned();
         format!(
             "{} | {} | {} | {} | {} | {}",
             ingredient
@@ -1318,7 +1320,7 @@ mod tests {
     #[test]
     fn the_unclosed_aside_is_kept() {
         let ingredient = parse_ingredient_line("3 eggs (beaten").unwrap();
-        assert_eq!(ingredient.ingredient_name, "eggs");
+        assert_eq!(&*ingredient.ingredient_name, "eggs");
         assert_eq!(ingredient.preparation.as_deref(), Some("beaten"));
     }
 

@@ -69,7 +69,7 @@ pub(super) fn parse_document(value: &Value) -> Result<Parsed<Make>> {
     let ingredients = node.ingredients();
     let steps = node.steps();
     let recipe = Recipe {
-        recipe_name,
+        recipe_name: recipe_name.into(),
         recipe_id: None,
         rating: node.rating(),
         ingredients,
@@ -285,7 +285,7 @@ impl RecipeNode<'_> {
             .enumerate()
             .map(|(position, step_text)| Step {
                 step_id: id(position),
-                step_text,
+                step_text: step_text.into(),
             })
             .collect()
     }
@@ -683,7 +683,7 @@ mod tests {
     }
 
     fn texts(recipe: &Recipe) -> Vec<&str> {
-        recipe.steps.iter().map(|s| s.step_text.as_str()).collect()
+        recipe.steps.iter().map(|s| s.step_text.as_ref()).collect()
     }
 
     /// Each ingredient as `id: quantity | measurement | name | note`.
@@ -707,7 +707,7 @@ mod tests {
     #[test]
     fn reads_a_plain_recipe() {
         let recipe = recipe(PLAIN);
-        assert_eq!(recipe.recipe_name, "Classic Banana Bread");
+        assert_eq!(&*recipe.recipe_name, "Classic Banana Bread");
         // `identifier` and `@id` are the publisher's, not the cook's ids.
         assert_eq!(recipe.recipe_id, None);
         assert_eq!(recipe.rating, Some(4.7));
@@ -741,7 +741,7 @@ mod tests {
     #[test]
     fn reads_a_graph_with_sections() {
         let recipe = recipe(GRAPH);
-        assert_eq!(recipe.recipe_name, "Weeknight Tomato Spaghetti");
+        assert_eq!(&*recipe.recipe_name, "Weeknight Tomato Spaghetti");
         assert_eq!(recipe.recipe_id, None);
         // 9 out of 10.
         assert_eq!(recipe.rating, Some(4.5));
@@ -776,7 +776,7 @@ mod tests {
     #[test]
     fn reads_instructions_given_as_one_text() {
         let recipe = recipe(STRING_INSTRUCTIONS);
-        assert_eq!(recipe.recipe_name, "Simple Pancakes");
+        assert_eq!(&*recipe.recipe_name, "Simple Pancakes");
         assert_eq!(recipe.rating, Some(4.0));
         assert_eq!(
             lines(&recipe),
@@ -803,7 +803,7 @@ mod tests {
     #[test]
     fn reads_a_recipe_with_several_types_and_html() {
         let recipe = recipe(MIXED_TYPE);
-        assert_eq!(recipe.recipe_name, "Mom's Lemon Bars");
+        assert_eq!(&*recipe.recipe_name, "Mom's Lemon Bars");
         assert_eq!(recipe.rating, Some(4.5));
         assert_eq!(recipe.ingredients.len(), 5);
         assert_eq!(
@@ -830,7 +830,7 @@ mod tests {
                  "name": "Tea", "recipeIngredient": ["1 tea bag", "250 ml water"],
                  "recipeInstructions": {"@type": "HowToStep", "text": "Steep."}}]"#,
         );
-        assert_eq!(recipe.recipe_name, "Tea");
+        assert_eq!(&*recipe.recipe_name, "Tea");
         assert_eq!(recipe.ingredients.len(), 2);
         assert_eq!(texts(&recipe), ["Steep."]);
     }
@@ -841,7 +841,7 @@ mod tests {
             r#"{"@context": "https://schema.org", "@type": "WebPage",
                 "mainEntity": {"@type": "schema:Recipe", "name": "Toast"}}"#,
         );
-        assert_eq!(recipe.recipe_name, "Toast");
+        assert_eq!(&*recipe.recipe_name, "Toast");
         assert!(recipe.ingredients.is_empty() && recipe.steps.is_empty());
     }
 

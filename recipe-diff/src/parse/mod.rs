@@ -28,7 +28,7 @@
 //!     "aggregateRating": {"ratingValue": "great"}
 //! }"#)?;
 //! let recipe = &parsed.value;
-//! assert_eq!(recipe.ingredients[1].ingredient_name, "1/0 cup sugar");
+//! assert_eq!(&*recipe.ingredients[1].ingredient_name, "1/0 cup sugar");
 //! assert!(recipe.ingredients[1].unparsed);
 //! assert_eq!(recipe.rating, None);
 //! assert_eq!(parsed.warnings.len(), 2);

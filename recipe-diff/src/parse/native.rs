@@ -1,6 +1,7 @@
 //! The native camelCase format, read tolerantly in one pass.
 
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer};
@@ -58,7 +59,7 @@ fn strip_position(message: &str) -> String {
 #[cfg_attr(test, derive(Debug, PartialEq))]
 #[serde(rename_all = "camelCase")]
 struct Document {
-    recipe_name: String,
+    recipe_name: Arc<str>,
     #[serde(default, deserialize_with = "lenient_id")]
     recipe_id: Option<i64>,
     #[serde(default, deserialize_with = "lenient_number")]
@@ -93,14 +94,14 @@ struct IngredientForm {
     #[serde(default)]
     quantity: Option<Quantity>,
     #[serde(default, deserialize_with = "non_blank")]
-    measurement: Option<String>,
-    ingredient_name: String,
+    measurement: Option<Arc<str>>,
+    ingredient_name: Arc<str>,
     #[serde(default, deserialize_with = "non_blank")]
-    size: Option<String>,
+    size: Option<Arc<str>>,
     #[serde(default, deserialize_with = "non_blank")]
-    preparation: Option<String>,
+    preparation: Option<Arc<str>>,
     #[serde(default, deserialize_with = "non_blank")]
-    note: Option<String>,
+    note: Option<Arc<str>>,
     #[serde(default)]
     unparsed: bool,
 }
@@ -114,7 +115,7 @@ type WireStep = Step;
 struct StepForm {
     #[serde(default, deserialize_with = "lenient_id")]
     step_id: Option<i64>,
-    step_text: String,
+    step_text: Arc<str>,
 }
 
 impl Document {
@@ -222,7 +223,7 @@ impl<'de, T: FromWire> de::DeserializeSeed<'de> for Element<T> {
 
 /// Optional text, where blank text means absent; blank text is looked at
 /// where it lies in the input, and never copied.
-fn non_blank<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+fn non_blank<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Arc<str>>, D::Error> {
     deserializer.deserialize_option(NonBlankVisitor)
 }
 
@@ -230,7 +231,7 @@ fn non_blank<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String
 struct NonBlankVisitor;
 
 impl<'de> de::Visitor<'de> for NonBlankVisitor {
-    type Value = Option<String>;
+    type Value = Option<Arc<str>>;
 
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // A `String`'s words, which errors showed before.
@@ -250,11 +251,11 @@ impl<'de> de::Visitor<'de> for NonBlankVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok((!v.trim().is_empty()).then(|| v.to_owned()))
+        Ok((!v.trim().is_empty()).then(|| Arc::from(v)))
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok((!v.trim().is_empty()).then_some(v))
+        Ok((!v.trim().is_empty()).then(|| Arc::from(v)))
     }
 }
 
@@ -407,12 +408,12 @@ mod tests {
         assert_eq!(recipe.ingredients.len(), INGREDIENTS * 3);
         assert_eq!(
             recipe.ingredients[INGREDIENTS * 3 - 1].ingredient_name,
-            format!("i{}", INGREDIENTS * 3 - 1)
+            format!("i{}", INGREDIENTS * 3 - 1).into()
         );
         assert_eq!(recipe.steps.len(), STEPS * 3);
         assert_eq!(
             recipe.steps[STEPS * 3 - 1].step_text,
-            format!("s{}", STEPS * 3 - 1)
+            format!("s{}", STEPS * 3 - 1).into()
         );
     }
 

@@ -134,7 +134,7 @@ pub(crate) fn amount(ingredient: &Ingredient) -> String {
         .quantity
         .map(|q| q.to_string())
         .into_iter()
-        .chain(ingredient.measurement.clone())
+        .chain(ingredient.measurement.as_deref().map(str::to_owned))
         .collect();
     if parts.is_empty() {
         "none".to_owned()
@@ -254,8 +254,8 @@ mod tests {
         let line = |quantity: f64, measurement: &str, name: &str| {
             cook_line(&Ingredient {
                 quantity: Some(Quantity::new(quantity)),
-                measurement: Some(measurement.to_owned()),
-                ingredient_name: name.to_owned(),
+                measurement: Some(measurement.into()),
+                ingredient_name: name.into(),
                 ..Ingredient::default()
             })
         };
@@ -296,15 +296,15 @@ mod tests {
         let cinnamon = Ingredient {
             ingredient_id: Some(3),
             quantity: Some(Quantity::new(0.5)),
-            measurement: Some("TBS".to_owned()),
-            ingredient_name: "cinnamon".to_owned(),
-            note: Some("ground".to_owned()),
+            measurement: Some("TBS".into()),
+            ingredient_name: "cinnamon".into(),
+            note: Some("ground".into()),
             ..Ingredient::default()
         };
         assert_eq!(ingredient_line(&cinnamon), "1/2 TBS cinnamon, ground");
         assert_eq!(amount(&cinnamon), "1/2 TBS");
         let salt = Ingredient {
-            ingredient_name: "salt".to_owned(),
+            ingredient_name: "salt".into(),
             ..Ingredient::default()
         };
         assert_eq!(ingredient_line(&salt), "salt");

@@ -510,14 +510,14 @@ mod tests {
             .zip(1..)
             .map(|(text, id)| Step {
                 step_id: Some(id),
-                step_text: (*text).to_owned(),
+                step_text: (*text).into(),
             })
             .collect()
     }
 
     fn recipe(step_texts: &[&str]) -> Recipe {
         Recipe {
-            recipe_name: "Pie".to_owned(),
+            recipe_name: "Pie".into(),
             steps: steps(step_texts),
             ..Recipe::default()
         }
@@ -624,8 +624,8 @@ mod tests {
         Ingredient {
             ingredient_id: Some(id),
             quantity: Some(Quantity::new(quantity)),
-            measurement: Some(measurement.to_owned()),
-            ingredient_name: name.to_owned(),
+            measurement: Some(measurement.into()),
+            ingredient_name: name.into(),
             note: None,
             ..Ingredient::default()
         }
@@ -634,7 +634,7 @@ mod tests {
     #[test]
     fn substitutions_scaling_and_top_level_fields_rebuild_the_make() {
         let original = Recipe {
-            recipe_name: "Shortbread".to_owned(),
+            recipe_name: "Shortbread".into(),
             recipe_id: Some(4),
             rating: Some(3.0),
             ingredients: vec![
@@ -645,7 +645,7 @@ mod tests {
             steps: steps(&["Rub butter into flour", "Bake"]),
         };
         let substituted = Recipe {
-            recipe_name: "Vegan shortbread".to_owned(),
+            recipe_name: "Vegan shortbread".into(),
             recipe_id: None,
             rating: None,
             ingredients: vec![
@@ -682,7 +682,7 @@ mod tests {
     #[test]
     fn reordered_and_respelled_ingredients_rebuild_the_make() {
         let original = Recipe {
-            recipe_name: "Pie".to_owned(),
+            recipe_name: "Pie".into(),
             ingredients: vec![
                 ingredient(1, 1.0, "unit", "pieCrust"),
                 ingredient(2, 5.0, "unit", "apples"),
@@ -768,7 +768,7 @@ mod tests {
             #[test]
             fn every_ingredient_patch_rebuilds_the_make(original in ingredients(), make in ingredients()) {
                 let as_recipe = |ingredients: Vec<Ingredient>| Recipe {
-                    recipe_name: "Pie".to_owned(),
+                    recipe_name: "Pie".into(),
                     ingredients,
                     ..Recipe::default()
                 };
@@ -784,7 +784,7 @@ mod tests {
             #[test]
             fn every_patch_rebuilds_the_make(original in method(), make in method(), rating in 0..3u8) {
                 let as_recipe = |texts: &[String], rating: Option<f64>| Recipe {
-                    recipe_name: "Pie".to_owned(),
+                    recipe_name: "Pie".into(),
                     rating,
                     steps: steps(&texts.iter().map(String::as_str).collect::<Vec<_>>()),
                     ..Recipe::default()

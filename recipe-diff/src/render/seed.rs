@@ -410,7 +410,7 @@ pub fn seed(diff: &RecipeDiff) -> Vec<SeedDifference> {
 
 /// A step's text, or the empty string for the side without the step.
 fn text(step: Option<&Step>) -> &str {
-    step.map_or("", |step| step.step_text.as_str())
+    step.map_or("", |step| step.step_text.as_ref())
 }
 
 /// The original's id, which the flat schema's readers look up; the make's
@@ -437,8 +437,8 @@ fn modified_field(
         IngredientField::Measurement => (
             SeedIngredientField::Measurement,
             SeedValues::new(
-                text(before.measurement.clone()),
-                text(after.measurement.clone()),
+                text(before.measurement.as_deref().map(str::to_owned)),
+                text(after.measurement.as_deref().map(str::to_owned)),
             ),
         ),
         IngredientField::IngredientName => (
@@ -466,8 +466,8 @@ mod tests {
         Ingredient {
             ingredient_id: Some(3),
             quantity: Some(Quantity::new(quantity)),
-            measurement: Some(measurement.to_owned()),
-            ingredient_name: "cinnamon".to_owned(),
+            measurement: Some(measurement.into()),
+            ingredient_name: "cinnamon".into(),
             note: None,
             ..Ingredient::default()
         }
@@ -476,7 +476,7 @@ mod tests {
     fn step(id: i64, text: &str) -> Step {
         Step {
             step_id: Some(id),
-            step_text: text.to_owned(),
+            step_text: text.into(),
         }
     }
 
@@ -631,12 +631,12 @@ mod tests {
                     make_index: 0,
                     original: Ingredient {
                         ingredient_id: Some(1),
-                        ingredient_name: "butter".to_owned(),
+                        ingredient_name: "butter".into(),
                         ..cinnamon(2.0, "TBS")
                     },
                     make: Ingredient {
                         ingredient_id: Some(1),
-                        ingredient_name: "margarine".to_owned(),
+                        ingredient_name: "margarine".into(),
                         ..cinnamon(2.0, "TBS")
                     },
                 }),
@@ -658,7 +658,7 @@ mod tests {
                     make_index: 2,
                     ingredient: Ingredient {
                         ingredient_id: Some(5),
-                        ingredient_name: "vanilla".to_owned(),
+                        ingredient_name: "vanilla".into(),
                         ..cinnamon(1.0, "tsp")
                     },
                 },

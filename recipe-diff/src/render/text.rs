@@ -319,8 +319,8 @@ mod tests {
         Ingredient {
             ingredient_id: None,
             quantity: Some(Quantity::new(quantity)),
-            measurement: Some(measurement.to_owned()),
-            ingredient_name: name.to_owned(),
+            measurement: Some(measurement.into()),
+            ingredient_name: name.into(),
             note: None,
             ..Ingredient::default()
         }
@@ -329,7 +329,7 @@ mod tests {
     fn step(text: &str) -> Step {
         Step {
             step_id: None,
-            step_text: text.to_owned(),
+            step_text: text.into(),
         }
     }
 
@@ -453,7 +453,7 @@ steps:
             modification(&renamed),
             "apples → Granny Smith apples (renamed)"
         );
-        after.note = Some("peeled".to_owned());
+        after.note = Some("peeled".into());
         let noted = ModifiedIngredient {
             make: after,
             fields: vec![IngredientField::IngredientName, IngredientField::Note],

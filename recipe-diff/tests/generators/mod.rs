@@ -98,11 +98,11 @@ pub(crate) fn ingredient() -> impl Strategy<Value = Ingredient> {
                 None => Ingredient {
                     ingredient_id: id,
                     quantity,
-                    measurement: unit.map(str::to_owned),
-                    ingredient_name: name.to_owned(),
-                    note: note.map(str::to_owned),
-                    size: size.map(str::to_owned),
-                    preparation: preparation.map(str::to_owned),
+                    measurement: unit.map(Into::into),
+                    ingredient_name: name.into(),
+                    note: note.map(Into::into),
+                    size: size.map(Into::into),
+                    preparation: preparation.map(Into::into),
                     ..Ingredient::default()
                 },
             },
@@ -122,7 +122,7 @@ pub(crate) fn recipe() -> impl Strategy<Value = Recipe> {
         proptest::collection::vec(step_text(), 0..12),
     )
         .prop_map(|(name, id, rating, ingredients, steps)| Recipe {
-            recipe_name: name.to_owned(),
+            recipe_name: name.into(),
             recipe_id: id,
             rating,
             ingredients,
@@ -131,7 +131,7 @@ pub(crate) fn recipe() -> impl Strategy<Value = Recipe> {
                 .enumerate()
                 .map(|(i, text)| Step {
                     step_id: Some(i as i64 + 1),
-                    step_text: text,
+                    step_text: text.into(),
                 })
                 .collect(),
         })
@@ -205,18 +205,18 @@ pub(crate) fn edited(mut recipe: Recipe, edits: &[Edit]) -> Recipe {
             }
             Edit::Measurement(i, u) => {
                 if let Some(i) = pick(n_ing, i) {
-                    recipe.ingredients[i].measurement = u.map(str::to_owned);
+                    recipe.ingredients[i].measurement = u.map(Into::into);
                 }
             }
             Edit::Rename(i, name) => {
                 if let Some(i) = pick(n_ing, i) {
-                    recipe.ingredients[i].ingredient_name = name.to_owned();
+                    recipe.ingredients[i].ingredient_name = name.into();
                 }
             }
             Edit::Respell(i) => {
                 if let Some(i) = pick(n_ing, i) {
                     let name = &mut recipe.ingredients[i].ingredient_name;
-                    *name = name.to_uppercase();
+                    *name = name.to_uppercase().into();
                 }
             }
             Edit::RemoveIngredient(i) => {
@@ -234,19 +234,19 @@ pub(crate) fn edited(mut recipe: Recipe, edits: &[Edit]) -> Recipe {
             }
             Edit::RewordStep(i, text) => {
                 if let Some(i) = pick(n_steps, i) {
-                    recipe.steps[i].step_text = text;
+                    recipe.steps[i].step_text = text.into();
                 }
             }
             Edit::AppendToStep(i, word) => {
                 if let Some(i) = pick(n_steps, i) {
-                    recipe.steps[i].step_text.push(' ');
-                    recipe.steps[i].step_text.push_str(word);
+                    let step = &mut recipe.steps[i];
+                    step.step_text = format!("{} {word}", step.step_text).into();
                 }
             }
             Edit::RecaseStep(i) => {
                 if let Some(i) = pick(n_steps, i) {
                     let text = &mut recipe.steps[i].step_text;
-                    *text = format!("  {}.", text.to_uppercase());
+                    *text = format!("  {}.", text.to_uppercase()).into();
                 }
             }
             Edit::RemoveStep(i) => {
@@ -259,7 +259,7 @@ pub(crate) fn edited(mut recipe: Recipe, edits: &[Edit]) -> Recipe {
                     i % (n_steps + 1),
                     Step {
                         step_id: Some(99),
-                        step_text: text,
+                        step_text: text.into(),
                     },
                 );
             }
@@ -276,7 +276,7 @@ pub(crate) fn edited(mut recipe: Recipe, edits: &[Edit]) -> Recipe {
             }
             Edit::Rating(rating) => recipe.rating = rating,
             Edit::RecipeId(id) => recipe.recipe_id = id,
-            Edit::Name(name) => recipe.recipe_name = name.to_owned(),
+            Edit::Name(name) => recipe.recipe_name = name.into(),
             Edit::Scale(k) => {
                 for ingredient in &mut recipe.ingredients {
                     // Past `f64::MAX` an amount would be infinite, which

@@ -193,13 +193,13 @@ fn edits_meet_moves(a: &RecipeDiff, b: &RecipeDiff) -> bool {
         .steps
         .iter()
         .filter_map(|change| match change {
-            StepChange::Moved(pair) => Some(pair.original.step_text.as_str()),
-            StepChange::Edited(e) if e.moved => Some(e.original.step_text.as_str()),
+            StepChange::Moved(pair) => Some(pair.original.step_text.as_ref()),
+            StepChange::Edited(e) if e.moved => Some(e.original.step_text.as_ref()),
             _ => None,
         })
         .collect();
     a.steps.iter().any(|change| {
-        matches!(change, StepChange::Edited(e) if moved.contains(&e.original.step_text.as_str()))
+        matches!(change, StepChange::Edited(e) if moved.contains(&e.original.step_text.as_ref()))
     })
 }
 

@@ -22,7 +22,7 @@ fn recipe(id: i64) -> RecipeVersion {
         recipe_id: id,
         version: 1,
         recipe: Recipe {
-            recipe_name: format!("Recipe {id}"),
+            recipe_name: format!("Recipe {id}").into(),
             recipe_id: Some(id),
             ..Recipe::default()
         },

@@ -21,7 +21,7 @@ fn raw(dir: &std::path::Path) -> rusqlite::Connection {
 
 fn pie() -> Recipe {
     Recipe {
-        recipe_name: "Pie".to_owned(),
+        recipe_name: "Pie".into(),
         recipe_id: Some(1),
         ..Recipe::default()
     }

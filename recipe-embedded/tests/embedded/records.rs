@@ -14,7 +14,7 @@ fn make() -> MakeRecord {
         made_at: None,
         notes: Some("from the bucket".to_owned()),
         recipe: Recipe {
-            recipe_name: "Pie".to_owned(),
+            recipe_name: "Pie".into(),
             recipe_id: Some(1),
             ..Recipe::default()
         },

@@ -61,10 +61,10 @@ use tree::Page;
 /// </body></html>"#;
 /// let parsed = parse_recipe_html(page)?;
 /// let toast = &parsed.value;
-/// assert_eq!(toast.recipe_name, "Buttered Toast");
-/// assert_eq!(toast.ingredients[1].ingredient_name, "butter");
+/// assert_eq!(&*toast.recipe_name, "Buttered Toast");
+/// assert_eq!(&*toast.ingredients[1].ingredient_name, "butter");
 /// assert_eq!(toast.ingredients[1].measurement.as_deref(), Some("tbsp"));
-/// assert_eq!(toast.steps[1].step_text, "Butter it.");
+/// assert_eq!(&*toast.steps[1].step_text, "Butter it.");
 /// assert!(parsed.warnings.is_empty());
 /// # Ok::<(), recipe_diff::Error>(())
 /// ```
@@ -280,7 +280,7 @@ mod tests {
 </script></head>
 <body><div itemscope itemtype="https://schema.org/Recipe"><h1 itemprop="name">From microdata</h1></div></body></html>"#;
         let parsed = parse_recipe_html(page).unwrap();
-        assert_eq!(parsed.value.recipe_name, "From JSON-LD");
+        assert_eq!(&*parsed.value.recipe_name, "From JSON-LD");
         let warnings: Vec<&str> = parsed.warnings.iter().map(|w| w.path.as_str()).collect();
         assert_eq!(
             warnings,
@@ -293,13 +293,13 @@ mod tests {
         let page = "<script type=\"application/ld+json\"><!--\n{\"@type\": \"Recipe\", \"name\": \"Two\nlines\"}\n--></script>";
         assert_eq!(
             parse_recipe_html(page).unwrap().value.recipe_name,
-            "Two lines"
+            "Two lines".into()
         );
 
         let page = "<script type='application/ld+json; charset=utf-8'>{\"@type\": \"Recipe\",</script>\
                     <p itemscope itemtype='http://schema.org/Recipe'><b itemprop=name>Micro</b></p>";
         let parsed = parse_recipe_html(page).unwrap();
-        assert_eq!(parsed.value.recipe_name, "Micro");
+        assert_eq!(&*parsed.value.recipe_name, "Micro");
         assert_eq!(parsed.warnings.len(), 1);
         assert!(
             parsed.warnings[0]

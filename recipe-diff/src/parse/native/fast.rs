@@ -16,6 +16,7 @@
 //! generated and on damaged documents.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use super::{Document, FromWire};
 use crate::model::{Ingredient, Step};
@@ -157,7 +158,7 @@ impl<'a> Reader<'a> {
             match key {
                 "recipeName" => {
                     seen.first(0)?;
-                    recipe_name = Some(reader.text()?.into_owned());
+                    recipe_name = Some(Arc::from(&*reader.text()?));
                 }
                 "recipeId" => {
                     seen.first(1)?;
@@ -239,7 +240,7 @@ impl<'a> Reader<'a> {
                 }
                 "ingredientName" => {
                     seen.first(3)?;
-                    ingredient.ingredient_name = reader.text()?.into_owned();
+                    ingredient.ingredient_name = Arc::from(&*reader.text()?);
                     named = true;
                 }
                 "size" => {
@@ -277,7 +278,7 @@ impl<'a> Reader<'a> {
                 }
                 "stepText" => {
                     seen.first(1)?;
-                    step_text = Some(reader.text()?.into_owned());
+                    step_text = Some(Arc::from(&*reader.text()?));
                 }
                 _ => reader.skip_value(0)?,
             }
@@ -311,8 +312,15 @@ impl<'a> Reader<'a> {
 
     /// A string or null where blank text means absent, as `non_blank` reads
     /// it.
-    fn non_blank(&mut self) -> Option<Option<String>> {
-        Some(self.optional_text()?.filter(|text| !text.trim().is_empty()))
+    fn non_blank(&mut self) -> Option<Option<Arc<str>>> {
+        match self.next_token()? {
+            b'n' => self.null_rest().map(|()| None),
+            b'"' => {
+                let text = self.string_body()?;
+                Some((!text.trim().is_empty()).then(|| Arc::from(&*text)))
+            }
+            _ => None,
+        }
     }
 
     /// `true` or `false`.
@@ -804,7 +812,7 @@ mod tests {
         }"#;
         let document = read(json).expect("read here");
         assert_eq!(Some(&document), serde_reading(json).as_ref());
-        assert_eq!(document.recipe_name, "Crème \"brûlée\" 🍮/\\\n");
+        assert_eq!(&*document.recipe_name, "Crème \"brûlée\" 🍮/\\\n");
         assert_eq!(document.recipe_id, Some(12));
         assert_eq!(document.rating, Some(4.5));
         assert_eq!(document.make_id, Some(7));
@@ -815,7 +823,7 @@ mod tests {
             document.ingredients[2].quantity.map(|q| q.low()),
             Some(200.0)
         );
-        assert_eq!(document.steps[0].step_text, "Heat\tgently.");
+        assert_eq!(&*document.steps[0].step_text, "Heat\tgently.");
     }
 
     /// A word's end is found wherever in it the special byte is, and past
