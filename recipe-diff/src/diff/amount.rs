@@ -96,6 +96,40 @@ pub(crate) fn compare_in(
     make: &Ingredient,
     make_unit: &LazyUnit<'_>,
 ) -> AmountComparison {
+    if original_unit.measurement == make_unit.measurement {
+        if let Some(same) = written_alike(original.quantity, make.quantity) {
+            return same;
+        }
+    }
+    compare_read(original, original_unit, make, make_unit)
+}
+
+/// What [`compare_read`] finds for two amounts of one measurement, as
+/// nearly every pair in a diff is, without converting or dividing: the
+/// same amount, each end a factor of one from itself (`x / x` is exactly
+/// one for any finite `x`, and zero over zero counts as one). `None` when
+/// the quantities differ or an end is not finite (infinity over infinity
+/// is no factor), which [`compare_read`] works out in full.
+fn written_alike(original: Option<Quantity>, make: Option<Quantity>) -> Option<AmountComparison> {
+    let ratio = match (original, make) {
+        (None, None) => None,
+        (Some(o), Some(m)) if o == m && o.low().is_finite() && o.high().is_finite() => Some(1.0),
+        _ => return None,
+    };
+    Some(AmountComparison {
+        same: true,
+        ratio,
+        inverse_ratio: ratio,
+    })
+}
+
+/// [`compare_in`] in full.
+fn compare_read(
+    original: &Ingredient,
+    original_unit: &LazyUnit<'_>,
+    make: &Ingredient,
+    make_unit: &LazyUnit<'_>,
+) -> AmountComparison {
     let same_unit = original_unit.same_as(make_unit);
     let (original_quantity, make_quantity) = match (original.quantity, make.quantity) {
         (Some(o), Some(m)) => (o, m),
@@ -213,6 +247,43 @@ mod tests {
             measurement: Some(measurement.into()),
             ingredient_name: "x".into(),
             ..Ingredient::default()
+        }
+    }
+
+    /// Amounts written alike compare as the full comparison finds, zero,
+    /// tiny, huge and unbounded amounts and ranges included.
+    #[test]
+    fn amounts_written_alike_compare_as_in_full() {
+        let values = [
+            0.0,
+            5e-324,
+            1e-300,
+            0.5,
+            1.0,
+            3.0,
+            1e300,
+            f64::MAX,
+            f64::INFINITY,
+        ];
+        let mut quantities = vec![None];
+        for low in values {
+            quantities.push(Some(Quantity::new(low)));
+            for high in values.into_iter().filter(|&high| high > low) {
+                quantities.push(Some(Quantity::range(low, high)));
+            }
+        }
+        for quantity in quantities {
+            for measurement in [None, Some("TBS"), Some("pinch")] {
+                let ingredient = Ingredient {
+                    quantity,
+                    measurement: measurement.map(Into::into),
+                    ingredient_name: "x".into(),
+                    ..Ingredient::default()
+                };
+                let unit = LazyUnit::new(&ingredient);
+                let full = compare_read(&ingredient, &unit, &ingredient, &unit);
+                assert_eq!(compare(&ingredient, &ingredient), full, "{quantity:?}");
+            }
         }
     }
 
