@@ -457,7 +457,8 @@ impl<'a> Texts<'a> {
         })
     }
 
-    /// Whether original step `o` and make step `m` fold to the same key.
+    /// How alike the words of original step `o` and make step `m` are
+    /// ([`dice`] of their bags).
     fn similarity(&self, o: usize, m: usize) -> f32 {
         match (self.get(true, o), self.get(false, m)) {
             (Some(a), Some(b)) => match (self.bag(a), self.bag(b)) {
