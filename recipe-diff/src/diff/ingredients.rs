@@ -649,7 +649,7 @@ mod tests {
         let diff = diff_ingredients(&original, &make);
         assert!(matches!(
             diff.changes.as_slice(),
-            [IngredientChange::Substituted(p)] if p.original.ingredient_name == "butter".into()
+            [IngredientChange::Substituted(p)] if &*p.original.ingredient_name == "butter"
         ));
     }
 

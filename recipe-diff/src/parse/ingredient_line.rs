@@ -1284,7 +1284,7 @@ mod tests {
     ];
 
     fn shown(ingredient: &Ingredient) -> String {
-        let text = |t: &Option<std::sync::Arc<str>>| t.as_deref().unwrap_or_default().to_owned();
+        let text = |t: &Option<Arc<str>>| t.as_deref().unwrap_or_default().to_owned();
         format!(
             "{} | {} | {} | {} | {} | {}",
             ingredient

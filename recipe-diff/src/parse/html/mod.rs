@@ -292,8 +292,8 @@ mod tests {
     fn broken_blocks_are_mended_or_skipped() {
         let page = "<script type=\"application/ld+json\"><!--\n{\"@type\": \"Recipe\", \"name\": \"Two\nlines\"}\n--></script>";
         assert_eq!(
-            parse_recipe_html(page).unwrap().value.recipe_name,
-            "Two lines".into()
+            &*parse_recipe_html(page).unwrap().value.recipe_name,
+            "Two lines"
         );
 
         let page = "<script type='application/ld+json; charset=utf-8'>{\"@type\": \"Recipe\",</script>\

@@ -301,26 +301,28 @@ impl<'a> Reader<'a> {
         self.string_body()
     }
 
-    /// A string or null, as `Option<String>` reads it.
-    fn optional_text(&mut self) -> Option<Option<String>> {
+    /// A string or null, its text as it lies when it has no escapes.
+    fn nullable_text(&mut self) -> Option<Option<Cow<'a, str>>> {
         match self.next_token()? {
             b'n' => self.null_rest().map(|()| None),
-            b'"' => Some(Some(self.string_body()?.into_owned())),
+            b'"' => self.string_body().map(Some),
             _ => None,
         }
+    }
+
+    /// A string or null, as `Option<String>` reads it.
+    fn optional_text(&mut self) -> Option<Option<String>> {
+        Some(self.nullable_text()?.map(Cow::into_owned))
     }
 
     /// A string or null where blank text means absent, as `non_blank` reads
     /// it.
     fn non_blank(&mut self) -> Option<Option<Arc<str>>> {
-        match self.next_token()? {
-            b'n' => self.null_rest().map(|()| None),
-            b'"' => {
-                let text = self.string_body()?;
-                Some((!text.trim().is_empty()).then(|| Arc::from(&*text)))
-            }
-            _ => None,
-        }
+        let text = self.nullable_text()?;
+        Some(
+            text.filter(|text| !text.trim().is_empty())
+                .map(|text| Arc::from(&*text)),
+        )
     }
 
     /// `true` or `false`.
